@@ -1,0 +1,76 @@
+// Builds every process of radnb into out/. One entry per process or layer; node_modules stay external
+// for the Node sides (the kernel loads tfjs and codecs from the installed packages at run time), the
+// renderer bundles are self-contained ES modules for the notebook webview.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Entry points that run in Node: extension host, kernel child process, CLI, the library cells import. */
+const nodeBuilds = [
+  { entryPoints: { 'extension/extension': 'src/extension/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { 'kernel/main': 'src/kernel/main.ts', 'kernel/interruptWorker': 'src/kernel/interruptWorker.ts' } },
+  { entryPoints: { 'cli/radnb': 'src/cli/radnb.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: { 'lib/index': 'src/lib/index.ts' } },
+];
+
+/** Entry points that run in the notebook webview (browser). */
+const rendererEntries = listEntries('src/renderers', (name) => name.endsWith('.entry.ts'));
+
+function listEntries(dir, accept) {
+  if (!fs.existsSync(dir)) return {};
+  const entries = {};
+  for (const name of fs.readdirSync(dir)) {
+    if (accept(name)) entries[`renderers/${name.replace(/\.entry\.ts$/, '')}`] = path.join(dir, name);
+  }
+  return entries;
+}
+
+const common = {
+  bundle: true,
+  outdir: 'out',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+};
+
+async function main() {
+  const configs = nodeBuilds
+    .filter((b) => Object.values(b.entryPoints).every((p) => fs.existsSync(p)))
+    .map((b) => ({
+      ...common,
+      ...b,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      packages: 'external',
+      external: b.external ?? [],
+    }));
+  if (Object.keys(rendererEntries).length > 0) {
+    configs.push({
+      ...common,
+      entryPoints: rendererEntries,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'esm',
+      loader: { '.css': 'text' },
+    });
+  }
+  const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    console.log('esbuild: watching for changes');
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  const cli = 'out/cli/radnb.js';
+  if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
