@@ -72,3 +72,20 @@ export function isDisplayable(value: unknown): value is Displayable {
     typeof (value as Partial<Displayable>)[DISPLAY] === 'function'
   );
 }
+
+/** Shows values of a type the kernel does not know (registered by the radnb library and by users). */
+export type Formatter = (value: unknown) => MimeBundle | undefined | Promise<MimeBundle | undefined>;
+
+const FORMATTERS_KEY = Symbol.for('radnb.formatters');
+
+type FormatterSlot = { [FORMATTERS_KEY]?: Formatter[] };
+
+/** Registers a formatter; the most recently registered one is asked first. */
+export function registerFormatter(formatter: Formatter): void {
+  const slot = globalThis as FormatterSlot;
+  (slot[FORMATTERS_KEY] ??= []).unshift(formatter);
+}
+
+export function getFormatters(): readonly Formatter[] {
+  return (globalThis as FormatterSlot)[FORMATTERS_KEY] ?? [];
+}

@@ -1,0 +1,75 @@
+// Messages between a kernel client (extension host or headless runner) and the kernel child process.
+// They travel over Node's IPC channel with 'advanced' serialization, so binary output items stay bytes.
+// Interrupts travel on a separate pipe (fd 4), because a kernel busy in a synchronous loop cannot read IPC.
+
+/** A MIME bundle on the wire: text and JSON types as strings (JSON as text), binary types as bytes. */
+export type WireBundle = Record<string, string | Uint8Array>;
+
+export interface ExecuteRequest {
+  type: 'execute';
+  id: number;
+  code: string;
+  /** How frames and errors name the cell, e.g. "Cell 3". */
+  cellName: string;
+}
+
+export interface ShutdownRequest {
+  type: 'shutdown';
+}
+
+export type KernelRequest = ExecuteRequest | ShutdownRequest;
+
+export interface ReadyMessage {
+  type: 'ready';
+  pid: number;
+  nodeVersion: string;
+}
+
+export interface StreamMessage {
+  type: 'stream';
+  /** The execution that was running (or ran last) when the text was written. */
+  execId: number;
+  name: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface DisplayMessage {
+  type: 'display';
+  execId: number;
+  displayId: string;
+  bundle: WireBundle;
+  /** True when this replaces the output shown earlier under the same displayId. */
+  update: boolean;
+}
+
+export interface CellError {
+  name: string;
+  message: string;
+  /** Stack with frames mapped to the cells' TypeScript lines ("Cell 3:5:7"). */
+  stack: string;
+}
+
+export interface ExecuteResult {
+  type: 'result';
+  execId: number;
+  status: 'ok' | 'error' | 'interrupted';
+  /** Display of the cell's last expression, when it has a value. */
+  value?: WireBundle;
+  error?: CellError;
+  durationMs: number;
+  /** tfjs tensors alive after the cell, when tfjs is loaded. */
+  tensors?: { count: number; bytes: number; leaked: number };
+}
+
+export interface BackendMessage {
+  type: 'backend';
+  name: string;
+  reason: string;
+}
+
+export type KernelMessage = ReadyMessage | StreamMessage | DisplayMessage | ExecuteResult | BackendMessage;
+
+/** File descriptor of the interrupt pipe in the kernel process. */
+export const INTERRUPT_FD = 4;
+/** Byte written on the interrupt pipe to ask for an interrupt. */
+export const INTERRUPT_BYTE = 0x49; // 'I'

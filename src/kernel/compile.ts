@@ -1,0 +1,141 @@
+// Turns a TypeScript cell into a script the kernel can evaluate in REPL mode:
+// esbuild strips the types (keeping a source map), then a syntax-tree pass rewrites what REPL-mode
+// scripts cannot contain — static `import`/`export` — and routes `await` through the interrupt check so
+// that a stopped cell's pending loops end at their next await. Edits never add or remove line breaks,
+// so the esbuild map still gives the right TypeScript line.
+import { transform } from 'esbuild';
+import { parse, type Node } from 'acorn';
+import { simple as walkSimple } from 'acorn-walk';
+
+/** Name of the kernel's runtime helper object in the evaluated script's global scope. */
+export const RUNTIME = '__radnb';
+
+export interface CompiledCell {
+  js: string;
+  /** esbuild's source map (JSON) from `js` to the cell's TypeScript. */
+  map: string;
+}
+
+export class CompileError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+    this.name = 'CompileError';
+  }
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export async function compileCell(source: string, fileName: string): Promise<CompiledCell> {
+  let result;
+  try {
+    result = await transform(source, {
+      loader: 'ts',
+      format: 'esm',
+      target: 'esnext',
+      sourcemap: 'external',
+      sourcefile: fileName,
+      // Keep imports whose names are used only in later cells.
+      tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
+      logLevel: 'silent',
+    });
+  } catch (err) {
+    const first = (err as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
+    if (!first) throw err;
+    throw new CompileError(first.text, first.location?.line ?? 1, (first.location?.column ?? 0) + 1);
+  }
+  return { js: rewriteModuleSyntax(result.code), map: result.map };
+}
+
+/** Rewrites import/export declarations, dynamic import() and await for REPL-mode evaluation. */
+export function rewriteModuleSyntax(js: string): string {
+  const ast = parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true });
+  const edits: Edit[] = [];
+  let moduleCount = 0;
+  for (const node of (ast as unknown as { body: AnyNode[] }).body) {
+    switch (node.type) {
+      case 'ImportDeclaration':
+        edits.push({ start: node.start, end: node.end, text: keepLines(js, node, importStatement(node, moduleCount++)) });
+        break;
+      case 'ExportNamedDeclaration':
+        if (node.declaration) edits.push({ start: node.start, end: node.declaration.start, text: '' });
+        else edits.push({ start: node.start, end: node.end, text: keepLines(js, node, reexport(node)) });
+        break;
+      case 'ExportDefaultDeclaration':
+        edits.push({ start: node.start, end: node.declaration.start, text: '' });
+        break;
+      case 'ExportAllDeclaration':
+        edits.push({ start: node.start, end: node.end, text: keepLines(js, node, '') });
+        break;
+    }
+  }
+  walkSimple(ast as Node, {
+    ImportExpression(node) {
+      const n = node as unknown as AnyNode;
+      edits.push({ start: n.start, end: n.source.start, text: `${RUNTIME}.import(` });
+    },
+    AwaitExpression(node) {
+      const n = node as unknown as AnyNode;
+      edits.push({ start: n.argument.start, end: n.argument.start, text: `${RUNTIME}.checked(` });
+      edits.push({ start: n.argument.end, end: n.argument.end, text: ')' });
+    },
+  });
+  return applyEdits(js, edits);
+}
+
+// acorn's ESTree nodes, typed loosely for the few fields this pass reads.
+interface AnyNode {
+  type: string;
+  start: number;
+  end: number;
+  [key: string]: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+function importStatement(node: AnyNode, index: number): string {
+  const load = `await ${RUNTIME}.import(${JSON.stringify(node.source.value)})`;
+  if (node.specifiers.length === 0) return `${load};`;
+  const ns = `__radnb_m${index}`;
+  const parts: string[] = [`const ${ns} = ${load};`];
+  const named: string[] = [];
+  for (const s of node.specifiers as AnyNode[]) {
+    if (s.type === 'ImportNamespaceSpecifier') parts.push(`const ${s.local.name} = ${ns};`);
+    else if (s.type === 'ImportDefaultSpecifier') parts.push(`const ${s.local.name} = ${RUNTIME}.defaultExport(${ns});`);
+    else {
+      const imported = s.imported.type === 'Literal' ? JSON.stringify(s.imported.value) : s.imported.name;
+      named.push(imported === s.local.name ? imported : `${imported}: ${s.local.name}`);
+    }
+  }
+  if (named.length > 0) parts.push(`const { ${named.join(', ')} } = ${ns};`);
+  return parts.join(' ');
+}
+
+/** `export { a, b as c }` only names bindings for other modules: it has no meaning in a notebook.
+ *  `export { a } from 'm'` still loads the module, as the user may rely on its side effects. */
+function reexport(node: AnyNode): string {
+  return node.source ? `await ${RUNTIME}.import(${JSON.stringify(node.source.value)});` : '';
+}
+
+/** Pads a replacement with the line breaks of the text it replaces, so later lines keep their numbers. */
+function keepLines(js: string, node: AnyNode, replacement: string): string {
+  const breaks = js.slice(node.start, node.end).split('\n').length - 1;
+  return replacement + '\n'.repeat(breaks);
+}
+
+function applyEdits(js: string, edits: Edit[]): string {
+  // Stable sort by position; inserts at the same offset keep their discovery order.
+  const ordered = edits.map((e, i) => ({ ...e, i })).sort((a, b) => a.start - b.start || a.i - b.i);
+  let out = '';
+  let pos = 0;
+  for (const e of ordered) {
+    out += js.slice(pos, e.start) + e.text;
+    pos = Math.max(pos, e.end);
+  }
+  return out + js.slice(pos);
+}

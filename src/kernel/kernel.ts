@@ -1,0 +1,174 @@
+// The kernel's main-thread logic: runs one cell at a time, streams its output, displays its value,
+// and finishes it exactly once — with its result, its error, or as interrupted.
+import type { DisplayHandle, DisplayOptions } from '../common/display';
+import { setDisplayHost } from '../common/display';
+import type { CellError, ExecuteRequest, ExecuteResult, KernelMessage, WireBundle } from '../common/kernelProtocol';
+import { CompileError, compileCell } from './compile';
+import type { Evaluator } from './evaluator';
+import { textOf, toMimeBundle, toWireBundle } from './format';
+import type { ModuleLoader } from './moduleLoader';
+import { installRuntime } from './runtime';
+import { StackMapper } from './stackMapper';
+import { StreamCapture } from './streams';
+import { tensorStats } from './tensorStats';
+
+interface Running {
+  execId: number;
+  started: number;
+  tensorsBefore: number;
+  abort: AbortController;
+  finish(result: ExecuteResult): void;
+}
+
+export interface KernelOptions {
+  evaluator: Evaluator;
+  loader: ModuleLoader;
+  notebookDir: string;
+  maxOutputBytes: number;
+  send(message: KernelMessage): void;
+}
+
+export class Kernel {
+  private readonly mapper = new StackMapper();
+  private readonly streams: StreamCapture;
+  private running: Running | undefined;
+  /** The execution output is attributed to: the running one, else the last one. */
+  private outputExecId = 0;
+  private generation = 0;
+  private displayCount = 0;
+
+  constructor(private readonly options: KernelOptions) {
+    this.streams = new StreamCapture((name, text) => options.send({ type: 'stream', execId: this.outputExecId, name, text }));
+    this.streams.install();
+    installRuntime(
+      {
+        loader: options.loader,
+        display: (value, opts) => this.display(value, opts),
+        update: (handle, value) => this.update(handle, value),
+        generation: () => this.generation,
+      },
+      options.notebookDir,
+    );
+    const kernel = this;
+    setDisplayHost({
+      display: (value, opts) => this.display(value, opts),
+      update: (handle, value) => this.update(handle, value),
+      get signal() {
+        return kernel.running?.abort.signal ?? AbortSignal.abort();
+      },
+    });
+  }
+
+  execute(request: ExecuteRequest): Promise<ExecuteResult> {
+    return new Promise((resolve) => {
+      const abort = new AbortController();
+      let done = false;
+      const running: Running = {
+        execId: request.id,
+        started: performance.now(),
+        tensorsBefore: tensorStats()?.count ?? 0,
+        abort,
+        finish: (result) => {
+          if (done) return;
+          done = true;
+          this.streams.flush();
+          if (this.running === running) this.running = undefined;
+          this.options.send(result);
+          resolve(result);
+        },
+      };
+      this.running = running;
+      this.outputExecId = request.id;
+      this.run(request, running).then(running.finish, (err: unknown) =>
+        running.finish(this.result(running, { status: 'error', error: this.cellError(err) })),
+      );
+    });
+  }
+
+  /** Stops the running cell (the interrupt worker has already terminated it if it was spinning). */
+  interrupt(): void {
+    this.generation++;
+    const running = this.running;
+    if (!running) return;
+    running.abort.abort();
+    running.finish(this.result(running, { status: 'interrupted' }));
+  }
+
+  /** Output of code that runs outside any cell (timers, rejected promises) goes to the last cell. */
+  reportBackgroundError(err: unknown): void {
+    const e = this.cellError(err);
+    this.streams.write('stderr', `${e.stack || `${e.name}: ${e.message}`}\n`);
+  }
+
+  private async run(request: ExecuteRequest, running: Running): Promise<ExecuteResult> {
+    const scriptName = `${request.cellName.replace(/[^\w-]+/g, '-')}-${request.id}.radnb-cell.js`;
+    let compiled;
+    try {
+      compiled = await compileCell(request.code, request.cellName);
+    } catch (err) {
+      if (!(err instanceof CompileError)) throw err;
+      const where = `${request.cellName}:${err.line}:${err.column}`;
+      return this.result(running, { status: 'error', error: { name: 'SyntaxError', message: `${err.message} (${where})`, stack: `SyntaxError: ${err.message}\n    at ${where}` } });
+    }
+    this.mapper.register(scriptName, request.cellName, compiled.map);
+    const evaluation = await this.options.evaluator.evaluate(`${compiled.js}\n//# sourceURL=${scriptName}`).catch((err: unknown) => {
+      // The interrupt worker terminated the cell's synchronous code.
+      if (String((err as Error)?.message).includes('Execution was terminated')) return undefined;
+      throw err;
+    });
+    if (!evaluation) return this.result(running, { status: 'interrupted' });
+    if (!evaluation.ok) return this.result(running, { status: 'error', error: this.cellError(evaluation.error) });
+    const value = evaluation.value === undefined ? undefined : await this.wire(evaluation.value);
+    return this.result(running, { status: 'ok', value });
+  }
+
+  private result(running: Running, fields: Pick<ExecuteResult, 'status' | 'value' | 'error'>): ExecuteResult {
+    const stats = tensorStats();
+    return {
+      type: 'result',
+      execId: running.execId,
+      durationMs: performance.now() - running.started,
+      ...fields,
+      ...(stats && { tensors: { count: stats.count, bytes: stats.bytes, leaked: Math.max(0, stats.count - running.tensorsBefore) } }),
+    };
+  }
+
+  private display(value: unknown, options?: DisplayOptions): DisplayHandle {
+    const handle = { id: options?.id ?? `radnb-display-${process.pid}-${++this.displayCount}` };
+    this.sendDisplay(handle.id, value, false);
+    return handle;
+  }
+
+  private update(handle: DisplayHandle | string, value: unknown): void {
+    this.sendDisplay(typeof handle === 'string' ? handle : handle.id, value, true);
+  }
+
+  /** Sends synchronously when the value formats synchronously, so output order is kept. */
+  private sendDisplay(displayId: string, value: unknown, update: boolean): void {
+    const execId = this.outputExecId;
+    const send = (bundle: WireBundle) => {
+      this.streams.flush();
+      this.options.send({ type: 'display', execId, displayId, bundle, update });
+    };
+    const onError = (err: unknown) => this.reportBackgroundError(err);
+    try {
+      const bundle = toMimeBundle(value);
+      if (bundle instanceof Promise) bundle.then((b) => send(toWireBundle(b, this.options.maxOutputBytes)), onError);
+      else send(toWireBundle(bundle, this.options.maxOutputBytes));
+    } catch (err) {
+      onError(err);
+    }
+  }
+
+  private async wire(value: unknown): Promise<WireBundle> {
+    return toWireBundle(await toMimeBundle(value), this.options.maxOutputBytes);
+  }
+
+  private cellError(err: unknown): CellError {
+    if (err instanceof Error) {
+      const stack = this.mapper.mapStack(err.stack ?? `${err.name}: ${err.message}`);
+      return { name: err.name, message: err.message, stack };
+    }
+    return { name: 'Error', message: `Uncaught ${textOf(err)}`, stack: '' };
+  }
+}

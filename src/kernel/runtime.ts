@@ -1,0 +1,69 @@
+// What evaluated cells see of the kernel: the `display` function family, `params`/`param` from the
+// headless runner, `require` relative to the notebook, and the hidden helper object the compiler
+// rewrites imports and awaits to.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { DisplayHandle, DisplayOptions } from '../common/display';
+import { RUNTIME } from './compile';
+import { defaultExport, type ModuleLoader } from './moduleLoader';
+
+export class InterruptedError extends Error {
+  constructor() {
+    super('Interrupted: the cell was stopped');
+    this.name = 'InterruptedError';
+  }
+}
+
+export interface RuntimeHooks {
+  loader: ModuleLoader;
+  display(value: unknown, options?: DisplayOptions): DisplayHandle;
+  update(handle: DisplayHandle | string, value: unknown): void;
+  /** Incremented on every interrupt: an await that spans an interrupt throws when it resumes. */
+  generation(): number;
+}
+
+export type DisplayFunction = ((value: unknown, options?: DisplayOptions) => DisplayHandle) & {
+  update(handle: DisplayHandle | string, value: unknown): void;
+  html(html: string): DisplayHandle;
+  markdown(markdown: string): DisplayHandle;
+  text(text: string): DisplayHandle;
+  png(bytes: Uint8Array): DisplayHandle;
+  json(value: unknown): DisplayHandle;
+};
+
+export function installRuntime(hooks: RuntimeHooks, notebookDir: string): void {
+  const asBundle = (mime: string, data: unknown) => ({ [Symbol.for('radnb.display')]: () => ({ [mime]: data }) });
+  const display = Object.assign((value: unknown, options?: DisplayOptions) => hooks.display(value, options), {
+    update: (handle: DisplayHandle | string, value: unknown) => hooks.update(handle, value),
+    html: (html: string) => hooks.display(asBundle('text/html', html)),
+    markdown: (markdown: string) => hooks.display(asBundle('text/markdown', markdown)),
+    text: (text: string) => hooks.display(asBundle('text/plain', text)),
+    png: (bytes: Uint8Array) => hooks.display(asBundle('image/png', bytes)),
+    json: (value: unknown) => hooks.display(asBundle('application/json', value)),
+  }) satisfies DisplayFunction;
+
+  const params: Record<string, unknown> = {};
+  const g = globalThis as Record<string, unknown>;
+  g.display = display;
+  g.params = params;
+  /** A parameter set by `radnb run --param name=value`, or the fallback. */
+  g.param = <T>(name: string, fallback: T): T => (name in params ? (params[name] as T) : fallback);
+  g.require = createRequire(path.join(notebookDir, '__radnb_notebook__.js'));
+  g[RUNTIME] = {
+    import: (specifier: string) => hooks.loader.import(specifier),
+    defaultExport,
+    checked<T>(value: T): Promise<Awaited<T>> {
+      const generation = hooks.generation();
+      const check = () => {
+        if (hooks.generation() !== generation) throw new InterruptedError();
+      };
+      return Promise.resolve(value).then(
+        (v) => (check(), v),
+        (e: unknown) => {
+          check();
+          throw e;
+        },
+      );
+    },
+  };
+}
