@@ -1,0 +1,84 @@
+// The `radnb` command: headless notebook runs and DICOM tools. Each subcommand lives in its own module;
+// this file only dispatches and turns failures into a one-line reason and a non-zero exit code.
+import { parseArgs } from 'node:util';
+import { runNotebook } from './run';
+
+const USAGE = `usage:
+  radnb run NOTEBOOK.radnb [--out EXECUTED.radnb] [--param name=value]... [--timeout SECONDS] [--backend NAME]
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  run: runCommand,
+};
+
+async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      param: { type: 'string', multiple: true, default: [] },
+      timeout: { type: 'string', default: '0' },
+      backend: { type: 'string' },
+      node: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('radnb run takes exactly one notebook');
+  const timeoutSeconds = Number(values.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw new UsageError(`--timeout must be a number of seconds, not '${values.timeout}'`);
+  const summary = await runNotebook(positionals[0], {
+    out: values.out,
+    params: parseParams(values.param ?? []),
+    timeoutSeconds,
+    backend: values.backend,
+    nodePath: values.node,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  if (!summary.ok) {
+    process.stderr.write(`radnb run: ${positionals[0]}: cell ${summary.failedCell} failed; outputs saved to ${summary.outFile}\n`);
+    return 1;
+  }
+  process.stderr.write(`radnb run: ${summary.executed} cells ok; outputs saved to ${summary.outFile}\n`);
+  return 0;
+}
+
+/** `name=value` pairs; values are JSON when they parse as JSON (numbers, booleans, arrays), else strings. */
+export function parseParams(pairs: string[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param needs name=value, got '${pair}'`);
+    const raw = pair.slice(eq + 1);
+    try {
+      params[pair.slice(0, eq)] = JSON.parse(raw);
+    } catch {
+      params[pair.slice(0, eq)] = raw;
+    }
+  }
+  return params;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stderr.write(name && name !== '--help' && name !== '-h' ? `radnb: unknown command '${name}'\n${USAGE}` : USAGE);
+    return name && name !== '--help' && name !== '-h' ? 2 : 0;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    const e = err as Error;
+    process.stderr.write(`radnb ${name}: ${e.message}\n`);
+    if (err instanceof UsageError) process.stderr.write(USAGE);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
