@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { repoRoot } from '../support/env';
+
+const cli = path.join(repoRoot, 'out', 'cli', 'radnb.js');
+
+function notebook(cells: string[]): string {
+  return JSON.stringify({
+    cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null })),
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 4,
+  });
+}
+
+function run(file: string, ...args: string[]) {
+  return spawnSync(process.execPath, [cli, 'run', file, ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+test('radnb run executes every cell, injects --param values and saves outputs to --out', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  const src = path.join(dir, 'nb.radnb');
+  writeFileSync(src, notebook(["const fast = param('fast', false);\nconsole.log('fast', fast);", 'const n: number = param("n", 1);\nn * 2']));
+  const r = run(src, '--out', path.join(dir, 'out.radnb'), '--param', 'fast=true', '--param', 'n=21');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(readFileSync(path.join(dir, 'out.radnb'), 'utf8'));
+  assert.deepEqual(out.cells[0].outputs[0].text, ['fast true\n']);
+  assert.deepEqual(out.cells[1].outputs[0].data['text/plain'], ['42']);
+  assert.equal(out.cells[1].execution_count, 2);
+  // The source notebook is left as it was.
+  assert.equal(JSON.parse(readFileSync(src, 'utf8')).cells[0].outputs.length, 0);
+});
+
+test('radnb run exits non-zero on a failing cell, names it, and keeps the outputs before it', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  const file = path.join(dir, 'nb.radnb');
+  writeFileSync(file, notebook(['console.log("before")', 'throw new Error("broken data")', 'console.log("never")']));
+  const r = run(file);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cell 2 failed/);
+  const out = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(out.cells[0].outputs[0].text, ['before\n']);
+  assert.equal(out.cells[1].outputs[0].evalue, 'broken data');
+  assert.match(out.cells[1].outputs[0].traceback.join('\n'), /Cell 2:1:/);
+  assert.equal(out.cells[2].outputs.length, 0);
+});
+
+test('radnb run --timeout stops a cell that runs too long and reports it', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  const file = path.join(dir, 'nb.radnb');
+  writeFileSync(file, notebook(['while (true) {}']));
+  const started = Date.now();
+  const r = run(file, '--timeout', '1');
+  assert.equal(r.status, 1);
+  assert.ok(Date.now() - started < 15_000);
+  const out = JSON.parse(readFileSync(file, 'utf8'));
+  assert.match(out.cells[0].outputs[0].evalue, /timed out after 1 s/);
+});
+
+test('radnb run reports a malformed notebook by name with exit code 2', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  const file = path.join(dir, 'broken.radnb');
+  writeFileSync(file, '{"cells": [');
+  const r = run(file);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /broken\.radnb: not a valid notebook — malformed JSON/);
+});
+
+test('a cell that kills its kernel fails the run with a clear message', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  const file = path.join(dir, 'nb.radnb');
+  writeFileSync(file, notebook(['process.exit(7)']));
+  const r = run(file);
+  assert.equal(r.status, 1);
+  const out = JSON.parse(readFileSync(file, 'utf8'));
+  assert.match(out.cells[0].outputs[0].evalue, /kernel died while running this cell \(exit code 7\)/);
+});
