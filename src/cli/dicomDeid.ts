@@ -1,0 +1,83 @@
+// `radnb dicom deid IN_DIR OUT_DIR`: de-identifies a folder of DICOM files (PS3.15 Basic Profile) into
+// another folder, one consistent UID mapping for the whole folder, and prints what it did.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { deidentifyDirectory, type DeidDirectoryReport } from '../medical/deid';
+
+export interface CommandIO {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+}
+
+const USAGE = 'usage: radnb dicom deid IN_DIR OUT_DIR [--secret TEXT] [--json]';
+
+/** Runs the command; `args` are the words after `radnb dicom deid`. Returns the exit code. */
+export async function runDeidCommand(args: string[], io: CommandIO): Promise<number> {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    io.stderr(`radnb dicom deid: ${parsed}`);
+    io.stderr(USAGE);
+    return 2;
+  }
+  const problem = await checkDirectories(parsed.inDir, parsed.outDir);
+  if (problem) {
+    io.stderr(`radnb dicom deid: ${problem}`);
+    return 2;
+  }
+  const report = await deidentifyDirectory(parsed.inDir, parsed.outDir, { secret: parsed.secret });
+  if (parsed.json) io.stdout(JSON.stringify(report, null, 2));
+  else printSummary(report, parsed.outDir, io);
+  if (report.files.length === 0) {
+    io.stderr(`radnb dicom deid: no DICOM file could be de-identified in ${parsed.inDir}`);
+    return 1;
+  }
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+interface DeidArgs {
+  inDir: string;
+  outDir: string;
+  secret?: string;
+  json: boolean;
+}
+
+function parseArgs(args: string[]): DeidArgs | string {
+  const positional: string[] = [];
+  let secret: string | undefined;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--json') json = true;
+    else if (arg === '--secret') {
+      secret = args[++i];
+      if (secret === undefined) return '--secret needs a value';
+    } else if (arg.startsWith('--')) return `unknown option ${arg}`;
+    else positional.push(arg);
+  }
+  if (positional.length !== 2) return `expected IN_DIR and OUT_DIR, got ${positional.length} path(s)`;
+  return { inDir: positional[0], outDir: positional[1], secret, json };
+}
+
+async function checkDirectories(inDir: string, outDir: string): Promise<string | undefined> {
+  const input = await stat(inDir).catch(() => undefined);
+  if (!input?.isDirectory()) return `${inDir} is not a directory`;
+  if (path.resolve(inDir) === path.resolve(outDir)) return 'OUT_DIR must differ from IN_DIR (originals are never overwritten)';
+  const output = await stat(outDir).catch(() => undefined);
+  if (output && !output.isDirectory()) return `${outDir} exists and is not a directory`;
+  return undefined;
+}
+
+function printSummary(report: DeidDirectoryReport, outDir: string, io: CommandIO): void {
+  for (const file of report.files) {
+    const counts = new Map<string, number>();
+    for (const c of file.changes) counts.set(c.change, (counts.get(c.change) ?? 0) + 1);
+    const summary = [...counts].map(([change, n]) => `${n} ${change}`).join(', ');
+    io.stdout(`${file.file}: ${summary}`);
+  }
+  for (const failed of report.failed) io.stderr(`skipped ${failed.file}: ${failed.reason}`);
+  const warned = report.files.filter((f) => f.warnings.length > 0).length;
+  if (warned > 0) {
+    io.stderr(`warning: ${warned} file(s) may have text burned into the pixels; de-identification does not remove it — check the images`);
+  }
+  io.stdout(`${report.files.length} file(s) de-identified into ${outDir}, ${report.failed.length} skipped`);
+}
