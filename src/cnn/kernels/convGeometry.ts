@@ -1,0 +1,93 @@
+// Shared geometry of the composed convolution gradients: where each filter tap reads the input, and how
+// the output gradient is spread back onto input positions. Only NHWC (channels last) is handled, as in
+// the wasm backend's own convolutions.
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelCalls } from './kernelCalls';
+
+export type Conv2DInfo = backend_util.Conv2DInfo;
+
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dilations?: number | [number, number];
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+export function convInfo(
+  kernelName: string,
+  inShape: number[],
+  filterShape: number[],
+  attrs: ConvAttrs,
+  depthwise: boolean,
+): Conv2DInfo {
+  if (attrs.dataFormat === 'NCHW') {
+    throw new Error(`radnb ${kernelName}: dataFormat 'NCHW' is not supported; use channels last (NHWC)`);
+  }
+  return backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
+}
+
+/** The input padded (or cropped) to exactly the rows and columns that the filter taps read. */
+export function paddedInput(c: KernelCalls, x: TensorInfo, info: Conv2DInfo): TensorInfo {
+  const rows = info.effectiveFilterHeight + (info.outHeight - 1) * info.strideHeight;
+  const cols = info.effectiveFilterWidth + (info.outWidth - 1) * info.strideWidth;
+  const { top, left } = info.padInfo;
+  return c.padOrCrop(x, [
+    [0, 0],
+    [top, rows - top - info.inHeight],
+    [left, cols - left - info.inWidth],
+    [0, 0],
+  ]);
+}
+
+/** What filter tap (kh, kw) sees of the padded input: [batch, outHeight, outWidth, inChannels]. */
+export function tapSlice(c: KernelCalls, padded: TensorInfo, info: Conv2DInfo, kh: number, kw: number): TensorInfo {
+  const row = kh * info.dilationHeight;
+  const col = kw * info.dilationWidth;
+  return c.stridedSlice(
+    padded,
+    [0, row, col, 0],
+    [padded.shape[0], row + (info.outHeight - 1) * info.strideHeight + 1, col + (info.outWidth - 1) * info.strideWidth + 1, padded.shape[3]],
+    [1, info.strideHeight, info.strideWidth, 1],
+  );
+}
+
+/**
+ * The output gradient placed on the input grid (zeros between strided positions) and padded so that a
+ * stride-1 'valid' convolution with the 180°-rotated filter yields the input gradient.
+ */
+export function spreadOutputGradient(c: KernelCalls, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+  const [batch, outH, outW, channels] = dy.shape;
+  const sh = info.strideHeight;
+  const sw = info.strideWidth;
+  let spread = c.retain(dy);
+  if (sh > 1 || sw > 1) {
+    // Zero insertion as a reshape + pad: [b, h, 1, w, 1, c] padded to [b, h, sh, w, sw, c]
+    const split = c.reshape(dy, [batch, outH, 1, outW, 1, channels]);
+    const gaps = c.padOrCrop(split, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+    c.free(spread, split);
+    spread = c.reshape(gaps, [batch, outH * sh, outW * sw, channels]);
+    c.free(gaps);
+  }
+  const top = info.effectiveFilterHeight - 1 - info.padInfo.top;
+  const left = info.effectiveFilterWidth - 1 - info.padInfo.left;
+  const bottom = info.inHeight + info.effectiveFilterHeight - 1 - top - outH * sh;
+  const right = info.inWidth + info.effectiveFilterWidth - 1 - left - outW * sw;
+  const padded = c.padOrCrop(spread, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+  c.free(spread);
+  return padded;
+}
+
+/** The filter turned by 180° in its spatial axes. */
+export function rotatedFilter(c: KernelCalls, filter: TensorInfo): TensorInfo {
+  return c.run('Reverse', { x: filter }, { dims: [0, 1] });
+}
