@@ -134,8 +134,10 @@ describe('composed convolution gradients on wasm', () => {
         const filterShape = depthwise ? [c.filter[0], c.filter[1], c.x[3], 2] : c.filter;
         const x = tf.tensor4d(values(c.x, 4), c.x);
         const w = tf.tensor4d(values(filterShape, 5), filterShape as Case['filter']);
-        const loss = (a: tf.Tensor4D, b: tf.Tensor4D) =>
-          (depthwise ? tf.depthwiseConv2d(a, b, c.strides, c.pad) : tf.conv2d(a, b, c.strides, c.pad)).square().sum();
+        const loss = (...[a, b]: tf.Tensor[]) => {
+          const y = depthwise ? tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad) : tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad);
+          return y.square().sum();
+        };
         const [dx, dw] = tf.grads(loss)([x, w]);
         const out = [dx.dataSync(), dw.dataSync()];
         tf.dispose([x, w, dx, dw]);
@@ -155,7 +157,7 @@ describe('composed convolution gradients on wasm', () => {
     const c = CASES[1];
     const { outShape } = info(c, false);
     const r = tf.tensor4d(values(outShape, 10), outShape as Case['x']);
-    const loss = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.strides, c.pad).mul(r).sum() as tf.Scalar;
+    const loss = (...[a, b]: tf.Tensor[]) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad).mul(r).sum();
     const inputs: Array<[Float32Array, Case['x']]> = [[values(c.x, 6), c.x], [values(c.filter, 7), c.filter]];
     const tensors = inputs.map(([v, shape]) => tf.tensor4d(v, shape));
     const analytic = tf.grads(loss)(tensors).map((g) => g.dataSync());
@@ -185,7 +187,7 @@ describe('composed convolution gradients on wasm', () => {
     const w = tf.tensor4d(values(c.filter, 9), c.filter);
     const tensorsBefore = tf.memory().numTensors;
     const buffersBefore = wasmBackend.numDataIds();
-    const [dx, dw] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, c.strides, c.pad).sum())([x, w]);
+    const [dx, dw] = tf.grads((...[a, b]: tf.Tensor[]) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad).sum())([x, w]);
     tf.dispose([dx, dw]);
     assert.equal(tf.memory().numTensors, tensorsBefore);
     assert.equal(wasmBackend.numDataIds(), buffersBefore);
