@@ -1,10 +1,14 @@
 // The `radnb` command: headless notebook runs and DICOM tools. Each subcommand lives in its own module;
 // this file only dispatches and turns failures into a one-line reason and a non-zero exit code.
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runNotebook } from './run';
 
 const USAGE = `usage:
   radnb run NOTEBOOK.radnb [--out EXECUTED.radnb] [--param name=value]... [--timeout SECONDS] [--backend NAME]
+            [--allow-identifiers] [--trust]
+      --trust   run a notebook from outside the current folder (code in a notebook can do anything you can)
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -23,9 +27,15 @@ async function runCommand(args: string[]): Promise<number> {
       timeout: { type: 'string', default: '0' },
       backend: { type: 'string' },
       node: { type: 'string' },
+      'allow-identifiers': { type: 'boolean', default: false },
+      trust: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError('radnb run takes exactly one notebook');
+  if (!existsSync(positionals[0])) throw new Error(`${positionals[0]}: no such notebook`);
+  if (!values.trust && !isInside(process.cwd(), positionals[0])) {
+    throw new UsageError(`${positionals[0]} is outside the current folder; run it only if you trust it, with --trust`);
+  }
   const timeoutSeconds = Number(values.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw new UsageError(`--timeout must be a number of seconds, not '${values.timeout}'`);
   const summary = await runNotebook(positionals[0], {
@@ -34,6 +44,7 @@ async function runCommand(args: string[]): Promise<number> {
     timeoutSeconds,
     backend: values.backend,
     nodePath: values.node,
+    allowIdentifiers: values['allow-identifiers'],
     log: (line) => process.stderr.write(`${line}\n`),
   });
   if (!summary.ok) {
@@ -42,6 +53,11 @@ async function runCommand(args: string[]): Promise<number> {
   }
   process.stderr.write(`radnb run: ${summary.executed} cells ok; outputs saved to ${summary.outFile}\n`);
   return 0;
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(realpathSync(folder), realpathSync(path.resolve(file)));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /** `name=value` pairs; values are JSON when they parse as JSON (numbers, booleans, arrays), else strings. */

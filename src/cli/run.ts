@@ -14,6 +14,8 @@ export interface RunOptions {
   timeoutSeconds: number;
   nodePath?: string;
   backend?: string;
+  /** Keep identifying DICOM values in outputs (also enabled by the notebook's metadata.radnb.allowIdentifiers). */
+  allowIdentifiers?: boolean;
   log: (line: string) => void;
 }
 
@@ -30,7 +32,13 @@ const INTERRUPT_GRACE_MS = 5000;
 export async function runNotebook(file: string, options: RunOptions): Promise<RunSummary> {
   const notebook = parseNotebook(await readFile(file, 'utf8'), file);
   const outFile = options.out ?? file;
-  const kernel = await KernelClient.start({ notebookDir: path.dirname(path.resolve(file)), nodePath: options.nodePath, backend: options.backend });
+  const allowIdentifiers = options.allowIdentifiers || (notebook.metadata.radnb as { allowIdentifiers?: boolean } | undefined)?.allowIdentifiers === true;
+  const kernel = await KernelClient.start({
+    notebookDir: path.dirname(path.resolve(file)),
+    nodePath: options.nodePath,
+    backend: options.backend,
+    allowIdentifiers,
+  });
   const summary: RunSummary = { ok: true, executed: 0, outFile };
   try {
     if (Object.keys(options.params).length > 0) {

@@ -84,6 +84,7 @@ export class KernelSession implements vscode.Disposable {
         maxOldSpaceSizeMb: config.get<number>('kernel.maxOldSpaceSizeMb', 4096),
         maxOutputBytes: config.get<number>('output.maxBytes', 8 * 1024 * 1024),
         backend: config.get<string>('backend', 'auto'),
+        allowIdentifiers: config.get<boolean>('privacy.allowIdentifiers', false) || notebookAllowsIdentifiers(this.notebook),
       });
       this.client = client;
       client.onBackend((backend) => this.setState(this.status.state, { backend }));
@@ -98,4 +99,10 @@ export class KernelSession implements vscode.Disposable {
       throw err;
     }
   }
+}
+
+/** A notebook can opt in to keeping identifiers (metadata.radnb.allowIdentifiers), e.g. for work inside a hospital. */
+function notebookAllowsIdentifiers(notebook: vscode.NotebookDocument): boolean {
+  const meta = notebook.metadata as { metadata?: { radnb?: { allowIdentifiers?: boolean } } };
+  return meta.metadata?.radnb?.allowIdentifiers === true;
 }

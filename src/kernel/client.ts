@@ -22,6 +22,8 @@ export interface KernelClientOptions {
   maxOutputBytes?: number;
   /** tfjs backend to force ('auto' picks the fastest). */
   backend?: string;
+  /** Let identifying DICOM values (patient name, IDs…) into outputs; off by default. */
+  allowIdentifiers?: boolean;
   env?: NodeJS.ProcessEnv;
   /** The built kernel entry (out/kernel/main.js). */
   kernelScript?: string;
@@ -89,6 +91,7 @@ export class KernelClient {
         ...options.env,
         RADNB_NOTEBOOK_DIR: options.notebookDir,
         RADNB_BACKEND: options.backend ?? 'auto',
+        RADNB_ALLOW_IDENTIFIERS: options.allowIdentifiers ? '1' : '0',
         ...(options.maxOutputBytes && { RADNB_MAX_OUTPUT_BYTES: String(options.maxOutputBytes) }),
       },
     });

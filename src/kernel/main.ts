@@ -8,6 +8,7 @@ import { Evaluator } from './evaluator';
 import { ACKED, FLAG_COUNT } from './interruptFlags';
 import { Kernel } from './kernel';
 import { ModuleLoader } from './moduleLoader';
+import { redactMessage } from './redact';
 import { silenceExperimentalImportWarning } from './warnings';
 
 const MIN_NODE_MAJOR = 20;
@@ -24,7 +25,8 @@ function main(): void {
   }
   silenceExperimentalImportWarning();
 
-  const send = (message: KernelMessage) => process.send?.(message);
+  const allowIdentifiers = process.env.RADNB_ALLOW_IDENTIFIERS === '1';
+  const send = (message: KernelMessage) => process.send?.(allowIdentifiers ? message : redactMessage(message));
   const radnbDir = path.resolve(__dirname, '..', '..');
   const libraryPath = path.join(radnbDir, 'out', 'lib', 'index.js');
   const loadLibrary = () => require(libraryPath) as Record<string, unknown>;

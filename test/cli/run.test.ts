@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -18,7 +18,7 @@ function notebook(cells: string[]): string {
 }
 
 function run(file: string, ...args: string[]) {
-  return spawnSync(process.execPath, [cli, 'run', file, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [cli, 'run', file, '--trust', ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
 test('radnb run executes every cell, injects --param values and saves outputs to --out', () => {
@@ -78,4 +78,33 @@ test('a cell that kills its kernel fails the run with a clear message', () => {
   assert.equal(r.status, 1);
   const out = JSON.parse(readFileSync(file, 'utf8'));
   assert.match(out.cells[0].outputs[0].evalue, /kernel died while running this cell \(exit code 7\)/);
+});
+
+test('radnb run refuses a notebook outside the current folder unless --trust is given', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  const file = path.join(dir, 'nb.radnb');
+  writeFileSync(file, notebook(['require("node:fs").writeFileSync("ran.txt", "x")']));
+  const r = spawnSync(process.execPath, [cli, 'run', file], { encoding: 'utf8', cwd: repoRoot });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /outside the current folder.*--trust/);
+  assert.equal(existsSync(path.join(dir, 'ran.txt')), false);
+});
+
+test('identifying DICOM values are redacted from saved outputs unless the notebook allows them', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  const file = path.join(dir, 'nb.radnb');
+  const register = `const { registerIdentifiers } = require(${JSON.stringify(path.join(repoRoot, 'out', 'lib', 'index.js'))});
+registerIdentifiers([{ keyword: 'PatientName', value: 'Doe^Jane' }, { keyword: 'PatientBirthDate', value: '19800102' }]);`;
+  writeFileSync(file, notebook([register, 'console.log("patient Jane Doe born 1980-01-02"); "Doe^Jane"']));
+  assert.equal(run(file).status, 0);
+  const saved = JSON.stringify(JSON.parse(readFileSync(file, 'utf8')).cells.map((c: { outputs: unknown }) => c.outputs));
+  assert.doesNotMatch(saved, /Jane|Doe|1980-01-02/);
+  assert.match(saved, /PatientName redacted/);
+  assert.match(saved, /identifying values of loaded DICOM files were redacted/);
+
+  const allowed = JSON.parse(notebook([register, '"Doe^Jane"']));
+  allowed.metadata.radnb = { allowIdentifiers: true };
+  writeFileSync(file, JSON.stringify(allowed));
+  assert.equal(run(file).status, 0);
+  assert.match(readFileSync(file, 'utf8'), /Doe\^Jane/);
 });

@@ -1,0 +1,82 @@
+// Identifying values (patient names, IDs, dates, institutions…) of every DICOM file the kernel has
+// loaded. The medical library registers them as it reads files; the kernel redacts them from every
+// output before it leaves the kernel process, so no save path (VS Code, headless runner, export) can
+// write them into a notebook. Shared through globalThis because the library and the kernel are
+// separate bundles.
+
+export interface Identifier {
+  /** DICOM keyword of the attribute, e.g. "PatientName". */
+  keyword: string;
+  value: string;
+}
+
+/** Values shorter than this are too common to redact on their own ("M", "F", "Y"). */
+const MIN_LENGTH = 3;
+
+class PhiRegistry {
+  /** lower-cased text → keyword; longer texts are matched first. */
+  private readonly terms = new Map<string, string>();
+  private pattern: RegExp | undefined;
+
+  register(identifiers: Identifier[]): void {
+    for (const { keyword, value } of identifiers) {
+      for (const variant of variantsOf(keyword, value)) {
+        if (variant.length >= MIN_LENGTH && !this.terms.has(variant.toLowerCase())) {
+          this.terms.set(variant.toLowerCase(), keyword);
+          this.pattern = undefined;
+        }
+      }
+    }
+  }
+
+  get size(): number {
+    return this.terms.size;
+  }
+
+  redact(text: string): { text: string; count: number } {
+    if (this.terms.size === 0 || text.length < MIN_LENGTH) return { text, count: 0 };
+    this.pattern ??= new RegExp(
+      [...this.terms.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'),
+      'gi',
+    );
+    let count = 0;
+    const redacted = text.replace(this.pattern, (match) => {
+      count++;
+      return `[${this.terms.get(match.toLowerCase()) ?? 'identifier'} redacted]`;
+    });
+    return { text: redacted, count };
+  }
+}
+
+/** The ways a value may appear in output: DICOM person names ("Doe^John") also as "Doe John",
+ *  "John Doe" and their parts; DICOM dates (19800101) also as 1980-01-01. */
+function variantsOf(keyword: string, raw: string): string[] {
+  const value = raw.trim();
+  if (!value) return [];
+  const variants = new Set([value]);
+  if (value.includes('^')) {
+    const parts = value.split('^').map((p) => p.trim()).filter(Boolean);
+    variants.add(parts.join(' '));
+    variants.add([...parts].reverse().join(' '));
+    variants.add(parts.join(', '));
+    for (const p of parts) variants.add(p);
+  }
+  if (/Date$/.test(keyword) && /^\d{8}$/.test(value)) variants.add(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}`);
+  return [...variants];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const REGISTRY_KEY = Symbol.for('radnb.phiRegistry');
+
+export function phiRegistry(): PhiRegistry {
+  const slot = globalThis as { [REGISTRY_KEY]?: PhiRegistry };
+  return (slot[REGISTRY_KEY] ??= new PhiRegistry());
+}
+
+/** Called by the medical library for every file it loads. */
+export function registerIdentifiers(identifiers: Identifier[]): void {
+  phiRegistry().register(identifiers);
+}
