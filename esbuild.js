@@ -64,10 +64,12 @@ async function main() {
     console.log('esbuild: watching for changes');
     return;
   }
-  await Promise.all(contexts.map((c) => c.rebuild()));
+  // Every process is built even when another one fails, so one broken bundle does not hide the rest.
+  const results = await Promise.allSettled(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   const cli = 'out/cli/radnb.js';
   if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
+  if (results.some((r) => r.status === 'rejected')) process.exit(1);
 }
 
 main().catch((err) => {
