@@ -8,7 +8,7 @@ import { initBackend } from '../../src/cnn/backend';
 import { ModelOptionsError, dncnn, resnet18, smallCnn, unet2d } from '../../src/cnn/models';
 
 function trainableParams(model: tf.LayersModel): number {
-  return model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+  return model.trainableWeights.reduce((n, w) => n + w.read().size, 0);
 }
 
 /** Training loss of the first and last of 20 Adam steps on one fixed batch: a model whose gradients flow fits it. */
