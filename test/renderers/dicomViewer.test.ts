@@ -1,0 +1,174 @@
+// The DICOM viewer in a real chromium: real CT pixels from the Node encoder, the real bundle, and what a
+// user sees and does — value under the cursor, window drag, keyboard, overlays, PHI, hostile tags.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { ViewerImage } from '../../src/common/viewer';
+import { dicomViewBundle } from '../../src/display/dicomView';
+import { need, needFile } from '../support/env';
+import { CHROMIUM, RendererPage } from './browser';
+import { CT_SMALL, readViewerImage } from './fixtures';
+
+const DICOM = 'application/vnd.radnb.dicom';
+const SCREENSHOTS = path.join(__dirname, 'screenshots');
+let view: RendererPage | undefined;
+
+before(async () => {
+  if (existsSync(CHROMIUM) && existsSync(CT_SMALL)) view = await RendererPage.open();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+after(async () => view?.close());
+
+function ready(t: import('node:test').TestContext): RendererPage | undefined {
+  if (!need(t, existsSync(CHROMIUM), 'Debian chromium at /usr/bin/chromium')) return undefined;
+  if (!needFile(t, CT_SMALL, 'python3-pydicom test files (Debian python3-pydicom)')) return undefined;
+  return view;
+}
+
+async function show(page: RendererPage, id: string, image: ViewerImage): Promise<void> {
+  await page.render(id, DICOM, dicomViewBundle(image)[DICOM] as Uint8Array);
+  await page.page.waitForSelector(`#${id} .radnb-dicom-canvas`);
+}
+
+/** Moves the mouse over the centre of image pixel (x, y). */
+async function hoverPixel(page: RendererPage, id: string, x: number, y: number, image: ViewerImage): Promise<void> {
+  const canvas = page.page.locator(`#${id} .radnb-dicom-canvas`);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  assert.ok(box);
+  await page.page.mouse.move(box.x + ((x + 0.5) / image.columns) * box.width, box.y + ((y + 0.5) / image.rows) * box.height);
+}
+
+const canvasChecksum = (page: RendererPage, id: string): Promise<number> =>
+  page.page.evaluate((sel) => {
+    const canvas = document.querySelector(sel) as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 1_000_000_007;
+    return sum;
+  }, `#${id} .radnb-dicom-canvas`);
+
+const pixelAt = (page: RendererPage, id: string, x: number, y: number): Promise<number[]> =>
+  page.page.evaluate(([sel, px, py]) => {
+    const canvas = document.querySelector(sel as string) as HTMLCanvasElement;
+    return Array.from(canvas.getContext('2d')!.getImageData(px as number, py as number, 1, 1).data);
+  }, [`#${id} .radnb-dicom-canvas`, x, y] as const);
+
+test('the value under the cursor is the pixel in Hounsfield units', async (t) => {
+  const page = ready(t);
+  if (!page) return;
+  const image = readViewerImage(CT_SMALL);
+  await show(page, 'ct', image);
+  for (const [x, y] of [[64, 64], [10, 100], [127, 0]]) {
+    await hoverPixel(page, 'ct', x, y, image);
+    const hu = image.pixels[y * image.columns + x] * image.slope + image.intercept;
+    assert.equal(await page.page.locator('#ct .radnb-dicom-readout').textContent(), `(${x}, ${y})  ${hu} HU`);
+  }
+  assert.deepEqual(await page.page.locator('#ct .radnb-dicom-orient').allTextContents(), ['A', 'P', 'R', 'L']);
+  assert.match((await page.page.locator('#ct .radnb-dicom-scalebar-label').textContent()) ?? '', /^\d+ (mm|cm)$/);
+  await page.page.locator('#ct').screenshot({ path: path.join(SCREENSHOTS, 'dicom-ct-small.png') });
+});
+
+test('dragging changes window/level and the drawn pixels; presets and reset restore them', async (t) => {
+  const page = ready(t);
+  if (!page) return;
+  const image = readViewerImage(CT_SMALL);
+  await show(page, 'drag', image);
+  const before = await canvasChecksum(page, 'drag');
+  const label = await page.page.locator('#drag .radnb-dicom-window').textContent();
+  await hoverPixel(page, 'drag', 64, 64, image);
+  await page.page.mouse.down();
+  await hoverPixel(page, 'drag', 20, 90, image);
+  await page.page.mouse.up();
+  await page.page.waitForFunction((l) => document.querySelector('#drag .radnb-dicom-window')?.textContent !== l, label);
+  assert.notEqual(await canvasChecksum(page, 'drag'), before);
+  await page.page.locator('#drag .radnb-dicom-preset').selectOption({ label: 'Lung (C-600 W1500)' });
+  await page.page.waitForFunction(() => document.querySelector('#drag .radnb-dicom-window')?.textContent === 'C -600  W 1500');
+  await page.page.locator('#drag .radnb-dicom-reset').click();
+  await page.page.waitForFunction((l) => document.querySelector('#drag .radnb-dicom-window')?.textContent === l, label);
+  assert.equal(await canvasChecksum(page, 'drag'), before);
+});
+
+test('keyboard: slices with arrows, zoom with +/-, invert with I', async (t) => {
+  const page = ready(t);
+  if (!page) return;
+  const base = readViewerImage(CT_SMALL);
+  const frames = 5;
+  const pixels = new Int16Array(base.pixels.length * frames);
+  for (let f = 0; f < frames; f++) pixels.set((base.pixels as Int16Array).map((v) => v + f * 100), f * base.pixels.length);
+  const image: ViewerImage = { ...base, frames, pixels, sliceSpacing: 5 };
+  await show(page, 'stack', image);
+  const slice = page.page.locator('#stack .radnb-dicom-slice');
+  assert.equal(await slice.textContent(), 'slice 3 / 5');
+  await page.page.locator('#stack .radnb-dicom-viewport').focus();
+  await page.page.keyboard.press('ArrowDown');
+  await page.page.waitForFunction(() => document.querySelector('#stack .radnb-dicom-slice')?.textContent === 'slice 4 / 5');
+  await hoverPixel(page, 'stack', 64, 64, image);
+  const hu = base.pixels[64 * 128 + 64] + base.intercept + 300;
+  assert.equal(await page.page.locator('#stack .radnb-dicom-readout').textContent(), `(64, 64)  ${hu} HU`);
+  await page.page.mouse.wheel(0, -100);
+  await page.page.waitForFunction(() => document.querySelector('#stack .radnb-dicom-slice')?.textContent === 'slice 3 / 5');
+  const stage = page.page.locator('#stack .radnb-dicom-stage');
+  await page.page.locator('#stack .radnb-dicom-viewport').focus();
+  await page.page.keyboard.press('+');
+  assert.match((await stage.getAttribute('style')) ?? '', /scale\(1\.25\)/);
+  await page.page.keyboard.press('-');
+  assert.match((await stage.getAttribute('style')) ?? '', /scale\(1\)/);
+  const [r] = await pixelAt(page, 'stack', 64, 64);
+  await page.page.keyboard.press('i');
+  await page.page.waitForFunction(() => (document.querySelector('#stack .radnb-dicom-invert') as HTMLInputElement).checked);
+  assert.equal((await pixelAt(page, 'stack', 64, 64))[0], 255 - r);
+});
+
+test('a mask overlay tints its pixels; opacity 0 removes the tint', async (t) => {
+  const page = ready(t);
+  if (!page) return;
+  const image = readViewerImage(CT_SMALL);
+  const mask = new Uint8Array(128 * 128);
+  for (let y = 40; y < 80; y++) for (let x = 40; x < 80; x++) mask[y * 128 + x] = 1;
+  const heat = Float32Array.from({ length: 128 * 128 }, (_, i) => (i % 128) / 127);
+  await show(page, 'overlay', {
+    ...image,
+    overlays: [
+      { kind: 'mask', label: 'lesion', data: mask, colormap: '#00ff00', opacity: 0.5 },
+      { kind: 'heatmap', label: 'Grad-CAM', data: heat, opacity: 0 },
+    ],
+  });
+  const [r, g, b] = await pixelAt(page, 'overlay', 60, 60);
+  assert.ok(g > r + 60 && g > b + 60, `tinted pixel ${[r, g, b]}`);
+  const outside = await pixelAt(page, 'overlay', 10, 10);
+  assert.equal(outside[0], outside[1], 'pixel outside the mask stays grey');
+  await page.page.locator('#overlay input[aria-label="lesion opacity"]').fill('0');
+  await page.page.waitForFunction(() => {
+    const c = document.querySelector('#overlay .radnb-dicom-canvas') as HTMLCanvasElement;
+    const [r2, g2] = c.getContext('2d')!.getImageData(60, 60, 1, 1).data;
+    return r2 === g2;
+  });
+  assert.deepEqual(await page.page.locator('#overlay .radnb-dicom-overlay label').allTextContents(), ['lesion', 'Grad-CAM']);
+});
+
+test('PHI stays hidden until asked for; hostile tag values render as inert text', async (t) => {
+  const page = ready(t);
+  if (!page) return;
+  const image = readViewerImage(CT_SMALL);
+  const hostile = '<img src=x onerror="window.pwned=1">';
+  image.title = '<script>window.pwned=2</script>';
+  image.metadata = [
+    ...(image.metadata ?? []),
+    { tag: '(0008,103E)', name: 'SeriesDescription', value: hostile, phi: false },
+    { tag: '(0010,1000)', name: 'OtherPatientIDs', value: '<b>secret</b>', phi: true },
+  ];
+  await show(page, 'phi', image);
+  const root = page.page.locator('#phi');
+  await root.locator('summary').click();
+  const text = (await root.textContent()) ?? '';
+  assert.ok(!text.includes('CompressedSamples^CT1'), 'patient name hidden');
+  assert.ok(!text.includes('secret'), 'PHI value not in the DOM');
+  assert.ok(text.includes(hostile) && text.includes('<script>window.pwned=2</script>'), 'hostile strings shown as text');
+  assert.equal(await root.locator('img, script, b').count(), 0);
+  await root.locator('.radnb-dicom-phi-toggle').click();
+  assert.ok(((await root.textContent()) ?? '').includes('CompressedSamples^CT1'));
+  assert.ok(((await root.textContent()) ?? '').includes('<b>secret</b>'));
+  assert.equal(await page.page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+});
