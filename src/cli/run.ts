@@ -64,7 +64,7 @@ export async function runNotebook(file: string, options: RunOptions): Promise<Ru
   return summary;
 }
 
-async function runCell(kernel: KernelClient, cell: NotebookCell, name: string, count: number, timeoutSeconds: number): Promise<boolean> {
+export async function runCell(kernel: KernelClient, cell: NotebookCell, name: string, count: number, timeoutSeconds: number): Promise<boolean> {
   cell.outputs = [];
   cell.executionCount = count;
   const recorder = new OutputRecorder(cell.outputs);
