@@ -29,7 +29,7 @@ export interface CellRun {
 export async function startKernel(options: Partial<KernelClientOptions> = {}): Promise<KernelClient> {
   assert.ok(existsSync(kernelScript), `${kernelScript} is missing: run \`node esbuild.js\` (npm test builds first)`);
   const notebookDir = options.notebookDir ?? mkdtempSync(path.join(tmpdir(), 'radnb-kernel-test-'));
-  return KernelClient.start({ ...options, notebookDir, kernelScript });
+  return KernelClient.start({ kernelScript, ...options, notebookDir });
 }
 
 /** Runs one cell and collects its output; `cellName` is how stacks and errors name it. */
