@@ -2,6 +2,7 @@
 // mediastinum, spine and ribs at realistic Hounsfield units, spherical nodules of varied size and density
 // in some cases and none in others (the label), and Gaussian noise. Case k is the same for a given seed
 // however many cases are asked for, so datasets grow without changing.
+import { mulberry32 } from './datasets/random';
 
 export const HU = { air: -1000, lung: -850, fat: -100, softTissue: 40, blood: 50, bone: 700, corticalBone: 1200 } as const;
 
@@ -207,18 +208,6 @@ function hashSeed(seed: number, index: number): number {
     h ^= h >>> 15;
   }
   return h >>> 0;
-}
-
-/** A small fast PRNG with a 32-bit state: reproducible across platforms, unlike Math.random. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(random: () => number): number {

@@ -2,7 +2,7 @@
 // their delimiter arrives (before the response ends), and a cut-off response is an error.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { mulberry32 } from '../../src/medical/phantom';
+import { mulberry32 } from '../../src/medical/datasets/random';
 import { MultipartError, MultipartParser, multipartBoundary, parseMultipartStream, type MultipartPart } from '../../src/medical/dicomwebMultipart';
 
 const BOUNDARY = 'b0und4ry-42';
