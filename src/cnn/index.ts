@@ -1,0 +1,20 @@
+// The CNN engine's public surface for notebook cells: backend choice, models, training, augmentation,
+// saving/loading, memory accounting. Metrics and explainability live in ./metrics and ./explain.
+export { initBackend, backend, BackendError } from './backend';
+export type { BackendCandidate, BackendInfo, BackendName, BackendPreference, InitBackendOptions } from './backend';
+export { registerGradientKernels } from './kernels/register';
+export * from './models';
+export { train, balancedClassWeights, TrainError } from './train';
+export type { EarlyStoppingOptions, LabelledTensors, StopReason, TrainData, TrainOptions, TrainProgress, TrainResult } from './train';
+export { stepDecay, cosineDecay } from './learningRate';
+export type { LearningRateSchedule } from './learningRate';
+export { augment } from './augment';
+export type { AugmentOptions, AugmentedBatch } from './augment';
+export { saveModel, loadModel, ModelFileError } from './modelIO';
+export type { SaveModelOptions } from './modelIO';
+export { saveCheckpoint, restoreCheckpoint } from './checkpoint';
+export type { CheckpointState } from './checkpoint';
+export { memorySnapshot, leakReport, formatBytes } from './memory';
+export type { LeakReport, MemorySnapshot } from './memory';
+export { TrainingCurves } from './trainingCurves';
+export type { PlotlyFigure, PlotlyTrace } from './trainingCurves';
