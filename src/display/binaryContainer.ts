@@ -93,11 +93,15 @@ function predictShuffle(samples: TypedSamples, width: number, stride: number): U
     const residual = new SIGNED[size](1);
     const bits = size * 8;
     const rowSamples = width * stride;
-    for (let i = 0; i < samples.length; i++) {
-      const inRow = i % rowSamples;
-      residual[0] = samples[i] - predict(samples, i, Math.floor(inRow / stride), Math.floor(i / rowSamples), stride, rowSamples);
-      const r = residual[0];
-      folded[i] = (r << 1) ^ (r >> (bits - 1));
+    const rows = samples.length / rowSamples;
+    for (let y = 0, i = 0; y < rows; y++) {
+      for (let x = 0; x < width; x++) {
+        for (let k = 0; k < stride; k++, i++) {
+          residual[0] = samples[i] - predict(samples, i, x, y, stride, rowSamples);
+          const r = residual[0];
+          folded[i] = (r << 1) ^ (r >> (bits - 1));
+        }
+      }
     }
   }
   const bytes = new Uint8Array(folded.buffer);

@@ -9,7 +9,8 @@ import { encodeDicomPayload } from './dicomPayload';
 import { fullRangeWindow, type VoiWindow, windowFrame } from './windowing';
 
 export interface DicomViewOptions {
-  /** Deflate the samples (default true): a 512² CT output then weighs about as much as its PNG. */
+  /** Deflate the samples (default true; level 6: level 9 saves ~2 % at 3× the time): a 512² CT output then
+   *  weighs about as much as its PNG. */
   compress?: boolean;
   /** Frame shown in the PNG snapshot; default the middle one. */
   snapshotFrame?: number;
@@ -55,7 +56,7 @@ const round = (v: number): number => Math.round(v * 100) / 100;
 export function dicomViewBundle(image: ViewerImage, options: DicomViewOptions = {}): MimeBundle {
   const compress = options.compress ?? true;
   return {
-    [MIME.dicom]: encodeDicomPayload(image, compress ? (bytes) => deflateSync(bytes, { level: 9 }) : undefined),
+    [MIME.dicom]: encodeDicomPayload(image, compress ? (bytes) => deflateSync(bytes, { level: 6 }) : undefined),
     [MIME.png]: dicomSnapshotPng(image, options.snapshotFrame),
     [MIME.text]: describeViewerImage(image),
   };

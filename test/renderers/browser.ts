@@ -73,11 +73,17 @@ export class RendererPage {
     await this.page.evaluate((vars) => (window as unknown as { radnbTheme(v: object): void }).radnbTheme(vars), THEMES[name]);
   }
 
+  /** Serves `bytes` to the page; returns the URL path to fetch them from. */
+  addPayload(name: string, bytes: Uint8Array): string {
+    this.payloads.set(name, bytes);
+    return `/payload/${encodeURIComponent(name)}`;
+  }
+
   /** Renders `bytes` (bytes or a JSON-able value) as output item `id` into the element with id `target`. */
   async render(id: string, mime: string, value: Uint8Array | unknown, target = id): Promise<void> {
     const bytes = value instanceof Uint8Array ? value : new TextEncoder().encode(JSON.stringify(value));
     const name = `${id}-${this.payloads.size}`;
-    this.payloads.set(name, bytes);
+    this.addPayload(name, bytes);
     await this.page.evaluate(
       ([i, m, n, t]) => (window as unknown as { radnbRender(...a: string[]): Promise<void> }).radnbRender(i, m, n, t),
       [id, mime, name, target],

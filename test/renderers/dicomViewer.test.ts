@@ -146,6 +146,12 @@ test('a mask overlay tints its pixels; opacity 0 removes the tint', async (t) =>
     return r2 === g2;
   });
   assert.deepEqual(await page.page.locator('#overlay .radnb-dicom-overlay label').allTextContents(), ['lesion', 'Grad-CAM']);
+  await page.theme('dark');
+  await page.page.locator('#overlay input[aria-label="lesion opacity"]').fill('40');
+  await page.page.locator('#overlay input[aria-label="Grad-CAM opacity"]').fill('35');
+  await page.page.locator('#overlay select[aria-label="Grad-CAM colour map"]').selectOption('inferno');
+  await page.page.locator('#overlay').screenshot({ path: path.join(SCREENSHOTS, 'dicom-overlays-dark.png') });
+  await page.theme('light');
 });
 
 test('PHI stays hidden until asked for; hostile tag values render as inert text', async (t) => {
