@@ -2,6 +2,8 @@
 // Stops at the first failing cell (later cells usually depend on it) and reports it by a non-zero exit.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { version as radnbVersion } from '../../package.json';
+import { ExperimentRecorder, appendRun, detectEnvironment } from '../common/experiment';
 import type { ExecuteResult, WireBundle } from '../common/kernelProtocol';
 import { parseNotebook, serializeNotebook, type CellOutput, type NotebookCell } from '../common/notebook';
 import { displayOutput, errorOutput, resultOutput, streamItem, streamNameOf } from '../common/outputs';
@@ -33,13 +35,17 @@ export async function runNotebook(file: string, options: RunOptions): Promise<Ru
   const notebook = parseNotebook(await readFile(file, 'utf8'), file);
   const outFile = options.out ?? file;
   const allowIdentifiers = options.allowIdentifiers || (notebook.metadata.radnb as { allowIdentifiers?: boolean } | undefined)?.allowIdentifiers === true;
+  const notebookDir = path.dirname(path.resolve(file));
+  const recorder = new ExperimentRecorder({ params: options.params, environment: detectEnvironment(notebookDir, radnbVersion) });
   const kernel = await KernelClient.start({
-    notebookDir: path.dirname(path.resolve(file)),
+    notebookDir,
     nodePath: options.nodePath,
     backend: options.backend,
     allowIdentifiers,
   });
+  kernel.onBackend((backend) => recorder.onBackend(backend.name, backend.reason));
   const summary: RunSummary = { ok: true, executed: 0, outFile };
+  let completed = false;
   try {
     if (Object.keys(options.params).length > 0) {
       const injected = await kernel.execute(`Object.assign(params, ${JSON.stringify(options.params)});`, 'Parameters');
@@ -57,8 +63,10 @@ export async function runNotebook(file: string, options: RunOptions): Promise<Ru
         break;
       }
     }
+    completed = true;
   } finally {
     await kernel.shutdown();
+    appendRun(notebook, await recorder.finish(summary.ok && completed ? 'ok' : 'failed', summary.failedCell));
     await writeFile(outFile, serializeNotebook(notebook));
   }
   return summary;
