@@ -3,9 +3,10 @@
 // attributes are removed, UIDs are replaced consistently (one Deidentifier keeps one mapping, so a study
 // stays a study across files), and the result says so (PatientIdentityRemoved, DeidentificationMethod,
 // code 113100). Pixel data are not touched: burned-in text stays, and the report warns about it.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
+import { listFilesRecursive } from './datasets/files';
 import { basicProfileAction, type DeidAction } from './deidProfile';
 import { Pseudonyms } from './deidPseudonyms';
 import { attributeName, readDicomFile, writeDicomFile, type DicomElement, type ElementTree } from './writer';
@@ -197,7 +198,7 @@ export function deidentify(bytes: Uint8Array, options: DeidOptions & { file?: st
 export async function deidentifyDirectory(inDir: string, outDir: string, options: DeidOptions = {}): Promise<DeidDirectoryReport> {
   const deidentifier = new Deidentifier(options);
   const report: DeidDirectoryReport = { files: [], failed: [] };
-  for (const relative of await listFiles(inDir)) {
+  for (const relative of await listFilesRecursive(inDir)) {
     const input = path.join(inDir, relative);
     try {
       const result = deidentifier.deidentify(await readFile(input), relative);
@@ -210,14 +211,6 @@ export async function deidentifyDirectory(inDir: string, outDir: string, options
     }
   }
   return report;
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
 }
 
 /** dcmjs reads what it can of a truncated file; de-identifying it would write a silently shorter file. */
