@@ -205,12 +205,12 @@ describe('calibration', () => {
     // Values on 0.05 steps put many probabilities exactly on the 10-bin edges.
     const probs = Array.from({ length: 600 }, () => Math.round(random() * 20) / 20);
     const labels = probs.map((p) => (random() < p * 0.8 + 0.1 ? 1 : 0));
-    const expected = reference<{ ece: number; brier: number; count: number[]; observed: (number | null)[] }>({ task: 'calibration', labels, probs, bins: 10 });
+    const expected = reference<{ ece: number; brier: number; count: number[]; fractionPositive: (number | null)[] }>({ task: 'calibration', labels, probs, bins: 10 });
     const c = calibration(labels, probs);
     assert.deepEqual(c.bins.map((b) => b.count), expected.count);
     close(c.ece, expected.ece);
     close(c.brier, expected.brier);
-    c.bins.forEach((b, i) => (b.observed === null ? assert.equal(expected.observed[i], null) : close(b.observed, expected.observed[i] as number)));
+    c.bins.forEach((b, i) => (b.fractionPositive === null ? assert.equal(expected.fractionPositive[i], null) : close(b.fractionPositive, expected.fractionPositive[i] as number)));
     const view = c[DISPLAY]()[MIME.metrics] as CalibrationView;
     assert.equal(view.kind, 'calibration');
     assert.equal(view.bins.length, 10);

@@ -26,7 +26,7 @@ export class Calibration {
 
   /** The largest gap over non-empty bins (maximum calibration error). */
   get mce(): number {
-    return this.bins.reduce((m, b) => (b.count === 0 ? m : Math.max(m, Math.abs((b.observed as number) - (b.meanPredicted as number)))), 0);
+    return this.bins.reduce((m, b) => (b.count === 0 ? m : Math.max(m, Math.abs((b.fractionPositive as number) - (b.meanPredicted as number)))), 0);
   }
 
   toView(): CalibrationView {
@@ -68,9 +68,9 @@ function binned(confidence: Float64Array, event: Float64Array, bins: number): { 
   let ece = 0;
   const views = Array.from(count, (n, b): CalibrationBinView => {
     const meanPredicted = n === 0 ? null : sumConfidence[b] / n;
-    const observed = n === 0 ? null : sumEvent[b] / n;
-    if (n > 0) ece += (n / confidence.length) * Math.abs((observed as number) - (meanPredicted as number));
-    return { lower: b / bins, upper: (b + 1) / bins, count: n, meanPredicted, observed };
+    const fractionPositive = n === 0 ? null : sumEvent[b] / n;
+    if (n > 0) ece += (n / confidence.length) * Math.abs((fractionPositive as number) - (meanPredicted as number));
+    return { lower: b / bins, upper: (b + 1) / bins, count: n, meanPredicted, fractionPositive };
   });
   return { bins: views, ece };
 }

@@ -64,8 +64,8 @@ export interface CalibrationBinView {
   count: number;
   /** Mean predicted probability in the bin; null when the bin is empty. */
   meanPredicted: number | null;
-  /** Observed frequency of the event (fraction of positives, or accuracy for top-label calibration). */
-  observed: number | null;
+  /** Observed frequency of the event: fraction of positives (binary), or of correct predictions (top-label). */
+  fractionPositive: number | null;
 }
 
 /** Reliability diagram: bars of observed frequency against mean prediction per bin, and the summaries. */

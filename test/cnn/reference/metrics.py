@@ -67,8 +67,8 @@ def calibration(labels, probs, bins):
     sum_y = np.bincount(ids, weights=y, minlength=bins)
     nonzero = count > 0
     ece = np.sum(np.abs(sum_y[nonzero] - sum_p[nonzero])) / len(p)
-    observed = [None if c == 0 else float(sy / c) for c, sy in zip(count, sum_y)]
-    return {"ece": float(ece), "brier": float(np.mean((p - y) ** 2)), "count": count.tolist(), "observed": observed}
+    fraction_positive = [None if c == 0 else float(sy / c) for c, sy in zip(count, sum_y)]
+    return {"ece": float(ece), "brier": float(np.mean((p - y) ** 2)), "count": count.tolist(), "fractionPositive": fraction_positive}
 
 
 def surface(mask):
