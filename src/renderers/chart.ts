@@ -17,6 +17,10 @@ export interface LineChartSpec {
   series: ChartSeries[];
   /** Dashed reference line from (0,0) to (1,1): chance for ROC, perfect calibration. */
   diagonal?: boolean;
+  /** Dashed horizontal reference line (the precision of guessing, at the prevalence). */
+  baseline?: { y: number; label: string };
+  /** Marked points with a label (operating points at chosen thresholds). */
+  points?: { label: string; x: number; y: number }[];
 }
 
 const SERIES_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
@@ -45,6 +49,13 @@ export function lineChart(spec: LineChartSpec): SVGSVGElement {
     svg('text', { x: 12, y: py(0.5), 'text-anchor': 'middle', transform: `rotate(-90 12 ${py(0.5)})` }, spec.yLabel),
   );
   if (spec.diagonal) root.append(svg('line', { class: 'axis', x1: px(0), y1: py(0), x2: px(1), y2: py(1), 'stroke-dasharray': '4 4' }));
+  if (spec.baseline) {
+    const y = py(spec.baseline.y);
+    root.append(
+      svg('line', { class: 'axis', x1: px(0), x2: px(1), y1: y, y2: y, 'stroke-dasharray': '4 4' }),
+      svg('text', { x: px(0) + 4, y: y - 4 }, spec.baseline.label),
+    );
+  }
   spec.series.forEach((s, k) => {
     const color = SERIES_COLORS[k % SERIES_COLORS.length];
     const points = s.x.map((x, i) => `${px(x).toFixed(1)},${py(s.y[i]).toFixed(1)}`).join(' ');
@@ -52,5 +63,11 @@ export function lineChart(spec: LineChartSpec): SVGSVGElement {
     if (s.markers) s.x.forEach((x, i) => root.append(svg('circle', { cx: px(x), cy: py(s.y[i]), r: 3, fill: color })));
     root.append(svg('text', { x: px(1) - 4, y: py(0) - 8 - 14 * k, 'text-anchor': 'end', style: `fill: ${color}` }, s.label));
   });
+  for (const p of spec.points ?? []) {
+    root.append(
+      svg('circle', { class: 'radnb-operating-point', cx: px(p.x), cy: py(p.y), r: 4, fill: 'none', stroke: 'currentColor', 'stroke-width': 2 }),
+      svg('text', { x: px(p.x) + 6, y: py(p.y) + 12 }, p.label),
+    );
+  }
   return root;
 }

@@ -1,122 +1,115 @@
-// Metric views (application/vnd.radnb.metrics+json): confusion matrix, ROC with AUC, precision–recall,
-// calibration (reliability curve) and per-class tables. The shapes are read defensively — a curve may
-// come as one series ({fpr, tpr, auc}) or several ({curves: [...]}) — and anything unknown is an error
-// message, never a crash.
-import { type ChartSeries, lineChart } from './chart';
+// Metric views (application/vnd.radnb.metrics+json, shapes in src/cnn/metrics/views.ts): confusion matrix,
+// ROC curves with AUC and operating points, precision–recall with the guessing baseline, reliability
+// diagram, tables. A payload that does not match is reported as a message, never drawn half-way.
+import type { CalibrationView, ConfusionView, MetricsView, PrView, RocView, TableView } from '../cnn/metrics/views';
+import { lineChart } from './chart';
 import { formatNumber, h } from './dom';
 import type { RenderedOutput } from './view';
 
-type Json = Record<string, unknown>;
-
-const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
 const text = (v: unknown): string => (typeof v === 'number' ? formatNumber(v) : v === null || v === undefined ? '' : String(v));
 
 class MetricsShapeError extends Error {}
 
-function numbers(obj: Json, key: string, kind: string): number[] {
-  const v = obj[key];
-  if (!isNumbers(v)) throw new MetricsShapeError(`${kind} view: "${key}" must be an array of numbers`);
-  return v;
+function requireArray<T>(value: T[] | undefined, what: string): T[] {
+  if (!Array.isArray(value)) throw new MetricsShapeError(`${what} must be an array`);
+  return value;
 }
 
-/** The curves of a view: `curves: [{label, …}]` or the view itself as the only curve. */
-function curvesOf(view: Json): Json[] {
-  return Array.isArray(view.curves) ? (view.curves as Json[]) : [view];
-}
-
-function withScore(label: string, name: string, value: unknown, ci: unknown): string {
-  if (typeof value !== 'number') return label;
-  const interval = isNumbers(ci) && ci.length === 2 ? ` (95% CI ${formatNumber(ci[0])}–${formatNumber(ci[1])})` : '';
+function withScore(label: string, name: string, value: number, ci?: [number, number]): string {
+  const interval = ci ? ` (95% CI ${formatNumber(ci[0])}–${formatNumber(ci[1])})` : '';
   return `${label} ${name} = ${formatNumber(value)}${interval}`.trim();
 }
 
-function rocView(view: Json): Node {
-  const series: ChartSeries[] = curvesOf(view).map((c, i) => ({
-    label: withScore(text(c.label ?? (i === 0 ? '' : `curve ${i + 1}`)), 'AUC', c.auc, c.aucCI ?? c.ci),
-    x: numbers(c, 'fpr', 'roc'),
-    y: numbers(c, 'tpr', 'roc'),
-  }));
-  return lineChart({ title: text(view.title ?? 'ROC curve'), xLabel: 'False positive rate (1 − specificity)', yLabel: 'True positive rate (sensitivity)', series, diagonal: true });
-}
-
-function prView(view: Json): Node {
-  const series: ChartSeries[] = curvesOf(view).map((c, i) => ({
-    label: withScore(text(c.label ?? (i === 0 ? '' : `curve ${i + 1}`)), 'AP', c.averagePrecision ?? c.ap, undefined),
-    x: numbers(c, 'recall', 'pr'),
-    y: numbers(c, 'precision', 'pr'),
-  }));
-  return lineChart({ title: text(view.title ?? 'Precision–recall curve'), xLabel: 'Recall (sensitivity)', yLabel: 'Precision (PPV)', series });
-}
-
-function calibrationView(view: Json): Node {
-  let x: number[];
-  let y: number[];
-  if (Array.isArray(view.bins)) {
-    const bins = (view.bins as Json[]).filter((b) => typeof b.meanPredicted === 'number' && typeof b.fractionPositive === 'number');
-    x = bins.map((b) => b.meanPredicted as number);
-    y = bins.map((b) => b.fractionPositive as number);
-  } else {
-    x = numbers(view, 'meanPredicted', 'calibration');
-    y = numbers(view, 'fractionPositive', 'calibration');
-  }
-  const scores = [
-    typeof view.ece === 'number' ? `ECE = ${formatNumber(view.ece)}` : '',
-    typeof view.brier === 'number' ? `Brier = ${formatNumber(view.brier)}` : '',
-  ].filter(Boolean).join(', ');
+function rocView(view: RocView): Node {
   return lineChart({
-    title: text(view.title ?? 'Calibration (reliability curve)') + (scores ? ` — ${scores}` : ''),
+    title: view.title ?? 'ROC curve',
+    xLabel: 'False positive rate (1 − specificity)',
+    yLabel: 'True positive rate (sensitivity)',
+    series: requireArray(view.curves, 'roc view: "curves"').map((c) => ({
+      label: withScore(text(c.label), 'AUC', c.auc, c.ci),
+      x: requireArray(c.fpr, 'roc curve: "fpr"'),
+      y: requireArray(c.tpr, 'roc curve: "tpr"'),
+    })),
+    diagonal: true,
+    points: view.operatingPoints?.map((p) => ({ label: `${p.label} (t = ${formatNumber(p.threshold)})`, x: p.fpr, y: p.tpr })),
+  });
+}
+
+function prView(view: PrView): Node {
+  const curves = requireArray(view.curves, 'pr view: "curves"');
+  return lineChart({
+    title: view.title ?? 'Precision–recall curve',
+    xLabel: 'Recall (sensitivity)',
+    yLabel: 'Precision (PPV)',
+    series: curves.map((c) => ({
+      label: withScore(text(c.label), 'AP', c.averagePrecision),
+      x: requireArray(c.recall, 'pr curve: "recall"'),
+      y: requireArray(c.precision, 'pr curve: "precision"'),
+    })),
+    baseline: curves.length === 1 && typeof curves[0].prevalence === 'number'
+      ? { y: curves[0].prevalence, label: `guessing (prevalence ${formatNumber(curves[0].prevalence)})` }
+      : undefined,
+  });
+}
+
+function calibrationView(view: CalibrationView): Node {
+  // Empty bins have no mean prediction: they are left out of the curve.
+  const bins = requireArray(view.bins, 'calibration view: "bins"').filter((b) => b.meanPredicted !== null && b.fractionPositive !== null);
+  return lineChart({
+    title: `${view.title ?? 'Calibration (reliability)'} — ECE = ${formatNumber(view.ece)}, Brier = ${formatNumber(view.brier)}`,
     xLabel: 'Mean predicted probability',
-    yLabel: 'Fraction of positives',
-    series: [{ label: 'model', x, y, markers: true }],
+    yLabel: 'Observed frequency',
+    series: [{ label: `${bins.reduce((n, b) => n + b.count, 0)} samples`, x: bins.map((b) => b.meanPredicted as number), y: bins.map((b) => b.fractionPositive as number), markers: true }],
     diagonal: true,
   });
 }
 
-function confusionView(view: Json): Node {
-  const matrix = view.matrix;
-  if (!Array.isArray(matrix) || !matrix.every(isNumbers)) throw new MetricsShapeError('confusion view: "matrix" must be rows of numbers');
-  const labels = Array.isArray(view.labels) ? view.labels.map(text) : matrix.map((_, i) => String(i));
+function confusionView(view: ConfusionView): Node {
+  const matrix = requireArray(view.matrix, 'confusion view: "matrix"');
+  const labels = view.labels ?? matrix.map((_, i) => String(i));
   const max = Math.max(1, ...matrix.flat());
   const total = matrix.flat().reduce((a, b) => a + b, 0);
   return h('table', { class: 'radnb-confusion' },
-    h('caption', {}, text(view.title ?? 'Confusion matrix (rows: actual, columns: predicted)')),
-    h('thead', {}, h('tr', {}, h('th', {}, 'actual \\ predicted'), ...labels.map((l) => h('th', {}, l)))),
+    h('caption', {}, view.title ?? 'Confusion matrix (rows: actual, columns: predicted)'),
+    h('thead', {}, h('tr', {}, h('th', {}, 'actual \\ predicted'), ...labels.map((l) => h('th', {}, text(l))))),
     h('tbody', {}, ...matrix.map((row, r) =>
-      h('tr', {}, h('th', {}, labels[r] ?? String(r)), ...row.map((count, c) => {
+      h('tr', {}, h('th', {}, text(labels[r] ?? r)), ...requireArray(row, 'confusion view: matrix row').map((count, c) => {
         const cell = h('td', { class: 'num', title: `${formatNumber((100 * count) / Math.max(total, 1))}% of all` }, String(count));
-        // Shade by count with the accent colour; text stays readable because the shade is translucent.
+        // Shade by count with the accent colour; translucent so the text stays readable in every theme.
         cell.style.background = `color-mix(in srgb, var(--radnb-accent) ${Math.round((60 * count) / max)}%, transparent)`;
         if (r === c) cell.style.fontWeight = '600';
         return cell;
       })))));
 }
 
-function tableView(view: Json): Node {
-  const columns = Array.isArray(view.columns) ? view.columns.map(text) : [];
-  const rows = Array.isArray(view.rows) ? (view.rows as unknown[]) : undefined;
-  if (!rows || !rows.every(Array.isArray)) throw new MetricsShapeError('table view: "rows" must be an array of rows');
-  return h('table', { class: 'radnb-metrics-table' },
-    view.title ? h('caption', {}, text(view.title)) : undefined,
-    h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', {}, c)))),
-    h('tbody', {}, ...(rows as unknown[][]).map((row) =>
-      h('tr', {}, ...row.map((v) => h('td', { class: typeof v === 'number' ? 'num' : undefined }, text(v)))))));
+function tableView(view: TableView): Node {
+  const rows = requireArray(view.rows, 'table view: "rows"');
+  return h('div', {},
+    h('table', { class: 'radnb-metrics-table' },
+      view.title ? h('caption', {}, view.title) : undefined,
+      h('thead', {}, h('tr', {}, ...requireArray(view.columns, 'table view: "columns"').map((c) => h('th', {}, text(c))))),
+      h('tbody', {}, ...rows.map((row) =>
+        h('tr', {}, ...requireArray(row, 'table view: row').map((v) => h('td', { class: typeof v === 'number' ? 'num' : undefined }, v === null ? '—' : text(v))))))),
+    ...(view.notes ?? []).map((note) => h('p', { class: 'radnb-note' }, text(note))));
 }
 
-const VIEWS: Record<string, (view: Json) => Node> = {
-  roc: rocView,
-  pr: prView,
-  calibration: calibrationView,
-  confusion: confusionView,
-  table: tableView,
-};
+function draw(view: MetricsView): Node {
+  switch (view.kind) {
+    case 'roc': return rocView(view);
+    case 'pr': return prView(view);
+    case 'calibration': return calibrationView(view);
+    case 'confusion': return confusionView(view);
+    case 'table': return tableView(view);
+    default: throw new MetricsShapeError(`unknown metrics view kind ${JSON.stringify((view as { kind?: unknown }).kind)}`);
+  }
+}
 
+/** Draws one view or a list of views side by side. */
 export function renderMetrics(json: unknown, element: HTMLElement): RenderedOutput {
-  const views = Array.isArray(json) ? json : [json];
+  const views = (Array.isArray(json) ? json : [json]) as MetricsView[];
   const parts = views.map((view) => {
-    const kind = typeof view === 'object' && view !== null ? (view as Json).kind : undefined;
-    const draw = typeof kind === 'string' ? VIEWS[kind] : undefined;
-    if (!draw) throw new MetricsShapeError(`unknown metrics view kind ${JSON.stringify(kind)}`);
-    return h('div', { class: kind === 'confusion' || kind === 'table' ? 'radnb-metrics' : 'radnb-chart radnb-metrics', 'data-kind': String(kind) }, draw(view as Json));
+    const chart = view.kind === 'roc' || view.kind === 'pr' || view.kind === 'calibration';
+    return h('div', { class: chart ? 'radnb-chart radnb-metrics' : 'radnb-metrics', 'data-kind': String(view.kind) }, draw(view));
   });
   element.replaceChildren(h('div', { class: 'radnb-metrics-list' }, ...parts));
   return { dispose(): void {} };

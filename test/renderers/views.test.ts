@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
+import { calibration, confusionMatrix, metricsAtThreshold, precisionRecallCurve, rocCurve } from '../../src/cnn/metrics';
+import type { ConfusionView, MetricsView, RocView } from '../../src/cnn/metrics/views';
+import { DISPLAY, type Displayable, MIME, type MimeBundle } from '../../src/common/display';
 import { computeFeatureMaps, featureMapsBundle } from '../../src/display/featureMaps';
 import { modelSummaryBundle } from '../../src/display/modelSummary';
 import { type PlotlyFigure, plotlyBundle } from '../../src/display/plotly';
@@ -95,33 +98,38 @@ test('training curves: plotly loads offline, live updates reuse the plot, Stop i
   assert.deepEqual(foreign, [], 'no request leaves the webview (no CDN)');
 });
 
-test('metric views: ROC with AUC, PR, calibration, confusion matrix, per-class table; unknown kinds are reported', async (t) => {
+test('metric views drawn from real metric results: ROC with AUC, PR, calibration, confusion, tables', async (t) => {
   const page = ready(t);
   if (!page) return;
-  const views = [
-    { kind: 'roc', fpr: [0, 0.1, 0.3, 1], tpr: [0, 0.6, 0.9, 1], auc: 0.87, aucCI: [0.81, 0.92] },
-    { kind: 'pr', recall: [0, 0.5, 1], precision: [1, 0.8, 0.6], averagePrecision: 0.8 },
-    { kind: 'calibration', bins: [{ meanPredicted: 0.1, fractionPositive: 0.15, count: 40 }, { meanPredicted: 0.8, fractionPositive: 0.7, count: 60 }], ece: 0.07 },
-    { kind: 'confusion', labels: ['normal', '<b>pneumonia</b>'], matrix: [[200, 34], [12, 378]] },
-    { kind: 'table', columns: ['class', 'sensitivity', 'specificity'], rows: [['pneumonia', 0.969, 0.855]] },
-  ];
-  await page.render('metrics', 'application/vnd.radnb.metrics+json', views);
+  // A small scored test set: labels 1 = pneumonia.
+  const labels = [0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1];
+  const scores = [0.1, 0.4, 0.35, 0.8, 0.2, 0.9, 0.7, 0.6, 0.55, 0.3, 0.15, 0.95];
+  const roc = rocCurve(labels, scores);
+  const views = [roc, precisionRecallCurve(labels, scores), calibration(labels, scores), confusionMatrix(labels, scores.map((s) => (s >= 0.5 ? 1 : 0))), metricsAtThreshold(labels, scores, 0.5)]
+    .map((result) => (result as unknown as Displayable)[DISPLAY]())
+    .map((bundle) => (bundle as MimeBundle)[MIME.metrics] as MetricsView);
+  const table: MetricsView = { kind: 'table', title: 'per class', columns: ['class', 'sensitivity'], rows: [['<b>pneumonia</b>', 0.969], ['normal', null]], notes: ['n = 12'] };
+  await page.render('metrics', MIME.metrics, [...views, table]);
   const root = page.page.locator('#metrics');
-  assert.deepEqual(await root.locator('[data-kind]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))), ['roc', 'pr', 'calibration', 'confusion', 'table']);
-  assert.ok(((await root.locator('[data-kind="roc"]').textContent()) ?? '').includes('AUC = 0.87 (95% CI 0.81–0.92)'));
-  assert.ok(((await root.locator('[data-kind="pr"]').textContent()) ?? '').includes('AP = 0.8'));
-  assert.ok(((await root.locator('[data-kind="calibration"]').textContent()) ?? '').includes('ECE = 0.07'));
-  assert.equal(await root.locator('[data-kind="calibration"] circle').count(), 2);
-  assert.deepEqual(await root.locator('.radnb-confusion tbody td').allTextContents(), ['200', '34', '12', '378']);
+  assert.deepEqual(await root.locator('[data-kind]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))), views.map((v) => v.kind).concat('table'));
+  assert.equal(await root.locator('.radnb-error').count(), 0);
+  const auc = (views[0] as RocView).curves[0].auc;
+  assert.ok(((await root.locator('[data-kind="roc"]').textContent()) ?? '').includes(`AUC = ${Number(auc.toPrecision(4))}`));
+  const pr = (await root.locator('[data-kind="pr"]').textContent()) ?? '';
+  assert.match(pr, /all AP = 0\.\d+/);
+  assert.ok(pr.includes('guessing (prevalence 0.5833)'), pr);
+  assert.match((await root.locator('[data-kind="calibration"]').textContent()) ?? '', /ECE = [\d.]+, Brier = [\d.]+/);
+  const confusion = views[3] as ConfusionView;
+  assert.deepEqual(await root.locator('.radnb-confusion').first().locator('tbody td').allTextContents(), confusion.matrix.flat().map(String));
+  assert.deepEqual(await root.locator('.radnb-metrics-table tbody td').allTextContents(), ['<b>pneumonia</b>', '0.969', 'normal', '—']);
   assert.equal(await root.locator('b').count(), 0);
-  assert.deepEqual(await root.locator('.radnb-metrics-table tbody td').allTextContents(), ['pneumonia', '0.969', '0.855']);
   await root.screenshot({ path: path.join(SCREENSHOTS, 'metrics-light.png') });
   await page.theme('dark');
-  const color = await root.locator('.radnb-confusion caption').evaluate((el) => getComputedStyle(el).color);
+  const color = await root.locator('.radnb-confusion caption').first().evaluate((el) => getComputedStyle(el).color);
   assert.equal(color, 'rgb(204, 204, 204)', 'text follows --vscode-foreground');
   await root.screenshot({ path: path.join(SCREENSHOTS, 'metrics-dark.png') });
   await page.theme('light');
-  await page.render('bad-metrics', 'application/vnd.radnb.metrics+json', { kind: 'sparkle' });
+  await page.render('bad-metrics', MIME.metrics, { kind: 'sparkle' });
   assert.equal(await page.page.locator('#bad-metrics .radnb-error').textContent(), 'radnb could not show this output: unknown metrics view kind "sparkle"');
 });
 
