@@ -49,6 +49,12 @@ describe('state across cells', () => {
   });
 });
 
+test('a second cell sent while one runs is refused, and the first one finishes', async () => {
+  const first = runOk(kernel, "await new Promise((r) => setTimeout(r, 100));\n'first'");
+  await assert.rejects(runCell(kernel, "'second'"), /already running a cell/);
+  assert.equal(plain((await first).result.value), 'first');
+});
+
 describe('the value of the last expression', () => {
   test('is shown as text: strings as they are, objects inspected', async () => {
     assert.equal(await valueOf(kernel, "const s1 = 'a';\ns1 + 'b'"), 'ab');

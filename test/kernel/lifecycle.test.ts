@@ -60,6 +60,19 @@ describe('interrupt', () => {
     assert.ok(stopMs < 1000, `stopped after ${stopMs.toFixed(0)} ms`);
   });
 
+  test('stops a synchronous loop that starts after an await', async () => {
+    const { run, stopMs } = await interruptAfter(kernel, 'await new Promise((r) => setTimeout(r, 20));\nwhile (true) {}', 200);
+    assert.equal(run.result.status, 'interrupted');
+    assert.ok(stopMs < 1000, `stopped after ${stopMs.toFixed(0)} ms`);
+  });
+
+  test("aborts the display host's signal, so library loops (training) can stop between steps", async () => {
+    const code = "import { getDisplayHost } from 'radnb';\nconst trainingSignal = getDisplayHost()!.signal;\nawait new Promise(() => {});";
+    const { run } = await interruptAfter(kernel, code, 200);
+    assert.equal(run.result.status, 'interrupted');
+    assert.equal(await valueOf(kernel, 'trainingSignal.aborted'), 'true');
+  });
+
   test('after interrupts the kernel runs cells as before: state, awaits, output', async () => {
     const run = await runOk(kernel, "await new Promise((r) => setTimeout(r, 10));\nconsole.log('still here');\npatientCount + 1");
     assert.equal(run.stdout, 'still here\n');
@@ -96,8 +109,9 @@ describe('background errors', () => {
   });
 
   test('a rejected promise nobody awaits is reported and does not kill the kernel', async () => {
-    await runOk(kernel, "Promise.reject(new Error('nobody caught this'));\n1");
+    await runOk(kernel, "setTimeout(() => Promise.reject(new Error('nobody caught this')), 20);\n1");
     const run = await runOk(kernel, "await new Promise((r) => setTimeout(r, 100));\n'alive'");
+    assert.match(run.stderr, /Error: nobody caught this/);
     assert.equal(run.result.value?.['text/plain'], 'alive');
     assert.ok(kernel.alive);
   });
