@@ -2,10 +2,12 @@
 // with WADO-RS (instances, metadata, frames) and check the pixel data equal the local files; wrong
 // credentials give a clear 401 that does not leak the password.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import dicomParser from 'dicom-parser';
+import { writePhantomDataset } from '../../src/medical/phantomDicom';
 import { DicomWebClient, DicomWebError, dicomJsonString, type RetrieveProgress } from '../../src/medical/dicomweb';
 import { need } from '../support/env';
 import { freePort, orthancInstalled, startOrthanc, type OrthancServer } from '../support/orthanc';
@@ -101,6 +103,35 @@ describe('DICOMweb client against a real Orthanc', () => {
     }
     const one = await client.retrieveInstance(samples[1].study, samples[1].series, samples[1].sop);
     assert.ok(pixelData(one).equals(pixelData(samples[1].bytes)));
+  });
+
+  test('a whole phantom series streams instance by instance, with parts counted as they arrive', async (t) => {
+    if (!need(t, orthancInstalled, 'Debian orthanc + orthanc-dicomweb')) return;
+    const dir = mkdtempSync(path.join(tmpdir(), 'radnb-dicomweb-phantom-'));
+    try {
+      const written = await writePhantomDataset(dir, 1, { size: 32, slices: 5, seed: 21 });
+      const local = new Map(written.series[0].slices.map((f) => {
+        const bytes = readFileSync(path.join(dir, f));
+        return [dicomParser.parseDicom(bytes).string('x00080018')!, bytes] as const;
+      }));
+      for (const bytes of local.values()) await orthanc!.upload(bytes);
+      const studies = await client.searchStudies({ PatientID: written.cases[0].patient.id, includefield: 'PatientName' });
+      assert.equal(studies.length, 1);
+      const [study] = studies;
+      assert.equal(dicomJsonString(study, '00100010'), written.cases[0].patient.name);
+      assert.equal(dicomJsonString(study, '0020000D'), written.series[0].studyInstanceUid);
+      const partsSeen: number[] = [];
+      let received = 0;
+      for await (const file of client.retrieveInstances({ study: written.series[0].studyInstanceUid }, { onProgress: (p) => partsSeen.push(p.parts) })) {
+        received++;
+        assert.equal(partsSeen.at(-1), received, 'each instance is yielded as soon as its part completes');
+        const sop = dicomParser.parseDicom(Buffer.from(file)).string('x00080018')!;
+        assert.ok(pixelData(file).equals(pixelData(local.get(sop)!)), `slice ${sop}`);
+      }
+      assert.equal(received, 5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('WADO-RS metadata returns DICOM JSON of the instance', async (t) => {
