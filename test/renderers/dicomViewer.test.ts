@@ -68,6 +68,21 @@ test('the value under the cursor is the pixel in Hounsfield units', async (t) =>
   assert.deepEqual(await page.page.locator('#ct .radnb-dicom-orient').allTextContents(), ['A', 'P', 'R', 'L']);
   assert.match((await page.page.locator('#ct .radnb-dicom-scalebar-label').textContent()) ?? '', /^\d+ (mm|cm)$/);
   await page.page.locator('#ct').screenshot({ path: path.join(SCREENSHOTS, 'dicom-ct-small.png') });
+  // The editor narrows: the image shrinks with it and the scale bar is recomputed for the new size.
+  const barWidth = (): Promise<number> => page.page.locator('#ct .radnb-dicom-scalebar').evaluate((el) => el.getBoundingClientRect().width);
+  const wide = { bar: await barWidth(), label: await page.page.locator('#ct .radnb-dicom-scalebar-label').textContent() };
+  await page.page.locator('#ct').evaluate((el) => (el.style.width = '300px'));
+  await page.page.waitForFunction((w) => {
+    const bar = document.querySelector('#ct .radnb-dicom-scalebar') as HTMLElement;
+    return bar.getBoundingClientRect().width !== w;
+  }, wide.bar);
+  const canvasWidth = await page.page.locator('#ct .radnb-dicom-canvas').evaluate((el) => el.getBoundingClientRect().width);
+  assert.equal(canvasWidth, 300);
+  const narrow = { bar: await barWidth(), label: await page.page.locator('#ct .radnb-dicom-scalebar-label').textContent() };
+  // mm per CSS pixel doubles; the bar shows a round length that still fits a quarter of the width.
+  const mmPerPx = (bar: number, label: string | null): number => parseFloat(label ?? '') * (label?.endsWith('cm') ? 10 : 1) / bar;
+  assert.ok(Math.abs(mmPerPx(narrow.bar, narrow.label) / mmPerPx(wide.bar, wide.label) - 640 / 300) < 0.01, JSON.stringify({ wide, narrow }));
+  assert.ok(narrow.bar <= 75);
 });
 
 test('dragging changes window/level and the drawn pixels; presets and reset restore them', async (t) => {
