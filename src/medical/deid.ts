@@ -184,7 +184,9 @@ export class Deidentifier {
         },
       ],
     };
-    for (const tag of ['00120062', '00120063', '00120064']) changes.push({ path: attributeName(tag), tag, change: 'added' });
+    // Dates are emptied or removed by the profile: say so to whoever compares time points later.
+    tree['00280303'] = { vr: 'CS', Value: ['REMOVED'] };
+    for (const tag of ['00120062', '00120063', '00120064', '00280303']) changes.push({ path: attributeName(tag), tag, change: 'added' });
   }
 }
 

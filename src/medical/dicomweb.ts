@@ -155,7 +155,14 @@ export class DicomWebClient {
     const contentType = response.headers.get('content-type');
     const boundary = multipartBoundary(contentType);
     if (!boundary || !response.body) {
-      throw new DicomWebError(`expected a multipart/related response, got "${contentType}"`, response.status, this.url(path));
+      // Some servers answer a request for a single item with the bare item instead of a multipart body.
+      if (contentType?.startsWith('multipart/')) {
+        throw new DicomWebError(`multipart response without a boundary ("${contentType}")`, response.status, this.url(path));
+      }
+      const body = new Uint8Array(await response.arrayBuffer());
+      options.onProgress?.({ bytes: body.length, totalBytes: body.length, parts: 1 });
+      yield { headers: { 'content-type': contentType ?? 'application/octet-stream' }, body };
+      return;
     }
     const totalBytes = Number(response.headers.get('content-length')) || undefined;
     const progress: RetrieveProgress = { bytes: 0, totalBytes, parts: 0 };

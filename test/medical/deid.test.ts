@@ -157,6 +157,7 @@ describe('de-identification (PS3.15 Annex E basic profile)', () => {
       assert.equal(dumped[name].elements.find((e) => e.path === '00120062')?.value, 'YES');
       assert.ok(dumped[name].elements.find((e) => e.path === '00120063')?.value);
       assert.equal(dumped[name].elements.find((e) => e.path === '00120064[0].00080100')?.value, '113100');
+      assert.equal(dumped[name].elements.find((e) => e.path === '00280303')?.value, 'REMOVED');
       assert.equal(dumped[name].pixelsUnchanged, true, `${name} pixels changed`);
     }
   });
