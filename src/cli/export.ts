@@ -1,0 +1,225 @@
+// `radnb export NB --to ipynb|html [--out F]`. The .ipynb is the notebook as Jupyter reads it (nbformat 4,
+// outputs kept). The HTML is a standalone report: markdown rendered, code with its outputs, images as data
+// URIs, interactive outputs (plotly, radnb viewers) replaced by their PNG fallback. It loads nothing from
+// the network: a Content-Security-Policy forbids it, and output HTML sits in sandboxed frames without scripts.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, parseNotebook, serializeNotebook, type CellOutput, type Notebook, type NotebookCell, type OutputItem } from '../common/notebook';
+
+export type ExportFormat = 'ipynb' | 'html';
+
+export async function runExportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { to: { type: 'string' }, out: { type: 'string' } } });
+  if (positionals.length !== 1) throw new Error('radnb export takes exactly one notebook');
+  const format = values.to;
+  if (format !== 'ipynb' && format !== 'html') throw new Error(`--to must be ipynb or html, not '${format ?? ''}'`);
+  const file = positionals[0];
+  const out = values.out ?? file.replace(/\.(radnb|ipynb)$/, '') + `.${format}`;
+  if (path.resolve(out) === path.resolve(file)) throw new Error(`${file}: the export would overwrite the notebook; pass --out`);
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new Error(`${file}: no such notebook`);
+  });
+  const notebook = parseNotebook(text, file);
+  await writeFile(out, format === 'ipynb' ? exportIpynb(notebook) : exportHtml(notebook, path.basename(file)));
+  process.stderr.write(`radnb export: ${out}\n`);
+  return 0;
+}
+
+/** nbformat 4.5 as Jupyter writes it (older notebooks gain cell ids); radnb's outputs keep their MIME
+ *  types next to their PNG/text fallbacks. */
+export function exportIpynb(notebook: Notebook): string {
+  return serializeNotebook({ ...notebook, nbformatMinor: Math.max(notebook.nbformatMinor, 5) });
+}
+
+// ---------------------------------------------------------------- HTML report
+
+const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+
+const STYLE = `
+:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #656d76; --box: #f6f8fa; --line: #d0d7de; --err: #cf222e; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #8d96a0; --box: #161b22; --line: #30363d; --err: #ff7b72; } }
+body { font: 15px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
+pre { background: var(--box); border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; overflow-x: auto; font: 13px/1.4 ui-monospace, monospace; }
+code { font: 13px ui-monospace, monospace; }
+.cell { margin: 1.2rem 0; }
+.prompt { color: var(--muted); font: 12px ui-monospace, monospace; }
+.output pre { background: transparent; }
+.output img { max-width: 100%; image-rendering: pixelated; }
+.stderr, .error { color: var(--err); }
+.note { color: var(--muted); font-style: italic; }
+iframe { width: 100%; border: 1px solid var(--line); min-height: 12rem; }
+`;
+
+export function exportHtml(notebook: Notebook, title: string): string {
+  const body = notebook.cells.map(renderCell).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="radnb export">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+function renderCell(cell: NotebookCell): string {
+  if (cell.kind === 'markdown') return `<section class="cell markdown">\n${renderMarkdown(cell.source, attachmentsOf(cell))}</section>`;
+  if (cell.kind === 'raw') return `<section class="cell raw"><pre>${escapeHtml(cell.source)}</pre></section>`;
+  const prompt = `<div class="prompt">[${cell.executionCount ?? ' '}]</div>`;
+  const outputs = cell.outputs.map((o) => `<div class="output">${renderOutput(o)}</div>`).join('\n');
+  return `<section class="cell code">${prompt}<pre class="source"><code>${escapeHtml(cell.source)}</code></pre>\n${outputs}</section>`;
+}
+
+/** The most faithful static form of an output: images first (the PNG fallback of plots and viewers),
+ *  then rendered markdown, sandboxed HTML, plain text; otherwise a note naming what could not be shown. */
+function renderOutput(output: CellOutput): string {
+  const items = new Map(output.items.map((i) => [i.mime, i]));
+  const text = (item: OutputItem) => new TextDecoder().decode(item.data);
+  const first = output.items[0];
+  if (first?.mime === STDOUT_MIME || first?.mime === STDERR_MIME) {
+    return `<pre class="${first.mime === STDERR_MIME ? 'stderr' : 'stdout'}">${escapeHtml(output.items.map(text).join(''))}</pre>`;
+  }
+  if (first?.mime === ERROR_MIME) {
+    const error = JSON.parse(text(first)) as { name?: string; message?: string; stack?: string };
+    return `<pre class="error">${escapeHtml(error.stack || `${error.name}: ${error.message}`)}</pre>`;
+  }
+  for (const mime of ['image/png', 'image/jpeg', 'image/gif']) {
+    const item = items.get(mime);
+    if (item) return `<img alt="${escapeHtml(altText(items))}" src="data:${mime};base64,${Buffer.from(item.data).toString('base64')}">`;
+  }
+  const svg = items.get('image/svg+xml');
+  // As an <img>, SVG runs no script and loads nothing.
+  if (svg) return `<img alt="${escapeHtml(altText(items))}" src="data:image/svg+xml;base64,${Buffer.from(svg.data).toString('base64')}">`;
+  const markdown = items.get('text/markdown');
+  if (markdown) return renderMarkdown(text(markdown), {});
+  const html = items.get('text/html');
+  if (html) return `<iframe sandbox title="HTML output" srcdoc="${escapeHtml(text(html))}"></iframe>`;
+  const plain = items.get('text/plain');
+  if (plain) return `<pre>${escapeHtml(text(plain))}</pre>`;
+  return `<p class="note">[${escapeHtml(output.items.map((i) => i.mime).join(', '))}: interactive output without a static fallback; open the notebook to see it]</p>`;
+}
+
+function altText(items: Map<string, OutputItem>): string {
+  const plain = items.get('text/plain');
+  return plain ? new TextDecoder().decode(plain.data).slice(0, 200) : 'image output';
+}
+
+function attachmentsOf(cell: NotebookCell): Record<string, string> {
+  const attachments = cell.attachments as Record<string, Record<string, string>> | undefined;
+  const uris: Record<string, string> = {};
+  for (const [name, bundle] of Object.entries(attachments ?? {})) {
+    const mime = Object.keys(bundle ?? {}).find((m) => m.startsWith('image/'));
+    if (mime && typeof bundle[mime] === 'string') uris[name] = `data:${mime};base64,${bundle[mime]}`;
+  }
+  return uris;
+}
+
+// ---------------------------------------------------------------- markdown
+
+/** A small, safe markdown: headings, paragraphs, lists, fenced code, block quotes, rules, emphasis, code
+ *  spans, links and images (data URIs and cell attachments only — nothing is fetched). Raw HTML in the
+ *  markdown is shown as text: everything not produced here is escaped. */
+export function renderMarkdown(markdown: string, attachments: Record<string, string>): string {
+  const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
+  const html: string[] = [];
+  let i = 0;
+  const isBlank = (line: string) => line.trim() === '';
+  while (i < lines.length) {
+    const line = lines[i];
+    const fence = /^\s*(```|~~~)/.exec(line);
+    if (fence) {
+      const body: string[] = [];
+      for (i++; i < lines.length && !lines[i].trim().startsWith(fence[1]); i++) body.push(lines[i]);
+      i++;
+      html.push(`<pre><code>${escapeHtml(body.join('\n'))}</code></pre>`);
+      continue;
+    }
+    const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    if (heading) {
+      html.push(`<h${heading[1].length}>${inline(heading[2], attachments)}</h${heading[1].length}>`);
+      i++;
+      continue;
+    }
+    if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) {
+      html.push('<hr>');
+      i++;
+      continue;
+    }
+    const listItem = /^\s*([-*+]|\d+[.)])\s+/;
+    if (listItem.test(line)) {
+      const ordered = /^\s*\d/.test(line);
+      const items: string[] = [];
+      while (i < lines.length && !isBlank(lines[i])) {
+        if (listItem.test(lines[i])) items.push(lines[i].replace(listItem, ''));
+        else items[items.length - 1] += ` ${lines[i].trim()}`;
+        i++;
+      }
+      const tag = ordered ? 'ol' : 'ul';
+      html.push(`<${tag}>${items.map((item) => `<li>${inline(item, attachments)}</li>`).join('')}</${tag}>`);
+      continue;
+    }
+    if (/^\s*>/.test(line)) {
+      const quoted: string[] = [];
+      while (i < lines.length && /^\s*>/.test(lines[i])) quoted.push(lines[i++].replace(/^\s*>\s?/, ''));
+      html.push(`<blockquote>${renderMarkdown(quoted.join('\n'), attachments)}</blockquote>`);
+      continue;
+    }
+    if (isBlank(line)) {
+      i++;
+      continue;
+    }
+    const paragraph: string[] = [];
+    while (i < lines.length && !isBlank(lines[i]) && !/^\s*(```|~~~|#{1,6}\s|>|[-*+]\s|\d+[.)]\s)/.test(lines[i])) paragraph.push(lines[i++]);
+    if (paragraph.length === 0) paragraph.push(lines[i++]);
+    html.push(`<p>${inline(paragraph.join('\n'), attachments)}</p>`);
+  }
+  return `${html.join('\n')}\n`;
+}
+
+/** Code spans are cut out first so nothing inside them is formatted; the rest is escaped, then marked up. */
+function inline(text: string, attachments: Record<string, string>): string {
+  return text
+    .split(/(`[^`\n]+`)/)
+    .map((part, index) => (index % 2 === 1 ? `<code>${escapeHtml(part.slice(1, -1))}</code>` : formatText(part, attachments)))
+    .join('');
+}
+
+function formatText(text: string, attachments: Record<string, string>): string {
+  // Links and images become placeholders while emphasis is marked up, so an underscore in a URL stays a URL.
+  const tags: string[] = [];
+  const hold = (tag: string) => `\u0000${tags.push(tag) - 1}\u0000`;
+  return escapeHtml(text.replace(/\u0000/g, ''))
+    .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (_, alt: string, src: string) => hold(image(alt, src, attachments)))
+    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole: string, label: string, href: string) =>
+      isSafeLink(href) ? `${hold(`<a href="${href}">`)}${label}${hold('</a>')}` : whole,
+    )
+    .replace(/\*\*(?=\S)(.+?)\*\*|__(?=\S)(.+?)__/g, (_, a?: string, b?: string) => `<strong>${a ?? b}</strong>`)
+    .replace(/\*(?=\S)(.+?)\*|\b_(?=\S)(.+?)_\b/g, (_, a?: string, b?: string) => `<em>${a ?? b}</em>`)
+    .replace(/\n/g, ' ')
+    .replace(/\u0000(\d+)\u0000/g, (_, n: string) => tags[Number(n)]);
+}
+
+/** Only images the report carries itself; a remote image becomes a link, so opening the report fetches nothing. */
+function image(alt: string, src: string, attachments: Record<string, string>): string {
+  const attached = src.startsWith('attachment:') ? attachments[src.slice('attachment:'.length)] : undefined;
+  if (attached) return `<img alt="${alt}" src="${escapeHtml(attached)}">`;
+  if (/^data:image\/(png|jpeg|gif);base64,[A-Za-z0-9+/=]+$/.test(src)) return `<img alt="${alt}" src="${src}">`;
+  return isSafeLink(src) ? `<a href="${src}">${alt || src}</a>` : alt;
+}
+
+/** Web and mail links, in-page anchors and relative paths; never javascript: or other schemes. */
+function isSafeLink(href: string): boolean {
+  return /^(https?:|mailto:|#)/i.test(href) || !/^[^/?#]*:/.test(href);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -1,0 +1,139 @@
+// Export keeps a notebook usable outside radnb: the .ipynb validates against the official nbformat 4.5
+// schema (and Jupyter's own validator when installed); the HTML report is one self-contained file.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { exportHtml, exportIpynb, renderMarkdown, runExportCommand } from '../../src/cli/export';
+import { parseNotebook, serializeNotebook, type Notebook } from '../../src/common/notebook';
+import { encodePng } from '../../src/common/png';
+import { need, repoRoot } from '../support/env';
+import { validate } from './jsonSchema';
+
+const schema = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'nbformat.v4.5.schema.json'), 'utf8'));
+const PNG = encodePng(new Uint8Array([0, 255, 128, 64]), 2, 2).toString('base64');
+
+/** A notebook with every kind of cell and output radnb produces. */
+function richNotebook(): Notebook {
+  return parseNotebook(
+    JSON.stringify({
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: '# Pneumonia *study*\n![scan](attachment:scan.png)', attachments: { 'scan.png': { 'image/png': PNG } } },
+        { cell_type: 'raw', metadata: {}, source: 'raw text' },
+        {
+          cell_type: 'code', metadata: { tags: ['train'] }, execution_count: 3, source: 'train()',
+          outputs: [
+            { output_type: 'stream', name: 'stdout', text: 'epoch 1\n' },
+            { output_type: 'stream', name: 'stderr', text: 'warning <b>\n' },
+            { output_type: 'execute_result', execution_count: 3, metadata: {}, data: { 'text/plain': '0.93' } },
+            { output_type: 'display_data', metadata: {}, data: { 'application/vnd.plotly.v1+json': { data: [{ y: [1, 2] }] }, 'image/png': PNG, 'text/plain': 'loss curve' } },
+            { output_type: 'display_data', metadata: {}, data: { 'application/vnd.plotly.v1+json': { data: [] } } },
+            { output_type: 'display_data', metadata: {}, data: { 'application/vnd.radnb.dicom': Buffer.from([1, 2, 3]).toString('base64'), 'text/plain': 'CT 512×512' } },
+            { output_type: 'display_data', metadata: {}, data: { 'text/html': '<table><tr><td>AUC</td></tr></table><img src="https://example.com/x.png">' } },
+            { output_type: 'error', ename: 'RangeError', evalue: 'bad shape', traceback: ['RangeError: bad shape', '    at Cell 3:1:1'] },
+          ],
+        },
+      ],
+      metadata: { radnb: { outputs: 'all' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+    'rich.radnb',
+  );
+}
+
+test('exported .ipynb files validate against the nbformat 4.5 schema, and the check can fail', () => {
+  const notebooks = [richNotebook(), ...committedNotebooks()];
+  for (const notebook of notebooks) assert.deepEqual(validate(JSON.parse(exportIpynb(notebook)), schema), []);
+  const broken = JSON.parse(exportIpynb(richNotebook()));
+  delete broken.cells[2].outputs[2].execution_count;
+  broken.cells[0].id = 'has spaces';
+  const errors = validate(broken, schema);
+  assert.ok(errors.some((e) => e.startsWith('$.cells[0].id: does not match')), errors.join('\n'));
+  assert.ok(errors.some((e) => e.includes('$.cells[2]')), errors.join('\n'));
+});
+
+test("Jupyter's own validator accepts the exported .ipynb", (t) => {
+  const python = '/usr/bin/python3';
+  const probe = spawnSync(python, ['-c', 'import nbformat'], { encoding: 'utf8' });
+  if (!need(t, probe.status === 0, 'Debian python3-nbformat')) return;
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'radnb-export-')), 'rich.ipynb');
+  writeFileSync(file, exportIpynb(richNotebook()));
+  const r = spawnSync(python, ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print("valid")', file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'valid');
+});
+
+test('the HTML report is self-contained: images as data URIs, plots as their PNG fallback, no script, no fetch', () => {
+  const html = exportHtml(richNotebook(), 'rich.radnb');
+  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; img-src data:/);
+  assert.doesNotMatch(html, /<script|<link|src="https?:/i);
+  assert.match(html, /<h1>Pneumonia <em>study<\/em><\/h1>/);
+  assert.match(html, new RegExp(`<img alt="scan" src="data:image/png;base64,${PNG.replace(/[+/]/g, '\\$&')}">`));
+  assert.match(html, /<img alt="loss curve" src="data:image\/png;base64,/);
+  assert.match(html, /application\/vnd.plotly.v1\+json: interactive output without a static fallback/);
+  assert.match(html, /<pre>CT 512×512<\/pre>/);
+  assert.match(html, /<pre class="stderr">warning &lt;b&gt;/);
+  assert.match(html, /<pre class="error">RangeError: bad shape\n {4}at Cell 3:1:1<\/pre>/);
+  // Output HTML is kept, but in a frame that runs no script; the page's CSP stops its remote image.
+  assert.match(html, /<iframe sandbox title="HTML output" srcdoc="&lt;table&gt;/);
+  assert.match(html, /<div class="prompt">\[3\]<\/div><pre class="source"><code>train\(\)<\/code><\/pre>/);
+});
+
+test('markdown becomes HTML with headings, lists, code, emphasis and links, and everything else is escaped', () => {
+  const md = [
+    '## Data',
+    'Use **bold**, *italic*, `a<b>` and [the paper](https://doi.org/10.1016/j.cell.2018.02.010) or [x](javascript:alert(1)).',
+    '',
+    '- one',
+    '- two_three with https://x.org/a_b_c',
+    '',
+    '1. first',
+    '2. second',
+    '',
+    '```ts',
+    'const x = "<script>";',
+    '```',
+    '<script>alert(1)</script>',
+    '> quoted',
+    '---',
+    '![remote](https://example.com/scan.png)',
+  ].join('\n');
+  assert.equal(
+    renderMarkdown(md, {}),
+    [
+      '<h2>Data</h2>',
+      '<p>Use <strong>bold</strong>, <em>italic</em>, <code>a&lt;b&gt;</code> and <a href="https://doi.org/10.1016/j.cell.2018.02.010">the paper</a> or [x](javascript:alert(1)).</p>',
+      '<ul><li>one</li><li>two_three with https://x.org/a_b_c</li></ul>',
+      '<ol><li>first</li><li>second</li></ol>',
+      '<pre><code>const x = &quot;&lt;script&gt;&quot;;</code></pre>',
+      '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>',
+      '<blockquote><p>quoted</p>\n</blockquote>',
+      '<hr>',
+      '<p><a href="https://example.com/scan.png">remote</a></p>',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(renderMarkdown('[a_b](https://x.org/a_b_c_d) _em_', {}), '<p><a href="https://x.org/a_b_c_d">a_b</a> <em>em</em></p>\n');
+});
+
+test('radnb export writes next to the notebook by default and rejects an unknown format', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-export-'));
+  const file = path.join(dir, 'study.radnb');
+  writeFileSync(file, serializeNotebook(richNotebook()));
+  assert.equal(await runExportCommand([file, '--to', 'ipynb']), 0);
+  assert.deepEqual(validate(JSON.parse(readFileSync(path.join(dir, 'study.ipynb'), 'utf8')), schema), []);
+  assert.equal(await runExportCommand([file, '--to', 'html', '--out', path.join(dir, 'report.html')]), 0);
+  assert.ok(existsSync(path.join(dir, 'report.html')));
+  await assert.rejects(runExportCommand([file, '--to', 'pdf']), /--to must be ipynb or html, not 'pdf'/);
+  await assert.rejects(runExportCommand([path.join(dir, 'nope.radnb'), '--to', 'html']), /nope\.radnb: no such notebook/);
+});
+
+function committedNotebooks(): Notebook[] {
+  const files = [path.join(repoRoot, 'notebooks'), path.join(repoRoot, 'notebooks', 'exercises')].flatMap((dir) =>
+    readdirSync(dir).filter((f) => f.endsWith('.radnb')).map((f) => path.join(dir, f)),
+  );
+  return files.map((f) => parseNotebook(readFileSync(f, 'utf8'), f));
+}
