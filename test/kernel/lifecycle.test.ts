@@ -143,6 +143,18 @@ describe('a kernel that dies', () => {
     });
   });
 
+  test('a kernel that exits between cells is reported, and the next cell is refused with the reason', async () => {
+    const kernel = await startKernel();
+    const exitReported = new Promise<string>((resolve) => kernel.onExit(resolve));
+    await runOk(kernel, 'setTimeout(() => process.exit(7), 50);');
+    assert.equal(await exitReported, 'exit code 7');
+    await assert.rejects(runCell(kernel, '1'), (err: unknown) => {
+      assert.ok(err instanceof KernelDiedError);
+      assert.equal(err.message, 'The kernel has ended (exit code 7).');
+      return true;
+    });
+  });
+
   test('kill() from the client while a cell runs ends that cell with KernelDiedError', async () => {
     const kernel = await startKernel();
     const running = runCell(kernel, 'while (true) {}');
