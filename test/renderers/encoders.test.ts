@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { inflateSync } from 'node:zlib';
+import { getFormatters, type MimeBundle } from '../../src/common/display';
 import { computeFeatureMaps, featureMapsBundle } from '../../src/display/featureMaps';
+import { modelFormatter, registerDisplayFormatters, viewerImageFormatter } from '../../src/display/formatters';
 import { decodeFeatureMapsPayload } from '../../src/display/featureMapsPayload';
 import { modelSummaryBundle } from '../../src/display/modelSummary';
 import { plotlyBundle } from '../../src/display/plotly';
@@ -85,4 +87,18 @@ test('a plotly figure carries a PNG with one panel per y axis in the trace colou
   assert.equal(count([31, 119, 180], 180, 360), 0);
   assert.ok(count([255, 127, 14], 180, 360) > 300, 'accuracy drawn in the second panel');
   assert.equal(plotlyBundle({ data: [{ name: 'loss', y: [] }] })['image/png'], undefined);
+});
+
+test('registered formatters show DICOM-like values in the viewer and tfjs models as summaries', async () => {
+  registerDisplayFormatters();
+  registerDisplayFormatters(); // a second bundle importing the module must not register twice
+  const formatters = getFormatters().filter((f) => f === viewerImageFormatter || f === modelFormatter);
+  assert.equal(formatters.length, 2);
+  const image = { toViewerImage: () => ({ rows: 2, columns: 2, frames: 1, samplesPerPixel: 1 as const, pixels: new Int16Array([0, 1, 2, 3]), slope: 1, intercept: -1024, units: 'HU' }) };
+  const bundle = (await viewerImageFormatter(image)) as MimeBundle;
+  assert.deepEqual(Object.keys(bundle), ['application/vnd.radnb.dicom', 'image/png', 'text/plain']);
+  assert.equal(await viewerImageFormatter({ rows: 2 }), undefined);
+  const summary = (await modelFormatter(smallCnn())) as MimeBundle;
+  assert.equal((summary['application/vnd.radnb.model+json'] as { totalParams: number }).totalParams, 413);
+  assert.equal(await modelFormatter({ layers: [] }), undefined);
 });

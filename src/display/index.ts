@@ -1,0 +1,14 @@
+// Node-side encoders of radnb's rich outputs (MIME bundles for src/renderers). Runs in the kernel.
+export { dicomViewBundle, dicomSnapshotPng, describeViewerImage } from './dicomView';
+export type { DicomViewOptions } from './dicomView';
+export { encodeDicomPayload, decodeDicomPayload } from './dicomPayload';
+export type { DicomPayloadHeader, DecodedDicomPayload } from './dicomPayload';
+export { featureMapsBundle, computeFeatureMaps, featureMapMosaic, FeatureMapsError } from './featureMaps';
+export type { FeatureMapLayer, ConvFilters, FeatureMapsInput } from './featureMapsPayload';
+export { modelSummaryBundle, summarizeModel, modelSummaryText } from './modelSummary';
+export type { ModelSummaryView, ModelSummaryLayer } from './modelSummary';
+export { plotlyBundle, plotlyText } from './plotly';
+export type { PlotlyFigure, PlotlyTrace, PlotlyBundleOptions } from './plotly';
+export { lineChartPng } from './lineChartPng';
+export { registerDisplayFormatters, viewerImageFormatter, modelFormatter } from './formatters';
+export { ContainerError } from './binaryContainer';
