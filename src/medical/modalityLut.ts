@@ -1,0 +1,38 @@
+// Modality LUT (pydicom's apply_modality_lut): stored values → real-world values, e.g. Hounsfield
+// units for CT. A Modality LUT Sequence wins over Rescale Slope/Intercept; with neither, values stay.
+import type { DataSet } from 'dicom-parser';
+import { lookUp, readLookupTable, type LookupTable } from './lut';
+
+export interface ModalityLut {
+  slope: number;
+  intercept: number;
+  /** Present when the file has a Modality LUT Sequence (then slope/intercept are 1 and 0). */
+  table?: LookupTable;
+  /** Rescale Type (0028,1054), or 'HU' for CT. */
+  units: string;
+}
+
+export function readModalityLut(dataSet: DataSet, file: string): ModalityLut {
+  const sequence = dataSet.elements.x00283000?.items?.[0]?.dataSet;
+  const units = dataSet.string('x00281054') ?? (dataSet.string('x00080060') === 'CT' ? 'HU' : '');
+  if (sequence) return { slope: 1, intercept: 0, table: readLookupTable(sequence, file, 'Modality LUT Sequence'), units };
+  const slope = dataSet.floatString('x00281053');
+  const intercept = dataSet.floatString('x00281052');
+  return { slope: Number.isFinite(slope) ? (slope as number) : 1, intercept: Number.isFinite(intercept) ? (intercept as number) : 0, units };
+}
+
+export function isIdentity(lut: ModalityLut): boolean {
+  return !lut.table && lut.slope === 1 && lut.intercept === 0;
+}
+
+/** Real values of stored values, as float32 (exact for the integer HU of CT). */
+export function applyModalityLut(stored: ArrayLike<number>, lut: ModalityLut): Float32Array {
+  const out = new Float32Array(stored.length);
+  const { table, slope, intercept } = lut;
+  if (table) {
+    for (let i = 0; i < stored.length; i++) out[i] = lookUp(table, stored[i]);
+  } else {
+    for (let i = 0; i < stored.length; i++) out[i] = stored[i] * slope + intercept;
+  }
+  return out;
+}

@@ -1,0 +1,20 @@
+// Common CT windows (centre/width in HU) under names a radiologist uses.
+
+export interface VoiWindow {
+  center: number;
+  width: number;
+}
+
+export const WINDOW_PRESETS = {
+  lung: { center: -600, width: 1500 },
+  mediastinum: { center: 50, width: 350 },
+  bone: { center: 400, width: 1800 },
+  brain: { center: 40, width: 80 },
+  abdomen: { center: 40, width: 400 },
+} as const satisfies Record<string, VoiWindow>;
+
+export type WindowPreset = keyof typeof WINDOW_PRESETS;
+
+export function isWindowPreset(name: string): name is WindowPreset {
+  return Object.hasOwn(WINDOW_PRESETS, name);
+}

