@@ -197,7 +197,7 @@ function hasRegion(source: string, begin: RegExp): boolean {
 /** A solution cell without regions is all solution (nbgrader's rule): the whole source becomes the stub. */
 function stubSolutions(cell: NotebookCell, file: string, where: string): string {
   const stub = cell.kind === 'markdown' ? MARKDOWN_ANSWER_STUB : NOT_IMPLEMENTED_STUB;
-  if (!hasRegion(cell.source, SOLUTION_BEGIN)) return stub;
+  if (!hasRegion(cell.source, SOLUTION_BEGIN) && !hasRegion(cell.source, SOLUTION_END)) return stub;
   return replaceRegions(cell.source, SOLUTION_BEGIN, SOLUTION_END, file, where, 'SOLUTION', (indent) => [`${indent}${stub}`]);
 }
 
