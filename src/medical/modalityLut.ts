@@ -8,13 +8,14 @@ export interface ModalityLut {
   intercept: number;
   /** Present when the file has a Modality LUT Sequence (then slope/intercept are 1 and 0). */
   table?: LookupTable;
-  /** Rescale Type (0028,1054), or 'HU' for CT. */
+  /** Rescale Type (0028,1054) unless 'US' (unspecified); 'HU' for CT. */
   units: string;
 }
 
 export function readModalityLut(dataSet: DataSet, file: string): ModalityLut {
   const sequence = dataSet.elements.x00283000?.items?.[0]?.dataSet;
-  const units = dataSet.string('x00281054') ?? (dataSet.string('x00080060') === 'CT' ? 'HU' : '');
+  const rescaleType = dataSet.string('x00281054');
+  const units = rescaleType && rescaleType !== 'US' ? rescaleType : dataSet.string('x00080060') === 'CT' ? 'HU' : '';
   if (sequence) return { slope: 1, intercept: 0, table: readLookupTable(sequence, file, 'Modality LUT Sequence'), units };
   const slope = dataSet.floatString('x00281053');
   const intercept = dataSet.floatString('x00281052');

