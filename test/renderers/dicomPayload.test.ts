@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { ViewerImage, ViewerPixels } from '../../src/common/viewer';
-import { decodeDicomPayload, encodeDicomPayload } from '../../src/display/dicomPayload';
+import { decodeDicomPayload, encodeDicomPayload, openDicomPayload } from '../../src/display/dicomPayload';
 import { dicomViewBundle } from '../../src/display/dicomView';
 import { needFile } from '../support/env';
 import { CT_ANKLE_512, CT_SMALL, readViewerImage } from './fixtures';
@@ -100,4 +100,19 @@ test('a 512² CT output is at most 1.2× the size of its PNG snapshot', async (t
   const bundle = dicomViewBundle(readViewerImage(CT_ANKLE_512));
   const ratio = (bundle['application/vnd.radnb.dicom'] as Uint8Array).length / (bundle['image/png'] as Buffer).length;
   assert.ok(ratio <= 1.2, `binary/PNG = ${ratio.toFixed(2)}`);
+});
+
+test('frames decode one at a time, so a viewer shows a slice before the whole volume is decoded', async () => {
+  const frames = 6;
+  const img = image(Int16Array.from({ length: 35 * frames }, (_, i) => (i * 7) % 3000 - 1024));
+  const { frames: reader } = await openDicomPayload(encodeDicomPayload(img, deflate), inflate);
+  await reader.decode(3);
+  assert.deepEqual([0, 1, 2, 3, 4, 5].map((f) => reader.isReady(f)), [false, false, false, true, false, false]);
+  assert.deepEqual(Array.from(reader.pixels.subarray(3 * 35, 4 * 35)), Array.from(img.pixels.subarray(3 * 35, 4 * 35)));
+  const stop = new AbortController();
+  stop.abort();
+  await reader.decodeAll(3, stop.signal);
+  assert.equal(reader.isReady(0), false, 'an aborted background decode stops');
+  await reader.decodeAll(3);
+  assert.deepEqual(Array.from(reader.pixels), Array.from(img.pixels));
 });
