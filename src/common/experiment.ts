@@ -187,3 +187,74 @@ function packageVersion(fromDir: string, name: string): string | undefined {
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
+
+// ---------------------------------------------------------------- comparing runs
+
+export interface RunSource {
+  /** The notebook's file name, as the comparison labels its runs. */
+  notebook: string;
+  runs: ExperimentRecord[];
+}
+
+export interface ComparisonRow {
+  section: 'run' | 'param' | 'dataset' | 'metric';
+  key: string;
+  /** One cell per compared run; '' where the run has no value. */
+  values: string[];
+  /** The runs disagree here: the rows a reader looks at first. */
+  differs: boolean;
+}
+
+export interface MetricChart {
+  metric: string;
+  /** One line per compared run that logged this metric; `run` indexes Comparison.runs. */
+  lines: { run: number; points: MetricPoint[] }[];
+}
+
+export interface Comparison {
+  runs: { label: string; notebook: string; id: string }[];
+  rows: ComparisonRow[];
+  charts: MetricChart[];
+}
+
+/** Runs of several notebooks side by side: run facts, parameters, data sets and final metrics as rows,
+ *  each metric's series as a chart. The order is the sources' order, each notebook's runs oldest first. */
+export function compareRuns(sources: RunSource[]): Comparison {
+  const compared = sources.flatMap((source) => source.runs.map((record, i) => ({ notebook: source.notebook, record, label: `${source.notebook} #${i + 1}` })));
+  const rows: ComparisonRow[] = [];
+  const row = (section: ComparisonRow['section'], key: string, value: (r: ExperimentRecord) => unknown) => {
+    const values = compared.map(({ record }) => formatValue(value(record)));
+    rows.push({ section, key, values, differs: new Set(values).size > 1 });
+  };
+  row('run', 'started', (r) => r.startedAt);
+  row('run', 'status', (r) => (r.failedCell ? `${r.status} (cell ${r.failedCell})` : r.status));
+  row('run', 'duration', (r) => `${(r.durationMs / 1000).toFixed(1)} s`);
+  row('run', 'backend', (r) => r.environment.backend);
+  row('run', 'versions', (r) => `node ${r.environment.node}, radnb ${r.environment.radnb}${r.environment.tfjs ? `, tfjs ${r.environment.tfjs}` : ''}`);
+  row('run', 'seed', (r) => r.seed);
+  for (const key of unionOfKeys(compared.map((c) => c.record.params))) row('param', key, (r) => r.params[key]);
+  const datasetPaths = [...new Set(compared.flatMap((c) => c.record.datasets.map((d) => d.path)))].sort();
+  for (const file of datasetPaths) {
+    row('dataset', file, (r) => {
+      const d = r.datasets.find((x) => x.path === file);
+      return d && (d.error ? `unreadable (${d.error})` : `sha256 ${d.sha256.slice(0, 12)}…`);
+    });
+  }
+  const metricKeys = unionOfKeys(compared.map((c) => c.record.metrics));
+  for (const key of metricKeys) row('metric', key, (r) => (key in r.metrics ? finalMetrics(r)[key] ?? 'NaN' : undefined));
+  const charts = metricKeys.map((metric) => ({
+    metric,
+    lines: compared.flatMap(({ record }, run) => (record.metrics[metric]?.length ? [{ run, points: record.metrics[metric] }] : [])),
+  }));
+  return { runs: compared.map(({ label, notebook, record }) => ({ label, notebook, id: record.id })), rows, charts };
+}
+
+function unionOfKeys(records: Record<string, unknown>[]): string[] {
+  return [...new Set(records.flatMap((r) => Object.keys(r)))].sort();
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
