@@ -73,7 +73,7 @@ async function imgBaseline(page: RendererPage, pngs: Buffer[]): Promise<{ frameM
 }
 
 async function main(): Promise<void> {
-  const ct = readViewerImage(CT_ANKLE_512);
+  const ct = await readViewerImage(CT_ANKLE_512);
   const page = await RendererPage.open();
   const results: Record<string, unknown> = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, chromium: await page.page.context().browser()?.version() },

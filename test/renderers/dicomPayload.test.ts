@@ -83,7 +83,7 @@ test('inconsistent images and foreign bytes are rejected with the reason', async
 
 test('a real CT decodes to the stored values; its bundle carries binary, PNG and text', async (t) => {
   if (!needFile(t, CT_SMALL, 'python3-pydicom test files (Debian python3-pydicom)')) return;
-  const img = readViewerImage(CT_SMALL);
+  const img = await readViewerImage(CT_SMALL);
   const bundle = dicomViewBundle(img);
   const decoded = await decodeDicomPayload(bundle['application/vnd.radnb.dicom'] as Uint8Array, inflate);
   assert.deepEqual(Array.from(decoded.pixels), Array.from(img.pixels));
@@ -97,7 +97,7 @@ test('a real CT decodes to the stored values; its bundle carries binary, PNG and
 
 test('a 512² CT output is at most 1.2× the size of its PNG snapshot', async (t) => {
   if (!needFile(t, CT_ANKLE_512, 'gdcmData CT (Debian octave-dicom)')) return;
-  const bundle = dicomViewBundle(readViewerImage(CT_ANKLE_512));
+  const bundle = dicomViewBundle(await readViewerImage(CT_ANKLE_512));
   const ratio = (bundle['application/vnd.radnb.dicom'] as Uint8Array).length / (bundle['image/png'] as Buffer).length;
   assert.ok(ratio <= 1.2, `binary/PNG = ${ratio.toFixed(2)}`);
 });

@@ -58,7 +58,7 @@ const pixelAt = (page: RendererPage, id: string, x: number, y: number): Promise<
 test('the value under the cursor is the pixel in Hounsfield units', async (t) => {
   const page = ready(t);
   if (!page) return;
-  const image = readViewerImage(CT_SMALL);
+  const image = await readViewerImage(CT_SMALL);
   await show(page, 'ct', image);
   for (const [x, y] of [[64, 64], [10, 100], [127, 0]]) {
     await hoverPixel(page, 'ct', x, y, image);
@@ -88,7 +88,7 @@ test('the value under the cursor is the pixel in Hounsfield units', async (t) =>
 test('dragging changes window/level and the drawn pixels; presets and reset restore them', async (t) => {
   const page = ready(t);
   if (!page) return;
-  const image = readViewerImage(CT_SMALL);
+  const image = await readViewerImage(CT_SMALL);
   await show(page, 'drag', image);
   const before = await canvasChecksum(page, 'drag');
   const label = await page.page.locator('#drag .radnb-dicom-window').textContent();
@@ -108,7 +108,7 @@ test('dragging changes window/level and the drawn pixels; presets and reset rest
 test('keyboard: slices with arrows, zoom with +/-, invert with I', async (t) => {
   const page = ready(t);
   if (!page) return;
-  const base = readViewerImage(CT_SMALL);
+  const base = await readViewerImage(CT_SMALL);
   const frames = 5;
   const pixels = new Int16Array(base.pixels.length * frames);
   for (let f = 0; f < frames; f++) pixels.set((base.pixels as Int16Array).map((v) => v + f * 100), f * base.pixels.length);
@@ -139,7 +139,7 @@ test('keyboard: slices with arrows, zoom with +/-, invert with I', async (t) => 
 test('a mask overlay tints its pixels; opacity 0 removes the tint', async (t) => {
   const page = ready(t);
   if (!page) return;
-  const image = readViewerImage(CT_SMALL);
+  const image = await readViewerImage(CT_SMALL);
   const mask = new Uint8Array(128 * 128);
   for (let y = 40; y < 80; y++) for (let x = 40; x < 80; x++) mask[y * 128 + x] = 1;
   const heat = Float32Array.from({ length: 128 * 128 }, (_, i) => (i % 128) / 127);
@@ -172,7 +172,7 @@ test('a mask overlay tints its pixels; opacity 0 removes the tint', async (t) =>
 test('PHI stays hidden until asked for; hostile tag values render as inert text', async (t) => {
   const page = ready(t);
   if (!page) return;
-  const image = readViewerImage(CT_SMALL);
+  const image = await readViewerImage(CT_SMALL);
   const hostile = '<img src=x onerror="window.pwned=1">';
   image.title = '<script>window.pwned=2</script>';
   image.metadata = [
