@@ -51,7 +51,50 @@ export async function compileCell(source: string, fileName: string): Promise<Com
     if (!first) throw err;
     throw new CompileError(first.text, first.location?.line ?? 1, (first.location?.column ?? 0) + 1);
   }
-  return { js: rewriteModuleSyntax(result.code), map: result.map };
+  const js = rewriteModuleSyntax(result.code);
+  const folded = endsWithExpression(js) ? undefined : await foldedLastExpression(source);
+  return { js: folded ? `${js}\n${folded}` : js, map: result.map };
+}
+
+/** Wraps a recovered last expression so the evaluated script's completion value is its value. */
+export const KEEP_VALUE = `${RUNTIME}.value`;
+
+/** Lines at the end of a cell that may hold a last expression esbuild folded away. */
+const MAX_TAIL_LINES = 5;
+/** Last lines that cannot end an expression statement: declarations, blocks, type syntax. */
+const NOT_AN_EXPRESSION_END =
+  /^(const|let|var|function|async function|class|interface|type|enum|declare|namespace|module|import|export|if|for|while|do|switch|try|return|throw|break|continue)\b|^[}\]]?\s*$/;
+
+/**
+ * esbuild drops a last expression statement that it folds to a constant (`-5`, `'a' + 'b'`, `void 0`),
+ * which would lose the cell's displayed value. When the compiled script does not end with an expression
+ * but the cell's last lines form one — and the lines before them compile on their own, so they really
+ * start a statement — the expression is compiled again, kept alive by a call, and appended.
+ */
+async function foldedLastExpression(source: string): Promise<string | undefined> {
+  const lines = source.replace(/\s+$/, '').split('\n');
+  const lastLine = lines[lines.length - 1].replace(/\/\/.*$/, '').trim();
+  if (lines.length === 0 || NOT_AN_EXPRESSION_END.test(lastLine)) return undefined;
+  for (let k = 1; k <= Math.min(MAX_TAIL_LINES, lines.length); k++) {
+    const tail = lines.slice(-k).join('\n').replace(/;\s*$/, '');
+    const head = lines.slice(0, -k).join('\n');
+    const kept = await compilesTo(`${KEEP_VALUE}((\n${tail}\n));`);
+    if (kept !== undefined && (await compilesTo(head)) !== undefined) return kept.replace(/\s+/g, ' ').trim();
+  }
+  return undefined;
+}
+
+async function compilesTo(ts: string): Promise<string | undefined> {
+  try {
+    return (await transform(ts, { loader: 'ts', format: 'esm', target: 'esnext', logLevel: 'silent' })).code;
+  } catch {
+    return undefined;
+  }
+}
+
+function endsWithExpression(js: string): boolean {
+  const body = (parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true }) as unknown as { body: AnyNode[] }).body;
+  return body.length > 0 && body[body.length - 1].type === 'ExpressionStatement';
 }
 
 /** Rewrites import/export declarations, dynamic import() and await for REPL-mode evaluation. */
@@ -129,8 +172,12 @@ function keepLines(js: string, node: AnyNode, replacement: string): string {
 }
 
 function applyEdits(js: string, edits: Edit[]): string {
-  // Stable sort by position; inserts at the same offset keep their discovery order.
-  const ordered = edits.map((e, i) => ({ ...e, i })).sort((a, b) => a.start - b.start || a.i - b.i);
+  // By position; at the same offset, pure inserts go before a replacement starting there (so
+  // `await import(x)` wraps the rewritten import), and inserts keep their discovery order.
+  const isInsert = (e: Edit) => (e.start === e.end ? 0 : 1);
+  const ordered = edits
+    .map((e, i) => ({ ...e, i }))
+    .sort((a, b) => a.start - b.start || isInsert(a) - isInsert(b) || a.i - b.i);
   let out = '';
   let pos = 0;
   for (const e of ordered) {

@@ -7,7 +7,7 @@ import { Session } from 'node:inspector';
 import { Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { INTERRUPT_BYTE, INTERRUPT_FD } from '../common/kernelProtocol';
-import { ACKED, MAIN_THREAD_GRACE_MS, REQUESTED } from './interruptFlags';
+import { ACKED, MAIN_THREAD_GRACE_MS, REQUESTED, type InterruptRequest } from './interruptFlags';
 
 const flags = new Int32Array((workerData as { flags: SharedArrayBuffer }).flags);
 const session = new Session();
@@ -21,9 +21,10 @@ pipe.on('data', (bytes: Buffer) => {
 pipe.on('error', () => undefined);
 
 function requestInterrupt(): void {
+  const at = Date.now();
   const acked = Atomics.load(flags, ACKED);
   const request = Atomics.add(flags, REQUESTED, 1) + 1;
-  parentPort?.postMessage(request);
+  parentPort?.postMessage({ request, at } satisfies InterruptRequest);
   const deadline = Date.now() + MAIN_THREAD_GRACE_MS;
   while (Atomics.load(flags, ACKED) < request && Date.now() < deadline) {
     Atomics.wait(flags, ACKED, acked, Math.max(1, deadline - Date.now()));

@@ -5,7 +5,7 @@ import { setDisplayHost } from '../common/display';
 import type { CellError, ExecuteRequest, ExecuteResult, KernelMessage, WireBundle } from '../common/kernelProtocol';
 import { CompileError, compileCell } from './compile';
 import type { Evaluator } from './evaluator';
-import { textOf, toMimeBundle, toWireBundle } from './format';
+import { textOf, toMimeBundle, toWireBundle, truncateText } from './format';
 import type { ModuleLoader } from './moduleLoader';
 import { installRuntime } from './runtime';
 import { StackMapper } from './stackMapper';
@@ -15,6 +15,10 @@ import { tensorStats } from './tensorStats';
 interface Running {
   execId: number;
   started: number;
+  /** Wall-clock start, comparable with interrupt requests timed by the interrupt worker. */
+  startedAt: number;
+  /** Bytes of stream text this cell may still send (radnb.output.maxBytes per cell). */
+  streamBudget: number;
   tensorsBefore: number;
   abort: AbortController;
   finish(result: ExecuteResult): void;
@@ -38,7 +42,7 @@ export class Kernel {
   private displayCount = 0;
 
   constructor(private readonly options: KernelOptions) {
-    this.streams = new StreamCapture((name, text) => options.send({ type: 'stream', execId: this.outputExecId, name, text }));
+    this.streams = new StreamCapture((name, text) => this.sendStream(name, text));
     this.streams.install();
     installRuntime(
       {
@@ -66,29 +70,39 @@ export class Kernel {
       const running: Running = {
         execId: request.id,
         started: performance.now(),
+        startedAt: Date.now(),
+        streamBudget: this.options.maxOutputBytes,
         tensorsBefore: tensorStats()?.count ?? 0,
         abort,
         finish: (result) => {
           if (done) return;
           done = true;
-          this.streams.flush();
-          if (this.running === running) this.running = undefined;
-          this.options.send(result);
-          resolve(result);
+          // One turn of the event loop first: rejections nobody awaited are reported just after the
+          // microtasks of the cell, and they belong to this cell's output.
+          setImmediate(() => {
+            this.streams.flush();
+            if (this.running === running) this.running = undefined;
+            this.options.send(result);
+            resolve(result);
+          });
         },
       };
       this.running = running;
       this.outputExecId = request.id;
+      this.streams.startCell();
       this.run(request, running).then(running.finish, (err: unknown) =>
         running.finish(this.result(running, { status: 'error', error: this.cellError(err) })),
       );
     });
   }
 
-  /** Stops the running cell (the interrupt worker has already terminated it if it was spinning). */
-  interrupt(): void {
-    this.generation++;
+  /** Stops the running cell (the interrupt worker has already terminated it if it was spinning).
+   *  `requestedAt` is when the user asked: a request older than the running cell was meant for
+   *  code before it (a runaway timer) and must not stop the cell that started since. */
+  interrupt(requestedAt: number): void {
     const running = this.running;
+    if (running && requestedAt < running.startedAt) return;
+    this.generation++;
     if (!running) return;
     running.abort.abort();
     running.finish(this.result(running, { status: 'interrupted' }));
@@ -131,6 +145,19 @@ export class Kernel {
       ...fields,
       ...(stats && { tensors: { count: stats.count, bytes: stats.bytes, leaked: Math.max(0, stats.count - running.tensorsBefore) } }),
     };
+  }
+
+  private sendStream(name: 'stdout' | 'stderr', text: string): void {
+    const running = this.running;
+    if (running) {
+      if (running.streamBudget <= 0) return;
+      const size = Buffer.byteLength(text);
+      if (size > running.streamBudget) {
+        text = `${truncateText(text, running.streamBudget)}\n[radnb: further output of this cell is left out; the limit is radnb.output.maxBytes]\n`;
+      }
+      running.streamBudget -= size;
+    }
+    this.options.send({ type: 'stream', execId: this.outputExecId, name, text });
   }
 
   private display(value: unknown, options?: DisplayOptions): DisplayHandle {

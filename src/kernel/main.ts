@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { KernelMessage, KernelRequest } from '../common/kernelProtocol';
 import { Evaluator } from './evaluator';
-import { ACKED, FLAG_COUNT } from './interruptFlags';
+import { ACKED, FLAG_COUNT, type InterruptRequest } from './interruptFlags';
 import { Kernel } from './kernel';
 import { ModuleLoader } from './moduleLoader';
 import { redactMessage } from './redact';
@@ -55,10 +55,10 @@ function main(): void {
   const flags = new Int32Array(new SharedArrayBuffer(FLAG_COUNT * Int32Array.BYTES_PER_ELEMENT));
   const worker = new Worker(path.join(__dirname, 'interruptWorker.js'), { workerData: { flags: flags.buffer } });
   worker.unref();
-  worker.on('message', (request: number) => {
+  worker.on('message', ({ request, at }: InterruptRequest) => {
     Atomics.store(flags, ACKED, request);
     Atomics.notify(flags, ACKED);
-    kernel.interrupt();
+    kernel.interrupt(at);
   });
 
   // A throw from a timer or an unhandled rejection must not kill the notebook's state.

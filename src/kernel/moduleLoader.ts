@@ -11,7 +11,7 @@ export class ModuleNotFoundError extends Error {
   constructor(specifier: string, notebookDir: string) {
     super(
       `Cannot find module '${specifier}': looked in ${path.join(notebookDir, 'node_modules')} (and the folders above) ` +
-        `and in radnb's own packages. Install it in the notebook's folder: npm install ${specifier}`,
+        `and in radnb's own packages. Install it in the notebook's folder: npm install ${packageName(specifier)}`,
     );
     this.name = 'ModuleNotFoundError';
   }

@@ -52,6 +52,8 @@ export function installRuntime(hooks: RuntimeHooks, notebookDir: string): void {
   g[RUNTIME] = {
     import: (specifier: string) => hooks.loader.import(specifier),
     defaultExport,
+    /** Gives back a cell's last value that the compiler recovered (see compile.ts). */
+    value: <T>(v: T): T => v,
     checked<T>(value: T): Promise<Awaited<T>> {
       const generation = hooks.generation();
       const check = () => {

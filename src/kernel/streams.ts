@@ -49,6 +49,12 @@ export class StreamCapture {
     }
   }
 
+  /** A new cell starts: its first line is sent at once, even if the last cell just wrote. */
+  startCell(): void {
+    this.flush();
+    this.lastFlushAt = 0;
+  }
+
   flush(): void {
     const p = this.pending;
     this.pending = undefined;
