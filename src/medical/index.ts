@@ -20,3 +20,7 @@ export { dumpTags, readMetadata } from './metadata';
 export type { DicomMetadata, TagEntry } from './metadata';
 export { isPhiTag, phiAction, normalizeTag } from './phiTags';
 export { lookupTag } from './dictionary';
+export { DicomSeries, groupSeries, readSeriesFolder } from './series';
+export type { FolderReadResult, SeriesGeometry, SliceGap } from './series';
+export { DicomVolume } from './volume';
+export type { SliceAxis, VolumeSlice } from './volume';
