@@ -5,10 +5,11 @@
 // code 113100). Pixel data are not touched: burned-in text stays, and the report warns about it.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import dicomParser from 'dicom-parser';
 import { listFilesRecursive } from './datasets/files';
 import { basicProfileAction, type DeidAction } from './deidProfile';
 import { Pseudonyms } from './deidPseudonyms';
+import { DicomError } from './errors';
+import { parseDicom } from './parse';
 import { attributeName, readDicomFile, writeDicomFile, type DicomElement, type ElementTree } from './writer';
 
 export interface DeidOptions {
@@ -215,15 +216,15 @@ export async function deidentifyDirectory(inDir: string, outDir: string, options
   return report;
 }
 
-/** dcmjs reads what it can of a truncated file; de-identifying it would write a silently shorter file. */
+/** dcmjs reads what it can of a truncated file; de-identifying it would write a silently shorter file.
+ *  radnb's parser checks every element against the file size first. */
 function assertComplete(bytes: Uint8Array, file: string): void {
   const magic = bytes.length >= 132 ? String.fromCharCode(...bytes.subarray(128, 132)) : '';
   if (magic !== 'DICM') throw new DeidError(file, "not a DICOM Part 10 file (no 'DICM' marker at byte 128)");
   try {
-    dicomParser.parseDicom(bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    parseDicom(bytes, file);
   } catch (error) {
-    const reason = typeof error === 'object' && error !== null && 'exception' in error ? String(error.exception) : String(error);
-    throw new DeidError(file, `not a complete DICOM Part 10 file (${reason})`);
+    throw new DeidError(file, error instanceof DicomError ? error.reason : (error as Error).message);
   }
 }
 

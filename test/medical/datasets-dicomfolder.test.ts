@@ -7,19 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { loadDicomFolder, type DecodedDicomImage, type DicomImageReader } from '../../src/medical/datasets/dicomFolder';
+import { loadDicomFolder } from '../../src/medical/datasets/dicomFolder';
 import { writePhantomDataset, type PhantomWriteResult } from '../../src/medical/phantomDicom';
-import { readDicomFile } from '../../src/medical/writer';
+import { needFile } from '../support/env';
 
-/** Reads the phantom's native signed 16-bit CT (the medical library's reader replaces this once it lands). */
-const readPhantomCt: DicomImageReader = async (bytes, file) => {
-  const { dict } = readDicomFile(bytes, file);
-  const first = (tag: string): unknown => dict[tag]?.Value?.[0];
-  const stored = new Int16Array(first('7FE00010') as ArrayBuffer);
-  const intercept = Number(first('00281052'));
-  const values = Float32Array.from(stored, (v) => v + intercept);
-  return { rows: Number(first('00280010')), columns: Number(first('00280011')), values, patientId: String(first('00100020')), sopInstanceUid: String(first('00080018')) } satisfies DecodedDicomImage;
-};
+const SAMPLES = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 
 async function collect(ds: tf.data.Dataset<{ xs: tf.Tensor4D; ys: tf.Tensor2D }>): Promise<{ shapes: number[][]; labels: number[]; first: number[] }> {
   const shapes: number[][] = [];
@@ -44,7 +36,7 @@ describe('DICOM folder + label CSV dataset', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('by relative path: every labelled slice loads, split by patient, with seeded batches', async () => {
-    const data = await loadDicomFolder(dir, { labels: 'labels.csv', read: readPhantomCt, batchSize: 5, split: { val: 0.2, test: 0.2 }, seed: 3 });
+    const data = await loadDicomFolder(dir, { labels: 'labels.csv', batchSize: 5, split: { val: 0.2, test: 0.2 }, seed: 3 });
     assert.equal(data.examples.length, 40);
     assert.deepEqual(data.skipped, []);
     assert.deepEqual(data.imageShape, [16, 16, 1]);
@@ -60,14 +52,14 @@ describe('DICOM folder + label CSV dataset', () => {
     assert.deepEqual(train.shapes[0], [5, 16, 16, 1]);
     assert.deepEqual([...train.labels].sort(), expected.map((e) => e.label).sort());
     assert.ok(train.first.every((v) => v >= 0 && v <= 1));
-    const again = await collect((await loadDicomFolder(dir, { labels: 'labels.csv', read: readPhantomCt, batchSize: 5, split: { val: 0.2, test: 0.2 }, seed: 3 })).train);
+    const again = await collect((await loadDicomFolder(dir, { labels: 'labels.csv', batchSize: 5, split: { val: 0.2, test: 0.2 }, seed: 3 })).train);
     assert.deepEqual(again.labels, train.labels, 'same seed, same order');
     const val = await collect(data.val);
     assert.deepEqual(val.labels, data.examples.filter((e) => e.split === 'val').map((e) => e.label), 'val keeps file order');
   });
 
   test('labels follow the slices: the label CSV agrees with the phantom masks', async () => {
-    const data = await loadDicomFolder(dir, { labels: 'labels.csv', read: readPhantomCt, normalize: 'none' });
+    const data = await loadDicomFolder(dir, { labels: 'labels.csv', normalize: 'none' });
     for (const e of data.examples) {
       const [, c, z] = /case-(\d+)\/slice-(\d+)/.exec(e.file)!.map(Number);
       const size = 16 * 16;
@@ -79,7 +71,7 @@ describe('DICOM folder + label CSV dataset', () => {
     const rows = ['SOPInstanceUID,finding'];
     phantom.series.forEach((s, c) => s.slices.forEach((_, z) => rows.push(`${uidOf(c, z)},${phantom.cases[c].hasNodule ? 'nodule' : 'clear'}`)));
     writeFileSync(path.join(dir, 'by-sop.csv'), `${rows.join('\n')}\n`);
-    const data = await loadDicomFolder(dir, { labels: 'by-sop.csv', read: readPhantomCt, labelColumn: 'finding', size: [8, 8], normalize: { center: 40, width: 400 } });
+    const data = await loadDicomFolder(dir, { labels: 'by-sop.csv', labelColumn: 'finding', size: [8, 8], normalize: { center: 40, width: 400 } });
     assert.deepEqual(data.classNames, ['clear', 'nodule']);
     assert.equal(data.examples.length, 40);
     assert.deepEqual(data.imageShape, [8, 8, 1]);
@@ -101,7 +93,7 @@ describe('DICOM folder + label CSV dataset', () => {
       writeFileSync(path.join(bad, 'cut.dcm'), whole.subarray(0, 100));
       rows.push('broken.dcm,0', 'cut.dcm,0', 'missing.dcm,1');
       writeFileSync(path.join(bad, 'labels.csv'), `${rows.join('\n')}\n`);
-      const data = await loadDicomFolder(bad, { labels: 'labels.csv', read: readPhantomCt });
+      const data = await loadDicomFolder(bad, { labels: 'labels.csv' });
       assert.equal(data.examples.length, 4);
       assert.deepEqual(data.skipped.map((s) => s.file).sort(), ['broken.dcm', 'cut.dcm', 'missing.dcm']);
       assert.match(data.skipped.find((s) => s.file === 'missing.dcm')!.reason, /listed in labels\.csv but not found/);
@@ -111,10 +103,30 @@ describe('DICOM folder + label CSV dataset', () => {
     }
   });
 
+  test('real compressed files load through the radnb reader with the same values; colour images are reported', async (t) => {
+    if (!needFile(t, path.join(SAMPLES, 'MR_small_RLE.dcm'), 'Debian python3-pydicom test files')) return;
+    const real = mkdtempSync(path.join(tmpdir(), 'radnb-folder-real-'));
+    try {
+      const names = ['MR_small.dcm', 'MR_small_RLE.dcm', 'MR_small_jpeg_ls_lossless.dcm', 'MR_small_bigendian.dcm', 'SC_rgb_rle.dcm'];
+      for (const name of names) copyFileSync(path.join(SAMPLES, name), path.join(real, name));
+      writeFileSync(path.join(real, 'labels.csv'), `file,label\n${names.map((n) => `${n},1`).join('\n')}\n`);
+      const data = await loadDicomFolder(real, { labels: 'labels.csv', normalize: 'none', split: { val: 0, test: 0 }, batchSize: 8 });
+      assert.deepEqual(data.skipped.map((s) => s.file), ['SC_rgb_rle.dcm']);
+      assert.match(data.skipped[0].reason, /colour image/);
+      const [batch] = await data.train.toArray();
+      const values = batch.xs.dataSync();
+      const size = 64 * 64;
+      for (let i = 1; i < 4; i++) assert.deepEqual(values.subarray(i * size, (i + 1) * size), values.subarray(0, size), `file ${i}`);
+      tf.dispose([batch.xs, batch.ys]);
+    } finally {
+      rmSync(real, { recursive: true, force: true });
+    }
+  });
+
   test('a CSV without the needed columns is a clear error', async () => {
     writeFileSync(path.join(dir, 'odd.csv'), 'name,value\na,1\n');
-    await assert.rejects(loadDicomFolder(dir, { labels: 'odd.csv', read: readPhantomCt }), /odd\.csv: no column for the file/);
-    await assert.rejects(loadDicomFolder(dir, { labels: 'nope.csv', read: readPhantomCt }), /nope\.csv: label CSV not found/);
+    await assert.rejects(loadDicomFolder(dir, { labels: 'odd.csv' }), /odd\.csv: no column for the file/);
+    await assert.rejects(loadDicomFolder(dir, { labels: 'nope.csv' }), /nope\.csv: label CSV not found/);
   });
 
   function uidOf(c: number, z: number): string {

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { generatePhantomCase, HU, sliceHasNodule } from '../../src/medical/phantom';
 import { writePhantomDataset, type PhantomWriteResult } from '../../src/medical/phantomDicom';
 import { phantomTensors } from '../../src/medical/phantomTensors';
+import { readDicom } from '../../src/medical/image';
 import { parseNpy } from '../../src/medical/npz';
 import { need } from '../support/env';
 
@@ -146,6 +147,18 @@ print(json.dumps(out))`;
       });
       assert.equal(new Set(slices.map((s) => s.series)).size, 1);
       assert.equal(new Set(slices.map((s) => s.study)).size, 1);
+    });
+
+    test('the radnb DICOM reader gives back the phantom HU and geometry', async () => {
+      const phantom = written.cases[2];
+      for (const [z, file] of written.series[2].slices.entries()) {
+        const image = await readDicom(path.join(dir, file));
+        assert.deepEqual(Array.from(image.modalityValues(0)), Array.from(phantom.hu.subarray(z * 1024, (z + 1) * 1024)));
+        assert.equal(image.metadata.modality, 'CT');
+        assert.equal(image.metadata.patientId, phantom.patient.id);
+        assert.deepEqual(image.metadata.pixelSpacing, phantom.pixelSpacingMm);
+        assert.equal(image.metadata.imagePositionPatient?.[2], (z - 1.5) * phantom.sliceThicknessMm);
+      }
     });
 
     test('the same seed writes byte-identical files', async () => {

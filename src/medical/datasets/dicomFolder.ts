@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { DicomError } from '../errors';
+import { decodeDicom } from '../image';
 import { CsvError, parseCsv } from './csv';
 import { splitByPatient, type SplitFractions, type SplitName } from './split';
 import { listFilesRecursive } from './files';
@@ -22,13 +24,21 @@ export interface DecodedDicomImage {
 /** Reads one DICOM file for the dataset; throws an error naming the file when it cannot. */
 export type DicomImageReader = (bytes: Uint8Array, file: string) => Promise<DecodedDicomImage>;
 
+/** The radnb DICOM reader: every transfer syntax it decodes, modality LUT applied, first frame. */
+export const readDicomForDataset: DicomImageReader = async (bytes, file) => {
+  const image = await decodeDicom(bytes, file);
+  if (image.samplesPerPixel !== 1) throw new DicomError(file, `a ${image.photometric} colour image; this dataset takes greyscale images`);
+  const { patientId = '', sopInstanceUid = '' } = image.metadata;
+  return { rows: image.rows, columns: image.columns, values: image.modalityValues(0), patientId, sopInstanceUid };
+};
+
 export type Normalization = 'minmax' | 'none' | { center: number; width: number };
 
 export interface DicomFolderOptions {
   /** The label CSV: absolute, or relative to the folder. */
   labels: string;
-  /** Reads a DICOM file (the radnb medical library's reader by default). */
-  read: DicomImageReader;
+  /** Reads a DICOM file. Default: readDicomForDataset (the radnb DICOM reader, greyscale first frame). */
+  read?: DicomImageReader;
   /** Column naming the file: a relative path (path, file, filename) or a SOP Instance UID
    *  (sop_instance_uid, SOPInstanceUID). Default: the first of those present. */
   keyColumn?: string;
@@ -90,7 +100,7 @@ export async function loadDicomFolder(dir: string, options: DicomFolderOptions):
   for (const file of candidates) {
     let image: DecodedDicomImage;
     try {
-      image = await options.read(await readFile(path.join(dir, file)), file);
+      image = await (options.read ?? readDicomForDataset)(await readFile(path.join(dir, file)), file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       skipped.push({ file, reason: code === 'ENOENT' ? `listed in ${path.basename(labelFile)} but not found` : reasonOf(error) });
