@@ -83,6 +83,19 @@ describe('ROC and AUC', () => {
     assert.match(bundle[MIME.html] as string, /<table[^>]*>.*<td>0\.8800<\/td>/);
     assert.match(bundle[MIME.text] as string, /AUC\s+positives/);
   });
+
+  it('carries the bootstrap interval and marked thresholds into its table and view', () => {
+    const { labels, scores } = randomCase(200, 4);
+    const youden = youdenThreshold(labels, scores);
+    const curve = rocCurve(labels, scores, { ci: { seed: 3, resamples: 500 } }).mark(youden);
+    const interval = bootstrapAuc(labels, scores, { seed: 3, resamples: 500 });
+    const view = curve[DISPLAY]()[MIME.metrics] as RocView;
+    assert.deepEqual(view.curves[0].ci, [interval.lower, interval.upper]);
+    assert.deepEqual(view.operatingPoints?.[0], { label: `all at ${youden.threshold}`, threshold: youden.threshold, fpr: 1 - youden.specificity, tpr: youden.sensitivity });
+    const point = view.operatingPoints?.[0];
+    assert.ok(view.curves[0].fpr.some((f, i) => f === point?.fpr && view.curves[0].tpr[i] === point?.tpr), 'the mark lies on the curve');
+    assert.match(curve[DISPLAY]()[MIME.text] as string, /95 % CI/);
+  });
 });
 
 describe('bootstrap confidence interval of the AUC', () => {

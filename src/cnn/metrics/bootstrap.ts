@@ -4,9 +4,9 @@
 import { DISPLAY, type MimeBundle } from '../../common/display';
 import { MetricsError } from './errors';
 import { metricsBundle } from './display';
-import { binaryInputs, type NumericInput } from './inputs';
+import { binaryInputs, type BinaryLabels, type NumericInput } from './inputs';
 import { quantileSorted, seededRandom } from './random';
-import { type BinaryLabels, rankScores, weightedAuc } from './roc';
+import { rankScores, weightedAuc } from './ranking';
 import type { TableView } from './views';
 
 export interface BootstrapOptions {

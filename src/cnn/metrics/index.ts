@@ -1,10 +1,10 @@
 // Metrics for medical imaging models: discrimination, thresholds, calibration, segmentation, image
 // quality, and per-subgroup audits. Every result displays as a table (and a chart where it is a curve).
 export { MetricsError } from './errors';
-export type { NumericInput } from './inputs';
+export type { BinaryLabels, NumericInput } from './inputs';
 export type * from './views';
 export { RocCurve, rocCurve, rocAuc } from './roc';
-export type { BinaryLabels } from './roc';
+export type { RocOptions } from './roc';
 export { AucInterval, bootstrapAuc } from './bootstrap';
 export type { BootstrapOptions } from './bootstrap';
 export { ThresholdMetrics, metricsAtThreshold, thresholdForSensitivity, youdenThreshold } from './threshold';

@@ -5,6 +5,9 @@ import { MetricsError } from './errors';
 /** What a metric accepts for a vector of values: a tfjs tensor is read with `dataSync()`. */
 export type NumericInput = ArrayLike<number> | { dataSync(): ArrayLike<number>; shape: number[] };
 
+/** Binary labels: 0/1 numbers, booleans, or a tensor of 0/1. */
+export type BinaryLabels = NumericInput | ArrayLike<boolean>;
+
 function isTensorLike(x: NumericInput): x is { dataSync(): ArrayLike<number>; shape: number[] } {
   return typeof (x as { dataSync?: unknown }).dataSync === 'function';
 }
@@ -25,7 +28,7 @@ export function shapeOf(x: NumericInput): number[] {
 /** Binary labels (0/1; booleans allowed) and scores of the same length, with both classes present. */
 export function binaryInputs(
   metric: string,
-  labels: NumericInput | ArrayLike<boolean>,
+  labels: BinaryLabels,
   scores: NumericInput,
   { bothClasses = true }: { bothClasses?: boolean } = {},
 ): { y: Uint8Array; s: Float64Array } {

@@ -3,8 +3,8 @@
 // radiology) the PR curve shows what the ROC curve hides: how many alarms are false.
 import { DISPLAY, type MimeBundle } from '../../common/display';
 import { jsonNumber, metricsBundle } from './display';
-import { binaryInputs, type NumericInput } from './inputs';
-import { type BinaryLabels, cumulativeCounts, rankScores } from './roc';
+import { binaryInputs, type BinaryLabels, type NumericInput } from './inputs';
+import { cumulativeCounts, rankScores } from './ranking';
 import type { PrView, TableView } from './views';
 
 /** Point 0 is (recall 0, precision 1) at threshold +Infinity, then one point per distinct score, decreasing. */

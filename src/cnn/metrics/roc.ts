@@ -1,73 +1,12 @@
-// ROC curve and its area. Tied scores form one point of the curve, so a tie between a positive and a
-// negative counts one half — the Mann–Whitney U statistic, as scikit-learn's roc_auc_score computes it.
+// ROC curve and its area (ties count one half, see ranking.ts), optionally with the bootstrap 95 %
+// interval of the AUC and chosen operating points marked on the curve.
 import { DISPLAY, type MimeBundle } from '../../common/display';
+import { type AucInterval, type BootstrapOptions, bootstrapAuc } from './bootstrap';
 import { jsonNumber, metricsBundle } from './display';
-import { binaryInputs, orderByDecreasing, type NumericInput } from './inputs';
+import { binaryInputs, type BinaryLabels, type NumericInput } from './inputs';
+import { cumulativeCounts, rankScores, weightedAuc } from './ranking';
+import type { ThresholdMetrics } from './threshold';
 import type { RocView, TableView } from './views';
-
-export type BinaryLabels = NumericInput | ArrayLike<boolean>;
-
-/** Samples sorted by decreasing score, cut into groups of equal score: the walk every curve makes. */
-export interface ScoreRanking {
-  y: Uint8Array;
-  s: Float64Array;
-  order: Uint32Array;
-  /** Start of each group of tied scores in `order`, plus `order.length` at the end. */
-  groupStarts: Uint32Array;
-}
-
-export function rankScores(y: Uint8Array, s: Float64Array): ScoreRanking {
-  const order = orderByDecreasing(s);
-  const starts: number[] = [];
-  for (let i = 0; i < order.length; i++) if (i === 0 || s[order[i]] !== s[order[i - 1]]) starts.push(i);
-  starts.push(order.length);
-  return { y, s, order, groupStarts: Uint32Array.from(starts) };
-}
-
-/** AUC of a ranking where sample i counts `weights[i]` times (a bootstrap resample); NaN with one class. */
-export function weightedAuc(ranking: ScoreRanking, weights?: ArrayLike<number>): number {
-  const { y, order, groupStarts } = ranking;
-  let positivesAbove = 0;
-  let positives = 0;
-  let negatives = 0;
-  let pairs = 0;
-  for (let g = 0; g + 1 < groupStarts.length; g++) {
-    let groupPositives = 0;
-    let groupNegatives = 0;
-    for (let k = groupStarts[g]; k < groupStarts[g + 1]; k++) {
-      const i = order[k];
-      const w = weights === undefined ? 1 : weights[i];
-      if (y[i] === 1) groupPositives += w;
-      else groupNegatives += w;
-    }
-    pairs += groupNegatives * (positivesAbove + groupPositives / 2);
-    positivesAbove += groupPositives;
-    positives += groupPositives;
-    negatives += groupNegatives;
-  }
-  return pairs / (positives * negatives);
-}
-
-/** Cumulative true and false positives at each distinct threshold, highest threshold first. */
-export function cumulativeCounts(ranking: ScoreRanking): { thresholds: Float64Array; tps: Float64Array; fps: Float64Array } {
-  const { y, s, order, groupStarts } = ranking;
-  const points = groupStarts.length - 1;
-  const thresholds = new Float64Array(points);
-  const tps = new Float64Array(points);
-  const fps = new Float64Array(points);
-  let tp = 0;
-  let fp = 0;
-  for (let g = 0; g < points; g++) {
-    for (let k = groupStarts[g]; k < groupStarts[g + 1]; k++) {
-      if (y[order[k]] === 1) tp++;
-      else fp++;
-    }
-    thresholds[g] = s[order[groupStarts[g]]];
-    tps[g] = tp;
-    fps[g] = fp;
-  }
-  return { thresholds, tps, fps };
-}
 
 /** A ROC curve: point 0 is (0, 0) at threshold +Infinity (nothing called positive), then one point per
  *  distinct score, decreasing; score ≥ threshold is called positive. */
@@ -79,9 +18,18 @@ export class RocCurve {
     readonly auc: number,
     readonly positives: number,
     readonly negatives: number,
+    /** Bootstrap interval of the AUC, when asked for. */
+    readonly ci?: AucInterval,
+    /** Thresholds marked on the curve (e.g. Youden's, or the one reaching a target sensitivity). */
+    readonly marks: readonly ThresholdMetrics[] = [],
   ) {}
 
-  toView(label = 'all', ci?: [number, number]): RocView {
+  /** The same curve with `points` marked on it. */
+  mark(...points: ThresholdMetrics[]): RocCurve {
+    return new RocCurve(this.fpr, this.tpr, this.thresholds, this.auc, this.positives, this.negatives, this.ci, [...this.marks, ...points]);
+  }
+
+  toView(label = 'all'): RocView {
     return {
       kind: 'roc',
       title: 'ROC curve',
@@ -92,18 +40,31 @@ export class RocCurve {
           tpr: Array.from(this.tpr),
           thresholds: Array.from(this.thresholds, jsonNumber),
           auc: this.auc,
-          ...(ci === undefined ? {} : { ci }),
+          ...(this.ci === undefined ? {} : { ci: [this.ci.lower, this.ci.upper] as [number, number] }),
         },
       ],
+      ...(this.marks.length === 0
+        ? {}
+        : {
+            operatingPoints: this.marks.map((m) => ({
+              label: `${label} at ${m.threshold}`,
+              threshold: m.threshold,
+              fpr: 1 - m.specificity,
+              tpr: m.sensitivity,
+            })),
+          }),
     };
   }
 
   toTable(): TableView {
+    const ci = this.ci;
+    const pct = ci === undefined ? '' : `${Math.round(ci.level * 100)} % CI`;
     return {
       kind: 'table',
       title: 'ROC curve',
-      columns: ['AUC', 'positives', 'negatives', 'points'],
-      rows: [[this.auc, this.positives, this.negatives, this.fpr.length]],
+      columns: ['AUC', ...(ci === undefined ? [] : [pct]), 'positives', 'negatives'],
+      rows: [[this.auc, ...(ci === undefined ? [] : [`${ci.lower.toFixed(4)}–${ci.upper.toFixed(4)}`]), this.positives, this.negatives]],
+      notes: this.marks.map((m) => `threshold ${m.threshold}: sensitivity ${m.sensitivity.toFixed(4)}, specificity ${m.specificity.toFixed(4)}`),
     };
   }
 
@@ -112,7 +73,12 @@ export class RocCurve {
   }
 }
 
-export function rocCurve(labels: BinaryLabels, scores: NumericInput): RocCurve {
+export interface RocOptions {
+  /** Also compute the bootstrap interval of the AUC (`true`: the defaults of bootstrapAuc). */
+  ci?: boolean | BootstrapOptions;
+}
+
+export function rocCurve(labels: BinaryLabels, scores: NumericInput, options: RocOptions = {}): RocCurve {
   const { y, s } = binaryInputs('rocCurve', labels, scores);
   const ranking = rankScores(y, s);
   const { thresholds, tps, fps } = cumulativeCounts(ranking);
@@ -128,7 +94,8 @@ export function rocCurve(labels: BinaryLabels, scores: NumericInput): RocCurve {
     tpr[i] = tps[i - 1] / positives;
     cut[i] = thresholds[i - 1];
   }
-  return new RocCurve(fpr, tpr, cut, weightedAuc(ranking), positives, negatives);
+  const ci = options.ci === undefined || options.ci === false ? undefined : bootstrapAuc(y, s, options.ci === true ? {} : options.ci);
+  return new RocCurve(fpr, tpr, cut, weightedAuc(ranking), positives, negatives, ci);
 }
 
 /** Area under the ROC curve (ties count one half). */

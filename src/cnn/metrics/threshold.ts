@@ -4,8 +4,8 @@ import { DISPLAY, type MimeBundle } from '../../common/display';
 import { ConfusionMatrix } from './confusion';
 import { metricsBundle } from './display';
 import { MetricsError } from './errors';
-import { binaryInputs, type NumericInput } from './inputs';
-import { type BinaryLabels, cumulativeCounts, rankScores } from './roc';
+import { binaryInputs, type BinaryLabels, type NumericInput } from './inputs';
+import { cumulativeCounts, rankScores } from './ranking';
 import type { TableView } from './views';
 
 /** Undefined ratios (0/0, e.g. PPV with no predicted positives) are NaN. */
