@@ -11,4 +11,6 @@ export { plotlyBundle, plotlyText } from './plotly';
 export type { PlotlyFigure, PlotlyTrace, PlotlyBundleOptions } from './plotly';
 export { lineChartPng } from './lineChartPng';
 export { registerDisplayFormatters, viewerImageFormatter, modelFormatter } from './formatters';
+export { showImage } from './showImage';
+export type { ShowImageOptions, ViewerImageSource } from './showImage';
 export { ContainerError } from './binaryContainer';

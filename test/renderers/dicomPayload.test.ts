@@ -3,9 +3,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { DISPLAY } from '../../src/common/display';
 import type { ViewerImage, ViewerPixels } from '../../src/common/viewer';
 import { decodeDicomPayload, encodeDicomPayload, openDicomPayload } from '../../src/display/dicomPayload';
 import { dicomViewBundle } from '../../src/display/dicomView';
+import { showImage } from '../../src/display/showImage';
+import { readDicom } from '../../src/medical';
 import { needFile } from '../support/env';
 import { CT_ANKLE_512, CT_SMALL, readViewerImage } from './fixtures';
 
@@ -115,4 +118,17 @@ test('frames decode one at a time, so a viewer shows a slice before the whole vo
   assert.equal(reader.isReady(0), false, 'an aborted background decode stops');
   await reader.decodeAll(3);
   assert.deepEqual(Array.from(reader.pixels), Array.from(img.pixels));
+});
+
+test('showImage adds overlays to a DICOM image and displays it in the viewer', async (t) => {
+  if (!needFile(t, CT_SMALL, 'python3-pydicom test files (Debian python3-pydicom)')) return;
+  const dicom = await readDicom(CT_SMALL);
+  const heat = Float32Array.from({ length: 128 * 128 }, (_, i) => (i % 128) / 127);
+  const shown = showImage(dicom, { title: 'Grad-CAM', overlays: [{ kind: 'heatmap', label: 'Grad-CAM', data: heat, colormap: 'jet' }] });
+  const bundle = shown[DISPLAY]() as Record<string, unknown>;
+  const { header, overlays } = await decodeDicomPayload(bundle['application/vnd.radnb.dicom'] as Uint8Array, inflate);
+  assert.equal(header.title, 'Grad-CAM');
+  assert.deepEqual(overlays.map((o) => o.overlay.label), ['Grad-CAM']);
+  assert.deepEqual(Array.from(overlays[0].data), Array.from(heat));
+  assert.throws(() => showImage(dicom, { overlays: [{ kind: 'mask', label: 'wrong size', data: new Uint8Array(28 * 28) }] })[DISPLAY](), /overlay "wrong size" has 784 values, expected 16384/);
 });
