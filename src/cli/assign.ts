@@ -2,7 +2,7 @@
 // by stubs, hidden tests removed, outputs cleared, checksums of graded and read-only cells recorded.
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createStudentVersion } from '../common/exercise';
+import { createStudentVersion, studentFileName } from '../common/exercise';
 import { parseNotebook, serializeNotebook } from '../common/notebook';
 
 export async function runAssignCommand(args: string[]): Promise<number> {
@@ -17,10 +17,4 @@ export async function runAssignCommand(args: string[]): Promise<number> {
   await writeFile(out, serializeNotebook(createStudentVersion(parseNotebook(text, sourceFile), sourceFile)));
   process.stderr.write(`radnb assign: student version written to ${out}\n`);
   return 0;
-}
-
-/** `conv.source.radnb` → `conv.radnb`; any other `x.radnb` → `x.student.radnb`. */
-export function studentFileName(sourceFile: string): string {
-  if (/\.source\.(radnb|ipynb)$/.test(sourceFile)) return sourceFile.replace(/\.source\.(radnb|ipynb)$/, '.$1');
-  return sourceFile.replace(/(\.(radnb|ipynb))?$/, '.student$1');
 }

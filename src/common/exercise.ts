@@ -103,6 +103,12 @@ export function createStudentVersion(source: Notebook, file: string): Notebook {
   return { ...source, cells };
 }
 
+/** Where the student version goes: `conv.source.radnb` → `conv.radnb`; any other `x.radnb` → `x.student.radnb`. */
+export function studentFileName(sourceFile: string): string {
+  if (/\.source\.(radnb|ipynb)$/.test(sourceFile)) return sourceFile.replace(/\.source\.(radnb|ipynb)$/, '.$1');
+  return sourceFile.replace(/(\.(radnb|ipynb))?$/, '.student$1');
+}
+
 export interface TamperFlag {
   gradeId: string;
   reason: string;

@@ -12,6 +12,7 @@ import {
   markCell,
   mergeSubmission,
   roleOf,
+  studentFileName,
   type CellRole,
 } from '../../src/common/exercise';
 import { emptyNotebook, type Notebook, type NotebookCell } from '../../src/common/notebook';
@@ -111,4 +112,10 @@ test('merging puts the source tests and hidden cells back around the student ans
   const deleted = createStudentVersion(original, 'src.radnb');
   deleted.cells.splice(2, 1);
   assert.deepEqual(mergeSubmission(deleted, original).cells.map((c) => exerciseMeta(c)?.grade_id), ['setup', 'mean', 'essay', 'whole', 'test-mean', 'hidden-signs']);
+});
+
+test('the student version is named after the source', () => {
+  assert.equal(studentFileName('ex/conv.source.radnb'), 'ex/conv.radnb');
+  assert.equal(studentFileName('ex/conv.radnb'), 'ex/conv.student.radnb');
+  assert.equal(studentFileName('hw.source.ipynb'), 'hw.ipynb');
 });
