@@ -1,0 +1,225 @@
+// A real VS Code without a desktop: code-server, fetched on demand into the git-ignored .cache/ (like
+// @vscode/test-electron keeps VS Code in .vscode-test/) — it is ~300 MB with native builds, so it never
+// becomes a dependency of the extension. Used by `npm start` and by the end-to-end tests.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** 4.100.3 (VS Code 1.100.3) is the newest code-server whose engine is Node 20. */
+export const codeServerVersion = '4.100.3';
+const cacheDir = path.join(repoRoot, '.cache', 'code-server', codeServerVersion);
+const packageDir = path.join(cacheDir, 'code-server');
+const entryScript = path.join(packageDir, 'out', 'node', 'entry.js');
+const installedMarker = path.join(cacheDir, 'installed');
+/** The version @vscode/ripgrep (a dependency of VS Code) downloads from GitHub in its postinstall. */
+const ripgrepCache = { dir: 'vscode-ripgrep-cache-1.15.11', file: 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz' };
+
+export class CodeServerError extends Error {}
+
+/** Installs code-server into the cache once; returns the path of its entry script. */
+export function ensureCodeServer({ log = console.error } = {}) {
+  if (existsSync(installedMarker) && existsSync(entryScript)) return entryScript;
+  const rg = findOnPath('rg');
+  if (!rg) {
+    throw new CodeServerError(
+      'code-server needs ripgrep (`rg`, Debian package `ripgrep`): its install would otherwise download it from GitHub',
+    );
+  }
+  rmSync(cacheDir, { recursive: true, force: true });
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'radnb-code-server-install-'));
+  try {
+    seedRipgrep(rg, tmp);
+    log(`Installing code-server@${codeServerVersion} into ${path.relative(repoRoot, cacheDir)} (2–3 minutes, once)…`);
+    const started = Date.now();
+    // Unpacked and installed as a project of its own (not `npm install -g`), so that its postinstall —
+    // which installs VS Code's modules with nested `npm install`s — runs as the root project's script.
+    run('npm', ['pack', '--silent', '--pack-destination', tmp, `code-server@${codeServerVersion}`], repoRoot, tmp);
+    run('tar', ['-xzf', path.join(tmp, `code-server-${codeServerVersion}.tgz`), '-C', tmp], repoRoot, tmp);
+    renameSync(path.join(tmp, 'package'), packageDir);
+    const result = spawnSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund'], {
+      cwd: packageDir,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...process.env,
+        TMPDIR: tmp,
+        // code-server's postinstall refuses to run as root without it.
+        npm_config_unsafe_perm: 'true',
+        // node-pty's postinstall runs npx, which would otherwise wait for a "yes".
+        npm_config_yes: 'true',
+        // The nested installs build VS Code's native modules (node-pty, kerberos, @parcel/watcher, spdlog, …);
+        // npm 11 blocks dependency scripts unless allowed and those nested projects have no allowScripts,
+        // so allow them for this install only.
+        npm_config_dangerously_allow_all_scripts: 'true',
+      },
+    });
+    if (result.status !== 0 || !existsSync(entryScript)) {
+      throw new CodeServerError(
+        `Installing code-server@${codeServerVersion} from the npm registry failed (exit ${result.status}). ` +
+          'It needs the npm registry (offline?), ripgrep, libkrb5-dev and a C++ toolchain; see the log above.',
+      );
+    }
+    writeFileSync(installedMarker, `${new Date().toISOString()}\n`);
+    log(`code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);
+    return entryScript;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Puts Debian's rg where @vscode/ripgrep's postinstall looks for its cached download. */
+function seedRipgrep(rg, tmp) {
+  const dir = path.join(tmp, ripgrepCache.dir);
+  const stage = path.join(tmp, 'rg-stage');
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(stage, { recursive: true });
+  copyFileSync(rg, path.join(stage, 'rg'));
+  // The release tarballs hold `rg` at their root; it is unpacked into @vscode/ripgrep/bin/.
+  run('tar', ['-czf', path.join(dir, ripgrepCache.file), '-C', stage, 'rg'], repoRoot, tmp);
+}
+
+function run(command, args, cwd, tmp) {
+  const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, TMPDIR: tmp } });
+  if (result.status !== 0) {
+    throw new CodeServerError(`\`${command} ${args.join(' ')}\` failed (exit ${result.status}) while installing code-server — offline?`);
+  }
+}
+
+export function findOnPath(command) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, command);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts code-server on 127.0.0.1 with `folder` open. Settings, extensions and caches live in a fresh
+ * temporary profile so runs never touch the user's own. Resolves once the server answers HTTP.
+ * @param {import('./codeServer.d.mts').LaunchOptions} options
+ * @returns {Promise<import('./codeServer.d.mts').RunningCodeServer>}
+ */
+export async function launchCodeServer({ folder, port, settings = {}, env = {}, log = () => {} }) {
+  const entry = ensureCodeServer();
+  const host = '127.0.0.1';
+  const chosenPort = port ?? (await freePort());
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'radnb-code-server-'));
+  const dirs = Object.fromEntries(['data', 'extensions', 'config', 'cache', 'state', 'tmp'].map((d) => [d, path.join(profile, d)]));
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  mkdirSync(path.join(dirs.data, 'User'), { recursive: true });
+  writeFileSync(
+    path.join(dirs.data, 'User', 'settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', ...settings }, null, 2),
+  );
+  const args = [
+    entry,
+    '--auth', 'none',
+    '--bind-addr', `${host}:${chosenPort}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir', dirs.data,
+    '--extensions-dir', dirs.extensions,
+    folder,
+  ];
+  const child = spawn(process.execPath, args, {
+    detached: true, // its own process group, so stop() also ends the extension host and the kernels
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: dirs.config,
+      XDG_CACHE_HOME: dirs.cache,
+      XDG_STATE_HOME: dirs.state,
+      XDG_DATA_HOME: dirs.data,
+      TMPDIR: dirs.tmp,
+      ...env,
+    },
+  });
+  let output = '';
+  const collect = (chunk) => {
+    output += chunk;
+    for (const line of String(chunk).split('\n')) if (line.trim()) log(line);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return; // already gone
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone between the check and the kill
+      }
+    }, 3000);
+    await exited;
+    clearTimeout(timer);
+    rmSync(profile, { recursive: true, force: true });
+  };
+
+  const origin = `http://${host}:${chosenPort}`;
+  await Promise.race([
+    waitForHttp(`${origin}/healthz`, 60_000),
+    exited.then(({ code, signal }) => {
+      throw new CodeServerError(`code-server exited early (code ${code}, signal ${signal}):\n${output.slice(-4000)}`);
+    }),
+  ]).catch(async (error) => {
+    await stop();
+    throw error;
+  });
+  return { origin, stop, workbenchUrl: (options) => workbenchUrl(origin, { folder, ...options }) };
+}
+
+/**
+ * The workbench URL that opens `folder`, with the extension under development loaded (and its tests run)
+ * through the same `payload` parameter that @vscode/test-web uses.
+ * @param {string} origin
+ * @param {{ folder: string, extensionDevelopmentPath?: string, extensionTestsPath?: string }} options
+ */
+export function workbenchUrl(origin, { folder, extensionDevelopmentPath, extensionTestsPath }) {
+  const remote = (p) => `vscode-remote://${new URL(origin).host}${p}`;
+  const payload = [];
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  const query = new URLSearchParams({ folder });
+  if (payload.length > 0) query.set('payload', JSON.stringify(payload));
+  return `${origin}/?${query}`;
+}
+
+async function waitForHttp(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new CodeServerError(`code-server did not answer ${url} within ${timeoutMs / 1000} s`);
+}

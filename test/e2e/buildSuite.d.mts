@@ -1,0 +1,5 @@
+// Types of test/e2e/buildSuite.mjs for the TypeScript test entry.
+/** Folder to pass to VS Code as extensionTestsPath. */
+export declare const suiteDir: string;
+/** Bundles test/e2e/suite into out/test/e2e/suite/index.js; returns suiteDir. */
+export declare function buildSuite(): Promise<string>;
