@@ -24,3 +24,5 @@ export { DicomSeries, groupSeries, readSeriesFolder } from './series';
 export type { FolderReadResult, SeriesGeometry, SliceGap } from './series';
 export { DicomVolume } from './volume';
 export type { SliceAxis, VolumeSlice } from './volume';
+export { toTensor } from './tensor';
+export type { Normalization, TensorOptions } from './tensor';
