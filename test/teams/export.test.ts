@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import { exportHtml, exportIpynb, renderMarkdown, runExportCommand } from '../../src/cli/export';
 import { parseNotebook, serializeNotebook, type Notebook } from '../../src/common/notebook';
 import { encodePng } from '../../src/common/png';
-import { need, repoRoot } from '../support/env';
+import { chromium } from 'playwright-core';
+import { need, needFile, repoRoot } from '../support/env';
 import { validate } from './jsonSchema';
 
 const schema = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'nbformat.v4.5.schema.json'), 'utf8'));
@@ -80,6 +81,24 @@ test('the HTML report is self-contained: images as data URIs, plots as their PNG
   // Output HTML is kept, but in a frame that runs no script; the page's CSP stops its remote image.
   assert.match(html, /<iframe sandbox title="HTML output" srcdoc="&lt;table&gt;/);
   assert.match(html, /<div class="prompt">\[3\]<\/div><pre class="source"><code>train\(\)<\/code><\/pre>/);
+});
+
+test('the HTML report opens offline in Chromium: its images decode and it requests nothing', async (t) => {
+  const executable = '/usr/bin/chromium';
+  if (!needFile(t, executable, 'Debian chromium')) return;
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'radnb-export-')), 'report.html');
+  writeFileSync(file, exportHtml(richNotebook(), 'rich.radnb'));
+  const browser = await chromium.launch({ executablePath: executable, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`file://${file}`);
+  const images = await page.$$eval('img', (imgs) => imgs.map((img) => [img.alt, img.complete && img.naturalWidth]));
+  assert.deepEqual(images, [['scan', 2], ['loss curve', 2]]);
+  const frameText = await page.frameLocator('iframe').locator('td').textContent();
+  assert.equal(frameText, 'AUC');
+  assert.deepEqual(requests, [`file://${file}`], 'only the report itself is loaded');
 });
 
 test('markdown becomes HTML with headings, lists, code, emphasis and links, and everything else is escaped', () => {

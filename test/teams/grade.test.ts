@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runAssignCommand } from '../../src/cli/assign';
-import { gradeSubmissions, type StudentGrade } from '../../src/cli/grade';
+import { gradeSubmissions, runGradeCommand, type StudentGrade } from '../../src/cli/grade';
 import { NOT_IMPLEMENTED_STUB } from '../../src/common/exercise';
 import { parseNotebook, serializeNotebook } from '../../src/common/notebook';
 import { needFile, repoRoot } from '../support/env';
@@ -97,4 +97,24 @@ test('radnb grade scores correct, wrong, looping, crashing and tampered submissi
   const feedback = readFileSync(path.join(out, 'feedback', 'bob.radnb'), 'utf8');
   assert.match(feedback, /asymmetric kernel/);
   assert.ok(existsSync(path.join(out, 'feedback', 'dana.radnb')));
+});
+
+test('radnb grade names what is wrong with its input', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-grade-'));
+  await assert.rejects(runGradeCommand([dir]), /needs --source SOURCE\.radnb/);
+  await assert.rejects(runGradeCommand([dir, '--source', sourceFile, '--timeout', '0']), /--timeout must be a positive number of seconds, not '0'/);
+  await assert.rejects(runGradeCommand([dir, '--source', path.join(dir, 'none.radnb')]), /none\.radnb: no such source notebook/);
+  await assert.rejects(runGradeCommand([dir, '--source', sourceFile, '--out', path.join(dir, 'graded')]), /no submitted notebooks \(\.radnb or \.ipynb\) found/);
+  await assert.rejects(runGradeCommand([path.join(dir, 'missing'), '--source', sourceFile]), /missing: no such submissions folder/);
+});
+
+test('an unreadable submission gets zero with the reason, and the others are still graded', async (t) => {
+  if (!needFile(t, kernelScript, 'the built kernel (npm run build)')) return;
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-grade-'));
+  mkdirSync(path.join(dir, 'subs'));
+  writeFileSync(path.join(dir, 'subs', 'frank.radnb'), '{"cells": [');
+  writeFileSync(path.join(dir, 'subs', 'gina.radnb'), answer([CORRECT_CONV, CORRECT_POOL]));
+  const grades = await gradeSubmissions(path.join(dir, 'subs'), { source: sourceFile, out: path.join(dir, 'out'), timeoutSeconds: 2, log: () => {} });
+  assert.deepEqual(grades.map((g) => [g.student, g.total]), [['frank', 0], ['gina', 5]]);
+  assert.match(grades[0].cells[0].feedback, /could not be read: .*frank\.radnb: not a valid notebook — malformed JSON/);
 });
