@@ -12,6 +12,7 @@ import {
   ExplainError,
   type Explanation,
   featureMaps,
+  featureMapsView,
   firstLayerFilters,
   gradCam,
   listConvLayers,
@@ -125,6 +126,14 @@ for (const backendName of ['cpu', 'wasm'] as BackendName[]) {
       assert.deepEqual([filters.layer, filters.kernelHeight, filters.inChannels, filters.outChannels], ['detector', 3, 1, 2]);
       assert.ok(Math.abs(filters.values[0] - 1 / 9) < 1e-7);
       assert.throws(() => featureMaps(sigmoid, 'nope', x), (e: unknown) => e instanceof ExplainError && /no layer "nope"/.test(e.message));
+    });
+
+    it('the feature-map view shows every conv layer (or the layers named) with the first filters', () => {
+      const bundle = noLeak(() => featureMapsView(sigmoid, x)[DISPLAY]());
+      assert.equal(bundle[MIME.text], 'Feature maps of square: detector 16×16×2, features 8×8×2');
+      assert.ok((bundle[MIME.featureMaps] as Uint8Array).length > 0);
+      const dense = noLeak(() => featureMapsView(sigmoid, x, ['output']));
+      assert.deepEqual([dense.maps.layers[0].height, dense.maps.layers[0].channels], [1, 1]);
     });
 
     it('Grad-CAM picks the last conv layer, upsamples to the image and peaks at the square', () => {

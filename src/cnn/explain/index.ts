@@ -5,7 +5,7 @@ export { Explanation, normaliseHeat } from './explanation';
 export type { OverlayOptions } from './explanation';
 export { allLayers, findLayer, firstLayerFilters, listConvLayers } from './layers';
 export type { ConvLayerInfo } from './layers';
-export { featureMaps } from './featureMaps';
+export { FeatureMapsView, featureMaps, featureMapsView } from './featureMaps';
 export { gradCam } from './gradCam';
 export type { GradCamOptions, TargetOptions } from './gradCam';
 export { smoothGrad, vanillaGradient } from './saliency';

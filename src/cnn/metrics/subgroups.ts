@@ -22,13 +22,13 @@ export class Subset {
   }
 
   /** The rows (first axis) of a per-sample tensor or array that belong to this group, trailing shape kept. */
-  pickRows(values: NumericInput): { data: Float64Array; shape: number[]; dataSync(): Float64Array } {
+  pickRows(values: NumericInput): { shape: number[]; dataSync(): Float64Array } {
     const shape = shapeOf(values);
     const all = toValues('bySubgroup', 'values', values);
     const row = all.length / shape[0];
     const data = new Float64Array(this.indices.length * row);
     this.indices.forEach((i, k) => data.set(all.subarray(i * row, (i + 1) * row), k * row));
-    return { data, shape: [this.indices.length, ...shape.slice(1)], dataSync: () => data };
+    return { shape: [this.indices.length, ...shape.slice(1)], dataSync: () => data };
   }
 }
 
