@@ -111,3 +111,24 @@ test('radnb clean --stdin works as a git clean filter and names bad input', () =
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /<stdin>: not a valid notebook — malformed JSON/);
 });
+
+test('as a git clean filter, commits carry clean notebooks and re-running a notebook leaves git diff empty', () => {
+  const repo = mkdtempSync(path.join(tmpdir(), 'radnb-git-'));
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+  const filter = `cd '${repoRoot}' && '${process.execPath}' --import tsx test/teams/cli.ts clean --stdin`;
+  git('init', '-q');
+  git('config', 'filter.radnb.clean', filter);
+  git('config', 'filter.radnb.smudge', 'cat');
+  git('config', 'filter.radnb.required', 'true');
+  writeFileSync(path.join(repo, '.gitattributes'), '*.radnb filter=radnb\n');
+  const executed = executedNotebook();
+  writeFileSync(path.join(repo, 'study.radnb'), executed);
+  assert.equal(git('add', '.').status, 0);
+  assert.equal(git('show', ':study.radnb').stdout, cleanText(executed, 'study.radnb', defaults));
+  assert.equal(readFileSync(path.join(repo, 'study.radnb'), 'utf8'), executed, 'the working copy keeps its outputs');
+  // Another run: new outputs, new execution counts, the same code.
+  writeFileSync(path.join(repo, 'study.radnb'), executedNotebook().replace(/"execution_count": 7/g, '"execution_count": 12'));
+  assert.equal(git('diff', '--quiet').status, 0);
+  writeFileSync(path.join(repo, 'study.radnb'), executedNotebook().replace('const x = 1;', 'const x = 3;'));
+  assert.equal(git('diff', '--quiet').status, 1);
+});
