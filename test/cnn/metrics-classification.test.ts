@@ -14,6 +14,7 @@ import {
   precisionRecallCurve,
   rocAuc,
   rocCurve,
+  rocOneVsRest,
   thresholdForSensitivity,
   youdenThreshold,
   type CalibrationView,
@@ -95,6 +96,32 @@ describe('ROC and AUC', () => {
     const point = view.operatingPoints?.[0];
     assert.ok(view.curves[0].fpr.some((f, i) => f === point?.fpr && view.curves[0].tpr[i] === point?.tpr), 'the mark lies on the curve');
     assert.match(curve[DISPLAY]()[MIME.text] as string, /95 % CI/);
+  });
+});
+
+describe('one-vs-rest ROC for multi-class outputs', () => {
+  it('gives each class its own curve (that class against the rest) and the macro AUC', () => {
+    const labels = [0, 0, 1, 1, 2, 2];
+    const probs = [
+      [0.8, 0.1, 0.1],
+      [0.3, 0.6, 0.1],
+      [0.2, 0.7, 0.1],
+      [0.5, 0.4, 0.1],
+      [0.1, 0.2, 0.7],
+      [0.3, 0.3, 0.4],
+    ];
+    const tensor = tf.tensor2d(probs);
+    const roc = rocOneVsRest(labels, tensor, ['normal', 'bacterial', 'viral']);
+    tensor.dispose();
+    roc.curves.forEach((curve, c) => {
+      const expected = rocAuc(labels.map((y) => (y === c ? 1 : 0)), probs.map((row) => row[c]));
+      close(curve.auc, expected, 1e-7);
+    });
+    // Class 0: positives .8, .3 against .2 .5 .1 .3 → (4 + 2.5) / 8; class 1: .7, .4 against .1 .6 .2 .3 → (4 + 3) / 8; class 2: 1.
+    close(roc.macroAuc, (6.5 / 8 + 7 / 8 + 1) / 3, 1e-7);
+    const view = roc[DISPLAY]()[MIME.metrics] as RocView;
+    assert.deepEqual(view.curves.map((c) => c.label), ['normal', 'bacterial', 'viral']);
+    assert.throws(() => rocOneVsRest([0, 1], [0.5, 0.5]), /probabilities must be \[2, classes\]/);
   });
 });
 

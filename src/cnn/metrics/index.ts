@@ -5,6 +5,7 @@ export type { BinaryLabels, NumericInput } from './inputs';
 export type * from './views';
 export { RocCurve, rocCurve, rocAuc } from './roc';
 export type { RocOptions } from './roc';
+export { MulticlassRoc, rocOneVsRest } from './multiclassRoc';
 export { AucInterval, bootstrapAuc } from './bootstrap';
 export type { BootstrapOptions } from './bootstrap';
 export { ThresholdMetrics, metricsAtThreshold, thresholdForSensitivity, youdenThreshold } from './threshold';
