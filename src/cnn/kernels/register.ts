@@ -1,8 +1,9 @@
-// Registers radnb's composed convolution gradients for a backend, replacing what it ships: the wasm
-// backend has no filter gradients at all (it cannot train a CNN as shipped) and a naive input gradient;
-// the cpu backend's gradients are per-element loops (~60× slower than a matrix product).
+// Registers radnb's gradient kernels for a backend, replacing what it ships: the wasm backend has no
+// filter gradients at all (it cannot train a CNN as shipped), a naive input gradient, a slow (and for
+// 'same' padding wrong) max-pool gradient and a slow path for transposed matrix products; the cpu backend's convolution gradients are
+// per-element loops (~60× slower than a matrix product).
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
   conv2DBackpropFilter,
   conv2DBackpropInput,
@@ -10,25 +11,41 @@ import {
   depthwiseConv2dNativeBackpropInput,
 } from './convGradients';
 import type { KernelArgs } from './convGradients';
+import { batchMatMulFor } from './matMul';
+import { maxPoolGrad } from './poolGradients';
 
-type ComposedKernel = (args: KernelArgs, backendName: string) => TensorInfo;
+/** Builds a backend's kernel; `shipped` is the backend's own kernel of that name, for cases radnb leaves to it. */
+type KernelFactory = (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo;
 
-const GRADIENT_KERNELS: Record<string, ComposedKernel> = {
-  Conv2DBackpropFilter: conv2DBackpropFilter,
-  Conv2DBackpropInput: conv2DBackpropInput,
-  DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dNativeBackpropFilter,
-  DepthwiseConv2dNativeBackpropInput: depthwiseConv2dNativeBackpropInput,
-};
+const always =
+  (kernel: (args: KernelArgs, backendName: string) => TensorInfo): KernelFactory =>
+  (backendName) =>
+  (args) =>
+    kernel(args, backendName);
 
-/** Backends whose own convolution gradients radnb replaces (the others ship fast native ones). */
-export const COMPOSED_GRADIENT_BACKENDS: readonly string[] = ['wasm', 'cpu'];
+const GRADIENT_KERNELS: Array<{ kernelName: string; factory: KernelFactory; backends: string[] }> = [
+  { kernelName: 'Conv2DBackpropFilter', factory: always(conv2DBackpropFilter), backends: ['wasm', 'cpu'] },
+  { kernelName: 'Conv2DBackpropInput', factory: always(conv2DBackpropInput), backends: ['wasm', 'cpu'] },
+  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', factory: always(depthwiseConv2dNativeBackpropFilter), backends: ['wasm', 'cpu'] },
+  { kernelName: 'DepthwiseConv2dNativeBackpropInput', factory: always(depthwiseConv2dNativeBackpropInput), backends: ['wasm', 'cpu'] },
+  { kernelName: 'MaxPoolGrad', factory: always(maxPoolGrad), backends: ['wasm', 'cpu'] },
+  { kernelName: 'BatchMatMul', factory: batchMatMulFor, backends: ['wasm'] },
+];
 
-/** Registers the composed gradient kernels for `backendName`; returns the kernel names it registered. */
+/** The kernels each backend shipped, captured before radnb's first registration replaced them. */
+const shippedKernels = new Map<string, KernelConfig | undefined>();
+
+/** Registers the composed gradient kernels for `backendName` (again: no effect); returns their names. */
 export function registerGradientKernels(backendName: string): string[] {
-  return Object.entries(GRADIENT_KERNELS).map(([kernelName, composed]) => {
+  const mine = GRADIENT_KERNELS.filter((k) => k.backends.includes(backendName));
+  return mine.map(({ kernelName, factory }) => {
+    const key = `${backendName}/${kernelName}`;
+    if (!shippedKernels.has(key)) shippedKernels.set(key, getKernel(kernelName, backendName));
     if (getKernel(kernelName, backendName) !== undefined) unregisterKernel(kernelName, backendName);
-    const kernelFunc = ((args: KernelArgs) => composed(args, backendName)) as unknown as KernelFunc;
-    registerKernel({ kernelName, backendName, kernelFunc });
+    const shipped = shippedKernels.get(key);
+    const kernelFunc = factory(backendName, shipped?.kernelFunc) as unknown as KernelFunc;
+    // the shipped kernel's setup (wasm: binding its C function) must still run when the backend starts
+    registerKernel({ kernelName, backendName, kernelFunc, setupFunc: shipped?.setupFunc, disposeFunc: shipped?.disposeFunc });
     return kernelName;
   });
 }

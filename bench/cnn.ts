@@ -1,0 +1,168 @@
+// Training and inference throughput (images/s) of the same CNNs on every TensorFlow.js backend that
+// starts here, side by side in one run with PyTorch CPU (Debian python3-torch, 2 threads) in its
+// default and tuned (jemalloc + channels_last) configurations. Writes bench/results/cnn.json.
+//   node --import tsx bench/cnn.ts           full run
+//   node --import tsx bench/cnn.ts --quick   CI-sized run (fewer steps; cpu backend on the small model only)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { BackendError, initBackend } from '../src/cnn/backend';
+import type { BackendName } from '../src/cnn/backend';
+import { smallCnn } from '../src/cnn/models';
+
+const quick = process.argv.includes('--quick');
+const PYTHON = '/usr/bin/python3';
+const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
+const THREADS = 2;
+
+interface Workload {
+  name: string;
+  size: number;
+  filters: number[];
+  batch: number;
+  trainSteps: number;
+  inferSteps: number;
+}
+
+const WORKLOADS: Workload[] = [
+  { name: 'cnn128 (128×128×1, 3 conv, batch 32)', size: 128, filters: [16, 32, 64], batch: 32, trainSteps: quick ? 3 : 12, inferSteps: quick ? 5 : 30 },
+  { name: 'medmnist28 (28×28×1, 3 conv, batch 32)', size: 28, filters: [16, 32, 64], batch: 32, trainSteps: quick ? 10 : 60, inferSteps: quick ? 20 : 150 },
+];
+
+const BACKENDS: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+
+interface Row {
+  workload: string;
+  runner: string;
+  trainImgPerSec: number | null;
+  inferImgPerSec: number | null;
+  note: string;
+}
+
+/** The plain-JS cpu backend is ~100× slower: a step or two says enough, and quick mode skips its big model. */
+function stepsFor(backend: BackendName, w: Workload): { train: number; infer: number; warmup: number } | undefined {
+  if (backend !== 'cpu') return { train: w.trainSteps, infer: w.inferSteps, warmup: 2 };
+  if (quick && w.size > 32) return undefined;
+  return { train: w.size > 32 ? 1 : 3, infer: w.size > 32 ? 2 : 5, warmup: 1 };
+}
+
+async function imagesPerSecond(batch: number, warmup: number, steps: number, step: () => Promise<void>): Promise<number> {
+  for (let i = 0; i < warmup; i++) await step();
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  return (steps * batch) / ((performance.now() - start) / 1000);
+}
+
+async function measureTfjs(backend: BackendName, w: Workload): Promise<Omit<Row, 'workload' | 'runner'>> {
+  const steps = stepsFor(backend, w);
+  if (steps === undefined) return { trainImgPerSec: null, inferImgPerSec: null, note: 'left out in --quick mode' };
+  const model = smallCnn({ inputShape: [w.size, w.size, 1], filters: w.filters, denseUnits: 64, dropout: 0, seed: 1 });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
+  const x = tf.randomUniform([w.batch, w.size, w.size, 1]);
+  const y = tf.randomUniform([w.batch, 1]).round();
+  const train = await imagesPerSecond(w.batch, steps.warmup, steps.train, async () => {
+    await model.trainOnBatch(x, y);
+  });
+  const infer = await imagesPerSecond(w.batch, steps.warmup, steps.infer, async () => {
+    const out = model.predict(x) as tf.Tensor;
+    await out.data();
+    out.dispose();
+  });
+  tf.dispose([x, y]);
+  model.dispose();
+  return { trainImgPerSec: train, inferImgPerSec: infer, note: `${steps.train} train / ${steps.infer} infer steps` };
+}
+
+function measureTorch(w: Workload, tuned: boolean): Omit<Row, 'workload' | 'runner'> {
+  const script = path.join(__dirname, 'torch', 'cnn_bench.py');
+  if (!existsSync(PYTHON)) return { trainImgPerSec: null, inferImgPerSec: null, note: `${PYTHON} not found` };
+  if (tuned && !existsSync(JEMALLOC)) return { trainImgPerSec: null, inferImgPerSec: null, note: 'libjemalloc2 not installed' };
+  // page faults are expensive on these VMs: jemalloc that keeps its memory is most of the tuning
+  const env = tuned
+    ? { ...process.env, LD_PRELOAD: JEMALLOC, MALLOC_CONF: 'retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1' }
+    : process.env;
+  const args = [script, String(w.size), w.filters.join(','), String(w.batch), String(w.trainSteps), String(w.inferSteps), String(THREADS), tuned ? '1' : '0'];
+  const run = spawnSync(PYTHON, args, { env, encoding: 'utf8', timeout: 600_000 });
+  if (run.status !== 0) {
+    const why = (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();
+    return { trainImgPerSec: null, inferImgPerSec: null, note: `PyTorch did not run: ${why}` };
+  }
+  const out = JSON.parse(run.stdout) as { train_img_s: number; infer_img_s: number; torch: string; threads: number };
+  return { trainImgPerSec: out.train_img_s, inferImgPerSec: out.infer_img_s, note: `torch ${out.torch}, ${out.threads} threads${tuned ? ', jemalloc + channels_last' : ''}` };
+}
+
+const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
+
+function ratio(a: Row | undefined, b: Row | undefined, key: 'trainImgPerSec' | 'inferImgPerSec'): number | null {
+  const x = a?.[key];
+  const y = b?.[key];
+  return x != null && y != null && y > 0 ? x / y : null;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const backendReasons: Record<string, string> = {};
+  for (const backend of BACKENDS) {
+    try {
+      const info = await initBackend({ prefer: backend });
+      backendReasons[backend] = `ran (${info.candidates.find((c) => c.status === 'chosen')?.reason})`;
+    } catch (err) {
+      const reason = err instanceof BackendError ? err.candidates.find((c) => c.name === backend)?.reason ?? err.message : String(err);
+      backendReasons[backend] = `unavailable: ${reason}`;
+      continue;
+    }
+    for (const w of WORKLOADS) {
+      process.stderr.write(`tfjs ${backend}: ${w.name}…\n`);
+      rows.push({ workload: w.name, runner: `tfjs ${backend}`, ...(await measureTfjs(backend, w)) });
+    }
+  }
+  for (const w of WORKLOADS) {
+    for (const tuned of [false, true]) {
+      process.stderr.write(`PyTorch ${tuned ? 'tuned' : 'default'}: ${w.name}…\n`);
+      rows.push({ workload: w.name, runner: `PyTorch CPU ${tuned ? 'tuned' : 'default'}`, ...measureTorch(w, tuned) });
+    }
+  }
+
+  const ratios = WORKLOADS.map((w) => {
+    const find = (runner: string) => rows.find((r) => r.workload === w.name && r.runner === runner);
+    const wasm = find('tfjs wasm');
+    return {
+      workload: w.name,
+      wasmTrainVsTorchTuned: ratio(wasm, find('PyTorch CPU tuned'), 'trainImgPerSec'),
+      wasmInferVsTorchTuned: ratio(wasm, find('PyTorch CPU tuned'), 'inferImgPerSec'),
+      wasmTrainVsTorchDefault: ratio(wasm, find('PyTorch CPU default'), 'trainImgPerSec'),
+      wasmInferVsTorchDefault: ratio(wasm, find('PyTorch CPU default'), 'inferImgPerSec'),
+    };
+  });
+
+  console.log(`\n${'workload'.padEnd(40)} ${'runner'.padEnd(24)} ${'train img/s'.padStart(12)} ${'infer img/s'.padStart(12)}  note`);
+  for (const r of rows) {
+    console.log(`${r.workload.padEnd(40)} ${r.runner.padEnd(24)} ${fmt(r.trainImgPerSec).padStart(12)} ${fmt(r.inferImgPerSec).padStart(12)}  ${r.note}`);
+  }
+  console.log('\nwasm ÷ PyTorch (goal: ≥ 0.5 of tuned for training and inference)');
+  for (const q of ratios) {
+    const p = (v: number | null) => (v === null ? '—' : v.toFixed(2));
+    console.log(`${q.workload.padEnd(40)} train ${p(q.wasmTrainVsTorchTuned)} of tuned, ${p(q.wasmTrainVsTorchDefault)} of default; infer ${p(q.wasmInferVsTorchTuned)} of tuned, ${p(q.wasmInferVsTorchDefault)} of default`);
+  }
+  for (const [b, why] of Object.entries(backendReasons)) console.log(`backend ${b}: ${why}`);
+
+  const result = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, torchThreads: THREADS },
+    backends: backendReasons,
+    rows,
+    ratios,
+  };
+  const dir = path.join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'cnn.json'), JSON.stringify(result, null, 2) + '\n');
+  console.log(`\nwrote ${path.join(dir, 'cnn.json')}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

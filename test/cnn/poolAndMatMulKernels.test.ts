@@ -1,0 +1,90 @@
+// radnb's MaxPoolGrad (one loop for tiling windows, the shipped kernel otherwise) and transposed
+// BatchMatMul on wasm agree with the cpu backend's shipped kernels — including ties inside a window
+// (ReLU zeros: the gradient goes to the first maximum only), ragged borders and overlapping windows
+// with 'same' padding (where wasm's shipped MaxPoolGrad gets it wrong).
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/cnn/backend';
+
+interface PoolCase {
+  shape: [number, number, number, number];
+  size: number | [number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same';
+}
+
+const POOLS: PoolCase[] = [
+  { shape: [2, 8, 8, 3], size: 2, strides: 2, pad: 'valid' },
+  { shape: [3, 9, 7, 2], size: 2, strides: 2, pad: 'valid' },
+  { shape: [1, 9, 9, 4], size: 3, strides: 3, pad: 'valid' },
+  { shape: [2, 6, 8, 2], size: [2, 4], strides: [2, 4], pad: 'same' },
+  { shape: [2, 9, 9, 2], size: 3, strides: 2, pad: 'same' },
+  { shape: [1, 10, 10, 3], size: 3, strides: 1, pad: 'valid' },
+];
+
+/** Values with many exact ties: ReLU of coarse random steps leaves whole windows of zeros and repeats. */
+function tiedValues(shape: number[], seed: number): tf.Tensor4D {
+  return tf.tidy(() => tf.randomUniform(shape, -3, 3, 'float32', seed).round().relu()) as tf.Tensor4D;
+}
+
+async function onBackend<T>(name: string, fn: () => T): Promise<T> {
+  await tf.setBackend(name);
+  return fn();
+}
+
+describe('pooling and matrix-product gradient kernels on wasm', () => {
+  before(async () => {
+    await initBackend({ prefer: 'wasm' });
+  });
+
+  for (const c of POOLS) {
+    it(`MaxPoolGrad matches cpu: ${JSON.stringify(c)}`, async () => {
+      const grad = (backend: string) =>
+        onBackend(backend, () =>
+          tf.tidy(() => {
+            const x = tiedValues(c.shape, 1);
+            const weights = tf.randomUniform(tf.maxPool(x as tf.Tensor4D, c.size, c.strides, c.pad).shape, 0.5, 1.5, 'float32', 2);
+            return tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, c.size, c.strides, c.pad).mul(weights).sum())(x).dataSync();
+          }),
+        );
+      const cpu = await grad('cpu');
+      const wasm = await grad('wasm');
+      assert.equal(wasm.length, cpu.length);
+      // overlapping windows sum several gradients into one pixel, in a different order than cpu
+      wasm.forEach((v, i) => assert.ok(Math.abs(v - cpu[i]) < 1e-5, `dx[${i}]: ${v} vs ${cpu[i]}`));
+    });
+  }
+
+  for (const [transposeA, transposeB] of [[true, false], [false, true], [true, true], [false, false]]) {
+    it(`BatchMatMul matches cpu with transposeA=${transposeA}, transposeB=${transposeB} (batched)`, async () => {
+      const product = (backend: string) =>
+        onBackend(backend, () =>
+          tf.tidy(() => {
+            const a = tf.randomUniform(transposeA ? [3, 5, 4] : [3, 4, 5], -1, 1, 'float32', 3);
+            const b = tf.randomUniform(transposeB ? [3, 6, 5] : [3, 5, 6], -1, 1, 'float32', 4);
+            return tf.matMul(a, b, transposeA, transposeB).dataSync();
+          }),
+        );
+      const cpu = await product('cpu');
+      const wasm = await product('wasm');
+      assert.equal(wasm.length, 3 * 4 * 6);
+      wasm.forEach((v, i) => assert.ok(Math.abs(v - cpu[i]) < 1e-5, `element ${i}: ${v} vs ${cpu[i]}`));
+    });
+  }
+
+  it('leave no backend buffers behind', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.engine().backend;
+    const x = tiedValues([2, 8, 8, 3], 5);
+    const a = tf.randomUniform([4, 7]);
+    const buffers = backend.numDataIds();
+    tf.dispose([
+      tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid').sum())(x),
+      tf.matMul(a, a, true, false),
+      tf.matMul(a, a, false, true),
+    ]);
+    assert.equal(backend.numDataIds(), buffers);
+    tf.dispose([x, a]);
+  });
+});
