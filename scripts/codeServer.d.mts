@@ -33,5 +33,6 @@ export interface RunningCodeServer {
 export declare function ensureCodeServer(options?: { log?: (line: string) => void }): string;
 export declare function findOnPath(command: string): string | undefined;
 export declare function freePort(): Promise<number>;
+export declare function isPortFree(port: number): Promise<boolean>;
 export declare function launchCodeServer(options: LaunchOptions): Promise<RunningCodeServer>;
 export declare function workbenchUrl(origin: string, options: WorkbenchOptions & { folder: string }): string;

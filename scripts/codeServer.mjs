@@ -97,6 +97,15 @@ export function findOnPath(command) {
   return undefined;
 }
 
+/** Whether `port` on 127.0.0.1 can be listened on. */
+export function isPortFree(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** A free TCP port on 127.0.0.1. */
 export function freePort() {
   return new Promise((resolve, reject) => {

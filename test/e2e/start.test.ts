@@ -1,0 +1,46 @@
+// `npm start` on a machine without desktop VS Code: it builds, serves VS Code (code-server) on
+// 127.0.0.1 with radnb and notebooks/ open, prints the URL, and Ctrl-C stops everything it started.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ensureCodeServer, freePort, isPortFree } from '../../scripts/codeServer.mjs';
+import { need, repoRoot } from '../support/env';
+
+test('npm start serves VS Code with radnb on 127.0.0.1 and stops on Ctrl-C', { timeout: 120_000 }, async (t) => {
+  try {
+    ensureCodeServer();
+  } catch (error) {
+    if (!need(t, false, `code-server (${(error as Error).message})`)) return;
+  }
+  const port = await freePort();
+  const start = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start.mjs'), '--code-server', '--port', String(port)], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let printed = '';
+      start.stdout.on('data', (chunk: Buffer) => {
+        printed += chunk;
+        const match = /(http:\/\/127\.0\.0\.1:\d+\/\?\S+)/.exec(printed);
+        if (match) resolve(match[1]);
+      });
+      void exited.then((code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${printed}`)));
+    });
+    const parsed = new URL(url);
+    assert.equal(parsed.port, String(port));
+    assert.equal(parsed.searchParams.get('folder'), path.join(repoRoot, 'notebooks'));
+    const payload = JSON.parse(parsed.searchParams.get('payload') ?? '[]') as [string, string][];
+    assert.deepEqual(payload, [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${repoRoot}`]]);
+
+    const response = await fetch(url);
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /workbench/, 'the URL serves the VS Code workbench');
+  } finally {
+    start.kill('SIGINT');
+    assert.equal(await exited, 0, 'npm start ends cleanly on Ctrl-C');
+  }
+  assert.ok(await isPortFree(port), 'Ctrl-C stopped code-server too');
+});
