@@ -2,12 +2,17 @@
 // attribute of the profile's table is removed, emptied or replaced (also inside sequences), private
 // attributes are removed, UIDs are replaced consistently (one Deidentifier keeps one mapping, so a study
 // stays a study across files), and the result says so (PatientIdentityRemoved, DeidentificationMethod,
-// code 113100). Pixel data are not touched: burned-in text stays, and the report warns about it.
+// code 113100). Attributes the DICOM dictionary does not know are removed too: nobody can say they are
+// safe. A file whose structure the two parsers read differently is refused, and an output that still
+// holds the patient's name or IDs is never returned (deidVerify). Pixel data are not touched: burned-in
+// text stays, and the report warns about it.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { DataSet } from 'dicom-parser';
 import { listFilesRecursive } from './datasets/files';
 import { basicProfileAction, type DeidAction } from './deidProfile';
 import { Pseudonyms } from './deidPseudonyms';
+import { identifyingText, leftoverText, parserDisagreement } from './deidVerify';
 import { DicomError } from './errors';
 import { parseDicom } from './parse';
 import { attributeName, readDicomFile, writeDicomFile, type DicomElement, type ElementTree } from './writer';
@@ -95,8 +100,13 @@ export class Deidentifier {
 
   /** De-identifies one Part 10 file; `file` names it in the report and in errors. */
   deidentify(bytes: Uint8Array, file = '<memory>'): DeidResult {
-    assertComplete(bytes, file);
+    const reference = assertComplete(bytes, file);
     const dicom = readDicomFile(bytes, file);
+    const disagreement = parserDisagreement(dicom.dict, reference);
+    if (disagreement) {
+      throw new DeidError(file, `damaged or ambiguous structure: the two DICOM parsers disagree about attribute ${disagreement}; not de-identified`);
+    }
+    const identifying = identifyingText(dicom.dict);
     const changes: DeidChange[] = [];
     const warnings = burnedInTextWarnings(dicom.dict, file);
     const patient = patientKey(dicom.dict);
@@ -108,7 +118,10 @@ export class Deidentifier {
       dicom.meta[MEDIA_STORAGE_SOP_INSTANCE_UID] = { vr: 'UI', Value: [sop] };
       changes.push({ path: 'MediaStorageSOPInstanceUID', tag: MEDIA_STORAGE_SOP_INSTANCE_UID, change: 'uid-replaced' });
     }
-    return { bytes: writeDicomFile(dicom, file), report: { file, changes, warnings } };
+    const output = writeDicomFile(dicom, file);
+    const leftover = leftoverText(output, identifying, file);
+    if (leftover !== undefined) throw new DeidError(file, `identifying text "${leftover}" is still in the output; not de-identified`);
+    return { bytes: output, report: { file, changes, warnings } };
   }
 
   /** Original UID → replacement for every UID seen so far (a re-identification key: keep it private). */
@@ -119,8 +132,10 @@ export class Deidentifier {
   private applyProfile(tree: ElementTree, prefix: string, changes: DeidChange[]): void {
     for (const tag of Object.keys(tree)) {
       const element = tree[tag];
-      const action: DeidAction | undefined = basicProfileAction(tag.toUpperCase());
-      const where = `${prefix}${attributeName(tag)}`;
+      const name = attributeName(tag);
+      // An attribute the dictionary does not know cannot be judged safe (it may also be a damaged tag).
+      const action: DeidAction | undefined = basicProfileAction(tag.toUpperCase()) ?? (name === tag ? 'X' : undefined);
+      const where = `${prefix}${name}`;
       if (action === undefined || action === 'K') {
         if (element.vr === 'SQ') this.applyToItems(element, where, changes);
         continue;
@@ -217,12 +232,13 @@ export async function deidentifyDirectory(inDir: string, outDir: string, options
 }
 
 /** dcmjs reads what it can of a truncated file; de-identifying it would write a silently shorter file.
- *  radnb's parser checks every element against the file size first. */
-function assertComplete(bytes: Uint8Array, file: string): void {
+ *  radnb's parser checks every element against the file size first; its data set is the reference the
+ *  edited tree is compared with. */
+function assertComplete(bytes: Uint8Array, file: string): DataSet {
   const magic = bytes.length >= 132 ? String.fromCharCode(...bytes.subarray(128, 132)) : '';
   if (magic !== 'DICM') throw new DeidError(file, "not a DICOM Part 10 file (no 'DICM' marker at byte 128)");
   try {
-    parseDicom(bytes, file);
+    return parseDicom(bytes, file).dataSet;
   } catch (error) {
     throw new DeidError(file, error instanceof DicomError ? error.reason : (error as Error).message);
   }

@@ -38,11 +38,14 @@ interface DcmjsModule {
       denaturalizeDataset(dataset: Record<string, unknown>): ElementTree;
     };
   };
-  log: { setLevel(level: string): void };
+  log: { setLevel(level: string): void; getLogger(name: string): { setLevel(level: string): void } };
 }
 
 const dcmjs = require('dcmjs') as DcmjsModule;
-dcmjs.log.setLevel('error'); // dcmjs logs every odd VR it meets; radnb reports problems itself
+// dcmjs logs every odd VR and short value it meets to the console; radnb checks files itself and
+// reports problems as typed errors instead.
+dcmjs.log.setLevel('error');
+dcmjs.log.getLogger('validation.dcmjs').setLevel('silent');
 
 export const TRANSFER_SYNTAX = {
   implicitLittle: '1.2.840.10008.1.2',

@@ -9,7 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import dicomParser from 'dicom-parser';
 import { deidentify, deidentifyDirectory, DeidError, type DeidDirectoryReport } from '../../src/medical/deid';
 import { basicProfileAction, basicProfileTags } from '../../src/medical/deidProfile';
-import { readDicomFile, writeDicomFile, type ElementTree } from '../../src/medical/writer';
+import { identifyingText, leftoverText } from '../../src/medical/deidVerify';
+import { mulberry32 } from '../../src/medical/datasets/random';
+import { DicomWriteError, readDicomFile, writeDicomFile, type ElementTree } from '../../src/medical/writer';
 import { runDeidCommand } from '../../src/cli/dicomDeid';
 import { need, needFile } from '../support/env';
 
@@ -219,6 +221,53 @@ describe('de-identification (PS3.15 Annex E basic profile)', () => {
       assert.equal(dumped[name].pixelsUnchanged, true, `${name} pixels changed`);
       assert.ok(!dumped[name].elements.some((e) => basicProfileAction(e.tag) === 'X'), `${name} keeps a removable attribute`);
     }
+  });
+});
+
+describe('de-identification of damaged files', () => {
+  const MR = path.join(SAMPLES, 'MR_small.dcm');
+
+  test('an element whose VR the parsers read differently is refused, not half de-identified', (t) => {
+    if (!needFile(t, MR, 'Debian python3-pydicom test files')) return;
+    const bytes = Uint8Array.from(readFileSync(MR));
+    const at = Buffer.from(bytes).indexOf(Buffer.from([0x08, 0x00, 0x20, 0x00, 0x44, 0x41])); // (0008,0020) DA
+    bytes.set(Buffer.from('ZZ'), at + 4); // dcmjs: unknown VR → UN with a 4-byte length, swallowing what follows
+    assert.throws(() => deidentify(bytes, { file: 'odd-vr.dcm' }), (e: unknown) => e instanceof DeidError && /parsers disagree/.test(e.reason));
+  });
+
+  test('the leftover check finds identifying text anywhere outside the pixels', (t) => {
+    if (!needFile(t, MR, 'Debian python3-pydicom test files')) return;
+    const bytes = readFileSync(MR);
+    const texts = identifyingText(readDicomFile(bytes, 'MR_small.dcm').dict);
+    assert.ok(texts.includes('CompressedSamples^MR1'));
+    assert.equal(leftoverText(bytes, texts, 'MR_small.dcm'), 'CompressedSamples^MR1');
+    assert.equal(leftoverText(deidentify(bytes).bytes, texts, 'out.dcm'), undefined);
+  });
+
+  test('a thousand mutated or truncated files: a typed error or a clean output, never a crash or a leak', (t) => {
+    if (!needFile(t, MR, 'Debian python3-pydicom test files')) return;
+    const base = readFileSync(MR);
+    const patient = dicomParser.parseDicom(base);
+    const secrets = [patient.string('x00100010')!, patient.string('x00100020')!].map((v) => Buffer.from(v));
+    const random = mulberry32(7);
+    const outcomes = { clean: 0, refused: 0 };
+    for (let i = 0; i < 1000; i++) {
+      const bytes = Uint8Array.from(base);
+      for (let k = 0, n = 1 + Math.floor(random() * 8); k < n; k++) bytes[132 + Math.floor(random() * 2000)] = Math.floor(random() * 256);
+      const input = random() < 0.3 ? bytes.subarray(0, Math.floor(random() * bytes.length)) : bytes;
+      try {
+        const out = Buffer.from(deidentify(input, { file: `m${i}.dcm`, secret: 's' }).bytes);
+        const pixels = out.lastIndexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00]));
+        for (const secret of secrets) assert.equal(out.subarray(0, pixels).indexOf(secret), -1, `m${i}.dcm leaks ${secret}`);
+        assert.equal(dicomParser.parseDicom(out).string('x00120062'), 'YES');
+        outcomes.clean++;
+      } catch (error) {
+        assert.ok(error instanceof DeidError || error instanceof DicomWriteError, `m${i}.dcm: untyped ${String(error)}`);
+        assert.match((error as Error).message, new RegExp(`^m${i}\\.dcm: `));
+        outcomes.refused++;
+      }
+    }
+    assert.ok(outcomes.clean > 100 && outcomes.refused > 100, JSON.stringify(outcomes));
   });
 });
 
