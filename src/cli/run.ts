@@ -7,6 +7,7 @@ import { ExperimentRecorder, appendRun, detectEnvironment } from '../common/expe
 import type { ExecuteResult, WireBundle } from '../common/kernelProtocol';
 import { parseNotebook, serializeNotebook, type CellOutput, type NotebookCell } from '../common/notebook';
 import { displayOutput, errorOutput, resultOutput, streamItem, streamNameOf } from '../common/outputs';
+import { DEFAULT_MAX_IMAGE_BYTES, applyOutputsPolicy, notebookOutputsPolicy } from '../common/outputsPolicy';
 import { KernelClient, KernelDiedError } from '../kernel/client';
 
 export interface RunOptions {
@@ -67,7 +68,9 @@ export async function runNotebook(file: string, options: RunOptions): Promise<Ru
   } finally {
     await kernel.shutdown();
     appendRun(notebook, await recorder.finish(summary.ok && completed ? 'ok' : 'failed', summary.failedCell));
-    await writeFile(outFile, serializeNotebook(notebook));
+    // A notebook that chose to keep only small outputs (or none) is saved that way by the runner too.
+    const saved = applyOutputsPolicy(notebook, notebookOutputsPolicy(notebook, 'all'), { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES });
+    await writeFile(outFile, serializeNotebook(saved));
   }
   return summary;
 }

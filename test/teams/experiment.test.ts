@@ -85,3 +85,17 @@ test('radnb run appends an experiment record with the injected parameters and th
   assert.equal(runs[0].environment.tfjs, tfjs);
   assert.ok(Date.parse(runs[0].endedAt) >= Date.parse(runs[0].startedAt));
 });
+
+test("radnb run saves outputs by the notebook's outputs policy and still records the run", async (t) => {
+  if (!needFile(t, path.join(repoRoot, 'out', 'kernel', 'main.js'), 'the built kernel (npm run build)')) return;
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'radnb-exp-')), 'nb.radnb');
+  writeFileSync(file, JSON.stringify({
+    cells: [{ cell_type: 'code', metadata: {}, source: 'console.log("trained")', outputs: [], execution_count: null }],
+    metadata: { radnb: { outputs: 'none' } }, nbformat: 4, nbformat_minor: 4,
+  }));
+  const summary = await runNotebook(file, { params: {}, timeoutSeconds: 10, log: () => {} });
+  assert.equal(summary.ok, true);
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(saved.cells[0].outputs, []);
+  assert.equal(saved.metadata.radnb.runs[0].status, 'ok');
+});
