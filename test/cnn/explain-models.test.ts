@@ -61,4 +61,17 @@ describe('explaining the model builders on wasm', () => {
     assert.equal(gradCam(outer, image).details.layer, 'conv2');
     tf.dispose(inner.getWeights());
   });
+
+  it('a layer applied twice (shared weights) is refused with its name, leaving the model usable', () => {
+    const input = tf.input({ shape: [32, 32, 1] });
+    const shared = tf.layers.conv2d({ name: 'shared', filters: 1, kernelSize: 3, padding: 'same' });
+    const head = tf.layers.dense({ units: 1 }).apply(tf.layers.flatten().apply(shared.apply(shared.apply(input)))) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: head });
+    const tensors = tf.memory().numTensors;
+    assert.throws(() => gradCam(model, image, { layer: 'shared' }), /layer "shared" is applied 2 times in the model/);
+    assert.equal(tf.memory().numTensors, tensors, 'a refused explanation leaves no tensor behind');
+    const after = tf.tidy(() => (model.predict(image.expandDims(0)) as tf.Tensor).dataSync());
+    assert.equal(after.length, 1);
+    tf.dispose(model.getWeights());
+  });
 });

@@ -14,9 +14,8 @@ export function featureMaps(model: tf.LayersModel, layerName: string, input: tf.
   const method = 'featureMaps';
   const layer = findLayer(method, model, layerName);
   return tf.tidy(() => {
-    const { output, activation } = runRecording(model, layer, asBatch(method, model, input));
+    const { output, activation } = runRecording(method, model, layer, asBatch(method, model, input));
     output.dispose();
-    if (activation === undefined) throw new ExplainError(method, `layer "${layerName}" did not run for this input`);
     const maps = activation.squeeze([0]);
     activation.dispose();
     return maps;

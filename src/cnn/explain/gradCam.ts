@@ -33,14 +33,14 @@ export function gradCam(model: tf.LayersModel, input: tf.Tensor, options: GradCa
   const heat = tf.tidy(() => {
     const batch = asBatch(method, model, input);
     background = backgroundOf(batch);
-    const { output, activation } = runRecording(model, layer, batch);
+    const { output, activation } = runRecording(method, model, layer, batch);
     try {
       classIndex = resolveClass(method, output, options.classIndex);
       if (activation.rank !== 4) {
         throw new ExplainError(method, `layer "${layer.name}" outputs [${activation.shape.join(', ')}]; Grad-CAM needs a spatial map [1, h, w, channels]`);
       }
       const gradient = scoring(model, options, () =>
-        tf.grad((a: tf.Tensor) => classScore(runReplacing(model, layer, batch, a), classIndex))(activation),
+        tf.grad((a: tf.Tensor) => classScore(runReplacing(method, model, layer, batch, a), classIndex))(activation),
       );
       const channelWeights = gradient.mean([1, 2], true);
       const cam = activation.mul(channelWeights).sum(-1, true).relu() as tf.Tensor4D;

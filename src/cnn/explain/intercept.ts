@@ -2,10 +2,15 @@
 // would only work for top-level layers of functional graphs; swapping the layer's `call` for one pass
 // works for sequential, functional and nested models alike. The original `call` always comes back.
 import * as tf from '@tensorflow/tfjs';
+import { ExplainError } from './errors';
 
 type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
 
-function withCall<T>(layer: tf.layers.Layer, replace: (original: Call) => Call, fn: () => T): T {
+function withCall<T>(method: string, layer: tf.layers.Layer, replace: (original: Call) => Call, fn: () => T): T {
+  // A layer applied at several places of the graph (shared weights) has no single output to explain.
+  if (layer.inboundNodes.length > 1) {
+    throw new ExplainError(method, `layer "${layer.name}" is applied ${layer.inboundNodes.length} times in the model; choose a layer used once`);
+  }
   const target = layer as unknown as { call: Call };
   const own = Object.prototype.hasOwnProperty.call(target, 'call');
   const original = target.call;
@@ -22,10 +27,11 @@ function single(output: tf.Tensor | tf.Tensor[]): tf.Tensor {
   return Array.isArray(output) ? output[0] : output;
 }
 
-/** The model's output for `batch`, and what `layer` output on the way (kept: the caller disposes both). */
-export function runRecording(model: tf.LayersModel, layer: tf.layers.Layer, batch: tf.Tensor): { output: tf.Tensor; activation: tf.Tensor } {
+/** The model's output for `batch`, and what `layer` output on the way (the caller disposes both). */
+export function runRecording(method: string, model: tf.LayersModel, layer: tf.layers.Layer, batch: tf.Tensor): { output: tf.Tensor; activation: tf.Tensor } {
   let activation: tf.Tensor | undefined;
   const output = withCall(
+    method,
     layer,
     (original) => (inputs, kwargs) => {
       const out = single(original(inputs, kwargs));
@@ -34,12 +40,17 @@ export function runRecording(model: tf.LayersModel, layer: tf.layers.Layer, batc
     },
     () => tf.tidy(() => single(model.apply(batch, { training: false }) as tf.Tensor | tf.Tensor[])),
   );
-  return { output, activation: activation as tf.Tensor };
+  if (activation === undefined) {
+    output.dispose();
+    throw new ExplainError(method, `layer "${layer.name}" is not on the path from the model's input to its output`);
+  }
+  return { output, activation };
 }
 
 /** The model's output for `batch` when `layer` outputs `activation` instead of what it computes. */
-export function runReplacing(model: tf.LayersModel, layer: tf.layers.Layer, batch: tf.Tensor, activation: tf.Tensor): tf.Tensor {
+export function runReplacing(method: string, model: tf.LayersModel, layer: tf.layers.Layer, batch: tf.Tensor, activation: tf.Tensor): tf.Tensor {
   return withCall(
+    method,
     layer,
     // A clone: the executor disposes intermediate outputs once used, and `activation` is the caller's.
     () => () => activation.clone(),
