@@ -70,6 +70,19 @@ function escapeRegExp(text: string): string {
 }
 
 const REGISTRY_KEY = Symbol.for('radnb.phiRegistry');
+const ALLOWED_KEY = Symbol.for('radnb.identifiersAllowed');
+
+/** Whether outputs may carry identifiers: set by the kernel from the setting / notebook metadata. */
+export function identifiersAllowed(): boolean {
+  return (globalThis as { [ALLOWED_KEY]?: boolean })[ALLOWED_KEY] === true;
+}
+
+export function setIdentifiersAllowed(allowed: boolean): void {
+  (globalThis as { [ALLOWED_KEY]?: boolean })[ALLOWED_KEY] = allowed;
+}
+
+/** Placeholder for an identifying value that is kept out of outputs. */
+export const REDACTED = '[redacted]';
 
 export function phiRegistry(): PhiRegistry {
   const slot = globalThis as { [REGISTRY_KEY]?: PhiRegistry };

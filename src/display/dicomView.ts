@@ -3,6 +3,7 @@
 // notebook viewer (GitHub, Jupyter), and a one-line text summary.
 import { deflateSync } from 'node:zlib';
 import { MIME, type MimeBundle } from '../common/display';
+import { identifiersAllowed, REDACTED } from '../common/phi';
 import { encodePng } from '../common/png';
 import type { ViewerImage } from '../common/viewer';
 import { encodeDicomPayload } from './dicomPayload';
@@ -53,10 +54,17 @@ export function describeViewerImage(image: ViewerImage): string {
 
 const round = (v: number): number => Math.round(v * 100) / 100;
 
+/** The binary item is not scanned by the kernel's text redaction, so identifying values are left out
+ *  here unless the notebook allows them. */
+function withoutIdentifiers(image: ViewerImage): ViewerImage {
+  if (identifiersAllowed() || !image.metadata) return image;
+  return { ...image, metadata: image.metadata.map((e) => (e.phi ? { ...e, value: REDACTED } : e)) };
+}
+
 export function dicomViewBundle(image: ViewerImage, options: DicomViewOptions = {}): MimeBundle {
   const compress = options.compress ?? true;
   return {
-    [MIME.dicom]: encodeDicomPayload(image, compress ? (bytes) => deflateSync(bytes, { level: 6 }) : undefined),
+    [MIME.dicom]: encodeDicomPayload(withoutIdentifiers(image), compress ? (bytes) => deflateSync(bytes, { level: 6 }) : undefined),
     [MIME.png]: dicomSnapshotPng(image, options.snapshotFrame),
     [MIME.text]: describeViewerImage(image),
   };

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { KernelMessage, KernelRequest } from '../common/kernelProtocol';
+import { setIdentifiersAllowed } from '../common/phi';
 import { Evaluator } from './evaluator';
 import { ACKED, FLAG_COUNT, type InterruptRequest } from './interruptFlags';
 import { Kernel } from './kernel';
@@ -26,6 +27,7 @@ function main(): void {
   silenceExperimentalImportWarning();
 
   const allowIdentifiers = process.env.RADNB_ALLOW_IDENTIFIERS === '1';
+  setIdentifiersAllowed(allowIdentifiers);
   const send = (message: KernelMessage) => process.send?.(allowIdentifiers ? message : redactMessage(message));
   const radnbDir = path.resolve(__dirname, '..', '..');
   const libraryPath = path.join(radnbDir, 'out', 'lib', 'index.js');

@@ -1,5 +1,34 @@
-// The radnb library: what a cell gets from `import … from 'radnb'`. It runs in the kernel process.
+// The radnb library: what a cell gets from `import … from 'radnb'`. It runs in the kernel process
+// (and in plain Node scripts). Loading it registers radnb's display formatters, so DICOM images open
+// in the viewer and tfjs models show their summary.
+import { registerDisplayFormatters } from '../display/formatters';
+
 export { DISPLAY, MIME, getDisplayHost, registerFormatter } from '../common/display';
 export type { DisplayHandle, DisplayHost, Displayable, MimeBundle } from '../common/display';
 export { registerIdentifiers } from '../common/phi';
 export type { Identifier } from '../common/phi';
+
+// Medical imaging: DICOM in, tensors out.
+export * from '../medical/index';
+export * from '../medical/deid';
+export * from '../medical/dicomweb';
+export * from '../medical/npz';
+export * from '../medical/phantom';
+export * from '../medical/phantomDicom';
+export * from '../medical/phantomTensors';
+export { loadDicomFolder } from '../medical/datasets/dicomFolder';
+export type { DicomFolderOptions, DicomFolderDataset, DatasetExample } from '../medical/datasets/dicomFolder';
+export * from '../medical/datasets/medmnist';
+export * from '../medical/datasets/split';
+
+// The CNN workbench: backends, models, training, metrics, explanations.
+export * from '../cnn/index';
+export * from '../cnn/metrics/index';
+export * from '../cnn/explain/index';
+
+// Outputs.
+export { showImage } from '../display/showImage';
+export type { ShowImageOptions } from '../display/showImage';
+export { featureMapsBundle, computeFeatureMaps, modelSummaryBundle, plotlyBundle } from '../display/index';
+
+registerDisplayFormatters();
