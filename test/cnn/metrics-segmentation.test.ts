@@ -104,6 +104,12 @@ describe('PSNR and SSIM', () => {
     assert.throws(() => psnr([1, 1], [1, 1]), /data range must be positive/);
   });
 
+  it('SSIM hand case: flat images compare by luminance only, (2ab + C1) / (a² + b² + C1)', () => {
+    const a = new Float64Array(16 * 16).fill(0.5);
+    const b = new Float64Array(16 * 16).fill(0.25);
+    close(ssim(a, b, { shape: [16, 16], dataRange: 1 }), (2 * 0.5 * 0.25 + 1e-4) / (0.25 + 0.0625 + 1e-4), 1e-12);
+  });
+
   it('SSIM is 1 for identical images and falls with noise; the map has the image size', () => {
     assert.equal(ssim(clean, clean, { shape: [h, w], dataRange: 255 }), 1);
     const { ssim: s, map } = ssimWithMap(noisy, clean, { shape: [h, w], dataRange: 255 });
