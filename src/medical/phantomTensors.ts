@@ -1,6 +1,7 @@
 // The synthetic CT phantom as training tensors, straight from memory (no files): the embedded default
 // dataset, so demos and tests train on a fresh machine without a download. One example per slice.
 import * as tf from '@tensorflow/tfjs';
+import { splitByPatient, type SplitFractions, type SplitName } from './datasets/split';
 import { generatePhantom, sliceHasNodule, type PhantomCase, type PhantomOptions } from './phantom';
 
 export interface PhantomTensorOptions extends PhantomOptions {
@@ -56,4 +57,31 @@ export function phantomTensors(count: number, options: PhantomTensorOptions = {}
     cases,
     dispose: () => tf.dispose([images, maskTensor, labelTensor]),
   };
+}
+
+export interface PhantomSplit {
+  images: tf.Tensor4D;
+  masks: tf.Tensor4D;
+  labels: tf.Tensor1D;
+  /** Case of each example of this split. */
+  caseOfExample: Int32Array;
+}
+
+/** Train/validation/test tensors with every case (= patient) in exactly one split. The caller disposes
+ *  the returned tensors; `tensors` stay valid. */
+export function splitPhantomTensors(tensors: PhantomTensors, fractions?: SplitFractions, seed = 1): Record<SplitName, PhantomSplit> {
+  const splits = splitByPatient(Array.from(tensors.caseOfExample, String), fractions, seed);
+  const pick = (name: SplitName): PhantomSplit => {
+    const indices = splits.flatMap((s, i) => (s === name ? [i] : []));
+    const at = tf.tensor1d(indices, 'int32');
+    const split = {
+      images: tf.gather(tensors.images, at) as tf.Tensor4D,
+      masks: tf.gather(tensors.masks, at) as tf.Tensor4D,
+      labels: tf.gather(tensors.labels, at) as tf.Tensor1D,
+      caseOfExample: Int32Array.from(indices, (i) => tensors.caseOfExample[i]),
+    };
+    at.dispose();
+    return split;
+  };
+  return { train: pick('train'), val: pick('val'), test: pick('test') };
 }

@@ -7,9 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
 import { generatePhantomCase, HU, sliceHasNodule } from '../../src/medical/phantom';
 import { writePhantomDataset, type PhantomWriteResult } from '../../src/medical/phantomDicom';
-import { phantomTensors } from '../../src/medical/phantomTensors';
+import { phantomTensors, splitPhantomTensors } from '../../src/medical/phantomTensors';
 import { readDicom } from '../../src/medical/image';
 import { parseNpy } from '../../src/medical/npz';
 import { need } from '../support/env';
@@ -83,6 +84,24 @@ describe('synthetic CT phantom', () => {
       hu.dispose();
     } finally {
       t.dispose();
+    }
+  });
+
+  test('splits by case: no case in two splits, every example in one, tensors gathered to match', () => {
+    const all = phantomTensors(10, { size: 16, slices: 3 });
+    const splits = splitPhantomTensors(all, { val: 0.2, test: 0.2 }, 4);
+    try {
+      const cases = Object.values(splits).map((s) => new Set(s.caseOfExample));
+      for (let a = 0; a < 3; a++) for (let b = a + 1; b < 3; b++) assert.ok([...cases[a]].every((c) => !cases[b].has(c)));
+      assert.equal(Object.values(splits).reduce((n, s) => n + s.labels.shape[0], 0), 30);
+      assert.ok(splits.val.labels.shape[0] > 0 && splits.test.labels.shape[0] > 0);
+      const labels = all.labels.dataSync();
+      const first = splits.test.caseOfExample[0] * 3;
+      assert.equal(splits.test.labels.dataSync()[0], labels[first]);
+      assert.deepEqual(splits.test.images.slice(0, 1).dataSync(), all.images.slice(first, 1).dataSync());
+    } finally {
+      all.dispose();
+      for (const s of Object.values(splits)) tf.dispose([s.images, s.masks, s.labels]);
     }
   });
 
