@@ -1,15 +1,17 @@
 // Teacher commands in the notebook editor: mark a cell as solution, graded test (with points), hidden test
 // or read-only, clear the mark, and write the student version next to the source. Marks live in the
 // cell's nbformat metadata (nbgrader's keys), so `radnb assign`/`radnb grade` and nbgrader read them.
-// Each marked cell shows its role in the cell status bar.
+// Each marked cell shows its role in the cell status bar. VS Code cannot make one cell read-only, so a
+// student who edits a locked or test cell of a distributed notebook is warned at once that grading will flag it.
 import * as vscode from 'vscode';
-import { createStudentVersion, exerciseMeta, markCell, roleOf, studentFileName, type CellRole } from '../common/exercise';
+import { cellChecksum, createStudentVersion, exerciseMeta, markCell, roleOf, studentFileName, type CellRole } from '../common/exercise';
 import { serializeNotebook, type NotebookCell } from '../common/notebook';
 import { fromNotebookData } from './serializer';
 
 /** VS Code cell metadata as the radnb serializer stores it: nbformat's cell metadata under `metadata`. */
 interface StoredCellMetadata {
   metadata?: Record<string, unknown>;
+  raw?: boolean;
   [key: string]: unknown;
 }
 
@@ -30,7 +32,31 @@ export function registerExerciseCommands(context: vscode.ExtensionContext): void
   context.subscriptions.push(
     vscode.commands.registerCommand(CREATE_STUDENT_VERSION_COMMAND, writeStudentVersion),
     vscode.notebooks.registerNotebookCellStatusBarItemProvider('radnb', { provideCellStatusBarItems: roleStatusItem }),
+    vscode.workspace.onDidChangeNotebookDocument(warnOnLockedEdits(new WeakSet())),
   );
+}
+
+function warnOnLockedEdits(warned: WeakSet<vscode.NotebookCell>): (event: vscode.NotebookDocumentChangeEvent) => void {
+  return (event) => {
+    for (const change of event.cellChanges) {
+      const cell = change.cell;
+      if (!change.document || warned.has(cell)) continue;
+      const model = cellModel(cell);
+      const checksum = exerciseMeta(model)?.checksum;
+      if (!checksum || checksum === cellChecksum(model)) continue;
+      warned.add(cell);
+      void vscode.window.showWarningMessage(
+        `Cell ${cell.index + 1} (${exerciseMeta(model)!.grade_id}) is part of the exercise and must stay as it was: a changed ${roleOf(model) === 'test' ? 'test' : 'read-only'} cell is flagged when it is graded. Undo the change (Ctrl+Z).`,
+      );
+    }
+  };
+}
+
+/** The cell as radnb's notebook model sees it, for the exercise rules. */
+function cellModel(cell: vscode.NotebookCell): NotebookCell {
+  const stored = (cell.metadata ?? {}) as StoredCellMetadata;
+  const kind = cell.kind === vscode.NotebookCellKind.Markup ? 'markdown' : stored.raw ? 'raw' : 'code';
+  return { kind, source: cell.document.getText(), metadata: stored.metadata ?? {}, outputs: [] };
 }
 
 /** Cell toolbar and context menus pass the cell; the command palette uses the selected cell. */
@@ -42,12 +68,12 @@ async function markSelectedCell(role: CellRole, clicked?: vscode.NotebookCell): 
     return;
   }
   const stored = (cell.metadata ?? {}) as StoredCellMetadata;
-  const model: NotebookCell = { kind: cell.kind === vscode.NotebookCellKind.Markup ? 'markdown' : 'code', source: cell.document.getText(), metadata: { ...(stored.metadata ?? {}) }, outputs: [] };
+  const model = cellModel(cell);
   const current = exerciseMeta(model);
   let gradeId = current?.grade_id ?? '';
   let points = current?.points ?? 1;
   if (role !== 'none') {
-    const taken = new Set(cell.notebook.getCells().filter((c) => c !== cell).map((c) => gradeIdOf(c)).filter(Boolean));
+    const taken = new Set(cell.notebook.getCells().filter((c) => c !== cell).map((c) => exerciseMeta(cellModel(c))?.grade_id).filter(Boolean));
     const chosen = await vscode.window.showInputBox({
       title: 'Exercise cell id (grade_id)',
       prompt: 'A name that identifies this cell in grades and feedback',
@@ -106,7 +132,7 @@ const ROLE_LABELS: Record<Exclude<CellRole, 'none'>, { icon: string; text: strin
 };
 
 function roleStatusItem(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem | undefined {
-  const model: NotebookCell = { kind: 'code', source: '', metadata: ((cell.metadata ?? {}) as StoredCellMetadata).metadata ?? {}, outputs: [] };
+  const model = cellModel(cell);
   const role = roleOf(model);
   if (role === 'none') return undefined;
   const label = ROLE_LABELS[role];
@@ -115,9 +141,4 @@ function roleStatusItem(cell: vscode.NotebookCell): vscode.NotebookCellStatusBar
   const item = new vscode.NotebookCellStatusBarItem(`$(${label.icon}) ${label.text} ${meta.grade_id}${points}`, vscode.NotebookCellStatusBarAlignment.Left);
   item.tooltip = label.tooltip;
   return item;
-}
-
-function gradeIdOf(cell: vscode.NotebookCell): string | undefined {
-  const metadata = ((cell.metadata ?? {}) as StoredCellMetadata).metadata ?? {};
-  return exerciseMeta({ kind: 'code', source: '', metadata, outputs: [] })?.grade_id;
 }
