@@ -10,7 +10,7 @@ import { dumpTags, readMetadata, type DicomMetadata, type TagEntry } from './met
 import { applyModalityLut, readModalityLut, type ModalityLut } from './modalityLut';
 import { edgeLabels } from './orientation';
 import { parseDicom, type ParsedDicom } from './parse';
-import { hasPixelData, readPixelInfo, type PixelInfo, type StoredPixels } from './pixelData';
+import { hasPixelData, NO_PIXEL_DATA, readPixelInfo, type PixelInfo, type StoredPixels } from './pixelData';
 import { isWindowPreset, WINDOW_PRESETS, type WindowPreset } from './presets';
 import type { TransferSyntax } from './transferSyntax';
 import { applyVoiTable, applyWindow, invertInPlace, readVoi, type OutputRange, type VoiInfo, type WindowSpec } from './voiLut';
@@ -104,7 +104,7 @@ export class DicomImage {
   async decode(): Promise<this> {
     if (this.stored) return this;
     if (!hasPixelData(this.parsed.dataSet)) {
-      throw new DicomError(this.file, 'no pixel data (7FE0,0010): this file holds no image');
+      throw new DicomError(this.file, NO_PIXEL_DATA);
     }
     const { pixels, photometric } = await decodePixels(this.parsed, this.info);
     this.stored = pixels;

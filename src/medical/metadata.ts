@@ -113,12 +113,12 @@ const NUMBER_READERS: Record<string, [number, (ds: DataSet, tag: string, i: numb
 const MAX_LISTED_NUMBERS = 16;
 
 /** Every attribute, in file order, sequences expanded (items at depth + 1). */
-export function dumpTags(dataSet: DataSet, depth = 0): TagEntry[] {
+export function dumpTags(dataSet: DataSet, depth = 0, signed = dataSet.uint16('x00280103') === 1): TagEntry[] {
   const entries: TagEntry[] = [];
   for (const element of Object.values(dataSet.elements)) {
     const hex = element.tag.slice(1);
     const known = lookupTag(hex);
-    const vr = element.vr ?? (element.items ? 'SQ' : (known?.vr.slice(0, 2) ?? 'UN'));
+    const vr = element.vr ?? (element.items ? 'SQ' : implicitVr(known?.vr, signed));
     entries.push({
       tag: formatTag(element.tag),
       keyword: known?.keyword ?? formatTag(element.tag),
@@ -127,9 +127,18 @@ export function dumpTags(dataSet: DataSet, depth = 0): TagEntry[] {
       phi: isPhiTag(hex),
       depth,
     });
-    for (const item of element.items ?? []) if (item.dataSet) entries.push(...dumpTags(item.dataSet, depth + 1));
+    for (const item of element.items ?? []) if (item.dataSet) entries.push(...dumpTags(item.dataSet, depth + 1, signed));
   }
   return entries;
+}
+
+/** The VR of an implicit-VR element from the dictionary; "US or SS" (dcmjs: xs) follows the pixel sign,
+ *  as pydicom decides it. */
+function implicitVr(dictionaryVr: string | undefined, signed: boolean): string {
+  if (!dictionaryVr) return 'UN';
+  if (dictionaryVr === 'xs') return signed ? 'SS' : 'US';
+  if (dictionaryVr === 'ox') return 'OW';
+  return dictionaryVr.slice(0, 2).toUpperCase();
 }
 
 function describeValue(dataSet: DataSet, element: Element, vr: string): string {

@@ -72,9 +72,12 @@ function requiredUint16(dataSet: DataSet, tag: string, name: string, file: strin
   return value;
 }
 
+/** A data set without pixel data is either not an image (a report, a plan) or cut short. */
+export const NO_PIXEL_DATA = 'no pixel data (7FE0,0010): the file holds no image, or it is truncated';
+
 export function pixelDataElement(parsed: ParsedDicom): Element {
   const element = parsed.dataSet.elements[PIXEL_DATA];
-  if (!element) throw new DicomError(parsed.file, 'no pixel data (7FE0,0010): this file holds no image');
+  if (!element) throw new DicomError(parsed.file, NO_PIXEL_DATA);
   return element;
 }
 

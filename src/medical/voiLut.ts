@@ -28,7 +28,9 @@ export function readVoi(dataSet: DataSet, file: string): VoiInfo {
   const fn: VoiFunction = fnText === 'LINEAR_EXACT' || fnText === 'SIGMOID' ? fnText : 'LINEAR';
   const windows: WindowSpec[] = [];
   for (let i = 0; i < Math.min(centers.length, widths.length); i++) {
-    if (Number.isFinite(centers[i]) && Number.isFinite(widths[i])) windows.push({ center: centers[i], width: widths[i], fn });
+    // a window the function cannot use (LINEAR needs width ≥ 1, the others > 0) is ignored, not fatal
+    const usable = Number.isFinite(centers[i]) && widths[i] >= (fn === 'LINEAR' ? 1 : Number.MIN_VALUE);
+    if (usable) windows.push({ center: centers[i], width: widths[i], fn });
   }
   const items = dataSet.elements.x00283010?.items ?? [];
   const tables = items.flatMap((item) => (item.dataSet ? [readLookupTable(item.dataSet, file, 'VOI LUT Sequence')] : []));
