@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import dicomParser from 'dicom-parser';
+import { decodeDicom } from '../../src/medical/image';
 import { writePhantomDataset } from '../../src/medical/phantomDicom';
 import { DicomWebClient, DicomWebError, dicomJsonString, type RetrieveProgress } from '../../src/medical/dicomweb';
 import { need } from '../support/env';
@@ -97,6 +98,8 @@ describe('DICOMweb client against a real Orthanc', () => {
       for await (const file of client.retrieveInstances({ study: s.study, series: s.series }, { onProgress: (p) => progress.push(p) })) files.push(file);
       assert.equal(files.length, 1, s.name);
       assert.ok(pixelData(files[0]).equals(pixelData(s.bytes)), `${s.name}: pixel data differ`);
+      const [remote, local] = await Promise.all([decodeDicom(files[0], `remote ${s.name}`), decodeDicom(s.bytes, s.name)]);
+      assert.deepEqual(remote.pixelArray, local.pixelArray, `${s.name}: decoded pixels differ`);
       assert.equal(dicomParser.parseDicom(Buffer.from(files[0])).string('x00080018'), s.sop);
       assert.equal(progress.at(-1)!.parts, 1);
       assert.ok(progress.at(-1)!.bytes >= s.bytes.length - 200);
