@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -131,4 +131,11 @@ test('as a git clean filter, commits carry clean notebooks and re-running a note
   assert.equal(git('diff', '--quiet').status, 0);
   writeFileSync(path.join(repo, 'study.radnb'), executedNotebook().replace('const x = 1;', 'const x = 3;'));
   assert.equal(git('diff', '--quiet').status, 1);
+});
+
+test('the committed exercise notebooks are clean', async () => {
+  const dir = path.join(repoRoot, 'notebooks', 'exercises');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.radnb')).map((f) => path.join(dir, f));
+  assert.ok(files.length >= 2);
+  assert.equal(await runCleanCommand(['--check', ...files]), 0);
 });
