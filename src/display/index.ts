@@ -3,7 +3,7 @@ export { dicomViewBundle, dicomSnapshotPng, describeViewerImage } from './dicomV
 export type { DicomViewOptions } from './dicomView';
 export { encodeDicomPayload, decodeDicomPayload } from './dicomPayload';
 export type { DicomPayloadHeader, DecodedDicomPayload } from './dicomPayload';
-export { featureMapsBundle, computeFeatureMaps, featureMapMosaic, FeatureMapsError } from './featureMaps';
+export { featureMapsBundle, featureMapMosaic } from './featureMaps';
 export type { FeatureMapLayer, ConvFilters, FeatureMapsInput } from './featureMapsPayload';
 export { modelSummaryBundle, summarizeModel, modelSummaryText } from './modelSummary';
 export type { ModelSummaryView, ModelSummaryLayer } from './modelSummary';

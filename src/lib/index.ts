@@ -29,6 +29,6 @@ export * from '../cnn/explain/index';
 // Outputs.
 export { showImage } from '../display/showImage';
 export type { ShowImageOptions } from '../display/showImage';
-export { featureMapsBundle, computeFeatureMaps, modelSummaryBundle, plotlyBundle } from '../display/index';
+export { featureMapsBundle, modelSummaryBundle, plotlyBundle } from '../display/index';
 
 registerDisplayFormatters();

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { inflateSync } from 'node:zlib';
 import { getFormatters, type MimeBundle } from '../../src/common/display';
-import { computeFeatureMaps, featureMapsBundle } from '../../src/display/featureMaps';
+import { featureMapsView } from '../../src/cnn/explain';
+import { featureMapsBundle } from '../../src/display/featureMaps';
 import { modelFormatter, registerDisplayFormatters, viewerImageFormatter } from '../../src/display/formatters';
 import { decodeFeatureMapsPayload } from '../../src/display/featureMapsPayload';
 import { modelSummaryBundle } from '../../src/display/modelSummary';
@@ -21,7 +22,7 @@ test('feature maps of every conv layer equal the layer outputs, without leaking 
   const model = smallCnn();
   const input = tf.tidy(() => tf.linspace(0, 1, 256).reshape([16, 16, 1]));
   const tensorsBefore = tf.memory().numTensors;
-  const maps = computeFeatureMaps(model, input, 'chest X-ray');
+  const maps = featureMapsView(model, input).maps;
   assert.equal(tf.memory().numTensors, tensorsBefore);
   assert.deepEqual(maps.layers.map((l) => [l.name, l.height, l.width, l.channels]), [['conv_a', 14, 14, 4], ['conv_b', 5, 5, 6]]);
   const expected = tf.tidy(() => (tf.model({ inputs: model.inputs, outputs: model.getLayer('conv_b').output as tf.SymbolicTensor }).predict(input.expandDims(0)) as tf.Tensor).dataSync());
@@ -39,13 +40,13 @@ test('feature maps of every conv layer equal the layer outputs, without leaking 
   assert.equal(filters?.length, 4 * 3 * 3);
   const mosaic = readPng(bundle['image/png'] as Buffer);
   assert.deepEqual([mosaic.width, mosaic.height], [4 * 15 - 1, 14]);
-  assert.equal(bundle['text/plain'], 'chest X-ray: conv_a 14×14×4, conv_b 5×5×6');
+  assert.match(String(bundle['text/plain']), /^Feature maps of .+: conv_a 14×14×4, conv_b 5×5×6$/);
   input.dispose();
 });
 
 test('a model without conv layers is refused with its name', () => {
   const model = tf.sequential({ name: 'mlp', layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
-  assert.throws(() => computeFeatureMaps(model, tf.zeros([4])), /model "mlp" has no convolutional layer/);
+  assert.throws(() => featureMapsView(model, tf.zeros([4])), /model "mlp" has no convolutional layer/);
 });
 
 test('model summary lists layers, output shapes and parameter counts', () => {

@@ -8,7 +8,8 @@ import { after, before, test, type TestContext } from 'node:test';
 import { calibration, confusionMatrix, metricsAtThreshold, precisionRecallCurve, rocCurve } from '../../src/cnn/metrics';
 import type { ConfusionView, MetricsView, RocView } from '../../src/cnn/metrics/views';
 import { DISPLAY, type Displayable, MIME, type MimeBundle } from '../../src/common/display';
-import { computeFeatureMaps, featureMapsBundle } from '../../src/display/featureMaps';
+import { featureMapsView } from '../../src/cnn/explain';
+import { featureMapsBundle } from '../../src/display/featureMaps';
 import { modelSummaryBundle } from '../../src/display/modelSummary';
 import { type PlotlyFigure, plotlyBundle } from '../../src/display/plotly';
 import { need } from '../support/env';
@@ -34,7 +35,7 @@ test('feature maps: layer picker, channel on hover, click to enlarge, first-laye
   const page = ready(t);
   if (!page) return;
   const model = smallCnn();
-  const maps = computeFeatureMaps(model, tf.tidy(() => tf.randomUniform([16, 16, 1], 0, 1, 'float32', 7)));
+  const maps = featureMapsView(model, tf.tidy(() => tf.randomUniform([16, 16, 1], 0, 1, 'float32', 7))).maps;
   maps.layers[1].name = '<img src=x onerror="window.pwned=1">';
   await page.render('fmaps', 'application/vnd.radnb.featuremaps', featureMapsBundle(maps)['application/vnd.radnb.featuremaps'] as Uint8Array);
   const root = page.page.locator('#fmaps');
