@@ -1,14 +1,13 @@
 // Starts a real VS Code (code-server) on a scratch copy of the fixtures with radnb loaded as the
 // extension under development, and opens it in headless Debian chromium driven by playwright-core.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { launchCodeServer, type RunningCodeServer, type WorkbenchOptions } from '../../scripts/codeServer.mjs';
 import { repoRoot } from '../support/env';
+import { makeScratchWorkspace } from './buildSuite.mjs';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const fixturesDir = path.join(repoRoot, 'test', 'e2e', 'fixtures');
 export const screenshotsDir = path.join(repoRoot, 'test', 'e2e', 'screenshots');
 
 const CHROMIUM_ARGS = [
@@ -39,9 +38,7 @@ export interface WorkbenchSetup extends WorkbenchOptions {
 
 /** Opens the workbench on a scratch copy of the fixtures; close() stops browser and server. */
 export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
-  // A copy, so that nothing the tests (or the kernel) write ends up in the repository.
-  const workspace = mkdtempSync(path.join(os.tmpdir(), 'radnb-e2e-workspace-'));
-  cpSync(fixturesDir, workspace, { recursive: true });
+  const workspace = makeScratchWorkspace();
   let server: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   const close = async () => {

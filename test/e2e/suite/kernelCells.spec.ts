@@ -31,12 +31,15 @@ export function registerKernelCellTests(): void {
     });
 
     it('re-runs a cell that declares a const', async () => {
-      const { cell, elapsedMs } = await notebook.run('const answer = 6 * 7;\nanswer');
-      record('trivial cell round trip (warm kernel)', elapsedMs);
+      const { cell } = await notebook.run('const answer = 6 * 7;\nanswer');
       assert.equal(plainValue(cell), '42');
-      await notebook.runCell(cell);
-      assert.equal(cell.executionSummary?.success, true, describeOutputs(cell));
-      assert.equal(plainValue(cell), '42');
+      const reruns: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        reruns.push((await notebook.runCell(cell)).elapsedMs);
+        assert.equal(cell.executionSummary?.success, true, describeOutputs(cell));
+        assert.equal(plainValue(cell), '42');
+      }
+      record('trivial cell re-run → summary in the extension host (median of 5)', reruns.sort((a, b) => a - b)[2]);
     });
 
     it('awaits at the top level of a cell', async () => {
