@@ -11,7 +11,8 @@ export interface CommandIO {
 
 const USAGE = 'usage: radnb dicom deid IN_DIR OUT_DIR [--secret TEXT] [--json]';
 
-/** Runs the command; `args` are the words after `radnb dicom deid`. Returns the exit code. */
+/** Runs the command; `args` are the words after `radnb dicom deid`. Returns the exit code: 0 done,
+ *  1 bad input (missing folder, files skipped), 2 wrong command line. */
 export async function runDeidCommand(args: string[], io: CommandIO): Promise<number> {
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
@@ -22,7 +23,7 @@ export async function runDeidCommand(args: string[], io: CommandIO): Promise<num
   const problem = await checkDirectories(parsed.inDir, parsed.outDir);
   if (problem) {
     io.stderr(`radnb dicom deid: ${problem}`);
-    return 2;
+    return 1;
   }
   const report = await deidentifyDirectory(parsed.inDir, parsed.outDir, { secret: parsed.secret });
   if (parsed.json) io.stdout(JSON.stringify(report, null, 2));

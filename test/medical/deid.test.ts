@@ -294,10 +294,11 @@ describe('radnb dicom deid', () => {
     }
   });
 
-  test('bad input exits non-zero with a one-line reason', async () => {
-    for (const args of [[], ['/nonexistent/in', '/tmp/x'], ['a', 'b', 'c'], ['--bogus', 'a', 'b']]) {
+  test('bad input exits 1 and a wrong command line 2, each with a one-line reason', async () => {
+    const cases: [string[], number][] = [[[], 2], [['a', 'b', 'c'], 2], [['--bogus', 'a', 'b'], 2], [['/nonexistent/in', '/tmp/x'], 1], [['/tmp', '/tmp'], 1]];
+    for (const [args, code] of cases) {
       const r = io();
-      assert.equal(await runDeidCommand(args, r.io), 2, args.join(' '));
+      assert.equal(await runDeidCommand(args, r.io), code, args.join(' '));
       assert.match(r.err[0], /^radnb dicom deid: \S.*$/);
     }
   });
