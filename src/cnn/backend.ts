@@ -28,6 +28,8 @@ export interface BackendInfo {
 export interface InitBackendOptions {
   /** 'auto' (default) picks the fastest available; a name forces that backend or fails with its reason. */
   prefer?: BackendPreference;
+  /** Extra folders holding optional backend packages (tfjs-node, tfjs-node-gpu, webgpu), searched first. */
+  packagePaths?: string[];
 }
 
 export class BackendError extends Error {
@@ -44,6 +46,7 @@ export async function selectBackend(
   tf: Tfjs,
   probes: ReadonlyArray<[BackendName, BackendProbe]>,
   prefer: BackendPreference,
+  packagePaths: string[] = [],
 ): Promise<BackendInfo> {
   if (prefer !== 'auto' && !probes.some(([name]) => name === prefer)) {
     throw new BackendError(`unknown backend '${prefer}': use one of auto, ${probes.map(([n]) => n).join(', ')}`);
@@ -56,7 +59,7 @@ export async function selectBackend(
       candidates.push({ name, status: 'not tried', reason });
       continue;
     }
-    const outcome = await probe(tf, { allowSoftwareGpu: prefer === 'webgpu' });
+    const outcome = await probe(tf, { allowSoftwareGpu: prefer === 'webgpu', packagePaths });
     if (outcome.ok) {
       chosen = { name, tfjsBackend: outcome.tfjsBackend };
       candidates.push({ name, status: 'chosen', reason: outcome.detail });
@@ -80,7 +83,7 @@ export async function selectBackend(
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const prefer = options.prefer ?? 'auto';
   const tf: Tfjs = await import('@tensorflow/tfjs');
-  current = await selectBackend(tf, BACKEND_PROBES, prefer);
+  current = await selectBackend(tf, BACKEND_PROBES, prefer, options.packagePaths);
   return current;
 }
 

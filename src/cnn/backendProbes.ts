@@ -17,6 +17,8 @@ export type ProbeOutcome =
 export interface ProbeOptions {
   /** Accept a software WebGPU adapter (lavapipe, SwiftShader): only when WebGPU is forced, for testing. */
   allowSoftwareGpu: boolean;
+  /** Extra folders to find optional backend packages in (e.g. where the extension installed tfjs-node). */
+  packagePaths: string[];
 }
 
 export type BackendProbe = (tf: Tfjs, options: ProbeOptions) => Promise<ProbeOutcome>;
@@ -28,10 +30,10 @@ function firstLine(err: unknown): string {
 }
 
 /** Requires an optional package, or says in one line why it cannot be used. */
-export function requireOptional(name: string): { module: unknown } | { reason: string } {
+export function requireOptional(name: string, packagePaths: string[] = []): { module: unknown } | { reason: string } {
   let resolved: string;
   try {
-    resolved = require.resolve(name);
+    resolved = packagePaths.length > 0 ? require.resolve(name, { paths: [...packagePaths, __dirname] }) : require.resolve(name);
   } catch {
     return { reason: `${name} not installed` };
   }
@@ -56,8 +58,8 @@ async function activate(tf: Tfjs, tfjsBackend: string, detail: string): Promise<
 
 /** tfjs-node(-gpu) registers the 'tensorflow' backend when its native binding loads. */
 function tensorflowProbe(packageName: string, detail: string): BackendProbe {
-  return async (tf) => {
-    const loaded = requireOptional(packageName);
+  return async (tf, options) => {
+    const loaded = requireOptional(packageName, options.packagePaths);
     if ('reason' in loaded) return { ok: false, reason: loaded.reason };
     return activate(tf, 'tensorflow', detail);
   };
@@ -82,7 +84,7 @@ function adapterName(adapter: GpuAdapterLike): string {
 
 /** WebGPU through Dawn for Node (npm `webgpu`): a GPU path for any vendor, used only on a hardware adapter. */
 const webgpuProbe: BackendProbe = async (tf, options) => {
-  const dawn = requireOptional('webgpu');
+  const dawn = requireOptional('webgpu', options.packagePaths);
   if ('reason' in dawn) return { ok: false, reason: dawn.reason };
   const { create, globals } = dawn.module as DawnModule;
   const gpu = create([]);

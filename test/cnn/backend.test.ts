@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -100,5 +100,13 @@ describe('backend selection', () => {
       reason: `${broken} failed to load: libcudnn.so.8: cannot open shared object file: No such file or directory`,
     });
     assert.deepEqual(requireOptional('radnb-no-such-package'), { reason: 'radnb-no-such-package not installed' });
+  });
+
+  it('finds optional packages in extra folders (where the extension installs them)', () => {
+    const storage = mkdtempSync(path.join(tmpdir(), 'radnb-storage-'));
+    mkdirSync(path.join(storage, 'node_modules', 'radnb-fake-backend'), { recursive: true });
+    writeFileSync(path.join(storage, 'node_modules', 'radnb-fake-backend', 'index.js'), 'module.exports = { loaded: true };');
+    assert.deepEqual(requireOptional('radnb-fake-backend', [storage]), { module: { loaded: true } });
+    assert.deepEqual(requireOptional('radnb-fake-backend'), { reason: 'radnb-fake-backend not installed' });
   });
 });

@@ -159,6 +159,16 @@ describe('train()', () => {
     assert.equal(result.history.loss.length, 3);
   });
 
+  it('trains from a tf.data dataset with validation tensors', async () => {
+    const model = tiny();
+    const dataset = tf.data.zip({ xs: tf.data.array(tf.unstack(data.x)), ys: tf.data.array(tf.unstack(data.y)) }).batch(16);
+    const result = await train(model, { dataset, validation: { x: validation.x, y: validation.y } }, { epochs: 2, display: false });
+    assert.equal(result.epochs, 2);
+    assert.equal(result.history.val_loss.length, 2);
+    await assert.rejects(train(model, { dataset }, { epochs: 1, classWeight: 'balanced', display: false }), /classWeight 'balanced' needs tensor data/);
+    await assert.rejects(train(model, { dataset }, { epochs: 0 }), /train: epochs must be a positive integer, got 0/);
+  });
+
   it('the same seeds give the same trained weights', async () => {
     const run = async () => {
       const model = tiny(5);
