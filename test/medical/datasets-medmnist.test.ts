@@ -2,13 +2,18 @@
 // the documented shapes and class counts; the download path works against a fake Zenodo served from disk
 // and refuses a corrupt download; missing files and checksum mismatches are clear errors.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
 import { loadMedMNIST } from '../../src/medical/datasets/medmnist';
-import { needFile, sharedDir } from '../support/env';
+import { need, needFile, sharedDir } from '../support/env';
+
+const PYTHON = '/usr/bin/python3';
+const hasNumpy = spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
 const FILE = path.join(sharedDir, 'data', 'pneumoniamnist.npz');
 const SHA256 = 'a554d2332488d3ddc075125e66a1af77ec379fd2bafc09108ab95a37e2bd9c26';
@@ -64,6 +69,27 @@ describe('loadMedMNIST', () => {
       x.dispose();
       y.dispose();
     }
+  });
+
+  test('3-D sets come as volumes [N, D, H, W, 1]; RGB sets keep their 3 channels', async (t) => {
+    if (!need(t, hasNumpy, 'python3-numpy')) return;
+    const dir = cacheDir();
+    const script = `import numpy as np
+r = np.random.default_rng(0)
+np.savez_compressed('${dir}/vol3d.npz', train_images=r.integers(0, 256, (3, 8, 8, 8), dtype=np.uint8), train_labels=np.array([[0], [2], [1]], dtype=np.uint8))
+np.savez_compressed('${dir}/rgb.npz', train_images=r.integers(0, 256, (2, 8, 8, 3), dtype=np.uint8), train_labels=np.array([[0], [1]], dtype=np.uint8))`;
+    assert.equal(spawnSync(PYTHON, ['-c', script]).status, 0);
+    const vol = await loadMedMNIST({ path: path.join(dir, 'vol3d.npz') }, { split: 'train' });
+    assert.equal(vol.volumes, true);
+    const { x, y } = vol.toVolumeTensors();
+    assert.deepEqual(x.shape, [3, 8, 8, 8, 1]);
+    assert.deepEqual(Array.from(y.dataSync()), [0, 2, 1]);
+    assert.throws(() => vol.toTensors(), /3-D volumes .*toVolumeTensors/);
+    const rgb = await loadMedMNIST({ path: path.join(dir, 'rgb.npz') }, { split: 'train' });
+    const pair = rgb.toTensors();
+    assert.deepEqual(pair.x.shape, [2, 8, 8, 3]);
+    assert.ok(Math.abs(pair.x.dataSync()[5] - (rgb.images.data[5] as number) / 255) < 1e-6);
+    tf.dispose([x, y, pair.x, pair.y]);
   });
 
   test('a checksum mismatch and a missing file are clear errors', async (t) => {

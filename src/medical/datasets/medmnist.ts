@@ -40,8 +40,12 @@ export interface MedMNISTSplit {
   labels: NpyArray;
   /** Number of samples per class index (first label column). */
   classCounts(): Map<number, number>;
-  /** images as float32 [N, H, W, C] in [0, 1] and labels as int32 [N, K]. The caller disposes them. */
+  /** True for the 3-D datasets (organmnist3d, …): images are [N, D, H, W] volumes. */
+  volumes: boolean;
+  /** 2-D images as float32 [N, H, W, C] in [0, 1] and labels as int32 [N, K]. The caller disposes them. */
   toTensors(): { x: tf.Tensor4D; y: tf.Tensor2D };
+  /** 3-D volumes as float32 [N, D, H, W, 1] in [0, 1] and labels as int32 [N, K]. */
+  toVolumeTensors(): { x: tf.Tensor5D; y: tf.Tensor2D };
 }
 
 export const MEDMNIST_ATTRIBUTION =
@@ -71,11 +75,16 @@ export async function loadMedMNIST(source: string | { path: string }, options: M
 function split(file: string, name: MedMNISTSplitName, images: NpyArray, labels: NpyArray): MedMNISTSplit {
   const n = images.shape[0];
   const k = labels.shape[1] ?? 1;
+  // 2-D sets are [N, H, W] (grey) or [N, H, W, 3] (RGB); 3-D sets are [N, D, H, W] with D = H = W.
+  const volumes = images.shape.length === 4 && images.shape[3] !== 3;
+  const scaled = (): tf.Tensor => tf.tensor(Float32Array.from(images.data as Uint8Array), images.shape).div(255);
+  const labelTensor = (): tf.Tensor2D => tf.tensor2d(Int32Array.from(labels.data as ArrayLike<number>, Number), [n, k], 'int32');
   return {
     file,
     split: name,
     images,
     labels,
+    volumes,
     classCounts() {
       const counts = new Map<number, number>();
       for (let i = 0; i < n; i++) {
@@ -85,11 +94,14 @@ function split(file: string, name: MedMNISTSplitName, images: NpyArray, labels: 
       return counts;
     },
     toTensors() {
+      if (volumes) throw new NpzError(file, `images are 3-D volumes (${images.shape.join('×')}): use toVolumeTensors()`);
       const [, h, w] = images.shape;
-      const c = images.shape[3] ?? 1;
-      const x = tf.tidy(() => tf.tensor4d(Float32Array.from(images.data as Uint8Array), [n, h, w, c]).div(255) as tf.Tensor4D);
-      const y = tf.tensor2d(Int32Array.from(labels.data as ArrayLike<number>, Number), [n, k], 'int32');
-      return { x, y };
+      return { x: tf.tidy(() => scaled().reshape([n, h, w, images.shape[3] ?? 1]) as tf.Tensor4D), y: labelTensor() };
+    },
+    toVolumeTensors() {
+      if (!volumes) throw new NpzError(file, `images are 2-D (${images.shape.join('×')}): use toTensors()`);
+      const [, d, h, w] = images.shape;
+      return { x: tf.tidy(() => scaled().reshape([n, d, h, w, 1]) as tf.Tensor5D), y: labelTensor() };
     },
   };
 }
