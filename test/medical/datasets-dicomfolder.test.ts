@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { loadDicomFolder } from '../../src/medical/datasets/dicomFolder';
+import { deidentifyDirectory } from '../../src/medical/deid';
 import { writePhantomDataset, type PhantomWriteResult } from '../../src/medical/phantomDicom';
 import { needFile } from '../support/env';
 
@@ -120,6 +121,33 @@ describe('DICOM folder + label CSV dataset', () => {
       tf.dispose([batch.xs, batch.ys]);
     } finally {
       rmSync(real, { recursive: true, force: true });
+    }
+  });
+
+  test('after de-identification the patient split still holds: pseudonyms keep a patient\'s slices together', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'radnb-folder-deid-'));
+    try {
+      const report = await deidentifyDirectory(dir, out);
+      assert.equal(report.files.length, 40);
+      const rows = ['path,label', ...readFileSync(path.join(dir, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',').filter((_, i) => i === 0 || i === 5).join(','))];
+      writeFileSync(path.join(out, 'labels.csv'), `${rows.join('\n')}\n`);
+      const data = await loadDicomFolder(out, { labels: 'labels.csv', split: { val: 0.2, test: 0.2 } });
+      const originals = new Set(phantom.cases.map((c) => c.patient.id));
+      const caseOf = (file: string): string => file.split('/')[0];
+      const pseudonymOfCase = new Map<string, string>();
+      for (const e of data.examples) {
+        assert.ok(!originals.has(e.patientId) && e.patientId.startsWith('ANON-'), e.patientId);
+        assert.equal(pseudonymOfCase.get(caseOf(e.file)) ?? e.patientId, e.patientId, 'one pseudonym per patient');
+        pseudonymOfCase.set(caseOf(e.file), e.patientId);
+      }
+      assert.equal(new Set(pseudonymOfCase.values()).size, 10);
+      const splitOfCase = new Map<string, string>();
+      for (const e of data.examples) {
+        assert.equal(splitOfCase.get(caseOf(e.file)) ?? e.split, e.split);
+        splitOfCase.set(caseOf(e.file), e.split);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 
