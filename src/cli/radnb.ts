@@ -3,18 +3,40 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runAssignCommand } from './assign';
+import { runCleanCommand } from './clean';
+import { runDicomCommand, type CommandIO } from './dicom';
+import { runExportCommand } from './export';
+import { runGradeCommand } from './grade';
 import { runNotebook } from './run';
 
 const USAGE = `usage:
   radnb run NOTEBOOK.radnb [--out EXECUTED.radnb] [--param name=value]... [--timeout SECONDS] [--backend NAME]
             [--allow-identifiers] [--trust]
       --trust   run a notebook from outside the current folder (code in a notebook can do anything you can)
+  radnb clean NB... [--check] [--stdin] [--outputs all|small|none] [--max-image-bytes N] [--drop-runs]
+  radnb export NB --to ipynb|html [--out FILE]
+  radnb assign SOURCE.radnb [--out STUDENT.radnb]
+  radnb grade SUBMISSIONS_DIR --source SOURCE.radnb [--out DIR] [--timeout SECONDS]
+  radnb dicom info FILE... [--json] [--phi]
+  radnb dicom export FILE --out PATH.npy|PATH.png [--raw] [--frame N] [--window C,W | --preset NAME]
+  radnb dicom deid IN_DIR OUT_DIR [--secret TEXT] [--json]
 `;
 
 type Command = (args: string[]) => Promise<number>;
 
+const consoleIO: CommandIO = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+};
+
 const commands: Record<string, Command> = {
   run: runCommand,
+  clean: runCleanCommand,
+  export: runExportCommand,
+  assign: runAssignCommand,
+  grade: runGradeCommand,
+  dicom: (args) => runDicomCommand(args, consoleIO),
 };
 
 async function runCommand(args: string[]): Promise<number> {

@@ -45,6 +45,8 @@ export async function runNotebook(file: string, options: RunOptions): Promise<Ru
     allowIdentifiers,
   });
   kernel.onBackend((backend) => recorder.onBackend(backend.name, backend.reason));
+  kernel.onLog((message) => recorder.onLog(message));
+  kernel.onDataset((message) => recorder.onDataset(message));
   const summary: RunSummary = { ok: true, executed: 0, outFile };
   let completed = false;
   try {

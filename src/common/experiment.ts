@@ -13,20 +13,8 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { DatasetMessage, LogMessage } from './kernelProtocol';
 import type { Notebook } from './notebook';
-
-export interface LogMessage {
-  type: 'log';
-  execId: number;
-  metrics: Record<string, number>;
-  step?: number;
-}
-
-export interface DatasetMessage {
-  type: 'dataset';
-  execId: number;
-  path: string;
-}
 
 /** One logged value; `null` stands for a value JSON cannot hold (NaN, ±Infinity) — a diverged loss. */
 export interface MetricPoint {

@@ -67,7 +67,23 @@ export interface BackendMessage {
   reason: string;
 }
 
-export type KernelMessage = ReadyMessage | StreamMessage | DisplayMessage | ExecuteResult | BackendMessage;
+/** `log({ auc, loss }, step?)` in a cell: metrics for the experiment record. */
+export interface LogMessage {
+  type: 'log';
+  execId: number;
+  metrics: Record<string, number>;
+  step?: number;
+}
+
+/** `registerDataset(path)` in a cell: a data file whose checksum belongs in the experiment record. */
+export interface DatasetMessage {
+  type: 'dataset';
+  execId: number;
+  /** Absolute path. */
+  path: string;
+}
+
+export type KernelMessage = ReadyMessage | StreamMessage | DisplayMessage | ExecuteResult | BackendMessage | LogMessage | DatasetMessage;
 
 /** File descriptor of the interrupt pipe in the kernel process. */
 export const INTERRUPT_FD = 4;

@@ -3,7 +3,9 @@
 // kernel process; this host only relays.
 import * as vscode from 'vscode';
 import { emptyNotebook } from '../common/notebook';
+import { registerCompareRuns } from './compareRuns';
 import { RadnbController } from './controller';
+import { registerExerciseCommands } from './exerciseCommands';
 import { KernelSession } from './kernelSession';
 import { RadnbSerializer, toNotebookData } from './serializer';
 import { KernelStatusBar } from './statusBar';
@@ -63,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     { dispose: () => sessions.forEach((s) => s.dispose()) },
   );
+  registerCompareRuns(context);
+  registerExerciseCommands(context);
   vscode.workspace.notebookDocuments.forEach((nb) => controller.prefer(nb));
   refreshStatus();
 }

@@ -2,6 +2,7 @@
 // outputs): VS Code's NotebookData on one side, the nbformat model of src/common/notebook on the other.
 import * as vscode from 'vscode';
 import { parseNotebook, serializeNotebook, type CellOutput, type Notebook, type NotebookCell } from '../common/notebook';
+import { DEFAULT_MAX_IMAGE_BYTES, applyOutputsPolicy, isOutputsPolicy, notebookOutputsPolicy } from '../common/outputsPolicy';
 
 /** Where nbformat fields that VS Code does not model are kept in VS Code's cell metadata. */
 interface CellMetadata {
@@ -23,8 +24,14 @@ export class RadnbSerializer implements vscode.NotebookSerializer {
     return toNotebookData(parseNotebook(new TextDecoder().decode(content), 'this .radnb file'));
   }
 
+  /** Saves the outputs the notebook's policy keeps (metadata.radnb.outputs, else radnb.outputs.policy). */
   serializeNotebook(data: vscode.NotebookData): Uint8Array {
-    return new TextEncoder().encode(serializeNotebook(fromNotebookData(data)));
+    const config = vscode.workspace.getConfiguration('radnb');
+    const setting = config.get<string>('outputs.policy', 'all');
+    const notebook = fromNotebookData(data);
+    const policy = notebookOutputsPolicy(notebook, isOutputsPolicy(setting) ? setting : 'all');
+    const maxImageBytes = config.get<number>('outputs.maxImageBytes', DEFAULT_MAX_IMAGE_BYTES);
+    return new TextEncoder().encode(serializeNotebook(applyOutputsPolicy(notebook, policy, { maxImageBytes })));
   }
 }
 

@@ -7,9 +7,11 @@ import type { Writable } from 'node:stream';
 import {
   INTERRUPT_BYTE,
   type BackendMessage,
+  type DatasetMessage,
   type ExecuteResult,
   type KernelMessage,
   type KernelRequest,
+  type LogMessage,
   type WireBundle,
 } from '../common/kernelProtocol';
 
@@ -69,6 +71,8 @@ export class KernelClient {
   private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly exitListeners: ((description: string) => void)[] = [];
   private readonly backendListeners: ((backend: BackendMessage) => void)[] = [];
+  private readonly logListeners: ((message: LogMessage) => void)[] = [];
+  private readonly datasetListeners: ((message: DatasetMessage) => void)[] = [];
   /** The most recently reported tfjs backend, once a cell has loaded tfjs. */
   backend: BackendMessage | undefined;
 
@@ -133,6 +137,16 @@ export class KernelClient {
 
   onBackend(listener: (backend: BackendMessage) => void): void {
     this.backendListeners.push(listener);
+  }
+
+  /** Metrics a cell logged with `log()`, for experiment records. */
+  onLog(listener: (message: LogMessage) => void): void {
+    this.logListeners.push(listener);
+  }
+
+  /** Data files a cell registered with `registerDataset()`, for experiment records. */
+  onDataset(listener: (message: DatasetMessage) => void): void {
+    this.datasetListeners.push(listener);
   }
 
   /** Ends the kernel: politely first, then by force. */
@@ -209,6 +223,12 @@ export class KernelClient {
       case 'backend':
         this.backend = message;
         for (const listener of this.backendListeners) listener(message);
+        break;
+      case 'log':
+        for (const listener of this.logListeners) listener(message);
+        break;
+      case 'dataset':
+        for (const listener of this.datasetListeners) listener(message);
         break;
     }
   }

@@ -50,6 +50,8 @@ export class Kernel {
         display: (value, opts) => this.display(value, opts),
         update: (handle, value) => this.update(handle, value),
         generation: () => this.generation,
+        log: (metrics, step) => options.send({ type: 'log', execId: this.outputExecId, metrics, ...(step !== undefined && { step }) }),
+        registerDataset: (file) => options.send({ type: 'dataset', execId: this.outputExecId, path: file }),
       },
       options.notebookDir,
     );

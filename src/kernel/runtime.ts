@@ -1,6 +1,7 @@
 // What evaluated cells see of the kernel: the `display` function family, `params`/`param` from the
 // headless runner, `require` relative to the notebook, and the hidden helper object the compiler
 // rewrites imports and awaits to.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DisplayHandle, DisplayOptions } from '../common/display';
@@ -20,6 +21,8 @@ export interface RuntimeHooks {
   update(handle: DisplayHandle | string, value: unknown): void;
   /** Incremented on every interrupt: an await that spans an interrupt throws when it resumes. */
   generation(): number;
+  log(metrics: Record<string, number>, step?: number): void;
+  registerDataset(absolutePath: string): void;
 }
 
 export type DisplayFunction = ((value: unknown, options?: DisplayOptions) => DisplayHandle) & {
@@ -49,6 +52,19 @@ export function installRuntime(hooks: RuntimeHooks, notebookDir: string): void {
   /** A parameter set by `radnb run --param name=value`, or the fallback. */
   g.param = <T>(name: string, fallback: T): T => (name in params ? (params[name] as T) : fallback);
   g.require = createRequire(path.join(notebookDir, '__radnb_notebook__.js'));
+  /** Records metrics in the notebook's experiment record (`metadata.radnb.runs`). */
+  g.log = (metrics: Record<string, number>, step?: number): void => {
+    if (typeof metrics !== 'object' || metrics === null) throw new TypeError('log() takes an object of numbers, e.g. log({ auc: 0.93 })');
+    const numbers = Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number'));
+    hooks.log(numbers, step);
+  };
+  /** Records a data file's checksum in the experiment record; returns its absolute path. */
+  g.registerDataset = (file: string): string => {
+    const absolute = path.resolve(notebookDir, file);
+    if (!existsSync(absolute)) throw new Error(`registerDataset: ${absolute} does not exist`);
+    hooks.registerDataset(absolute);
+    return absolute;
+  };
   g[RUNTIME] = {
     import: (specifier: string) => hooks.loader.import(specifier),
     defaultExport,

@@ -112,14 +112,24 @@ export function readNativeFrames(parsed: ParsedDicom, info: PixelInfo): StoredPi
     );
   }
   const source = parsed.dataSet.byteArray;
-  // Copy into an aligned buffer: the element may start at an odd offset, and big endian needs swapping.
-  const bytes = new Uint8Array(expected);
-  bytes.set(source.subarray(element.dataOffset, element.dataOffset + expected));
-  if (subsampled) return expandYbr422(bytes, info.rows * info.columns, info.frames, info.columns);
-  if (parsed.syntax.bigEndian && bytesPerSample > 1) swapBytes(bytes, bytesPerSample);
+  const start = source.byteOffset + element.dataOffset;
+  if (subsampled) return expandYbr422(source.subarray(element.dataOffset, element.dataOffset + expected), info.rows * info.columns, info.frames, info.columns);
+  const planar = info.planarConfiguration === 1 && info.samplesPerPixel === 3;
+  // Little-endian values at an aligned offset are used in place, as numpy.frombuffer does; otherwise
+  // they are copied into an aligned buffer (and swapped for big endian).
+  if (!parsed.syntax.bigEndian && !planar && start % bytesPerSample === 0) return storedView(info, source.buffer as ArrayBuffer, start, expected / bytesPerSample);
   const stored = allocateStored(info, expected / bytesPerSample);
-  new Uint8Array(stored.buffer).set(bytes);
-  return info.planarConfiguration === 1 && info.samplesPerPixel === 3 ? interleaveFrames(stored, info) : stored;
+  const bytes = new Uint8Array(stored.buffer);
+  bytes.set(source.subarray(element.dataOffset, element.dataOffset + expected));
+  if (parsed.syntax.bigEndian && bytesPerSample > 1) swapBytes(bytes, bytesPerSample);
+  return planar ? interleaveFrames(stored, info) : stored;
+}
+
+function storedView(info: PixelInfo, buffer: ArrayBuffer, byteOffset: number, length: number): StoredPixels {
+  const signed = info.pixelRepresentation === 1;
+  if (info.bitsAllocated === 8) return signed ? new Int8Array(buffer, byteOffset, length) : new Uint8Array(buffer, byteOffset, length);
+  if (info.bitsAllocated === 16) return signed ? new Int16Array(buffer, byteOffset, length) : new Uint16Array(buffer, byteOffset, length);
+  return signed ? new Int32Array(buffer, byteOffset, length) : new Uint32Array(buffer, byteOffset, length);
 }
 
 function swapBytes(bytes: Uint8Array, width: number): void {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -107,4 +108,18 @@ registerIdentifiers([{ keyword: 'PatientName', value: 'Doe^Jane' }, { keyword: '
   writeFileSync(file, JSON.stringify(allowed));
   assert.equal(run(file).status, 0);
   assert.match(readFileSync(file, 'utf8'), /Doe\^Jane/);
+});
+
+test('log() and registerDataset() in cells land in the run\'s experiment record', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  writeFileSync(path.join(dir, 'labels.csv'), 'path,label\na.dcm,1\n');
+  const file = path.join(dir, 'nb.radnb');
+  writeFileSync(file, notebook(["registerDataset('labels.csv');\nlog({ auc: 0.9, loss: 0.5 });", 'log({ auc: 0.95 }, 10);']));
+  assert.equal(run(file, '--param', 'seed=7').status, 0);
+  const [record] = JSON.parse(readFileSync(file, 'utf8')).metadata.radnb.runs;
+  assert.deepEqual(record.metrics.auc, [{ step: 0, value: 0.9 }, { step: 10, value: 0.95 }]);
+  assert.deepEqual(record.metrics.loss, [{ step: 0, value: 0.5 }]);
+  const expected = createHash('sha256').update('path,label\na.dcm,1\n').digest('hex');
+  assert.equal(record.datasets[0].sha256, expected);
+  assert.equal(record.seed, 7);
 });

@@ -1,14 +1,16 @@
 // Starts a real VS Code (code-server) on a scratch copy of the fixtures with radnb loaded as the
 // extension under development, and opens it in headless Debian chromium driven by playwright-core.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { launchCodeServer, type RunningCodeServer, type WorkbenchOptions } from '../../scripts/codeServer.mjs';
-import { repoRoot } from '../support/env';
+import type { TestContext } from 'node:test';
+import { ensureCodeServer, launchCodeServer, type RunningCodeServer, type WorkbenchOptions } from '../../scripts/codeServer.mjs';
+import { need, repoRoot } from '../support/env';
 import { makeScratchWorkspace } from './buildSuite.mjs';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const screenshotsDir = path.join(repoRoot, 'test', 'e2e', 'screenshots');
+const extensionEntry = path.join(repoRoot, 'out', 'extension', 'extension.js');
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -21,6 +23,18 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
 ];
+
+/** Everything a real-VS Code test needs; skips (outside CI) or fails (in CI) naming what is missing. */
+export function needVSCode(t: TestContext): boolean {
+  if (!need(t, existsSync(CHROMIUM), `Debian chromium at ${CHROMIUM}`)) return false;
+  if (!need(t, existsSync(extensionEntry), `the built extension ${path.relative(repoRoot, extensionEntry)} (npm run build)`)) return false;
+  try {
+    ensureCodeServer();
+    return true;
+  } catch (error) {
+    return need(t, false, `code-server (${(error as Error).message})`);
+  }
+}
 
 export interface Workbench {
   page: Page;
@@ -62,6 +76,47 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
     await close();
     throw error;
   }
+}
+
+/** Waits until some frame of the page (notebook outputs live in nested webview iframes) has `selector`. */
+export async function waitForSelectorInFrames(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      const found = await frame
+        .locator(selector)
+        .count()
+        .catch(() => 0);
+      if (found > 0) return frame;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`no webview frame showed ${selector} within ${timeoutMs} ms`);
+}
+
+/**
+ * Clicks the explorer item named `file` until it opens in the notebook editor: the notebook type of an
+ * extension under development is registered a moment after the explorer shows, and a click before that
+ * opens the JSON as text.
+ */
+export async function openNotebookFromExplorer(page: Page, file: string): Promise<void> {
+  const explorerItem = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file });
+  await explorerItem.waitFor({ timeout: 60_000 });
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    await explorerItem.click();
+    const notebook = page.locator('.notebook-editor:visible').first();
+    if (await notebook.waitFor({ timeout: 3000 }).then(() => true, () => false)) return;
+    await page.keyboard.press('Control+W'); // close the text editor and try again
+  }
+  throw new Error(`${file} never opened in the notebook editor: is the radnb notebook type registered?`);
+}
+
+/** Presses the notebook toolbar's Run All and, when VS Code asks which kernel to use, picks radnb's. */
+export async function runAll(page: Page): Promise<void> {
+  await page.locator('.notebook-toolbar-left .action-item', { hasText: 'Run All' }).click({ timeout: 30_000 });
+  const choice = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'radnb TypeScript' });
+  if (await choice.waitFor({ timeout: 3000 }).then(() => true, () => false)) await choice.first().click();
 }
 
 /** Waits until some frame of the page (notebook outputs live in nested webview iframes) shows `text`. */

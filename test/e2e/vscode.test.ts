@@ -5,32 +5,17 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test, type TestContext } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import { test } from 'node:test';
 import { format } from 'node:util';
-import { ensureCodeServer } from '../../scripts/codeServer.mjs';
-import { need, repoRoot } from '../support/env';
+import { repoRoot } from '../support/env';
 import { buildSuite } from './buildSuite.mjs';
-import { CHROMIUM, openWorkbench, screenshotsDir, waitForTextInFrames } from './harness';
+import { needVSCode, openNotebookFromExplorer, openWorkbench, runAll, screenshotsDir, waitForTextInFrames } from './harness';
 import type { SuiteReport } from './suite/index';
 
-const extensionEntry = path.join(repoRoot, 'out', 'extension', 'extension.js');
 const SUITE_TIMEOUT_MS = 150_000;
 
-/** Everything a real-VS Code test needs; skips (outside CI) or fails (in CI) naming what is missing. */
-function haveVSCode(t: TestContext): boolean {
-  if (!need(t, existsSync(CHROMIUM), `Debian chromium at ${CHROMIUM}`)) return false;
-  if (!need(t, existsSync(extensionEntry), `the built extension ${path.relative(repoRoot, extensionEntry)} (npm run build)`)) return false;
-  try {
-    ensureCodeServer();
-    return true;
-  } catch (error) {
-    return need(t, false, `code-server (${(error as Error).message})`);
-  }
-}
-
 test('the end-to-end mocha suite passes inside the VS Code extension host', { timeout: 240_000 }, async (t) => {
-  if (!haveVSCode(t)) return;
+  if (!needVSCode(t)) return;
   const started = Date.now();
   const suiteDir = await buildSuite();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'radnb-e2e-report-'));
@@ -76,16 +61,13 @@ test('the end-to-end mocha suite passes inside the VS Code extension host', { ti
 });
 
 test('a user opens a notebook from the explorer, runs all cells and sees the output', { timeout: 180_000 }, async (t) => {
-  if (!haveVSCode(t)) return;
+  if (!needVSCode(t)) return;
   mkdirSync(screenshotsDir, { recursive: true });
   const workbench = await openWorkbench({ extensionDevelopmentPath: repoRoot });
   const { page } = workbench;
   try {
-    const explorerItem = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'demo.radnb' });
-    await explorerItem.waitFor({ timeout: 60_000 });
-    await openAsNotebook(page, explorerItem);
-    await page.locator('.notebook-toolbar-left .action-item', { hasText: 'Run All' }).click({ timeout: 30_000 });
-    await pickRadnbKernelIfAsked(page);
+    await openNotebookFromExplorer(page, 'demo.radnb');
+    await runAll(page);
 
     const outputFrame = await waitForTextInFrames(page, 'CT + MR + XR', 60_000);
     assert.ok(await outputFrame.getByText('radnb demo: 3 modalities').count(), 'console.log output shows next to the value');
@@ -97,27 +79,3 @@ test('a user opens a notebook from the explorer, runs all cells and sees the out
     await workbench.close();
   }
 });
-
-/**
- * Clicks the explorer item until it opens in the notebook editor: the notebook type of an extension under
- * development is registered a moment after the explorer shows, and a click before opens the JSON as text.
- */
-async function openAsNotebook(page: Page, explorerItem: Locator): Promise<void> {
-  for (let attempt = 1; attempt <= 10; attempt++) {
-    await explorerItem.click();
-    const notebook = page.locator('.notebook-editor:visible').first();
-    if (await notebook.waitFor({ timeout: 3000 }).then(() => true, () => false)) return;
-    await page.keyboard.press('Control+W'); // close the text editor and try again
-  }
-  throw new Error('demo.radnb never opened in the notebook editor: is the radnb notebook type registered?');
-}
-
-/** When VS Code has not picked a kernel for the notebook yet, Run All asks: choose radnb's. */
-async function pickRadnbKernelIfAsked(page: Page): Promise<void> {
-  const choice = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'radnb TypeScript' });
-  const asked = await choice
-    .waitFor({ timeout: 3000 })
-    .then(() => true)
-    .catch(() => false);
-  if (asked) await choice.first().click();
-}

@@ -101,8 +101,8 @@ test('radnb clean --check exits 1 on an unclean file without changing it, then 0
 });
 
 test('radnb clean --stdin works as a git clean filter and names bad input', () => {
-  const wrapper = path.join(repoRoot, 'test', 'teams', 'cli.ts');
-  const run = (input: string) => spawnSync(process.execPath, ['--import', 'tsx', wrapper, 'clean', '--stdin'], { input, encoding: 'utf8', cwd: repoRoot });
+  const cli = path.join(repoRoot, 'out', 'cli', 'radnb.js');
+  const run = (input: string) => spawnSync(process.execPath, [cli, 'clean', '--stdin'], { input, encoding: 'utf8', cwd: repoRoot });
   const executed = executedNotebook();
   const ok = run(executed);
   assert.equal(ok.status, 0, ok.stderr);
@@ -115,7 +115,7 @@ test('radnb clean --stdin works as a git clean filter and names bad input', () =
 test('as a git clean filter, commits carry clean notebooks and re-running a notebook leaves git diff empty', () => {
   const repo = mkdtempSync(path.join(tmpdir(), 'radnb-git-'));
   const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
-  const filter = `cd '${repoRoot}' && '${process.execPath}' --import tsx test/teams/cli.ts clean --stdin`;
+  const filter = `'${process.execPath}' '${path.join(repoRoot, 'out', 'cli', 'radnb.js')}' clean --stdin`;
   git('init', '-q');
   git('config', 'filter.radnb.clean', filter);
   git('config', 'filter.radnb.smudge', 'cat');
