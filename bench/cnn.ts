@@ -19,6 +19,10 @@ const PYTHON = '/usr/bin/python3';
 const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
 const THREADS = 2;
 const ROUNDS = quick ? 1 : 3;
+/** Where optional backend packages (webgpu, tfjs-node) were installed outside node_modules, if anywhere. */
+const PACKAGE_PATHS = process.env.RADNB_BACKEND_PACKAGES ? [process.env.RADNB_BACKEND_PACKAGES] : [];
+/** Backends too slow here for many steps: plain JS, and WebGPU when only a software Vulkan exists. */
+const SLOW: readonly BackendName[] = ['cpu', 'webgpu'];
 
 interface Workload {
   name: string;
@@ -44,9 +48,9 @@ interface Row {
   note: string;
 }
 
-/** The plain-JS cpu backend is ~100× slower: a step or two says enough, and quick mode skips its big model. */
+/** Slow backends (~100× slower): a step or two says enough, and quick mode skips their big model. */
 function stepsFor(backend: BackendName, w: Workload): { train: number; infer: number; warmup: number } | undefined {
-  if (backend !== 'cpu') return { train: w.trainSteps, infer: w.inferSteps, warmup: 2 };
+  if (!SLOW.includes(backend)) return { train: w.trainSteps, infer: w.inferSteps, warmup: 2 };
   if (quick && w.size > 32) return undefined;
   return { train: w.size > 32 ? 1 : 3, infer: w.size > 32 ? 2 : 5, warmup: 1 };
 }
@@ -121,9 +125,9 @@ async function main(): Promise<void> {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const backend of BACKENDS) {
       if (backendReasons[backend]?.startsWith('unavailable')) continue;
-      if (backend === 'cpu' && round > 1) continue; // ~100× slower than wasm: load noise does not matter, time does
+      if (SLOW.includes(backend) && round > 1) continue; // ~100× slower than wasm: load noise does not matter, time does
       try {
-        const info = await initBackend({ prefer: backend });
+        const info = await initBackend({ prefer: backend, packagePaths: PACKAGE_PATHS });
         backendReasons[backend] = `ran (${info.candidates.find((c) => c.status === 'chosen')?.reason})`;
       } catch (err) {
         const reason = err instanceof BackendError ? err.candidates.find((c) => c.name === backend)?.reason ?? err.message : String(err);
@@ -182,7 +186,12 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${path.join(dir, 'cnn.json')}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main()
+  .then(() => {
+    // Dawn keeps the process alive while a WebGPU device exists
+    if (tf.findBackend('webgpu')) tf.removeBackend('webgpu');
+  })
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
