@@ -1,12 +1,12 @@
 // DicomImage: one DICOM file — metadata, stored pixel values of every frame, and the pixel pipeline
 // (modality LUT → VOI LUT/window → MONOCHROME1 inversion) with pydicom's semantics.
 import { readFile } from 'node:fs/promises';
-import { registerIdentifiers, type Identifier } from '../common/phi';
+import { registerIdentifiers } from '../common/phi';
 import type { ViewerImage, ViewerMetadataEntry } from '../common/viewer';
 import { applyPalette, readPalette, type PaletteLut } from './color';
 import { decodePixels } from './decode';
 import { DicomError } from './errors';
-import { dumpTags, readMetadata, type DicomMetadata, type TagEntry } from './metadata';
+import { dumpTags, identifyingValues, readMetadata, type DicomMetadata, type TagEntry } from './metadata';
 import { applyModalityLut, readModalityLut, type ModalityLut } from './modalityLut';
 import { edgeLabels } from './orientation';
 import { parseDicom, type ParsedDicom } from './parse';
@@ -47,9 +47,6 @@ export async function decodeDicom(bytes: Uint8Array, name: string, options: Read
   return image;
 }
 
-/** VRs whose values are names, IDs, dates, UIDs or free text — registered for redaction when flagged PHI. */
-const REDACTED_VRS = new Set(['PN', 'LO', 'SH', 'DA', 'DT', 'UI', 'LT', 'ST', 'UT', 'UC', 'AS']);
-
 export class DicomImage {
   readonly file: string;
   readonly metadata: DicomMetadata;
@@ -70,7 +67,7 @@ export class DicomImage {
     this.modalityLut = readModalityLut(parsed.dataSet, parsed.file);
     this.voi = readVoi(parsed.dataSet, parsed.file);
     // The kernel redacts these values from every output (src/common/phi.ts).
-    registerIdentifiers(this.identifiers());
+    registerIdentifiers(identifyingValues(parsed.dataSet));
   }
 
   /** Image Pixel module: size, frames, bits, sign, samples. */
@@ -190,11 +187,6 @@ export class DicomImage {
     };
   }
 
-  private identifiers(): Identifier[] {
-    return this.tags()
-      .filter((t) => t.phi && REDACTED_VRS.has(t.vr) && t.value.trim() !== '')
-      .map((t) => ({ keyword: t.keyword, value: t.value.trim() }));
-  }
 }
 
 function resolveWindow(window: WindowSpec | WindowPreset | undefined): WindowSpec | undefined {

@@ -112,6 +112,23 @@ const NUMBER_READERS: Record<string, [number, (ds: DataSet, tag: string, i: numb
 /** Longest list of binary numbers shown in full. */
 const MAX_LISTED_NUMBERS = 16;
 
+/** VRs whose values are names, IDs, dates, UIDs or free text: the values worth redacting from outputs. */
+const IDENTIFYING_VRS = new Set(['PN', 'LO', 'SH', 'DA', 'DT', 'UI', 'LT', 'ST', 'UT', 'UC', 'AS']);
+
+/** Text values of the top-level PHI attributes (PS3.15 Basic Profile), with their keywords. */
+export function identifyingValues(dataSet: DataSet): { keyword: string; value: string }[] {
+  const found: { keyword: string; value: string }[] = [];
+  for (const element of Object.values(dataSet.elements)) {
+    const hex = element.tag.slice(1);
+    if (element.items || !isPhiTag(hex)) continue;
+    const known = lookupTag(hex);
+    const vr = element.vr ?? known?.vr.slice(0, 2);
+    const value = vr && IDENTIFYING_VRS.has(vr) ? (dataSet.string(element.tag) ?? '').replace(/\0/g, '').trim() : '';
+    if (value) found.push({ keyword: known?.keyword ?? formatTag(element.tag), value });
+  }
+  return found;
+}
+
 /** Every attribute, in file order, sequences expanded (items at depth + 1). */
 export function dumpTags(dataSet: DataSet, depth = 0, signed = dataSet.uint16('x00280103') === 1): TagEntry[] {
   const entries: TagEntry[] = [];

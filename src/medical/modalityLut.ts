@@ -2,6 +2,7 @@
 // units for CT. A Modality LUT Sequence wins over Rescale Slope/Intercept; with neither, values stay.
 import type { DataSet } from 'dicom-parser';
 import { lookUp, readLookupTable, type LookupTable } from './lut';
+import { shiftSixteenBit } from './modalityLutSimd';
 
 export interface ModalityLut {
   slope: number;
@@ -28,14 +29,19 @@ export function isIdentity(lut: ModalityLut): boolean {
 
 /** Real values of stored values, as float32 (exact for the integer HU of CT). */
 export function applyModalityLut(stored: ArrayLike<number>, lut: ModalityLut): Float32Array {
-  const out = new Float32Array(stored.length);
   const { table, slope, intercept } = lut;
   if (table) {
+    const out = new Float32Array(stored.length);
     for (let i = 0; i < stored.length; i++) out[i] = lookUp(table, stored[i]);
     return out;
   }
-  // Converting with set() is native and keeps the loop below on one array type (fast in V8); float32
-  // holds every 16-bit value and the integer HU of CT exactly.
+  // 16-bit values with an integer intercept (CT): SIMD. Otherwise the type conversion goes through
+  // set(), which is native, and the loop always sees a Float32Array, which V8 keeps fast.
+  if (slope === 1 && (stored instanceof Int16Array || stored instanceof Uint16Array)) {
+    const fast = shiftSixteenBit(stored, intercept);
+    if (fast) return fast;
+  }
+  const out = new Float32Array(stored.length);
   if (ArrayBuffer.isView(stored)) out.set(stored as unknown as ArrayLike<number>);
   else for (let i = 0; i < stored.length; i++) out[i] = stored[i];
   if (slope !== 1 || intercept !== 0) rescale(out, slope, intercept);

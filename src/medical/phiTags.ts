@@ -6,7 +6,7 @@ import { basicProfileAction, type DeidAction } from './deidProfile';
 
 /** "x00100010", "00100010", "(0010,0010)" → "00100010". */
 export function normalizeTag(tag: string): string {
-  return tag.replace(/^x|[(),]/gi, '').toUpperCase();
+  return tag.length === 8 ? tag.toUpperCase() : tag.replace(/^x|[(),]/gi, '').toUpperCase();
 }
 
 /** True when the Basic Profile acts on the attribute: its value may identify the patient. */

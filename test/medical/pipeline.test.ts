@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readDicom } from '../../src/medical/image';
 import { WINDOW_PRESETS } from '../../src/medical/presets';
+import { applyModalityLut } from '../../src/medical/modalityLut';
 import { applyWindow, type VoiFunction } from '../../src/medical/voiLut';
 import { need, needFile } from '../support/env';
 import { assertSamePixels } from './support/compare';
@@ -96,5 +97,27 @@ describe('colour', () => {
       const expected = Array.from((reference.data as Uint16Array).subarray(f * frameSize, (f + 1) * frameSize), (v) => v >> shift);
       assert.deepEqual(Array.from(image.rgb(f)), expected, `frame ${f}`);
     }
+  });
+});
+
+describe('modality LUT fast path', () => {
+  test('SIMD and scalar paths agree for signed and unsigned 16-bit values of any length', () => {
+    const lengths = [1, 7, 8, 13, (1 << 20) + 5];
+    for (const length of lengths) {
+      const signed = Int16Array.from({ length }, (_, i) => ((i * 7919) % 65536) - 32768);
+      const unsigned = Uint16Array.from({ length }, (_, i) => (i * 104729) % 65536);
+      for (const [stored, intercept] of [[signed, -1024], [unsigned, -32768], [unsigned, 0], [signed, 3]] as const) {
+        const fast = applyModalityLut(stored, { slope: 1, intercept, units: '' });
+        const scalar = Float64Array.from(stored, (v) => v + intercept);
+        assert.deepEqual(Array.from(fast.subarray(0, 64)), Array.from(scalar.subarray(0, 64)));
+        for (let i = 0; i < length; i++) if (fast[i] !== scalar[i]) assert.fail(`length ${length}, intercept ${intercept}: value ${i} is ${fast[i]}, expected ${scalar[i]}`);
+      }
+    }
+  });
+
+  test('slopes and fractional intercepts take the exact scalar path', () => {
+    const stored = Int16Array.from([-5, 0, 7, 1000]);
+    assert.deepEqual(Array.from(applyModalityLut(stored, { slope: 2.5, intercept: 0.25, units: '' })), [-12.25, 0.25, 17.75, 2500.25]);
+    assert.deepEqual(Array.from(applyModalityLut(stored, { slope: 1, intercept: 0.5, units: '' })), [-4.5, 0.5, 7.5, 1000.5]);
   });
 });
