@@ -46,6 +46,8 @@ export interface Workbench {
 export interface WorkbenchSetup extends WorkbenchOptions {
   /** Environment of code-server and its extension host. */
   env?: Record<string, string>;
+  /** Browser window size; VS Code renders only the outputs it scrolls into view. Default 1400 × 900. */
+  viewport?: { width: number; height: number };
   /** Called on the page before the workbench loads (e.g. to expose functions to it). */
   beforeLoad?: (page: Page) => Promise<void>;
 }
@@ -68,7 +70,7 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
       settings: { 'workbench.tips.enabled': false, 'chat.commandCenter.enabled': false, 'window.commandCenter': false },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: setup.viewport ?? { width: 1400, height: 900 } });
     await setup.beforeLoad?.(page);
     await page.goto(server.workbenchUrl(setup));
     return { page, workspace, close };
