@@ -7,6 +7,7 @@ import { encodePng } from '../common/png';
 import { DicomError } from '../medical/errors';
 import { readDicom, type DicomImage } from '../medical/image';
 import { encodeNpy, type NpySaveData } from '../medical/npzSave';
+import type { PixelInfo } from '../medical/pixelData';
 import { isWindowPreset, WINDOW_PRESETS } from '../medical/presets';
 import type { WindowSpec } from '../medical/voiLut';
 import { runDeidCommand, type CommandIO } from './dicomDeid';
@@ -91,19 +92,19 @@ async function info(args: string[], io: CommandIO): Promise<number> {
 
 function describe(image: DicomImage, showPhi: boolean): Record<string, unknown> {
   const m = image.metadata;
-  const { info } = image;
+  const info = pixelInfoOf(image);
   const identity = Object.fromEntries(IDENTITY_FIELDS.map((k) => [k, m[k] === undefined ? undefined : showPhi ? m[k] : MASK]));
   return {
     file: image.file,
     modality: m.modality,
-    rows: info.rows,
-    columns: info.columns,
-    frames: info.frames,
-    samplesPerPixel: info.samplesPerPixel,
-    photometric: info.photometric,
-    bitsAllocated: info.bitsAllocated,
-    bitsStored: info.bitsStored,
-    signed: info.pixelRepresentation === 1,
+    rows: info?.rows,
+    columns: info?.columns,
+    frames: info?.frames,
+    samplesPerPixel: info?.samplesPerPixel,
+    photometric: info?.photometric,
+    bitsAllocated: info?.bitsAllocated,
+    bitsStored: info?.bitsStored,
+    signed: info && info.pixelRepresentation === 1,
     transferSyntax: { uid: image.syntax.uid, name: image.syntax.name },
     window: image.voi.windows[0] && { center: image.voi.windows[0].center, width: image.voi.windows[0].width, function: image.voi.windows[0].fn },
     rescale: { slope: image.modalityLut.slope, intercept: image.modalityLut.intercept, units: image.modalityLut.units },
@@ -115,12 +116,23 @@ function describe(image: DicomImage, showPhi: boolean): Record<string, unknown> 
   };
 }
 
+/** The image attributes, or undefined for DICOM files that hold no image (reports, plans). */
+function pixelInfoOf(image: DicomImage): PixelInfo | undefined {
+  try {
+    return image.info;
+  } catch (error) {
+    if (error instanceof DicomError) return undefined;
+    throw error;
+  }
+}
+
 function printReport(r: Record<string, unknown>, io: CommandIO): void {
   const window = r.window as { center: number; width: number } | undefined;
   const spacing = r.pixelSpacing as number[] | undefined;
   const syntax = r.transferSyntax as { uid: string; name: string };
   io.stdout(`${r.file}`);
-  io.stdout(`  ${r.modality ?? '?'} · ${r.rows}×${r.columns} · ${r.frames} frame(s) · ${r.photometric} · ${r.bitsStored}/${r.bitsAllocated} bits ${r.signed ? 'signed' : 'unsigned'}`);
+  const image = r.rows === undefined ? 'no image' : `${r.rows}×${r.columns} · ${r.frames} frame(s) · ${r.photometric} · ${r.bitsStored}/${r.bitsAllocated} bits ${r.signed ? 'signed' : 'unsigned'}`;
+  io.stdout(`  ${r.modality ?? '?'} · ${image}`);
   io.stdout(`  transfer syntax: ${syntax.name} (${syntax.uid})`);
   io.stdout(`  window: ${window ? `centre ${window.center}, width ${window.width}` : 'none'} · spacing: ${spacing ? `${spacing[0]} × ${spacing[1]} mm` : 'unknown'}`);
   const identity = IDENTITY_FIELDS.filter((k) => r[k] !== undefined).map((k) => `${k} ${r[k]}`);

@@ -13,15 +13,7 @@ export class DicomError extends Error {
   }
 }
 
-/** Runs `work`, turning any non-DicomError failure (a codec, dicom-parser, a RangeError) into a DicomError. */
-export function asDicomError<T>(file: string, context: string, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    throw wrapError(file, context, error);
-  }
-}
-
+/** Any failure (a codec, dicom-parser, a RangeError) as a DicomError naming the file and the context. */
 export function wrapError(file: string, context: string, error: unknown): DicomError {
   if (error instanceof DicomError) return error;
   const message = error instanceof Error ? error.message : String(error);

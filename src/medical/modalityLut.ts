@@ -23,10 +23,6 @@ export function readModalityLut(dataSet: DataSet, file: string): ModalityLut {
   return { slope: Number.isFinite(slope) ? (slope as number) : 1, intercept: Number.isFinite(intercept) ? (intercept as number) : 0, units };
 }
 
-export function isIdentity(lut: ModalityLut): boolean {
-  return !lut.table && lut.slope === 1 && lut.intercept === 0;
-}
-
 /** Real values of stored values, as float32 (exact for the integer HU of CT). */
 export function applyModalityLut(stored: ArrayLike<number>, lut: ModalityLut): Float32Array {
   const { table, slope, intercept } = lut;

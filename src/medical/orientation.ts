@@ -3,7 +3,7 @@
 
 export type Vec3 = [number, number, number];
 
-export function cross(a: Vec3, b: Vec3): Vec3 {
+function cross(a: Vec3, b: Vec3): Vec3 {
   return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 }
 
@@ -17,7 +17,7 @@ export function sliceNormal(orientation: readonly number[]): Vec3 {
 }
 
 /** The letter of the patient direction a vector points to most (LPS: +x left, +y posterior, +z head). */
-export function directionLetter(v: readonly number[]): string {
+function directionLetter(v: readonly number[]): string {
   const axis = [0, 1, 2].reduce((best, i) => (Math.abs(v[i]) > Math.abs(v[best]) ? i : best), 0);
   const letters = [['L', 'R'], ['P', 'A'], ['H', 'F']][axis];
   return v[axis] >= 0 ? letters[0] : letters[1];

@@ -39,7 +39,7 @@ export function readPixelInfo(parsed: ParsedDicom): PixelInfo {
   const rows = requiredUint16(dataSet, 'x00280010', 'Rows', file);
   const columns = requiredUint16(dataSet, 'x00280011', 'Columns', file);
   const bitsAllocated = requiredUint16(dataSet, 'x00280100', 'BitsAllocated', file);
-  if (![8, 16, 32].includes(bitsAllocated)) throw new DicomError(file, `unsupported Bits Allocated ${bitsAllocated} (radnb reads 8, 16 and 32)`);
+  if (![1, 8, 16, 32].includes(bitsAllocated)) throw new DicomError(file, `unsupported Bits Allocated ${bitsAllocated} (radnb reads 1, 8, 16 and 32)`);
   const bitsStored = dataSet.uint16('x00280101') ?? bitsAllocated;
   if (bitsStored < 1 || bitsStored > bitsAllocated) throw new DicomError(file, `Bits Stored ${bitsStored} does not fit Bits Allocated ${bitsAllocated}`);
   const samplesPerPixel = dataSet.uint16('x00280002') ?? 1;
@@ -89,6 +89,7 @@ export function framePixelCount(info: PixelInfo): number {
 export function allocateStored(info: PixelInfo, length: number): StoredPixels {
   const signed = info.pixelRepresentation === 1;
   switch (info.bitsAllocated) {
+    case 1: // unpacked to one byte per pixel, as pydicom does
     case 8:
       return signed ? new Int8Array(length) : new Uint8Array(length);
     case 16:
@@ -100,6 +101,7 @@ export function allocateStored(info: PixelInfo, length: number): StoredPixels {
 
 /** Stored values of every frame of uncompressed pixel data, frame after frame, samples interleaved. */
 export function readNativeFrames(parsed: ParsedDicom, info: PixelInfo): StoredPixels {
+  if (info.bitsAllocated === 1) return readBitFrames(parsed, info);
   const element = pixelDataElement(parsed);
   const bytesPerSample = info.bitsAllocated / 8;
   // YBR_FULL_422 stores two luminance samples per chroma pair: 2 bytes per pixel instead of 3.
@@ -123,6 +125,20 @@ export function readNativeFrames(parsed: ParsedDicom, info: PixelInfo): StoredPi
   bytes.set(source.subarray(element.dataOffset, element.dataOffset + expected));
   if (parsed.syntax.bigEndian && bytesPerSample > 1) swapBytes(bytes, bytesPerSample);
   return planar ? interleaveFrames(stored, info) : stored;
+}
+
+/** 1-bit pixel data (segmentations, overlays): bits packed least significant first, across frame borders. */
+function readBitFrames(parsed: ParsedDicom, info: PixelInfo): Uint8Array {
+  const element = pixelDataElement(parsed);
+  const count = framePixelCount(info) * info.frames;
+  const expected = Math.ceil(count / 8);
+  if (element.length < expected) {
+    throw new DicomError(parsed.file, `pixel data has ${element.length} bytes, but ${info.frames} frame(s) of ${info.rows}×${info.columns} at 1 bit need ${expected}`);
+  }
+  const packed = parsed.dataSet.byteArray;
+  const out = new Uint8Array(count);
+  for (let i = 0; i < count; i++) out[i] = (packed[element.dataOffset + (i >> 3)] >> (i & 7)) & 1;
+  return out;
 }
 
 function storedView(info: PixelInfo, buffer: ArrayBuffer, byteOffset: number, length: number): StoredPixels {

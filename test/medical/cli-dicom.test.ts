@@ -62,6 +62,14 @@ describe('radnb dicom info', () => {
     assert.match(result.out, /CT_small\.dcm/);
   });
 
+  test('DICOM files without an image (an RT plan) still show what they are', async (t) => {
+    const plan = pydicomFile('rtplan.dcm');
+    if (!needFile(t, plan, 'python3-pydicom test files')) return;
+    const { code, out } = await run('info', plan);
+    assert.equal(code, 0);
+    assert.match(out, /RTPLAN · no image/);
+  });
+
   test('usage errors exit with 2', async () => {
     assert.equal((await run('info')).code, 2);
     assert.equal((await run('frobnicate')).code, 2);

@@ -1,13 +1,13 @@
 // Every decodable sample file gives exactly the pixels of the reference decode: pydicom's pixel_array,
 // for compressed syntaxes pydicom on the file dcmtk/gdcm decompressed. Covers every transfer syntax,
-// 8/16/32-bit, signed/unsigned, multi-frame, RGB/YBR, planar configuration and palette colour.
+// 1/8/16/32-bit, signed/unsigned, multi-frame, RGB/YBR, planar configuration and palette colour.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { readDicom } from '../../src/medical/image';
 import { need } from '../support/env';
 import { assertSamePixels } from './support/compare';
-import { converted, daikonFile, hasPydicom, hasTool, htj2kCopy, octaveFile, pydicomFile, pydicomReference, type ReferenceMode } from './support/samples';
+import { converted, daikonFile, hasPydicom, hasTool, htj2kCopy, octaveFile, pydicomFile, pydicomReference, rawDataSetCopy, type ReferenceMode } from './support/samples';
 
 interface Case {
   name: string;
@@ -34,6 +34,10 @@ const CASES: Case[] = [
   { name: 'SC_rgb_small_odd (3×3 RGB)', file: () => pydicomFile('SC_rgb_small_odd.dcm'), syntax: 'Explicit VR Little Endian' },
   { name: 'SC_ybr_full_422 → RGB', file: () => pydicomFile('SC_ybr_full_422_uncompressed.dcm'), mode: 'rgb', syntax: 'Explicit VR Little Endian' },
   { name: 'image_dfl (deflated)', file: () => pydicomFile('image_dfl.dcm'), syntax: 'Deflated Explicit VR Little Endian' },
+  { name: 'raw implicit data set, no file meta', file: () => rawDataSetCopy(pydicomFile('MR_small_implicit.dcm')), reference: () => pydicomFile('MR_small_implicit.dcm'), syntax: 'Implicit VR Little Endian' },
+  { name: 'raw explicit data set, no file meta', file: () => rawDataSetCopy(pydicomFile('CT_small.dcm')), reference: () => pydicomFile('CT_small.dcm'), syntax: 'Explicit VR Little Endian' },
+  { name: 'liver_1frame (1-bit segmentation)', file: () => pydicomFile('liver_1frame.dcm'), syntax: 'Explicit VR Little Endian' },
+  { name: 'liver_expb_1frame (1-bit, big endian)', file: () => pydicomFile('liver_expb_1frame.dcm'), syntax: 'Explicit VR Big Endian' },
   { name: 'rtdose (32-bit, 15 frames)', file: () => pydicomFile('rtdose.dcm'), syntax: 'Implicit VR Little Endian' },
   { name: 'rtdose_expb (32-bit big endian)', file: () => pydicomFile('rtdose_expb.dcm'), syntax: 'Explicit VR Big Endian' },
   { name: 'CT ankle 512² (octave-dicom)', file: ankle, syntax: 'Implicit VR Little Endian' },

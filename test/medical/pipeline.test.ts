@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { readDicom } from '../../src/medical/image';
 import { WINDOW_PRESETS } from '../../src/medical/presets';
 import { applyModalityLut } from '../../src/medical/modalityLut';
-import { applyWindow, type VoiFunction } from '../../src/medical/voiLut';
+import { applyVoiTable, applyWindow, type VoiFunction } from '../../src/medical/voiLut';
 import { need, needFile } from '../support/env';
 import { assertSamePixels } from './support/compare';
 import { hasPydicom, octaveFile, pydicomFile, pydicomReference } from './support/samples';
@@ -119,5 +119,14 @@ describe('modality LUT fast path', () => {
     const stored = Int16Array.from([-5, 0, 7, 1000]);
     assert.deepEqual(Array.from(applyModalityLut(stored, { slope: 2.5, intercept: 0.25, units: '' })), [-12.25, 0.25, 17.75, 2500.25]);
     assert.deepEqual(Array.from(applyModalityLut(stored, { slope: 1, intercept: 0.5, units: '' })), [-4.5, 0.5, 7.5, 1000.5]);
+  });
+});
+
+describe('VOI LUT tables', () => {
+  test('values map through the table, clamped at both ends, scaled from the table depth to the range', () => {
+    const table = { firstMapped: 10, data: Uint16Array.from([0, 51, 102, 255]), bits: 8 };
+    const shown = Array.from(applyVoiTable([0, 10, 11, 12, 13, 99], table), (v) => Math.round(v * 1e6) / 1e6);
+    assert.deepEqual(shown, [0, 0, 0.2, 0.4, 1, 1]);
+    assert.deepEqual(Array.from(applyVoiTable([11.4, 11.6], table, { min: 0, max: 255 })), [51, 102]);
   });
 });

@@ -63,7 +63,7 @@ export async function decodeWithEmscripten(codec: EmscriptenCodec, frame: Uint8A
 }
 
 /** Decoded bytes (1 byte per sample up to 8 bits, 2 up to 16, little endian) → a new stored-type array. */
-export function storedFromBytes(bytes: Uint8Array, bitsPerSample: number, info: PixelInfo): StoredPixels {
+function storedFromBytes(bytes: Uint8Array, bitsPerSample: number, info: PixelInfo): StoredPixels {
   const count = info.rows * info.columns * info.samplesPerPixel;
   const width = bitsPerSample <= 8 ? 1 : bitsPerSample <= 16 ? 2 : 4;
   if (bytes.length < count * width) throw new Error(`decoder returned ${bytes.length} bytes, expected ${count * width}`);

@@ -20,6 +20,7 @@ const JPEG_EXTENDED = '1.2.840.10008.1.2.4.51';
 
 /** The decoder for a compressed syntax, or a DicomError saying why there is none. */
 export function decoderFor(syntax: TransferSyntax, info: PixelInfo, file: string): FrameDecoder {
+  if (info.bitsAllocated === 1) throw new DicomError(file, `cannot decode 1-bit pixel data in ${syntax.name}; only uncompressed 1-bit data are supported`);
   // JPEG extended with 8-bit samples is plain DCT JPEG that libjpeg-turbo reads; 12-bit samples are not.
   if (syntax.uid === JPEG_EXTENDED && info.bitsStored <= 8) return decodeJpegBaseline;
   const decoder = DECODERS[syntax.encoding];

@@ -141,3 +141,11 @@ export function htj2kCopy(explicitLittle: string): string {
   if (run.status !== 0) throw new Error(`ojph_compress failed: ${run.stderr || run.stdout}`);
   return cachedBytes('htj2k', encapsulate(source, '1.2.840.10008.1.2.4.201', [new Uint8Array(readFileSync(j2c))]));
 }
+
+/** The data set of a Part 10 file without preamble and file meta information, as old modalities wrote it. */
+export function rawDataSetCopy(file: string): string {
+  const bytes = readFileSync(file);
+  const meta = Object.values(dicomParser.parseDicom(bytes, { untilTag: 'x00080000' }).elements).filter((e) => e.tag.startsWith('x0002'));
+  const end = Math.max(...meta.map((e) => e.dataOffset + e.length));
+  return cachedBytes(`raw-${path.basename(file, '.dcm')}`, bytes.subarray(end));
+}
