@@ -24,16 +24,28 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Everything a real-VS Code test needs; skips (outside CI) or fails (in CI) naming what is missing. */
-export function needVSCode(t: TestContext): boolean {
-  if (!need(t, existsSync(CHROMIUM), `Debian chromium at ${CHROMIUM}`)) return false;
-  if (!need(t, existsSync(extensionEntry), `the built extension ${path.relative(repoRoot, extensionEntry)} (npm run build)`)) return false;
+/** The first install of code-server takes minutes: run installCodeServer in a before() hook with this limit. */
+export const CODE_SERVER_INSTALL_TIMEOUT_MS = 15 * 60_000;
+let codeServerProblem: string | undefined;
+let codeServerTried = false;
+
+/** Installs code-server into .cache once; a failure (e.g. offline) is kept for needVSCode to report. */
+export function installCodeServer(): void {
+  if (codeServerTried) return;
+  codeServerTried = true;
   try {
     ensureCodeServer();
-    return true;
   } catch (error) {
-    return need(t, false, `code-server (${(error as Error).message})`);
+    codeServerProblem = (error as Error).message;
   }
+}
+
+/** Everything a real-VS Code test needs; skips (outside CI) or fails (in CI) naming what is missing. */
+export function needVSCode(t: TestContext): boolean {
+  installCodeServer();
+  if (!need(t, codeServerProblem === undefined, `code-server (${codeServerProblem})`)) return false;
+  if (!need(t, existsSync(CHROMIUM), `Debian chromium at ${CHROMIUM}`)) return false;
+  return need(t, existsSync(extensionEntry), `the built extension ${path.relative(repoRoot, extensionEntry)} (npm run build)`);
 }
 
 export interface Workbench {

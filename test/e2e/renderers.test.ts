@@ -4,16 +4,18 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { repoRoot } from '../support/env';
-import { needVSCode, openNotebookFromExplorer, openWorkbench, runAll, screenshotsDir, waitForSelectorInFrames } from './harness';
+import { CODE_SERVER_INSTALL_TIMEOUT_MS, installCodeServer, needVSCode, openNotebookFromExplorer, openWorkbench, runAll, screenshotsDir, waitForSelectorInFrames } from './harness';
 
 interface CurveState {
   points: number;
   live: boolean;
   traces: number;
 }
+
+before(installCodeServer, { timeout: CODE_SERVER_INSTALL_TIMEOUT_MS });
 
 test('a DICOM image, feature maps and a live training curve show in the notebook webview', { timeout: 180_000 }, async (t) => {
   if (!needVSCode(t)) return;

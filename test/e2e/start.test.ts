@@ -3,16 +3,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { test } from 'node:test';
-import { ensureCodeServer, freePort, isPortFree } from '../../scripts/codeServer.mjs';
-import { need, repoRoot } from '../support/env';
+import { before, test } from 'node:test';
+import { freePort, isPortFree } from '../../scripts/codeServer.mjs';
+import { repoRoot } from '../support/env';
+import { CODE_SERVER_INSTALL_TIMEOUT_MS, installCodeServer, needVSCode } from './harness';
+
+before(installCodeServer, { timeout: CODE_SERVER_INSTALL_TIMEOUT_MS });
 
 test('npm start serves VS Code with radnb on 127.0.0.1 and stops on Ctrl-C', { timeout: 120_000 }, async (t) => {
-  try {
-    ensureCodeServer();
-  } catch (error) {
-    if (!need(t, false, `code-server (${(error as Error).message})`)) return;
-  }
+  if (!needVSCode(t)) return;
   const port = await freePort();
   const start = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start.mjs'), '--code-server', '--port', String(port)], {
     cwd: repoRoot,

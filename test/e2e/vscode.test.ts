@@ -5,14 +5,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import { format } from 'node:util';
 import { repoRoot } from '../support/env';
 import { buildSuite } from './buildSuite.mjs';
-import { needVSCode, openNotebookFromExplorer, openWorkbench, runAll, screenshotsDir, waitForTextInFrames } from './harness';
+import { CODE_SERVER_INSTALL_TIMEOUT_MS, installCodeServer, needVSCode, openNotebookFromExplorer, openWorkbench, runAll, screenshotsDir, waitForTextInFrames } from './harness';
 import type { SuiteReport } from './suite/index';
 
 const SUITE_TIMEOUT_MS = 150_000;
+
+before(installCodeServer, { timeout: CODE_SERVER_INSTALL_TIMEOUT_MS });
 
 test('the end-to-end mocha suite passes inside the VS Code extension host', { timeout: 240_000 }, async (t) => {
   if (!needVSCode(t)) return;
