@@ -2,6 +2,7 @@
 // YBR_FULL_422 expansion, and palette colour lookup (pydicom's apply_color_lut, non-segmented LUTs).
 import type { DataSet } from 'dicom-parser';
 import { DicomError } from './errors';
+import { readLut } from './lut';
 
 /** In place: interleaved 8-bit YBR_FULL → RGB, exactly as pydicom.convert_color_space. */
 export function ybrFullToRgb(pixels: Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array): void {
@@ -55,35 +56,19 @@ export interface PaletteLut {
   bitsPerEntry: 8 | 16;
 }
 
+/** Per channel: name, LUT descriptor, LUT data, segmented LUT data. */
 const CHANNELS = [
-  ['Red', 'x00281101', 'x00281201'],
-  ['Green', 'x00281102', 'x00281202'],
-  ['Blue', 'x00281103', 'x00281203'],
+  ['Red', 'x00281101', 'x00281201', 'x00281221'],
+  ['Green', 'x00281102', 'x00281202', 'x00281222'],
+  ['Blue', 'x00281103', 'x00281203', 'x00281223'],
 ] as const;
 
 export function readPalette(dataSet: DataSet, file: string): PaletteLut {
-  const luts: Uint16Array[] = [];
-  let firstMapped = 0;
-  let bits = 16;
-  for (const [name, descriptorTag, dataTag] of CHANNELS) {
-    const descriptor = dataSet.elements[descriptorTag];
-    const data = dataSet.elements[dataTag];
-    if (!descriptor || !data) {
-      const segmented = dataSet.elements[`x002812${name === 'Red' ? '21' : name === 'Green' ? '22' : '23'}`];
-      throw new DicomError(file, segmented ? 'segmented palette colour LUTs are not supported' : `PALETTE COLOR image without a ${name} Palette Colour LUT`);
-    }
-    const entries = dataSet.uint16(descriptorTag, 0) || 65536;
-    firstMapped = dataSet.uint16(descriptorTag, 1) ?? 0;
-    bits = dataSet.uint16(descriptorTag, 2) ?? 16;
-    const bytesPerEntry = data.length >= entries * 2 ? 2 : 1;
-    if (data.length < entries * bytesPerEntry) throw new DicomError(file, `${name} Palette Colour LUT has ${data.length} bytes for ${entries} entries`);
-    const lut = new Uint16Array(entries);
-    for (let i = 0; i < entries; i++) {
-      lut[i] = bytesPerEntry === 2 ? dataSet.byteArrayParser.readUint16(dataSet.byteArray, data.dataOffset + 2 * i) : dataSet.byteArray[data.dataOffset + i];
-    }
-    luts.push(lut);
-  }
-  return { red: luts[0], green: luts[1], blue: luts[2], firstMapped, bitsPerEntry: bits === 8 ? 8 : 16 };
+  const tables = CHANNELS.map(([name, descriptorTag, dataTag, segmentedTag]) => {
+    if (!dataSet.elements[dataTag] && dataSet.elements[segmentedTag]) throw new DicomError(file, 'segmented palette colour LUTs are not supported');
+    return readLut(dataSet, descriptorTag, dataTag, file, `${name} Palette Colour LUT`);
+  });
+  return { red: tables[0].data, green: tables[1].data, blue: tables[2].data, firstMapped: tables[0].firstMapped, bitsPerEntry: tables[0].bits === 8 ? 8 : 16 };
 }
 
 /** Indices → interleaved RGB; values outside the table take its first or last entry, as in pydicom. */

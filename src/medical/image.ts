@@ -11,7 +11,7 @@ import { applyModalityLut, readModalityLut, type ModalityLut } from './modalityL
 import { edgeLabels } from './orientation';
 import { parseDicom, type ParsedDicom } from './parse';
 import { hasPixelData, NO_PIXEL_DATA, readPixelInfo, type PixelInfo, type StoredPixels } from './pixelData';
-import { isWindowPreset, WINDOW_PRESETS, type WindowPreset } from './presets';
+import { resolveWindow, type WindowPreset } from './presets';
 import type { TransferSyntax } from './transferSyntax';
 import { applyVoiTable, applyWindow, invertInPlace, readVoi, type OutputRange, type VoiInfo, type WindowSpec } from './voiLut';
 
@@ -20,7 +20,7 @@ export interface ReadOptions {
   pixels?: boolean;
 }
 
-export interface DisplayOptions {
+export interface WindowedOptions {
   frame?: number;
   /** A window, a preset name ('lung', …); default: the file's VOI LUT, else its first window, else the full range. */
   window?: WindowSpec | WindowPreset;
@@ -130,7 +130,7 @@ export class DicomImage {
   }
 
   /** Display values of a greyscale frame: modality LUT, then VOI (window or LUT), then MONOCHROME1 inversion. */
-  windowed(options: DisplayOptions = {}): Float32Array {
+  windowed(options: WindowedOptions = {}): Float32Array {
     if (this.samplesPerPixel !== 1) throw new DicomError(this.file, `windowing needs a greyscale image, this one is ${this.photometric}`);
     const range = options.range ?? { min: 0, max: 1 };
     const values = this.modalityValues(options.frame ?? 0);
@@ -187,12 +187,6 @@ export class DicomImage {
     };
   }
 
-}
-
-function resolveWindow(window: WindowSpec | WindowPreset | undefined): WindowSpec | undefined {
-  if (typeof window !== 'string') return window;
-  if (!isWindowPreset(window)) throw new RangeError(`unknown window preset '${window}' (known: ${Object.keys(WINDOW_PRESETS).join(', ')})`);
-  return WINDOW_PRESETS[window];
 }
 
 /** A LINEAR_EXACT window spanning the values, for images without a window of their own. */

@@ -2,7 +2,7 @@
 // De-identification, DICOMweb and datasets export their own API from their modules.
 export { DicomError } from './errors';
 export { readDicom, decodeDicom, DicomImage, fullRange } from './image';
-export type { ReadOptions, DisplayOptions } from './image';
+export type { ReadOptions, WindowedOptions } from './image';
 export { parseDicom } from './parse';
 export type { ParsedDicom, ParseOptions } from './parse';
 export { transferSyntax } from './transferSyntax';
@@ -13,7 +13,7 @@ export { applyModalityLut, readModalityLut } from './modalityLut';
 export type { ModalityLut } from './modalityLut';
 export { applyWindow, applyVoiTable, invertInPlace, readVoi } from './voiLut';
 export type { OutputRange, VoiFunction, VoiInfo, WindowSpec } from './voiLut';
-export { WINDOW_PRESETS, isWindowPreset } from './presets';
+export { WINDOW_PRESETS, isWindowPreset, resolveWindow } from './presets';
 export type { VoiWindow, WindowPreset } from './presets';
 export { applyPalette, ybrFullToRgb } from './color';
 export { dumpTags, readMetadata } from './metadata';

@@ -3,7 +3,7 @@
 // channels for networks pretrained on RGB.
 import * as tf from '@tensorflow/tfjs';
 import type { DicomImage } from './image';
-import { isWindowPreset, WINDOW_PRESETS, type WindowPreset } from './presets';
+import { resolveWindow, type WindowPreset } from './presets';
 import { DicomSeries } from './series';
 import { applyWindow, type WindowSpec } from './voiLut';
 import { DicomVolume } from './volume';
@@ -29,7 +29,7 @@ export function toTensor(source: DicomImage | DicomSeries | DicomVolume, options
   if (source instanceof DicomVolume) return volumeTensor(source, options);
   const frames = options.frame === 'all' ? Array.from({ length: source.frames }, (_, i) => i) : [options.frame ?? 0];
   const colour = source.samplesPerPixel === 3 || source.photometric === 'PALETTE COLOR';
-  const window = resolve(options.window) ?? source.voi.windows[0];
+  const window = resolveWindow(options.window) ?? source.voi.windows[0];
   const mode = options.normalize ?? (window ? 'window' : 'minmax');
   const planes = frames.map((f) => (colour ? scaleBytes(source.rgb(f)) : normalise(source.modalityValues(f), mode, window)));
   // MONOCHROME1 shows low values bright: flip values that are display intensities in [0, 1]
@@ -40,16 +40,10 @@ export function toTensor(source: DicomImage | DicomSeries | DicomVolume, options
 
 function volumeTensor(volume: DicomVolume, options: TensorOptions): tf.Tensor4D {
   const size = volume.rows * volume.columns;
-  const window = resolve(options.window) ?? volume.window;
+  const window = resolveWindow(options.window) ?? volume.window;
   const all = normalise(volume.data, options.normalize ?? (window ? 'window' : 'minmax'), window);
   const planes = Array.from({ length: volume.depth }, (_, z) => all.subarray(z * size, (z + 1) * size));
   return stack(planes, volume.rows, volume.columns, 1, options);
-}
-
-function resolve(window: WindowSpec | WindowPreset | undefined): WindowSpec | undefined {
-  if (typeof window !== 'string') return window;
-  if (!isWindowPreset(window)) throw new RangeError(`unknown window preset '${window}' (known: ${Object.keys(WINDOW_PRESETS).join(', ')})`);
-  return WINDOW_PRESETS[window];
 }
 
 function normalise(values: Float32Array, chosen: Normalization, window: WindowSpec | undefined): Float32Array {
