@@ -10,6 +10,8 @@ export interface LaunchOptions {
   port?: number;
   /** User settings of the temporary profile. */
   settings?: Record<string, unknown>;
+  /** false: workspace trust stays on and the folder opens in Restricted Mode. Default true. */
+  trusted?: boolean;
   /** Extra environment of the server and so of its extension host. */
   env?: Record<string, string>;
   /** Receives each line code-server prints. */

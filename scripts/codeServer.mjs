@@ -124,7 +124,7 @@ export function freePort() {
  * @param {import('./codeServer.d.mts').LaunchOptions} options
  * @returns {Promise<import('./codeServer.d.mts').RunningCodeServer>}
  */
-export async function launchCodeServer({ folder, port, settings = {}, env = {}, log = () => {} }) {
+export async function launchCodeServer({ folder, port, settings = {}, env = {}, trusted = true, log = () => {} }) {
   const entry = ensureCodeServer();
   const host = '127.0.0.1';
   const chosenPort = port ?? (await freePort());
@@ -134,7 +134,17 @@ export async function launchCodeServer({ folder, port, settings = {}, env = {}, 
   mkdirSync(path.join(dirs.data, 'User'), { recursive: true });
   writeFileSync(
     path.join(dirs.data, 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', ...settings }, null, 2),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        // An untrusted folder stays in Restricted Mode without a modal prompt in the way.
+        ...(trusted ? {} : { 'security.workspace.trust.startupPrompt': 'never' }),
+        ...settings,
+      },
+      null,
+      2,
+    ),
   );
   const args = [
     entry,
@@ -142,7 +152,7 @@ export async function launchCodeServer({ folder, port, settings = {}, env = {}, 
     '--bind-addr', `${host}:${chosenPort}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(trusted ? ['--disable-workspace-trust'] : []),
     '--user-data-dir', dirs.data,
     '--extensions-dir', dirs.extensions,
     folder,

@@ -58,6 +58,8 @@ export interface Workbench {
 export interface WorkbenchSetup extends WorkbenchOptions {
   /** Environment of code-server and its extension host. */
   env?: Record<string, string>;
+  /** false: open the folder untrusted (Restricted Mode). Default true. */
+  trusted?: boolean;
   /** Browser window size; VS Code renders only the outputs it scrolls into view. Default 1400 × 900. */
   viewport?: { width: number; height: number };
   /** Called on the page before the workbench loads (e.g. to expose functions to it). */
@@ -78,6 +80,7 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
     server = await launchCodeServer({
       folder: workspace,
       env: setup.env,
+      trusted: setup.trusted,
       // Let the notebook be the only thing on screen: no welcome page, no chat, no tips.
       settings: { 'workbench.tips.enabled': false, 'chat.commandCenter.enabled': false, 'window.commandCenter': false },
     });
