@@ -1,5 +1,5 @@
-// Convolution gradients composed from a backend's fast kernels (XNNPACK convolution, matrix multiply,
-// strided slices, pad) — the wasm backend ships no filter gradients and the cpu backend's are loops
+// Convolution gradients composed from a backend's fast kernels (XNNPACK convolution, transpose, pad,
+// reverse, strided slices) — the wasm backend ships no filter gradients and the cpu backend's are loops
 // over every element. Each function is a kernelFunc for tfjs' kernel registry.
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelCalls } from './kernelCalls';

@@ -2,7 +2,7 @@
 // kernels: a composed kernel then runs no engine bookkeeping, records nothing on the gradient tape and
 // frees each intermediate buffer as soon as it is consumed.
 import { getKernel } from '@tensorflow/tfjs-core';
-import type { DataType, KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 export class KernelCalls {
   constructor(
@@ -63,10 +63,6 @@ export class KernelCalls {
     return this.run('Concat', tensors as unknown as Record<string, TensorInfo>, { axis });
   }
 
-  matMul(a: TensorInfo, b: TensorInfo, transposeA = false, transposeB = false): TensorInfo {
-    return this.run('BatchMatMul', { a, b }, { transposeA, transposeB });
-  }
-
   add(a: TensorInfo, b: TensorInfo): TensorInfo {
     return this.run('Add', { a, b });
   }
@@ -77,9 +73,5 @@ export class KernelCalls {
     const total = this.add(sum, next);
     this.free(sum, next);
     return total;
-  }
-
-  zeros(shape: number[], dtype: DataType = 'float32'): TensorInfo {
-    return this.run('Fill', {}, { shape, value: 0, dtype });
   }
 }
