@@ -7,7 +7,7 @@ import { before, describe, test } from 'node:test';
 import { readDicom } from '../../src/medical/image';
 import { need } from '../support/env';
 import { assertSamePixels } from './support/compare';
-import { converted, daikonFile, hasPydicom, hasTool, htj2kCopy, octaveFile, pydicomFile, pydicomReference, rawDataSetCopy, type ReferenceMode } from './support/samples';
+import { converted, daikonFile, hasPydicom, hasTool, htj2kCopy, octaveFile, pydicomFile, pydicomReference, rawDataSetCopy, type ReferenceMode, ybrFullCopy } from './support/samples';
 
 interface Case {
   name: string;
@@ -33,6 +33,8 @@ const CASES: Case[] = [
   { name: 'ExplVR_BigEnd (RGB, big endian)', file: () => pydicomFile('ExplVR_BigEnd.dcm'), syntax: 'Explicit VR Big Endian' },
   { name: 'SC_rgb_small_odd (3×3 RGB)', file: () => pydicomFile('SC_rgb_small_odd.dcm'), syntax: 'Explicit VR Little Endian' },
   { name: 'SC_ybr_full_422 → RGB', file: () => pydicomFile('SC_ybr_full_422_uncompressed.dcm'), mode: 'rgb', syntax: 'Explicit VR Little Endian' },
+  { name: 'YBR_FULL → RGB (pydicom-made copy)', file: () => ybrFullCopy(rgb()), mode: 'rgb', syntax: 'Implicit VR Little Endian' },
+  { name: 'YBR_FULL RLE → RGB', file: () => converted(ybrFullCopy(rgb()), 'dcmcrle', ['{in}', '{out}']), reference: () => ybrFullCopy(rgb()), mode: 'rgb', syntax: 'RLE Lossless' },
   { name: 'image_dfl (deflated)', file: () => pydicomFile('image_dfl.dcm'), syntax: 'Deflated Explicit VR Little Endian' },
   { name: 'raw implicit data set, no file meta', file: () => rawDataSetCopy(pydicomFile('MR_small_implicit.dcm')), reference: () => pydicomFile('MR_small_implicit.dcm'), syntax: 'Implicit VR Little Endian' },
   { name: 'raw explicit data set, no file meta', file: () => rawDataSetCopy(pydicomFile('CT_small.dcm')), reference: () => pydicomFile('CT_small.dcm'), syntax: 'Explicit VR Little Endian' },

@@ -149,3 +149,20 @@ export function rawDataSetCopy(file: string): string {
   const end = Math.max(...meta.map((e) => e.dataOffset + e.length));
   return cachedBytes(`raw-${path.basename(file, '.dcm')}`, bytes.subarray(end));
 }
+
+/** A YBR_FULL copy of an uncompressed 8-bit RGB file, converted by pydicom (cached). */
+export function ybrFullCopy(rgbFile: string): string {
+  const out = path.join(CACHE, 'generated', `ybr-full-${path.basename(rgbFile, '.dcm')}-${hash([rgbFile])}.dcm`);
+  if (existsSync(out)) return out;
+  mkdirSync(path.dirname(out), { recursive: true });
+  const script = `import sys, pydicom
+from pydicom.pixel_data_handlers.util import convert_color_space
+ds = pydicom.dcmread(sys.argv[1])
+ds.PixelData = convert_color_space(ds.pixel_array, 'RGB', 'YBR_FULL').tobytes()
+ds.PhotometricInterpretation = 'YBR_FULL'
+ds.save_as(sys.argv[2])`;
+  const run = spawnSync(PYTHON, ['-c', script, rgbFile, `${out}.partial`], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`pydicom could not write a YBR_FULL copy of ${rgbFile}: ${run.stderr}`);
+  renameSync(`${out}.partial`, out);
+  return out;
+}
