@@ -82,6 +82,16 @@ describe('train()', () => {
     tf.tidy(() => assert.deepEqual((model.predict(data.x) as tf.Tensor).shape, [64, 1]));
   });
 
+  it('Stop arriving from the event loop (as the kernel receives it over IPC) ends training', async () => {
+    const host = new FakeHost();
+    const timer = setTimeout(() => host.stop(), 300);
+    const result = await train(tiny(), { x: data.x, y: data.y }, { epochs: 10_000, batchSize: 16, display: host });
+    clearTimeout(timer);
+    assert.equal(result.stoppedBy, 'stopped');
+    assert.ok(result.epochs < 10_000);
+    assert.ok(result.elapsedMs < 5_000, `stopped after ${result.elapsedMs} ms`);
+  });
+
   it('early stopping stops after `patience` epochs without improvement', async () => {
     const model = tiny();
     model.compile({ optimizer: tf.train.sgd(0), loss: 'binaryCrossentropy' });
