@@ -247,6 +247,10 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
     if (initialEpoch < options.epochs) {
       await model.fitDataset(dataset, { epochs: options.epochs, initialEpoch, validationData, classWeight, callbacks, verbose: 0 });
     }
+  } catch (err) {
+    // the figure must not stay live (with its Stop button) after a failure
+    curves.finish(`failed: ${(err as Error).message}`);
+    throw err;
   } finally {
     // after Stop the user keeps the weights as they are; otherwise the best epoch's
     stopper?.finish(model, stoppedBy !== 'stopped');

@@ -53,6 +53,16 @@ describe('train()', () => {
     assert.match(String(host.shown[host.shown.length - 1].bundle[MIME.text]), /done · 2 epochs/);
   });
 
+  it('a failing run leaves the figure final, not live', async () => {
+    const host = new FakeHost();
+    const wrongLabels = tf.zeros([64, 3]);
+    await assert.rejects(train(tiny(), { x: data.x, y: wrongLabels }, { epochs: 1, display: host }));
+    const last = host.shown[host.shown.length - 1];
+    assert.equal((last.bundle[MIME.plotly] as PlotlyFigure).layout.meta.radnbLive, false);
+    assert.match(String(last.bundle[MIME.text]), /failed: /);
+    wrongLabels.dispose();
+  });
+
   it('throttles updates', async () => {
     const host = new FakeHost();
     await train(tiny(), { x: data.x, y: data.y }, { epochs: 3, batchSize: 8, display: host, displayThrottleMs: 60_000 });
