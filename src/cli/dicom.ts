@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { encodePng } from '../common/png';
 import { DicomError } from '../medical/errors';
 import { readDicom, type DicomImage } from '../medical/image';
+import type { DicomMetadata } from '../medical/metadata';
+import { isPhiTag } from '../medical/phiTags';
 import { encodeNpy, type NpySaveData } from '../medical/npzSave';
 import type { PixelInfo } from '../medical/pixelData';
 import { isWindowPreset, WINDOW_PRESETS } from '../medical/presets';
@@ -52,21 +54,28 @@ function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
-// Identifying attributes shown by info; all of them are PS3.15 Basic Profile attributes.
-const IDENTITY_FIELDS = [
-  'patientName',
-  'patientId',
-  'patientBirthDate',
-  'patientSex',
-  'patientAge',
-  'studyDate',
-  'studyTime',
-  'accessionNumber',
-  'institutionName',
-  'studyInstanceUid',
-  'seriesInstanceUid',
-  'sopInstanceUid',
-] as const;
+// Descriptive attributes shown by info, with their tags: those the PS3.15 Basic Profile removes or
+// replaces are masked unless --phi.
+const DESCRIPTIVE_FIELDS = {
+  manufacturer: '00080070',
+  seriesDescription: '0008103E',
+  studyDescription: '00081030',
+  patientName: '00100010',
+  patientId: '00100020',
+  patientBirthDate: '00100030',
+  patientSex: '00100040',
+  patientAge: '00101010',
+  studyDate: '00080020',
+  studyTime: '00080030',
+  accessionNumber: '00080050',
+  institutionName: '00080080',
+  studyInstanceUid: '0020000D',
+  seriesInstanceUid: '0020000E',
+  sopInstanceUid: '00080018',
+} as const satisfies Partial<Record<keyof DicomMetadata, string>>;
+type DescriptiveField = keyof typeof DESCRIPTIVE_FIELDS;
+const FIELD_NAMES = Object.keys(DESCRIPTIVE_FIELDS) as DescriptiveField[];
+const IDENTITY_FIELDS = FIELD_NAMES.filter((k) => isPhiTag(DESCRIPTIVE_FIELDS[k]));
 const MASK = '<masked>';
 
 async function info(args: string[], io: CommandIO): Promise<number> {
@@ -93,7 +102,9 @@ async function info(args: string[], io: CommandIO): Promise<number> {
 function describe(image: DicomImage, showPhi: boolean): Record<string, unknown> {
   const m = image.metadata;
   const info = pixelInfoOf(image);
-  const identity = Object.fromEntries(IDENTITY_FIELDS.map((k) => [k, m[k] === undefined ? undefined : showPhi ? m[k] : MASK]));
+  const described = Object.fromEntries(
+    FIELD_NAMES.map((k) => [k, m[k] === undefined || showPhi || !IDENTITY_FIELDS.includes(k) ? m[k] : MASK]),
+  );
   return {
     file: image.file,
     modality: m.modality,
@@ -110,9 +121,7 @@ function describe(image: DicomImage, showPhi: boolean): Record<string, unknown> 
     rescale: { slope: image.modalityLut.slope, intercept: image.modalityLut.intercept, units: image.modalityLut.units },
     pixelSpacing: m.pixelSpacing,
     sliceThickness: m.sliceThickness,
-    manufacturer: m.manufacturer,
-    seriesDescription: m.seriesDescription,
-    ...identity,
+    ...described,
   };
 }
 
@@ -135,8 +144,8 @@ function printReport(r: Record<string, unknown>, io: CommandIO): void {
   io.stdout(`  ${r.modality ?? '?'} · ${image}`);
   io.stdout(`  transfer syntax: ${syntax.name} (${syntax.uid})`);
   io.stdout(`  window: ${window ? `centre ${window.center}, width ${window.width}` : 'none'} · spacing: ${spacing ? `${spacing[0]} × ${spacing[1]} mm` : 'unknown'}`);
-  const identity = IDENTITY_FIELDS.filter((k) => r[k] !== undefined).map((k) => `${k} ${r[k]}`);
-  if (identity.length > 0) io.stdout(`  ${identity.join(' · ')}`);
+  const described = FIELD_NAMES.filter((k) => r[k] !== undefined).map((k) => `${k} ${r[k]}`);
+  if (described.length > 0) io.stdout(`  ${described.join(' · ')}`);
 }
 
 async function exportImage(args: string[], io: CommandIO): Promise<number> {

@@ -33,6 +33,7 @@ describe('radnb dicom info', () => {
     assert.match(masked.out, /transfer syntax: Explicit VR Little Endian \(1\.2\.840\.10008\.1\.2\.1\)/);
     assert.match(masked.out, /spacing: 0\.661468 × 0\.661468 mm/);
     assert.match(masked.out, /patientName <masked>/);
+    assert.match(masked.out, /manufacturer GE MEDICAL SYSTEMS/, 'equipment is not identifying');
     assert.doesNotMatch(masked.out, /CompressedSamples/);
     const shown = await run('info', CT, '--phi');
     assert.match(shown.out, /patientName CompressedSamples\^CT1/);
