@@ -82,7 +82,9 @@ export async function selectBackend(
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const prefer = options.prefer ?? 'auto';
-  const tf: Tfjs = await import('@tensorflow/tfjs');
+  // require, not import(): bundled as CommonJS, import() would go through the ESM loader and could load a
+  // second copy of tfjs next to the one the library's modules require
+  const tf = require('@tensorflow/tfjs') as Tfjs;
   current = await selectBackend(tf, BACKEND_PROBES, prefer, options.packagePaths);
   return current;
 }
