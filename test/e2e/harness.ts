@@ -58,6 +58,8 @@ export interface Workbench {
 export interface WorkbenchSetup extends WorkbenchOptions {
   /** Environment of code-server and its extension host. */
   env?: Record<string, string>;
+  /** User settings, on top of the harness's quiet defaults. */
+  settings?: Record<string, unknown>;
   /** false: open the folder untrusted (Restricted Mode). Default true. */
   trusted?: boolean;
   /** Browser window size; VS Code renders only the outputs it scrolls into view. Default 1400 × 900. */
@@ -82,7 +84,7 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
       env: setup.env,
       trusted: setup.trusted,
       // Let the notebook be the only thing on screen: no welcome page, no chat, no tips.
-      settings: { 'workbench.tips.enabled': false, 'chat.commandCenter.enabled': false, 'window.commandCenter': false },
+      settings: { 'workbench.tips.enabled': false, 'chat.commandCenter.enabled': false, 'window.commandCenter': false, ...setup.settings },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: setup.viewport ?? { width: 1400, height: 900 } });
