@@ -16,6 +16,7 @@ export * from '../medical/npz';
 export * from '../medical/phantom';
 export * from '../medical/phantomDicom';
 export * from '../medical/phantomTensors';
+export * from '../medical/kspace';
 export { loadDicomFolder } from '../medical/datasets/dicomFolder';
 export type { DicomFolderOptions, DicomFolderDataset, DatasetExample } from '../medical/datasets/dicomFolder';
 export * from '../medical/datasets/medmnist';
