@@ -6,8 +6,11 @@ import { writeFileSync } from 'node:fs';
 import Mocha from 'mocha';
 import { registerKernelCellTests } from './kernelCells.spec';
 import { measurements } from './measurements';
+import { registerNotebookFeatureTests } from './notebookFeatures.spec';
 
 export interface SuiteReport {
+  /** Tests registered (after RADNB_E2E_GREP). */
+  total: number;
   passed: string[];
   failed: { title: string; error: string }[];
   durationMs: number;
@@ -20,11 +23,13 @@ export async function run(): Promise<void> {
   // Bundled spec files are registered by calling them, with mocha's globals (describe, it, …) installed first.
   mocha.suite.emit('pre-require', globalThis, 'radnb-e2e', mocha);
   registerKernelCellTests();
+  registerNotebookFeatureTests();
 
-  const report: SuiteReport = { passed: [], failed: [], durationMs: 0, measurements };
+  const report: SuiteReport = { total: 0, passed: [], failed: [], durationMs: 0, measurements };
   const started = Date.now();
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
+    report.total = runner.total;
     runner.on('pass', (test) => report.passed.push(test.fullTitle()));
     runner.on('fail', (test, error: Error) => {
       report.failed.push({ title: test.fullTitle(), error: error.stack ?? String(error) });
