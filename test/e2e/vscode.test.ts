@@ -54,7 +54,7 @@ test('the end-to-end mocha suite passes inside the VS Code extension host', { ti
       'tests failed inside VS Code',
     );
     assert.equal(report.passed.length, report.total, `only ${report.passed.length} of ${report.total} tests passed`);
-    assert.ok(report.total >= 16, `only ${report.total} tests were registered in the suite`);
+    if (!process.env.RADNB_E2E_GREP) assert.ok(report.total >= 16, `only ${report.total} tests were registered in the suite`);
     assert.equal(code, 0, 'VS Code reported a failed test run');
     t.diagnostic(`VS Code reported the suite's end after ${Date.now() - started} ms`);
   } finally {
