@@ -170,33 +170,32 @@ export async function launchCodeServer({ folder, port, settings = {}, env = {}, 
       ...env,
     },
   });
-  let output = '';
+  let output = ''; // the tail, for the error when it fails to start
   const collect = (chunk) => {
-    output += chunk;
+    output = (output + chunk).slice(-8000);
     for (const line of String(chunk).split('\n')) if (line.trim()) log(line);
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // the whole group is gone already
+    }
+  };
 
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return; // already gone
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // gone between the check and the kill
-      }
-    }, 3000);
+    signalGroup('SIGTERM');
+    const timer = setTimeout(() => signalGroup('SIGKILL'), 3000);
     await exited;
     clearTimeout(timer);
+    // Whatever outlived the server (a kernel stuck in a native call, its children) goes too.
+    signalGroup('SIGKILL');
     rmSync(profile, { recursive: true, force: true });
   };
 
