@@ -115,10 +115,11 @@ const MAX_LISTED_NUMBERS = 16;
 /** VRs whose values are names, IDs, dates, UIDs or free text: the values worth redacting from outputs. */
 const IDENTIFYING_VRS = new Set(['PN', 'LO', 'SH', 'DA', 'DT', 'UI', 'LT', 'ST', 'UT', 'UC', 'AS']);
 
-/** Text values of the top-level PHI attributes (PS3.15 Basic Profile), with their keywords. */
-export function identifyingValues(dataSet: DataSet): { keyword: string; value: string }[] {
-  const found: { keyword: string; value: string }[] = [];
+/** Text values of the PHI attributes (PS3.15 Basic Profile) at any depth, with their keywords. */
+export function identifyingValues(dataSet: DataSet, found: { keyword: string; value: string }[] = []): { keyword: string; value: string }[] {
   for (const element of Object.values(dataSet.elements)) {
+    // Identifiers also hide in sequences (OtherPatientIDsSequence, ReferencedPatientSequence…).
+    for (const item of element.items ?? []) if (item.dataSet) identifyingValues(item.dataSet, found);
     const hex = element.tag.slice(1);
     if (element.items || !isPhiTag(hex)) continue;
     const known = lookupTag(hex);

@@ -67,7 +67,9 @@ describe('interrupt', () => {
   });
 
   test("aborts the display host's signal, so library loops (training) can stop between steps", async () => {
-    const code = "import { getDisplayHost } from 'radnb';\nconst trainingSignal = getDisplayHost()!.signal;\nawait new Promise(() => {});";
+    // Load the library first: under load its first import alone can take longer than the interrupt delay.
+    await runOk(kernel, "import { getDisplayHost } from 'radnb';");
+    const code = 'const trainingSignal = getDisplayHost()!.signal;\nawait new Promise(() => {});';
     const { run } = await interruptAfter(kernel, code, 200);
     assert.equal(run.result.status, 'interrupted');
     assert.equal(await valueOf(kernel, 'trainingSignal.aborted'), 'true');

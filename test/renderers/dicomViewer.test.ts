@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { setIdentifiersAllowed } from '../../src/common/phi';
 import type { ViewerImage } from '../../src/common/viewer';
 import { dicomViewBundle } from '../../src/display/dicomView';
 import { need, needFile } from '../support/env';
@@ -180,7 +181,13 @@ test('PHI stays hidden until asked for; hostile tag values render as inert text'
     { tag: '(0008,103E)', name: 'SeriesDescription', value: hostile, phi: false },
     { tag: '(0010,1000)', name: 'OtherPatientIDs', value: '<b>secret</b>', phi: true },
   ];
-  await show(page, 'phi', image);
+  // A notebook that allows identifiers carries them in the payload; the viewer still hides them by default.
+  setIdentifiersAllowed(true);
+  try {
+    await show(page, 'phi', image);
+  } finally {
+    setIdentifiersAllowed(false);
+  }
   const root = page.page.locator('#phi');
   await root.locator('summary').click();
   const text = (await root.textContent()) ?? '';
@@ -192,4 +199,13 @@ test('PHI stays hidden until asked for; hostile tag values render as inert text'
   assert.ok(((await root.textContent()) ?? '').includes('CompressedSamples^CT1'));
   assert.ok(((await root.textContent()) ?? '').includes('<b>secret</b>'));
   assert.equal(await page.page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+
+  // By default the identifying values never enter the saved payload: "Show PHI" has nothing to show.
+  await show(page, 'phi-default', image);
+  const plain = page.page.locator('#phi-default');
+  await plain.locator('summary').click();
+  await plain.locator('.radnb-dicom-phi-toggle').click();
+  const shown = (await plain.textContent()) ?? '';
+  assert.ok(shown.includes('[redacted]'));
+  assert.ok(!shown.includes('CompressedSamples^CT1') && !shown.includes('secret'));
 });
