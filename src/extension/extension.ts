@@ -3,6 +3,7 @@
 // kernel process; this host only relays.
 import * as vscode from 'vscode';
 import { emptyNotebook } from '../common/notebook';
+import { backendsDir, registerInstallBackend } from './backendCommand';
 import { registerCompareRuns } from './compareRuns';
 import { RadnbController } from './controller';
 import { registerExerciseCommands } from './exerciseCommands';
@@ -22,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const session = (notebook: vscode.NotebookDocument): KernelSession => {
     let s = sessions.get(notebook);
     if (!s) {
-      s = new KernelSession(notebook, kernelScript);
+      s = new KernelSession(notebook, kernelScript, backendsDir(context));
       s.onDidChangeStatus(() => refreshStatus());
       sessions.set(notebook, s);
     }
@@ -66,6 +67,9 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => sessions.forEach((s) => s.dispose()) },
   );
   registerCompareRuns(context);
+  registerInstallBackend(context, async () => {
+    await Promise.all([...sessions.values()].filter((s) => s.running).map((s) => s.restart()));
+  });
   registerExerciseCommands(context);
   vscode.workspace.notebookDocuments.forEach((nb) => controller.prefer(nb));
   refreshStatus();

@@ -27,6 +27,8 @@ export class KernelSession implements vscode.Disposable {
   constructor(
     readonly notebook: vscode.NotebookDocument,
     private readonly kernelScript: string,
+    /** Folder of backends installed by "Install GPU / Native Backend". */
+    private readonly backendsDir: string,
   ) {}
 
   /** The running kernel, starting one when there is none (or the last one died). */
@@ -78,7 +80,7 @@ export class KernelSession implements vscode.Disposable {
     try {
       const client = await KernelClient.start({
         nodePath: runtime.path,
-        env: runtime.env,
+        env: { ...runtime.env, RADNB_BACKEND_PACKAGES: this.backendsDir },
         notebookDir,
         kernelScript: this.kernelScript,
         maxOldSpaceSizeMb: config.get<number>('kernel.maxOldSpaceSizeMb', 4096),

@@ -39,9 +39,11 @@ function main(): void {
     radnbDir,
     loadLibrary,
     beforeTfjs: async () => {
-      const lib = loadLibrary() as { initBackend?: (o: { prefer?: string }) => Promise<{ name: string; reason: string }> };
+      const lib = loadLibrary() as { initBackend?: (o: { prefer?: string; packagePaths?: string[] }) => Promise<{ name: string; reason: string }> };
       if (!lib.initBackend) return;
-      const info = await lib.initBackend({ prefer: process.env.RADNB_BACKEND || 'auto' });
+      // Backends installed outside radnb's node_modules (the extension's storage, CI's cache).
+      const packagePaths = (process.env.RADNB_BACKEND_PACKAGES ?? '').split(path.delimiter).filter(Boolean);
+      const info = await lib.initBackend({ prefer: process.env.RADNB_BACKEND || 'auto', packagePaths });
       send({ type: 'backend', name: info.name, reason: info.reason });
     },
   });
