@@ -20,3 +20,4 @@ for (const name of wanted.length > 0 ? wanted : all) {
     process.exit(run.status ?? 1);
   }
 }
+spawnSync(process.execPath, ['scripts/benchTable.mjs'], { stdio: 'inherit' });

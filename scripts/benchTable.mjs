@@ -1,0 +1,76 @@
+// Writes the benchmark summary in README (between the bench markers) from bench/results/*.json, so the
+// table always says what the last measured run said. Run by `npm run bench`, or alone.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+const BEGIN = '<!-- bench:begin -->';
+const END = '<!-- bench:end -->';
+
+const load = (name) => (existsSync(`bench/results/${name}.json`) ? JSON.parse(readFileSync(`bench/results/${name}.json`, 'utf8')) : undefined);
+const n = (v, digits = 1) => (v === null || v === undefined ? '—' : Number(v).toLocaleString('en', { maximumFractionDigits: digits }));
+const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+function kernel(k) {
+  return table(['Kernel (issue 2)', 'radnb median', 'peer in the same run', 'goal'], [
+    ['cold start → first cell result', `${n(k.coldStartMs.radnb.median, 0)} ms`, `\`node -e\` → output: ${n(k.coldStartMs.nodeBaseline.median, 0)} ms`, '≤ 1,500 ms'],
+    ['cold start incl. loading tfjs', `${n(k.coldStartMs.radnbWithTfjs.median, 0)} ms`, '—', '—'],
+    ['trivial cell round trip (200 runs)', `${n(k.roundTripMs.radnb.median, 2)} ms (p95 ${n(k.roundTripMs.radnb.p95, 1)})`, `IPC echo: ${n(k.roundTripMs.ipcEchoBaseline.median, 2)} ms`, '≤ 5 ms'],
+    ['1,000 console.log lines streamed', `${n(k.stream1000LinesMs.radnb.median, 1)} ms`, `pipe: ${n(k.stream1000LinesMs.pipeBaseline.median, 1)} ms`, '—'],
+    ['interrupt `while (true) {}`, state kept', `${n(k.interruptMs.radnb.median, 0)} ms`, `SIGINT (state lost): ${n(k.interruptMs.sigintBaseline.median, 1)} ms`, '≤ 1,000 ms'],
+  ]);
+}
+
+function medical(m) {
+  return table(['DICOM decode + modality LUT, 512² CT (issue 3)', 'radnb img/s', 'pydicom img/s', 'ratio'],
+    m.rows.map((r) => [r.workload, n(r.radnb?.imagesPerSecond), r.pydicom ? n(r.pydicom.imagesPerSecond) : '— (no decoder)', r.ratio === null ? '—' : `${n(r.ratio, 2)}×`]));
+}
+
+function cnn(c) {
+  const rows = c.rows.filter((r) => r.trainImgPerSec !== null || r.inferImgPerSec !== null);
+  const body = table(['CNN training / inference img/s (issue 5)', 'runner', 'train', 'infer'],
+    rows.map((r) => [r.workload, r.runner, n(r.trainImgPerSec), n(r.inferImgPerSec)]));
+  const ratios = table(['wasm vs PyTorch CPU (same run)', 'train vs tuned', 'infer vs tuned', 'train vs default', 'infer vs default'],
+    c.ratios.map((r) => [r.workload, n(r.wasmTrainVsTorchTuned, 2), n(r.wasmInferVsTorchTuned, 2), n(r.wasmTrainVsTorchDefault, 2), n(r.wasmInferVsTorchDefault, 2)]));
+  const missed = c.ratios.flatMap((r) => [
+    ...(r.wasmTrainVsTorchTuned < 0.5 ? [`training on ${r.workload.split(' ')[0]}`] : []),
+    ...(r.wasmInferVsTorchTuned < 0.5 ? [`inference on ${r.workload.split(' ')[0]}`] : []),
+  ]);
+  const verdict = missed.length === 0 ? 'met' : `**not met** for ${missed.join(', ')}`;
+  return `${body}\n\n${ratios}\n\nGoal: wasm ≥ 0.5 × tuned PyTorch for training and for inference — ${verdict}.`;
+}
+
+function renderers(r) {
+  return table(['Renderers, Chromium (issue 4)', 'radnb', 'plain `<img>` PNG, same run', 'goal'], [
+    ['window/level drag, 512² 16-bit frame', `${n(r.windowLevelDrag.radnb.drawMs.median, 1)} ms/frame (p95 ${n(r.windowLevelDrag.radnb.drawMs.p95, 1)})`, `${n(r.windowLevelDrag.imgPngBaseline.frameMs.median, 1)} ms/frame`, '≤ 8 ms'],
+    ['scroll a 300-slice 512² volume', `${n(r.volumeScroll.radnb.slicesPerSecond)} slices/s`, '—', '≥ 30 slices/s'],
+    ['saved size of a 512² CT output', `${n(r.size.binaryBytes, 0)} B = ${n(r.size.binaryOverPng, 3)}× the PNG`, `PNG: ${n(r.size.pngBytes, 0)} B`, '≤ 1.2×'],
+  ]);
+}
+
+function soak(s) {
+  return table(['Soak (issue 8)', 'runs', 'tensor growth', 'heap growth', 'handle growth', 'bound'], [
+    ['training + display in one kernel', n(s.runs, 0), n(s.growth.tensors, 0), `${n(s.growth.heapMb, 2)} MiB`, n(s.growth.handles, 0), `tensors ${s.bounds.tensors}, heap ${s.bounds.heapMb} MiB, handles ${s.bounds.handles}`],
+  ]);
+}
+
+const sections = [
+  ['kernel', kernel],
+  ['medical', medical],
+  ['cnn', cnn],
+  ['renderers', renderers],
+  ['soak', soak],
+]
+  .map(([name, render]) => {
+    const data = load(name);
+    return data ? `${render(data)}\n\n<sub>bench/results/${name}.json, ${data.date ?? 'date not recorded'}</sub>` : undefined;
+  })
+  .filter(Boolean);
+
+const readme = readFileSync('README.md', 'utf8');
+const start = readme.indexOf(BEGIN);
+const end = readme.indexOf(END);
+if (start < 0 || end < start) {
+  console.error(`README.md has no ${BEGIN} … ${END} section`);
+  process.exit(1);
+}
+writeFileSync('README.md', `${readme.slice(0, start + BEGIN.length)}\n${sections.join('\n\n')}\n${readme.slice(end)}`);
+console.log(`README benchmark table updated from ${sections.length} result files`);
