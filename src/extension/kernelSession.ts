@@ -60,7 +60,7 @@ export class KernelSession implements vscode.Disposable {
   stop(): void {
     const old = this.client;
     this.client = undefined;
-    old?.kill();
+    old?.kill('restarted or shut down at your request');
     this.setState('not started', { backend: undefined, detail: undefined, tensors: undefined });
   }
 

@@ -68,6 +68,7 @@ export class KernelClient {
   private pending: Pending | undefined;
   private lastExecId = 0;
   private stderrTail = '';
+  private killReason: string | undefined;
   private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly exitListeners: ((description: string) => void)[] = [];
   private readonly backendListeners: ((backend: BackendMessage) => void)[] = [];
@@ -159,8 +160,11 @@ export class KernelClient {
     clearTimeout(timer);
   }
 
-  kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
+  /** Ends the kernel at once; `reason` is what a cell still running is told. */
+  kill(reason?: string): void {
+    if (this.exited) return;
+    this.killReason = reason;
+    this.child.kill('SIGKILL');
   }
 
   private send(request: KernelRequest): void {
@@ -258,6 +262,7 @@ export class KernelClient {
 
   private describeExit(): string {
     if (!this.exited) return 'running';
+    if (this.killReason) return this.killReason;
     const { code, signal } = this.exited;
     if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) {
       return `out of memory: the heap limit is ${this.options.maxOldSpaceSizeMb ?? 'Node\'s default'} MiB, setting radnb.kernel.maxOldSpaceSizeMb`;
