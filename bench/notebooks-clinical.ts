@@ -23,12 +23,16 @@ export interface NotebookRun {
   mimeTypes: string[][];
   /** Plain-text form of every display/result output. */
   plain: string[];
+  /** `name: message` of every cell error. */
+  errors: string[];
 }
 
 interface NotebookOutput {
   output_type: string;
   text?: string | string[];
   data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
 }
 
 const joined = (value: unknown): string => (Array.isArray(value) ? value.join('') : String(value ?? ''));
@@ -62,6 +66,7 @@ export async function runNotebook(file: string, params: Record<string, unknown>,
     text: outputs.filter((o) => o.output_type === 'stream').map((o) => joined(o.text)).join(''),
     mimeTypes: rich.map((o) => Object.keys(o.data!)),
     plain: rich.map((o) => joined(o.data!['text/plain'])),
+    errors: outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`),
   };
 }
 

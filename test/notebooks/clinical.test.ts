@@ -3,10 +3,15 @@
 // curves and metric tables are there.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { sliceHasNodule } from '../../src/medical/phantom';
+import { writePhantomDataset } from '../../src/medical/phantomDicom';
 import { figure, runNotebook } from '../../bench/notebooks-clinical';
 import type { NotebookRun } from '../../bench/notebooks-clinical';
-import { needFile, sharedDir } from '../support/env';
+import { need, needFile, sharedDir } from '../support/env';
+import { orthancInstalled, startOrthanc } from '../support/orthanc';
 
 const PNEUMONIA = path.join(sharedDir, 'data', 'pneumoniamnist.npz');
 const VIEWER = 'application/vnd.radnb.dicom';
@@ -14,7 +19,7 @@ const METRICS = 'application/vnd.radnb.metrics+json';
 const PLOTLY = 'application/vnd.plotly.v1+json';
 
 function assertRan(run: NotebookRun): void {
-  assert.equal(run.status, 0, `the notebook failed:\n${run.log}`);
+  assert.equal(run.status, 0, `the notebook failed:\n${run.log}\n${run.errors.join('\n')}`);
 }
 
 const outputsOf = (run: NotebookRun, mime: string): string[] => run.plain.filter((_, i) => run.mimeTypes[i].includes(mime));
@@ -36,5 +41,41 @@ describe('clinical notebooks (fast mode)', () => {
     const gradCams = outputsOf(run, VIEWER).filter((p) => /^test #\d+: /.test(p));
     assert.ok(gradCams.some((p) => /correct/.test(p)) && gradCams.some((p) => /missed|false alarm/.test(p)), `Grad-CAM on right and wrong cases: ${gradCams.join(' | ')}`);
     console.log(`02 fast mode: ${run.seconds.toFixed(0)} s, test AUC ${auc}`);
+  });
+
+  it('06-dicomweb: without a server it stops at once and says how to give one', { timeout: 60_000 }, async () => {
+    const run = await runNotebook('06-dicomweb.radnb', { fast: true }, 55_000);
+    assert.notEqual(run.status, 0);
+    assert.match(run.errors.join('\n'), /No DICOMweb server given/);
+  });
+
+  it('06-dicomweb: finds, retrieves, de-identifies, shows and classifies a study from a real Orthanc', { timeout: 240_000 }, async (t) => {
+    if (!need(t, orthancInstalled, 'Debian orthanc and orthanc-dicomweb')) return;
+    const orthanc = await startOrthanc();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'radnb-nb06-'));
+    try {
+      // Unseen phantom patients (the notebook trains on seed 11).
+      const dataset = await writePhantomDataset(dir, 3, { seed: 99 });
+      for (const s of dataset.series) for (const f of s.slices) await orthanc.upload(readFileSync(path.join(dir, f)));
+      const index = dataset.cases.findIndex((c) => c.hasNodule);
+      const chosen = dataset.cases[index];
+      const run = await runNotebook(
+        '06-dicomweb.radnb',
+        { fast: true, server: orthanc.dicomWebUrl, user: orthanc.username, password: orthanc.password, study: dataset.series[index].studyInstanceUid },
+        230_000,
+      );
+      assertRan(run);
+      assert.match(run.text, /retrieved 16 instances|DEID CHECK/);
+      assert.match(run.text, /DEID CHECK: 2 identifying values looked for, 0 found in the de-identified files; patient ID is now a pseudonym: true/);
+      assert.ok(!run.text.includes(chosen.patient.name) && !run.plain.some((p) => p.includes(chosen.patient.name)), 'the patient name appears in no output');
+      assert.ok(outputsOf(run, VIEWER).some((p) => /retrieved CT, de-identified/.test(p)), 'the series opens in the viewer');
+      const probabilities = run.text.match(/SLICE PROBABILITIES ([0-9.,]+)/)?.[1].split(',').map(Number) ?? [];
+      assert.equal(probabilities.length, chosen.slices);
+      const correct = probabilities.filter((p, z) => (p >= 0.5) === sliceHasNodule(chosen, z)).length;
+      assert.ok(correct / chosen.slices >= 0.75, `${correct}/${chosen.slices} slices classified right: ${probabilities.join(', ')}; ${run.text.match(/phantom test-split AUC [0-9.]+/)?.[0]}`);
+    } finally {
+      await orthanc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
