@@ -24,6 +24,7 @@ export interface ParseOptions {
 const MAX_INFLATED_BYTES = 1 << 30;
 
 const EXPLICIT_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
+const DEFLATED_EXPLICIT_LITTLE_ENDIAN = '1.2.840.10008.1.2.1.99';
 const UNDEFINED_LENGTH = 0xffffffff;
 
 export function parseDicom(bytes: Uint8Array, file: string, options: ParseOptions = {}): ParsedDicom {
@@ -42,8 +43,21 @@ export function parseDicom(bytes: Uint8Array, file: string, options: ParseOption
   }
   const uid = hasFileMeta ? dataSet.string('x00020010') : rawSyntax;
   if (!uid) throw new DicomError(file, 'the file meta information has no Transfer Syntax UID (0002,0010)');
+  if (uid === DEFLATED_EXPLICIT_LITTLE_ENDIAN) dropHeaderElements(dataSet);
   checkElementBounds(dataSet, file);
   return { file, dataSet, syntax: transferSyntax(uid), hasFileMeta };
+}
+
+/** With an inflater, dicom-parser parses the inflated data set from byte 0 of the rebuilt buffer, so the
+ *  preamble and "DICM" show up as bogus elements (0000,0000), (4944,4D43)…: drop whatever lies before the
+ *  end of the file meta information except the meta elements themselves. */
+function dropHeaderElements(dataSet: DataSet): void {
+  const groupLength = dataSet.elements.x00020000;
+  if (!groupLength) return;
+  const metaEnd = groupLength.dataOffset + groupLength.length + dataSet.uint32('x00020000')!;
+  for (const [tag, element] of Object.entries(dataSet.elements)) {
+    if (!tag.startsWith('x0002') && element.dataOffset < metaEnd) delete dataSet.elements[tag];
+  }
 }
 
 /** dicom-parser's inflater hook: header bytes followed by the inflated data set, bounded in size. */
