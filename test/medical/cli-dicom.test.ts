@@ -5,7 +5,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { runDicomCommand } from '../../src/cli/dicom';
 import { readDicom } from '../../src/medical/image';
@@ -13,6 +12,7 @@ import { WINDOW_PRESETS } from '../../src/medical/presets';
 import { applyWindow } from '../../src/medical/voiLut';
 import { need, needFile } from '../support/env';
 import { hasPydicom, octaveFile, pydicomFile, PYTHON } from './support/samples';
+import { readPng } from '../support/pngReader';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -134,27 +134,3 @@ print(a.dtype, a.shape, ref.shape, np.array_equal(a, ref))`;
     assert.notDeepEqual(readFileSync(custom), readFileSync(out));
   });
 });
-
-/** Minimal PNG reader for what encodePng writes: 8-bit, filters 0 (None) and 2 (Up). */
-function readPng(bytes: Buffer): { width: number; height: number; channels: number; pixels: Uint8Array } {
-  const width = bytes.readUInt32BE(16);
-  const height = bytes.readUInt32BE(20);
-  const channels = { 0: 1, 2: 3, 6: 4 }[bytes[25]] as number;
-  const idat: Buffer[] = [];
-  for (let at = 8; at < bytes.length; ) {
-    const length = bytes.readUInt32BE(at);
-    if (bytes.toString('latin1', at + 4, at + 8) === 'IDAT') idat.push(bytes.subarray(at + 8, at + 8 + length));
-    at += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels;
-  const pixels = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)];
-    for (let x = 0; x < stride; x++) {
-      const v = raw[y * (stride + 1) + 1 + x];
-      pixels[y * stride + x] = filter === 2 && y > 0 ? (v + pixels[(y - 1) * stride + x]) & 0xff : v;
-    }
-  }
-  return { width, height, channels, pixels };
-}

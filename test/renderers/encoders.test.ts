@@ -11,7 +11,7 @@ import { modelFormatter, registerDisplayFormatters, viewerImageFormatter } from 
 import { decodeFeatureMapsPayload } from '../../src/display/featureMapsPayload';
 import { modelSummaryBundle } from '../../src/display/modelSummary';
 import { plotlyBundle } from '../../src/display/plotly';
-import { readPng } from './pngReader';
+import { readPng } from '../support/pngReader';
 import { smallCnn } from './tinyCnn';
 
 before(async () => {
