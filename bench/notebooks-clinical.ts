@@ -87,7 +87,7 @@ const MEDMNIST_V2_PNEUMONIA = {
 
 const FIGURES: Record<string, { file: string; labels: string[] }> = {
   '02': { file: '02-pneumonia-xray.radnb', labels: ['TEST AUC', 'CI LOWER', 'CI UPPER', 'TEST ACCURACY', 'ACCURACY AT 0.5', 'VAL AUC', 'EPOCHS', 'TRAINING SECONDS'] },
-  '05': { file: '05-explain-and-audit.radnb', labels: ['MODEL TEST AUC', 'SANITY SPEARMAN', 'AUDIT AUC GAP'] },
+  '05': { file: '05-explain-and-audit.radnb', labels: ['MODEL TEST AUC', 'POINTING Grad-CAM', 'POINTING vanilla_gradient', 'POINTING SmoothGrad', 'POINTING occlusion', 'SANITY SPEARMAN', 'AUDIT AUC GAP', 'AUDIT SPECIFICITY GAP'] },
 };
 
 async function main(): Promise<void> {

@@ -43,6 +43,24 @@ describe('clinical notebooks (fast mode)', () => {
     console.log(`02 fast mode: ${run.seconds.toFixed(0)} s, test AUC ${auc}`);
   });
 
+  it('05-explain-and-audit: four explanation methods on the viewer, pointing game, sanity check and a subgroup audit that finds the shifted group', { timeout: 240_000 }, async () => {
+    const run = await runNotebook('05-explain-and-audit.radnb', { fast: true }, 230_000);
+    assertRan(run);
+    assert.ok(figure(run.text, 'MODEL TEST AUC') >= 0.7, 'the explained model has learned something');
+    const maps = outputsOf(run, VIEWER);
+    for (const method of ['Grad-CAM', 'vanilla gradient', 'SmoothGrad', 'occlusion']) {
+      assert.ok(maps.some((p) => p.startsWith(`${method}: test slice`)), `${method} shown over the slice`);
+      const hitRate = figure(run.text, `POINTING ${method.replace(' ', '_')}`);
+      assert.ok(hitRate >= 0 && hitRate <= 1);
+    }
+    assert.ok(figure(run.text, 'POINTING SmoothGrad') >= 0.5, 'SmoothGrad points at the nodule on most detected slices');
+    assert.ok(figure(run.text, 'SANITY SPEARMAN') < 0.8, 'Grad-CAM changes once the learned weights are gone');
+    assert.equal(outputsOf(run, METRICS).filter((p) => /^Cascading randomisation/.test(p)).length, 2);
+    const audits = outputsOf(run, METRICS).filter((p) => /^By subgroup/.test(p));
+    assert.equal(audits.length, 3, 'audits by protocol, sex and age');
+    assert.ok(figure(run.text, 'AUDIT SPECIFICITY GAP') >= 0.2, 'the low-dose group shows its false alarms at the operating point');
+  });
+
   it('06-dicomweb: without a server it stops at once and says how to give one', { timeout: 60_000 }, async () => {
     const run = await runNotebook('06-dicomweb.radnb', { fast: true }, 55_000);
     assert.notEqual(run.status, 0);
