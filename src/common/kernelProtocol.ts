@@ -58,7 +58,20 @@ export interface ExecuteResult {
   error?: CellError;
   durationMs: number;
   /** tfjs tensors alive after the cell, when tfjs is loaded. */
-  tensors?: { count: number; bytes: number; leaked: number };
+  tensors?: TensorStats;
+}
+
+export interface TensorStats {
+  count: number;
+  bytes: number;
+  /** Tensors the cell left alive that were not there before it. */
+  leaked: number;
+}
+
+/** What to tell a user whose cell left tensors alive, or undefined when it left none. */
+export function leakWarning(cellName: string, tensors: TensorStats | undefined): string | undefined {
+  if (!tensors || tensors.leaked <= 0) return undefined;
+  return `${cellName} left ${tensors.leaked} more tensor${tensors.leaked === 1 ? '' : 's'} alive (${tensors.count} in all): keep the ones you need in variables and wrap temporary work in tf.tidy() or dispose() it.`;
 }
 
 export interface BackendMessage {

@@ -1,7 +1,7 @@
 // Runs notebook cells: one queue per notebook, each cell's output streamed into VS Code as the kernel
 // sends it, errors and dead kernels reported on the cell, and nothing run in an untrusted workspace.
 import * as vscode from 'vscode';
-import type { ExecuteResult, WireBundle } from '../common/kernelProtocol';
+import { leakWarning, type ExecuteResult, type WireBundle } from '../common/kernelProtocol';
 import { ERROR_MIME } from '../common/notebook';
 import { bundleItems, displayOutput, errorOutput, resultOutput, streamItem } from '../common/outputs';
 import { KernelDiedError } from '../kernel/client';
@@ -121,7 +121,9 @@ export class RadnbController implements vscode.Disposable {
       writer.append(errorCellOutput('Interrupted', 'The cell was stopped. Variables defined before it are kept.'));
     }
     await writer.done();
-    if (session.running === kernel) session.setState('idle', { tensors: result?.tensors });
+    if (session.running === kernel) {
+      session.setState('idle', { tensors: result?.tensors, leak: leakWarning(`Cell ${cell.index + 1}`, result?.tensors) });
+    }
     clearTimeout(this.unresponsiveTimers.get(notebook));
     const ok = result?.status === 'ok';
     execution.end(ok, Date.now());

@@ -2,7 +2,7 @@
 // the next run after it dies. It reports its state for the status bar.
 import * as vscode from 'vscode';
 import path from 'node:path';
-import type { BackendMessage } from '../common/kernelProtocol';
+import type { BackendMessage, TensorStats } from '../common/kernelProtocol';
 import { KernelClient } from '../kernel/client';
 import { resolveNodeRuntime } from './nodePath';
 
@@ -12,7 +12,9 @@ export interface KernelStatus {
   state: KernelState;
   backend?: BackendMessage;
   detail?: string;
-  tensors?: { count: number; bytes: number };
+  tensors?: TensorStats;
+  /** The last cell's tensor leak, shown as a warning in the status bar. */
+  leak?: string;
 }
 
 export class KernelSession implements vscode.Disposable {
@@ -61,7 +63,7 @@ export class KernelSession implements vscode.Disposable {
     const old = this.client;
     this.client = undefined;
     old?.kill('restarted or shut down at your request');
-    this.setState('not started', { backend: undefined, detail: undefined, tensors: undefined });
+    this.setState('not started', { backend: undefined, detail: undefined, tensors: undefined, leak: undefined });
   }
 
   dispose(): void {
