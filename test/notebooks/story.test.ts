@@ -75,3 +75,15 @@ test('01 pixels to diagnosis: HU windows in the viewer, Sobel loop = tf.conv2d, 
   assert.equal(byHand, printed(result, /by model\.predict/), 'the dense head computed by hand equals the model');
   console.log(`01 ran in ${result.seconds.toFixed(1)} s`);
 });
+
+test('03 nodule segmentation: a U-Net with Dice per test case, failure cases and the best case in the viewer', () => {
+  const result = runNotebook('03-nodule-segmentation.radnb');
+  const perCase = [...result.text.matchAll(/case \d+: largest nodule [0-9.]+ mm, Dice ([0-9.]+)/g)].map((m) => Number(m[1]));
+  assert.ok(perCase.length >= 2, `Dice for every test case with a nodule:\n${result.text}`);
+  assert.ok(Math.max(...perCase) >= 0.6, `the best case is segmented well (${perCase})`);
+  assert.ok(printed(result, /mean Dice over \d+ test cases with nodules/) >= 0.3, 'the U-Net finds nodules, not background');
+  const viewers = result.outputs.flat().filter((o) => o.data?.[VIEWER_MIME] !== undefined).map((o) => String(o.data?.['text/plain']));
+  assert.equal(viewers.filter((t) => t.startsWith('failure case')).length, 2, 'the worst cases shown as failure cases');
+  assert.equal(viewers.filter((t) => t.startsWith('best case')).length, 1);
+  console.log(`03 ran in ${result.seconds.toFixed(1)} s`);
+});
