@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { exerciseMeta, findTampering, gradedCells, mergeSubmission, type TamperFlag } from '../common/exercise';
 import { ERROR_MIME, parseNotebook, serializeNotebook, type Notebook, type NotebookCell } from '../common/notebook';
 import { KernelClient } from '../kernel/client';
+import { injectParams, parseParams, type Params } from './params';
 import { runCell } from './run';
 
 export interface GradeOptions {
@@ -18,6 +19,8 @@ export interface GradeOptions {
   /** Per-cell limit in seconds. */
   timeoutSeconds: number;
   nodePath?: string;
+  /** Runner parameters for every submission (e.g. fast=true, a data path). */
+  params?: Params;
   log: (line: string) => void;
 }
 
@@ -53,6 +56,7 @@ export async function runGradeCommand(args: string[]): Promise<number> {
       out: { type: 'string', default: 'graded' },
       timeout: { type: 'string', default: '30' },
       node: { type: 'string' },
+      param: { type: 'string', multiple: true, default: [] },
     },
   });
   if (positionals.length !== 1) throw new Error('radnb grade takes exactly one submissions folder');
@@ -64,6 +68,7 @@ export async function runGradeCommand(args: string[]): Promise<number> {
     out: values.out!,
     timeoutSeconds,
     nodePath: values.node,
+    params: parseParams(values.param ?? []),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   for (const g of grades) process.stderr.write(`${g.student}: ${g.total}/${g.max}${g.flags.length > 0 ? ' (FLAGGED: tampered cells)' : ''}\n`);
@@ -139,7 +144,11 @@ async function gradeOne(submission: Submission, source: Notebook, options: Grade
 
 /** Runs every code cell, whatever happened to the ones before it; a killed kernel is replaced. */
 async function executeAll(notebook: Notebook, notebookDir: string, options: GradeOptions): Promise<void> {
-  const start = () => KernelClient.start({ notebookDir, nodePath: options.nodePath });
+  const start = async () => {
+    const kernel = await KernelClient.start({ notebookDir, nodePath: options.nodePath });
+    await injectParams(kernel, options.params ?? {});
+    return kernel;
+  };
   let kernel = await start();
   try {
     let count = 0;

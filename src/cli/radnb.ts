@@ -8,6 +8,7 @@ import { runCleanCommand } from './clean';
 import { runDicomCommand, type CommandIO } from './dicom';
 import { runExportCommand } from './export';
 import { runGradeCommand } from './grade';
+import { parseParams } from './params';
 import { runNotebook } from './run';
 
 const USAGE = `usage:
@@ -17,7 +18,7 @@ const USAGE = `usage:
   radnb clean NB... [--check] [--stdin] [--outputs all|small|none] [--max-image-bytes N] [--drop-runs]
   radnb export NB --to ipynb|html [--out FILE]
   radnb assign SOURCE.radnb [--out STUDENT.radnb]
-  radnb grade SUBMISSIONS_DIR --source SOURCE.radnb [--out DIR] [--timeout SECONDS]
+  radnb grade SUBMISSIONS_DIR --source SOURCE.radnb [--out DIR] [--timeout SECONDS] [--param name=value]...
   radnb dicom info FILE... [--json] [--phi]
   radnb dicom export FILE --out PATH.npy|PATH.png [--raw] [--frame N] [--window C,W | --preset NAME]
   radnb dicom deid IN_DIR OUT_DIR [--secret TEXT] [--json]
@@ -80,22 +81,6 @@ async function runCommand(args: string[]): Promise<number> {
 function isInside(folder: string, file: string): boolean {
   const relative = path.relative(realpathSync(folder), realpathSync(path.resolve(file)));
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-}
-
-/** `name=value` pairs; values are JSON when they parse as JSON (numbers, booleans, arrays), else strings. */
-export function parseParams(pairs: string[]): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--param needs name=value, got '${pair}'`);
-    const raw = pair.slice(eq + 1);
-    try {
-      params[pair.slice(0, eq)] = JSON.parse(raw);
-    } catch {
-      params[pair.slice(0, eq)] = raw;
-    }
-  }
-  return params;
 }
 
 class UsageError extends Error {}

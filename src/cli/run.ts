@@ -9,10 +9,11 @@ import { parseNotebook, serializeNotebook, type CellOutput, type NotebookCell } 
 import { displayOutput, errorOutput, resultOutput, streamItem, streamNameOf } from '../common/outputs';
 import { DEFAULT_MAX_IMAGE_BYTES, applyOutputsPolicy, notebookOutputsPolicy } from '../common/outputsPolicy';
 import { KernelClient, KernelDiedError } from '../kernel/client';
+import { injectParams, type Params } from './params';
 
 export interface RunOptions {
   out?: string;
-  params: Record<string, unknown>;
+  params: Params;
   /** Per-cell limit in seconds; 0 = none. */
   timeoutSeconds: number;
   nodePath?: string;
@@ -50,10 +51,7 @@ export async function runNotebook(file: string, options: RunOptions): Promise<Ru
   const summary: RunSummary = { ok: true, executed: 0, outFile };
   let completed = false;
   try {
-    if (Object.keys(options.params).length > 0) {
-      const injected = await kernel.execute(`Object.assign(params, ${JSON.stringify(options.params)});`, 'Parameters');
-      if (injected.status !== 'ok') throw new Error(`could not inject parameters: ${injected.error?.message}`);
-    }
+    await injectParams(kernel, options.params);
     const codeCells = notebook.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.kind === 'code');
     for (const { cell, index } of codeCells) {
       const name = `Cell ${index + 1}`;
