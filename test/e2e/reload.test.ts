@@ -1,0 +1,25 @@
+// Issue 8: reloading the VS Code window while a cell runs loses neither the notebook's text nor the
+// outputs it had (VS Code restores the unsaved notebook from its backup; radnb's outputs are not transient).
+import { before, test } from 'node:test';
+import { repoRoot } from '../support/env';
+import { CODE_SERVER_INSTALL_TIMEOUT_MS, installCodeServer, needVSCode, openWorkbench, openNotebookFromExplorer, runAll, waitForTextInFrames } from './harness';
+
+before(installCodeServer, { timeout: CODE_SERVER_INSTALL_TIMEOUT_MS });
+
+test('a window reload during a run keeps the notebook and its outputs', { timeout: 180_000 }, async (t) => {
+  if (!needVSCode(t)) return;
+  const workbench = await openWorkbench({ extensionDevelopmentPath: repoRoot });
+  const { page } = workbench;
+  try {
+    await openNotebookFromExplorer(page, 'reload.radnb');
+    await runAll(page);
+    await waitForTextInFrames(page, 'tick 2', 60_000);
+    await page.reload();
+    await page.locator('.notebook-editor:visible').first().waitFor({ timeout: 90_000 });
+    // The output shown before the reload is back, and so is the cell that was running.
+    await waitForTextInFrames(page, 'output before the reload', 60_000);
+    await page.getByText('console.log(`tick ${i}`);').first().waitFor({ timeout: 30_000 });
+  } finally {
+    await workbench.close();
+  }
+});
