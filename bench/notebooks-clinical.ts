@@ -5,7 +5,7 @@
 // test/notebooks/clinical.test.ts.
 //   node --import tsx bench/notebooks-clinical.ts [02|05 …]
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -92,23 +92,24 @@ const FIGURES: Record<string, { file: string; labels: string[] }> = {
 
 async function main(): Promise<void> {
   const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(FIGURES);
-  const results: Record<string, unknown> = {};
+  const target = path.join(repoRoot, 'bench/results/notebooks-clinical.json');
+  // Notebooks not re-run this time keep their last recorded figures.
+  const previous = existsSync(target) ? (JSON.parse(readFileSync(target, 'utf8')) as { notebooks?: Record<string, unknown> }).notebooks : undefined;
+  const results: Record<string, unknown> = { ...previous };
   for (const key of chosen) {
     const { file, labels } = FIGURES[key];
     console.log(`running ${file} in full mode…`);
     const run = await runNotebook(file, { fast: false }, 40 * 60_000);
     if (run.status !== 0) throw new Error(`${file} failed:\n${run.log}`);
-    results[file] = { seconds: +run.seconds.toFixed(1), ...Object.fromEntries(labels.map((l) => [l.toLowerCase().replaceAll(' ', '_'), figure(run.text, l)])) };
+    results[file] = { date: new Date().toISOString(), seconds: +run.seconds.toFixed(1), ...Object.fromEntries(labels.map((l) => [l.toLowerCase().replaceAll(' ', '_'), figure(run.text, l)])) };
     console.log(file, results[file]);
   }
   const record = {
-    date: new Date().toISOString(),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'} (shared, loaded), Node ${process.version}, tfjs wasm backend`,
     reference: MEDMNIST_V2_PNEUMONIA,
     notebooks: results,
   };
   mkdirSync(path.join(repoRoot, 'bench/results'), { recursive: true });
-  const target = path.join(repoRoot, 'bench/results/notebooks-clinical.json');
   writeFileSync(target, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`wrote ${target}`);
 }
