@@ -2,8 +2,8 @@
 // projective transform per image, applied to segmentation targets too), intensity/window jitter
 // (contrast and brightness, i.e. window width and level) and Gaussian noise on the image only.
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom } from './random';
-import type { Random } from './random';
+import { seededRandom } from '../common/random';
+import type { Random } from '../common/random';
 
 export interface AugmentOptions {
   /** Mirror left–right with probability ½. Mind laterality: fine for many tasks, wrong for some. */

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { augment } from './augment';
 import type { AugmentOptions } from './augment';
-import { seededRandom, shuffledIndices } from './random';
+import { seededRandom, shuffledIndices } from '../common/random';
 
 export interface BatchOptions {
   batchSize: number;

@@ -10,7 +10,7 @@ import { batchCount, tensorBatches } from './batches';
 import { restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import type { CheckpointState } from './checkpoint';
 import type { LearningRateSchedule } from './learningRate';
-import { freshSeed } from './random';
+import { freshSeed } from '../common/random';
 import { TrainingCurves } from './trainingCurves';
 
 export interface LabelledTensors {

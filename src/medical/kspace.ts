@@ -2,7 +2,7 @@
 // line along the phase-encode direction. Measuring fewer lines makes the scan faster; filling the missing
 // lines with zeros and transforming back (zero-filled reconstruction) gives aliasing and blur that a CNN
 // can learn to reduce. Radix-2 FFT on a zero-padded grid: images of any size, exact inverse after cropping.
-import { mulberry32 } from './datasets/random';
+import { seededRandom } from '../common/random';
 
 export class KSpaceError extends Error {
   constructor(
@@ -171,7 +171,7 @@ export function undersamplingMask(options: UndersamplingOptions): Uint8Array {
   const first = Math.floor(lines / 2 - center / 2);
   for (let i = 0; i < center; i++) mask[first + i] = 1;
   const others = Array.from(mask.keys()).filter((i) => mask[i] === 0);
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   for (let kept = center; kept < target && others.length > 0; kept++) {
     const [line] = others.splice(Math.floor(random() * others.length), 1);
     mask[line] = 1;

@@ -2,7 +2,7 @@
 // mediastinum, spine and ribs at realistic Hounsfield units, spherical nodules of varied size and density
 // in some cases and none in others (the label), and Gaussian noise. Case k is the same for a given seed
 // however many cases are asked for, so datasets grow without changing.
-import { mulberry32 } from './datasets/random';
+import { seededRandom } from '../common/random';
 
 export const HU = { air: -1000, lung: -850, fat: -100, softTissue: 40, blood: 50, bone: 700, corticalBone: 1200 } as const;
 
@@ -70,7 +70,7 @@ export function generatePhantom(count: number, options: PhantomOptions = {}): Ph
 
 export function generatePhantomCase(index: number, options: PhantomOptions = {}): PhantomCase {
   const o = phantomDefaults(options);
-  const random = mulberry32(hashSeed(o.seed, index));
+  const random = seededRandom(hashSeed(o.seed, index));
   const spacing = o.fovMm / o.size;
   const anatomy = drawAnatomy(random);
   const nodules = random() < o.nodulePrevalence ? placeNodules(random, o, anatomy, spacing) : [];

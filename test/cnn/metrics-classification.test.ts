@@ -21,7 +21,7 @@ import {
   type ConfusionView,
   type RocView,
 } from '../../src/cnn/metrics';
-import { seededRandom } from '../../src/cnn/metrics/random';
+import { seededRandom } from '../../src/common/random';
 import { needNumpy, reference } from './reference/python';
 
 /** Labels and scores rounded to 1 decimal, so that many scores tie across classes. */

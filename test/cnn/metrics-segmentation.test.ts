@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { DISPLAY, MIME } from '../../src/common/display';
 import { MetricsError, dice, hausdorff95, imageQuality, iou, psnr, segmentationMetrics, ssim, ssimWithMap } from '../../src/cnn/metrics';
-import { seededRandom } from '../../src/cnn/metrics/random';
+import { seededRandom } from '../../src/common/random';
 import { needNumpy, reference } from './reference/python';
 
 /** A rows × cols mask with the box [r0, r1) × [c0, c1) set. */

@@ -10,7 +10,7 @@ import dicomParser from 'dicom-parser';
 import { deidentify, deidentifyDirectory, DeidError, type DeidDirectoryReport } from '../../src/medical/deid';
 import { basicProfileAction, basicProfileTags } from '../../src/medical/deidProfile';
 import { identifyingText, leftoverText } from '../../src/medical/deidVerify';
-import { mulberry32 } from '../../src/medical/datasets/random';
+import { seededRandom } from '../../src/common/random';
 import { DicomWriteError, readDicomFile, writeDicomFile, type ElementTree } from '../../src/medical/writer';
 import { runDeidCommand } from '../../src/cli/dicomDeid';
 import { need, needFile } from '../support/env';
@@ -249,7 +249,7 @@ describe('de-identification of damaged files', () => {
     const base = readFileSync(MR);
     const patient = dicomParser.parseDicom(base);
     const secrets = [patient.string('x00100010')!, patient.string('x00100020')!].map((v) => Buffer.from(v));
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     const outcomes = { clean: 0, refused: 0 };
     for (let i = 0; i < 1000; i++) {
       const bytes = Uint8Array.from(base);

@@ -2,7 +2,7 @@
 // their delimiter arrives (before the response ends), and a cut-off response is an error.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { mulberry32 } from '../../src/medical/datasets/random';
+import { seededRandom } from '../../src/common/random';
 import { MultipartError, MultipartParser, multipartBoundary, parseMultipartStream, type MultipartPart } from '../../src/medical/dicomwebMultipart';
 
 const BOUNDARY = 'b0und4ry-42';
@@ -48,7 +48,7 @@ describe('multipart/related parser', () => {
     assertParts(parseInChunks(() => WHOLE.length));
     assertParts(parseInChunks(() => 1));
     for (let seed = 1; seed <= 20; seed++) {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       assertParts(parseInChunks(() => Math.floor(random() * 40)));
     }
   });

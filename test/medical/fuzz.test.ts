@@ -9,6 +9,7 @@ import { DicomError } from '../../src/medical/errors';
 import { decodeDicom, type DicomImage } from '../../src/medical/image';
 import { needFile } from '../support/env';
 import { pydicomFile } from './support/samples';
+import { seededRandom } from '../../src/common/random';
 
 const SOURCES = [
   'MR_small.dcm',
@@ -27,18 +28,6 @@ const SOURCES = [
 
 const ITERATIONS = Number(process.env.RADNB_FUZZ_ITERATIONS ?? 5000);
 const SEED = Number(process.env.RADNB_FUZZ_SEED ?? 20240601);
-
-/** mulberry32: small, fast, good enough to pick mutations reproducibly. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = (bytes: Uint8Array, next: () => number) => { bytes: Uint8Array; what: string };
 
@@ -112,7 +101,7 @@ describe('fuzz: mutated and truncated DICOM files', () => {
     const present = SOURCES.filter((f) => existsSync(f));
     if (!needFile(t, present.length === SOURCES.length ? SOURCES[0] : '', 'python3-pydicom test files')) return;
     const originals = present.map((f) => new Uint8Array(readFileSync(f)));
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const outcomes = { ok: 0, dicomError: 0 };
     const started = Date.now();
     for (let i = 0; i < ITERATIONS; i++) {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KSpaceError, applyLineMask, fromKSpace, kspaceLogMagnitude, toKSpace, undersamplingMask, zeroFilledReconstruction } from '../../src/medical/kspace';
-import { mulberry32 } from '../../src/medical/datasets/random';
+import { seededRandom } from '../../src/common/random';
 
 function randomImage(rows: number, columns: number, seed: number): Float32Array {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   return Float32Array.from({ length: rows * columns }, () => Math.round(random() * 1000));
 }
 

@@ -5,7 +5,8 @@ import { DISPLAY, type MimeBundle } from '../../common/display';
 import { MetricsError } from './errors';
 import { metricsBundle } from './display';
 import { binaryInputs, type BinaryLabels, type NumericInput } from './inputs';
-import { quantileSorted, seededRandom } from './random';
+import { seededRandom } from '../../common/random';
+import { quantileSorted } from './quantile';
 import { rankScores, weightedAuc } from './ranking';
 import type { TableView } from './views';
 

@@ -7,7 +7,7 @@ import { distanceToFeatures } from './distanceTransform';
 import { metricsBundle } from './display';
 import { MetricsError } from './errors';
 import { shapeOf, toValues, type NumericInput } from './inputs';
-import { quantileSorted } from './random';
+import { quantileSorted } from './quantile';
 import type { TableView } from './views';
 
 export interface MaskOptions {

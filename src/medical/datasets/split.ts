@@ -1,7 +1,7 @@
 // Train/validation/test splits by patient: every example of a patient lands in the same split, so a
 // model is never validated or tested on a patient it trained on. Seeded, and as close to the asked
 // fractions (counted in examples) as whole patients allow.
-import { shuffle } from './random';
+import { shuffle } from '../../common/random';
 
 export interface SplitFractions {
   /** Share of examples for validation (default 0.15). */

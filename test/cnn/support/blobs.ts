@@ -1,7 +1,7 @@
 // A tiny synthetic radiology task: noisy greyscale images with or without a faint bright blob (a
 // "nodule") at a random place. Deterministic for a seed.
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom } from '../../../src/cnn/random';
+import { seededRandom } from '../../../src/common/random';
 
 export function blobImages(n: number, size: number, seed: number, contrast = 0.6): { x: tf.Tensor4D; y: tf.Tensor2D; labels: number[] } {
   const random = seededRandom(seed);

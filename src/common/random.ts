@@ -1,8 +1,9 @@
-// A small seeded generator (mulberry32) for the choices made in JavaScript — batch order, augmentation
-// parameters — so that a seed reproduces a training run; tfjs' own shuffling uses Math.random.
+// Seeded randomness (mulberry32) for everything that must come out the same on every run and machine —
+// batch order, augmentation, bootstrap intervals, data splits, the phantom — which Math.random cannot give.
 
 export type Random = () => number;
 
+/** Uniform numbers in [0, 1) from a 32-bit seed. */
 export function seededRandom(seed: number): Random {
   let state = seed >>> 0;
   return () => {
@@ -19,6 +20,7 @@ export function freshSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
 }
 
+/** 0 … n−1 in a seeded Fisher–Yates order. */
 export function shuffledIndices(n: number, random: Random): Int32Array {
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
@@ -26,4 +28,9 @@ export function shuffledIndices(n: number, random: Random): Int32Array {
     [order[i], order[j]] = [order[j], order[i]];
   }
   return order;
+}
+
+/** A shuffled copy of `items`. */
+export function shuffle<T>(items: readonly T[], seed: number): T[] {
+  return Array.from(shuffledIndices(items.length, seededRandom(seed)), (i) => items[i]);
 }
