@@ -52,6 +52,26 @@ function soak(s) {
   ]);
 }
 
+/** Full-mode runs of the teaching notebooks (issue 6): run time and each notebook's key figures. */
+function notebooks(files) {
+  const entries = files.flatMap((f) => Object.entries(f.notebooks ?? {}));
+  if (entries.length === 0) return undefined;
+  const figures = (r) =>
+    Object.entries(r)
+      .filter(([k]) => !['date', 'seconds'].includes(k))
+      .map(([k, v]) => `${k.replace(/_/g, ' ')} ${typeof v === 'number' ? n(v, 3) : v}`)
+      .join('; ');
+  const rows = entries.sort(([a], [b]) => a.localeCompare(b)).map(([name, r]) => [`\`${name}\``, `${n(r.seconds, 0)} s`, figures(r)]);
+  const reference = files.map((f) => f.reference).find(Boolean);
+  const refLine = reference
+    ? `\n\nPneumoniaMNIST test split, published (${reference.source}): ${Object.entries(reference)
+        .filter(([k]) => k !== 'source')
+        .map(([k, [auc, acc]]) => `${k} AUC ${auc} / ACC ${acc}`)
+        .join('; ')}. Goal for notebook 02: AUC ≥ 0.975 and accuracy ≥ 0.90.`
+    : '';
+  return `${table(['Notebook, full mode (issue 6)', 'run time', 'key figures'], rows)}${refLine}`;
+}
+
 const sections = [
   ['kernel', kernel],
   ['medical', medical],
@@ -64,6 +84,9 @@ const sections = [
     return data ? `${render(data)}\n\n<sub>bench/results/${name}.json, ${data.date ?? 'date not recorded'}</sub>` : undefined;
   })
   .filter(Boolean);
+const notebookFiles = ['notebooks-story', 'notebooks-clinical'].map(load).filter(Boolean);
+const notebookSection = notebooks(notebookFiles);
+if (notebookSection) sections.push(`${notebookSection}\n\n<sub>bench/results/notebooks-*.json (each notebook's own run date inside)</sub>`);
 
 const readme = readFileSync('README.md', 'utf8');
 const start = readme.indexOf(BEGIN);
