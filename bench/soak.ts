@@ -2,7 +2,7 @@
 // tensors, heap and open handles between run 20 (warm) and run 200 → bench/results/soak.json.
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { soak } from './soakRun';
+import { soak } from './support/soakRun';
 
 const RUNS = Number(process.env.SOAK_RUNS ?? 200);
 const DICOM = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';

@@ -1,7 +1,7 @@
 // The soak workload shared by the soak test and bench/soak.ts: one kernel runs the same
 // training-and-display cell again and again; after each run the kernel reports its tensors, heap and
 // open handles, so growth can be measured.
-import { KernelClient } from '../src/kernel/client';
+import { KernelClient } from '../../src/kernel/client';
 
 export interface SoakSample {
   run: number;

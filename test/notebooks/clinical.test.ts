@@ -8,8 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sliceHasNodule } from '../../src/medical/phantom';
 import { writePhantomDataset } from '../../src/medical/phantomDicom';
-import { figure, runNotebook } from '../../bench/notebooks-clinical';
-import type { NotebookRun } from '../../bench/notebooks-clinical';
+import { printed, runNotebook, type NotebookRun } from '../../bench/support/notebookRuns';
 import { need, needFile, sharedDir } from '../support/env';
 import { orthancInstalled, startOrthanc } from '../support/orthanc';
 
@@ -29,11 +28,11 @@ describe('clinical notebooks (fast mode)', () => {
     if (!needFile(t, PNEUMONIA, '../shared/data/pneumoniamnist.npz')) return;
     const run = await runNotebook('02-pneumonia-xray.radnb', { fast: true, data: PNEUMONIA }, 230_000);
     assertRan(run);
-    const auc = figure(run.text, 'TEST AUC');
-    const [lower, upper] = [figure(run.text, 'CI LOWER'), figure(run.text, 'CI UPPER')];
+    const auc = printed(run.text, 'TEST AUC');
+    const [lower, upper] = [printed(run.text, 'CI LOWER'), printed(run.text, 'CI UPPER')];
     assert.ok(auc >= 0.85, `test AUC ${auc} below the fast-mode floor 0.85`);
     assert.ok(lower < auc && auc < upper && upper - lower < 0.15, `CI ${lower}–${upper} around ${auc}`);
-    assert.ok(figure(run.text, 'TEST ACCURACY') >= 0.75);
+    assert.ok(printed(run.text, 'TEST ACCURACY') >= 0.75);
     assert.match(run.text, /threshold chosen on val: 0\.\d+/);
     assert.equal(outputsOf(run, PLOTLY).filter((p) => /training pneumoniaNet: done/.test(p)).length, 1, 'one live training curve, finished');
     assert.ok(outputsOf(run, METRICS).some((p) => /Confusion matrix/.test(p)), 'confusion matrix shown');
@@ -46,19 +45,19 @@ describe('clinical notebooks (fast mode)', () => {
   it('05-explain-and-audit: four explanation methods on the viewer, pointing game, sanity check and a subgroup audit that finds the shifted group', { timeout: 240_000 }, async () => {
     const run = await runNotebook('05-explain-and-audit.radnb', { fast: true }, 230_000);
     assertRan(run);
-    assert.ok(figure(run.text, 'MODEL TEST AUC') >= 0.7, 'the explained model has learned something');
+    assert.ok(printed(run.text, 'MODEL TEST AUC') >= 0.7, 'the explained model has learned something');
     const maps = outputsOf(run, VIEWER);
     for (const method of ['Grad-CAM', 'vanilla gradient', 'SmoothGrad', 'occlusion']) {
       assert.ok(maps.some((p) => p.startsWith(`${method}: test slice`)), `${method} shown over the slice`);
-      const hitRate = figure(run.text, `POINTING ${method.replace(' ', '_')}`);
+      const hitRate = printed(run.text, `POINTING ${method.replace(' ', '_')}`);
       assert.ok(hitRate >= 0 && hitRate <= 1);
     }
-    assert.ok(figure(run.text, 'POINTING SmoothGrad') >= 0.5, 'SmoothGrad points at the nodule on most detected slices');
-    assert.ok(figure(run.text, 'SANITY SPEARMAN') < 0.8, 'Grad-CAM changes once the learned weights are gone');
+    assert.ok(printed(run.text, 'POINTING SmoothGrad') >= 0.5, 'SmoothGrad points at the nodule on most detected slices');
+    assert.ok(printed(run.text, 'SANITY SPEARMAN') < 0.8, 'Grad-CAM changes once the learned weights are gone');
     assert.equal(outputsOf(run, METRICS).filter((p) => /^Cascading randomisation/.test(p)).length, 2);
     const audits = outputsOf(run, METRICS).filter((p) => /^By subgroup/.test(p));
     assert.equal(audits.length, 3, 'audits by protocol, sex and age');
-    assert.ok(figure(run.text, 'AUDIT SPECIFICITY GAP') >= 0.2, 'the low-dose group shows its false alarms at the operating point');
+    assert.ok(printed(run.text, 'AUDIT SPECIFICITY GAP') >= 0.2, 'the low-dose group shows its false alarms at the operating point');
   });
 
   it('06-dicomweb: without a server it stops at once and says how to give one', { timeout: 60_000 }, async () => {

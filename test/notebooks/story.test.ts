@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { runNotebook, type NotebookRun } from '../../bench/notebooks-clinical';
-import { printed } from '../../bench/notebooks-story';
+import { printed, runNotebook, type NotebookRun } from '../../bench/support/notebookRuns';
 
 const VIEWER_MIME = 'application/vnd.radnb.dicom';
 

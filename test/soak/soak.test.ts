@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { soak } from '../../bench/soakRun';
+import { soak } from '../../bench/support/soakRun';
 
 const DICOM = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';
 

@@ -1,0 +1,112 @@
+// Runs a notebook with the real radnb CLI and reads its outputs back: shared by the notebook tests (fast
+// mode) and the full-mode notebook benchmarks, which record key figures in bench/results/.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+export interface NotebookRun {
+  /** The CLI's exit status: 0 when every cell ran. */
+  status: number | null;
+  seconds: number;
+  /** The CLI's own stdout + stderr (cell list, failure reason). */
+  log: string;
+  /** Every stream output of every cell, in order. */
+  text: string;
+  /** MIME types of all display/result outputs, one entry per output. */
+  mimeTypes: string[][];
+  /** Plain-text form of every display/result output. */
+  plain: string[];
+  /** `name: message` of every cell error. */
+  errors: string[];
+}
+
+interface NotebookOutput {
+  output_type: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+}
+
+const joined = (value: unknown): string => (Array.isArray(value) ? value.join('') : String(value ?? ''));
+
+/** Runs notebooks/<file> headless with `--param name=JSON` for each entry of `params`. */
+export async function runNotebook(file: string, params: Record<string, unknown>, timeoutMs: number): Promise<NotebookRun> {
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'radnb-nb-')), file);
+  const args = [path.join(repoRoot, 'out/cli/radnb.js'), 'run', path.join(repoRoot, 'notebooks', file), '--out', out];
+  for (const [name, value] of Object.entries(params)) args.push('--param', `${name}=${JSON.stringify(value)}`);
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d: Buffer) => (log += d));
+  child.stderr.on('data', (d: Buffer) => (log += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  clearTimeout(timer);
+  const seconds = (performance.now() - started) / 1000;
+  let outputs: NotebookOutput[] = [];
+  try {
+    const saved = JSON.parse(readFileSync(out, 'utf8')) as { cells: { outputs?: NotebookOutput[] }[] };
+    outputs = saved.cells.flatMap((c) => c.outputs ?? []);
+  } catch {
+    // no notebook written (the CLI failed before running): the log says why
+  }
+  const rich = outputs.filter((o) => o.data !== undefined);
+  return {
+    status,
+    seconds,
+    log,
+    text: outputs.filter((o) => o.output_type === 'stream').map((o) => joined(o.text)).join(''),
+    mimeTypes: rich.map((o) => Object.keys(o.data!)),
+    plain: rich.map((o) => joined(o.data!['text/plain'])),
+    errors: outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`),
+  };
+}
+
+/** The number printed after `label`, with an optional "=" (e.g. "TEST AUC 0.95", "test AUC (slice level) = 0.943",
+ *  "difference 4.77e-7"). */
+export function printed(text: string, label: RegExp | string): number {
+  const source = typeof label === 'string' ? label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : label.source;
+  const match = new RegExp(`${source}\\s*=?\\s*(-?[0-9.]+(?:e[-+]?[0-9]+)?)`).exec(text);
+  if (!match) throw new Error(`the notebook printed no ${label} <number>:\n${text}`);
+  return Number(match[1]);
+}
+
+export interface FullModeSpec {
+  file: string;
+  /** Result key → the label the notebook prints its value after. */
+  figures: Record<string, RegExp | string>;
+}
+
+/** Runs the notebooks named on the command line (default: all of `specs`) with `fast=false` and writes
+ *  bench/results/<name>.json; notebooks not re-run keep their last recorded figures. */
+export async function recordFullModeRuns(name: string, specs: Record<string, FullModeSpec>, extra: Record<string, unknown> = {}): Promise<void> {
+  const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(specs);
+  const target = path.join(repoRoot, 'bench', 'results', `${name}.json`);
+  const previous = existsSync(target) ? (JSON.parse(readFileSync(target, 'utf8')) as { notebooks?: Record<string, unknown> }).notebooks : undefined;
+  const results: Record<string, unknown> = { ...previous };
+  for (const key of chosen) {
+    const spec = specs[key];
+    if (!spec) throw new Error(`unknown notebook '${key}': use one of ${Object.keys(specs).join(', ')}`);
+    console.log(`running ${spec.file} in full mode…`);
+    const run = await runNotebook(spec.file, { fast: false }, 40 * 60_000);
+    if (run.status !== 0) throw new Error(`${spec.file} failed:\n${run.log}`);
+    results[spec.file] = {
+      date: new Date().toISOString(),
+      seconds: +run.seconds.toFixed(1),
+      ...Object.fromEntries(Object.entries(spec.figures).map(([key, label]) => [key, printed(run.text, label)])),
+    };
+    console.log(spec.file, results[spec.file]);
+  }
+  const record = {
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'} (shared, loaded), Node ${process.version}, tfjs wasm backend`,
+    ...extra,
+    notebooks: results,
+  };
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(target, `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`wrote ${target}`);
+}
