@@ -35,6 +35,7 @@ export function exportIpynb(notebook: Notebook): string {
 // ---------------------------------------------------------------- HTML report
 
 const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+const CSP_META = `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">`;
 
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #656d76; --box: #f6f8fa; --line: #d0d7de; --err: #cf222e; }
@@ -57,7 +58,7 @@ export function exportHtml(notebook: Notebook, title: string): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">
+${CSP_META}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="radnb export">
 <title>${escapeHtml(title)}</title>
@@ -101,7 +102,9 @@ function renderOutput(output: CellOutput): string {
   const markdown = items.get('text/markdown');
   if (markdown) return renderMarkdown(text(markdown), {});
   const html = items.get('text/html');
-  if (html) return `<iframe sandbox title="HTML output" srcdoc="${escapeHtml(text(html))}"></iframe>`;
+  // The frame carries the report's policy itself: whether a srcdoc frame inherits its parent's policy
+  // varies by browser, and a remote <img> in an output must not be fetched either way.
+  if (html) return `<iframe sandbox title="HTML output" srcdoc="${escapeHtml(`${CSP_META}${text(html)}`)}"></iframe>`;
   const plain = items.get('text/plain');
   if (plain) return `<pre>${escapeHtml(text(plain))}</pre>`;
   return `<p class="note">[${escapeHtml(output.items.map((i) => i.mime).join(', '))}: interactive output without a static fallback; open the notebook to see it]</p>`;

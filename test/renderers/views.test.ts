@@ -49,6 +49,8 @@ test('feature maps: layer picker, channel on hover, click to enlarge, first-laye
   await root.locator('.radnb-fmaps-layer').selectOption('1');
   assert.equal(await root.locator('.radnb-fmaps-tile').count(), 6);
   await root.locator('.radnb-fmaps-tile[data-channel="5"]').focus();
+  // The status line follows focus on the next frame: wait for it rather than read it at once.
+  await root.locator('.radnb-fmaps-status', { hasText: 'channel 5' }).waitFor({ timeout: 5000 });
   assert.ok(((await root.locator('.radnb-fmaps-status').textContent()) ?? '').startsWith('<img src=x onerror="window.pwned=1"> channel 5'));
   assert.equal(await root.locator('img').count(), 0);
   assert.equal(await page.page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
