@@ -2,7 +2,7 @@
 // extension under development, and opens it in headless Debian chromium driven by playwright-core.
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import type { TestContext } from 'node:test';
 import { ensureCodeServer, launchCodeServer, type RunningCodeServer, type WorkbenchOptions } from '../../scripts/codeServer.mjs';
 import { need, repoRoot } from '../support/env';
@@ -98,20 +98,8 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
 }
 
 /** Waits until some frame of the page (notebook outputs live in nested webview iframes) has `selector`. */
-export async function waitForSelectorInFrames(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      const found = await frame
-        .locator(selector)
-        .count()
-        .catch(() => 0);
-      if (found > 0) return frame;
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`no webview frame showed ${selector} within ${timeoutMs} ms`);
+export function waitForSelectorInFrames(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+  return waitInFrames(page, (frame) => frame.locator(selector), selector, timeoutMs);
 }
 
 /**
@@ -139,18 +127,22 @@ export async function runAll(page: Page): Promise<void> {
 }
 
 /** Waits until some frame of the page (notebook outputs live in nested webview iframes) shows `text`. */
-export async function waitForTextInFrames(page: Page, text: string, timeoutMs: number): Promise<Frame> {
+export function waitForTextInFrames(page: Page, text: string, timeoutMs: number): Promise<Frame> {
+  return waitInFrames(page, (frame) => frame.getByText(text), `"${text}"`, timeoutMs);
+}
+
+/** Polls every webview frame until `locate` finds something in one of them. */
+async function waitInFrames(page: Page, locate: (frame: Frame) => Locator, what: string, timeoutMs: number): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame()) continue;
-      const found = await frame
-        .getByText(text)
+      const found = await locate(frame)
         .count()
         .catch(() => 0); // frames come and go while the notebook renders
       if (found > 0) return frame;
     }
-    await page.waitForTimeout(200);
+    await page.waitForTimeout(100);
   }
-  throw new Error(`no webview frame showed "${text}" within ${timeoutMs} ms`);
+  throw new Error(`no webview frame showed ${what} within ${timeoutMs} ms`);
 }
