@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KernelClient } from '../src/kernel/client';
+import { stats, type Stats } from './support/stats';
 
 const ROUND_TRIPS = 200;
 const WARMUP = 20;
@@ -17,21 +18,6 @@ const LINES = 1000;
 const STREAM_REPEATS = 10;
 const INTERRUPTS = 8;
 const GOALS = { roundTripMedianMs: 5, coldStartMs: 1500, interruptMs: 1000 };
-
-interface Stats {
-  median: number;
-  p95: number;
-  min: number;
-  max: number;
-  n: number;
-}
-
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  const round = (v: number): number => Math.round(v * 1000) / 1000;
-  return { median: round(at(0.5)), p95: round(at(0.95)), min: round(sorted[0]), max: round(sorted[sorted.length - 1]), n: values.length };
-}
 
 const notebookDir = mkdtempSync(path.join(os.tmpdir(), 'radnb-bench-kernel-'));
 

@@ -9,25 +9,12 @@ import type { ViewerImage } from '../src/common/viewer';
 import { dicomSnapshotPng, dicomViewBundle } from '../src/display/dicomView';
 import { RendererPage } from '../test/renderers/browser';
 import { CT_ANKLE_512, readViewerImage } from '../test/renderers/fixtures';
+import { stats, type Stats } from './support/stats';
 
 const DICOM = 'application/vnd.radnb.dicom';
 const DRAG_STEPS = 120;
 const VOLUME_SLICES = 300;
 const BASELINE_FRAMES = 60;
-
-interface Stats {
-  median: number;
-  p95: number;
-  mean: number;
-  n: number;
-}
-
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  const round = (v: number): number => Math.round(v * 1000) / 1000;
-  return { median: round(at(0.5)), p95: round(at(0.95)), mean: round(values.reduce((a, b) => a + b, 0) / values.length), n: values.length };
-}
 
 /** A volume built from a real CT slice: each slice shifted and offset a little, like neighbouring slices. */
 function syntheticVolume(base: ViewerImage, slices: number): ViewerImage {
