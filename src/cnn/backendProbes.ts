@@ -101,15 +101,27 @@ const webgpuProbe: BackendProbe = async (tf, options) => {
   return activate(tf, 'webgpu', `WebGPU on ${name}`);
 };
 
-/** The wasm binaries ship inside the package; tfjs must be told where (with a trailing slash). */
+/**
+ * The wasm binaries ship inside the package; tfjs must be told where (with a trailing slash). The threaded
+ * build runs when it starts here; otherwise the single-threaded one, with the reason in the detail.
+ */
 const wasmProbe: BackendProbe = async (tf) => {
   const wasm = requireOptional('@tensorflow/tfjs-backend-wasm');
   if ('reason' in wasm) return { ok: false, reason: wasm.reason };
+  const wasmModule = wasm.module as typeof import('@tensorflow/tfjs-backend-wasm');
   const binary = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm');
-  (wasm.module as typeof import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(path.dirname(binary) + '/');
+  wasmModule.setWasmPaths(path.dirname(binary) + '/');
+  const { startThreadedWasm, withoutProcessHooks } = await import('./wasmThreads');
+  let threads: string;
+  try {
+    const { threads: n } = await startThreadedWasm(tf, wasmModule);
+    threads = n === 1 ? '1 thread (RADNB_WASM_THREADS=1)' : `${n} threads`;
+  } catch (err) {
+    threads = `1 thread: the threaded build did not start (${firstLine(err)})`;
+  }
   const { registerGradientKernels } = await import('./kernels/register');
   registerGradientKernels('wasm');
-  return activate(tf, 'wasm', 'WebAssembly (XNNPACK, SIMD) with radnb convolution gradients');
+  return withoutProcessHooks(() => activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`));
 };
 
 const cpuProbe: BackendProbe = async (tf) => {

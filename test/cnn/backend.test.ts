@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, backend, initBackend, selectBackend } from '../../src/cnn/backend';
 import { requireOptional } from '../../src/cnn/backendProbes';
+import { wantedThreads } from '../../src/cnn/wasmThreads';
 import type { BackendName, BackendProbe } from '../../src/cnn/backendProbes';
 import { need, repoRoot } from '../support/env';
 
@@ -48,7 +49,7 @@ describe('backend selection', () => {
         ['tensorflow-gpu', 'skipped', '@tensorflow/tfjs-node-gpu not installed'],
         ['webgpu', 'skipped', 'webgpu not installed'],
         ['tensorflow', 'skipped', '@tensorflow/tfjs-node not installed'],
-        ['wasm', 'chosen', 'WebAssembly (XNNPACK, SIMD) with radnb convolution gradients'],
+        ['wasm', 'chosen', `WebAssembly (XNNPACK, SIMD, ${wantedThreads()} threads) with radnb convolution gradients`],
         ['cpu', 'not tried', 'wasm was chosen first'],
       ],
     );
