@@ -115,7 +115,8 @@ const wasmProbe: BackendProbe = async (tf) => {
   let threads: string;
   try {
     const { threads: n } = await startThreadedWasm(tf, wasmModule);
-    threads = n === 1 ? '1 thread (RADNB_WASM_THREADS=1)' : `${n} threads`;
+    const asked = process.env.RADNB_WASM_THREADS;
+    threads = n > 1 ? `${n} threads` : `1 thread (${asked === undefined ? 'one core' : `RADNB_WASM_THREADS=${asked}`})`;
   } catch (err) {
     threads = `1 thread: the threaded build did not start (${firstLine(err)})`;
   }

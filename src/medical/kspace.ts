@@ -197,6 +197,24 @@ export function zeroFilledReconstruction(image: ArrayLike<number>, rows: number,
   return fromKSpace(applyLineMask(toKSpace(image, rows, columns), mask));
 }
 
+/**
+ * Keeps a reconstruction true to the scan: the estimate's k-space with every measured line (mask 1) replaced
+ * by the measurement, back to an image. A refinement network can then only fill in the lines the scanner
+ * skipped, never overwrite what it measured — the data-consistency step of learned MR reconstruction.
+ * `measured` is the scan's k-space (only its measured lines are read).
+ */
+export function enforceDataConsistency(estimate: ArrayLike<number>, measured: KSpace, mask: ArrayLike<number>): Float32Array {
+  if (mask.length !== measured.rows) throw new KSpaceError('enforceDataConsistency', `mask has ${mask.length} lines, k-space has ${measured.rows} rows`);
+  const kspace = toKSpace(estimate, measured.imageRows, measured.imageColumns);
+  for (let r = 0; r < measured.rows; r++) {
+    if (!mask[r]) continue;
+    const line = r * measured.columns;
+    kspace.real.set(measured.real.subarray(line, line + measured.columns), line);
+    kspace.imag.set(measured.imag.subarray(line, line + measured.columns), line);
+  }
+  return fromKSpace(kspace);
+}
+
 /** log(1 + |k|) of centred k-space, for display: the bright centre holds contrast, the edges fine detail. */
 export function kspaceLogMagnitude(kspace: KSpace): Float32Array {
   return kspace.real.map((re, i) => Math.log1p(Math.hypot(re, kspace.imag[i])));

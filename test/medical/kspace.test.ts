@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KSpaceError, applyLineMask, fromKSpace, kspaceLogMagnitude, toKSpace, undersamplingMask, zeroFilledReconstruction } from '../../src/medical/kspace';
+import { KSpaceError, applyLineMask, enforceDataConsistency, fromKSpace, kspaceLogMagnitude, toKSpace, undersamplingMask, zeroFilledReconstruction } from '../../src/medical/kspace';
 import { seededRandom } from '../../src/common/random';
 
 function randomImage(rows: number, columns: number, seed: number): Float32Array {
@@ -92,4 +92,21 @@ test('bad input is a KSpaceError that names the operation and the reason', () =>
   assert.throws(() => toKSpace([1, 2, 3], 2, 2), (e: unknown) => e instanceof KSpaceError && /toKSpace: expected 2 × 2 = 4 values, got 3/.test(e.message));
   assert.throws(() => undersamplingMask({ lines: 10, acceleration: 0.5 }), /undersamplingMask: acceleration must be ≥ 1/);
   assert.throws(() => applyLineMask(toKSpace([1, 2, 3, 4], 2, 2), [1]), /applyLineMask: mask has 1 lines, k-space has 2 rows/);
+});
+
+test('data consistency keeps the measured lines: the truth stays the truth, a wrong estimate gets closer to it', () => {
+  const rows = 32;
+  const columns = 24; // padded to 32 × 32 in k-space
+  const truth = randomImage(rows, columns, 5);
+  const scan = toKSpace(truth, rows, columns);
+  const mask = undersamplingMask({ lines: scan.rows, acceleration: 4, seed: 3 });
+  const error = (image: Float32Array) => Math.sqrt(image.reduce((sum, v, i) => sum + (v - truth[i]) ** 2, 0) / image.length);
+  const kept = enforceDataConsistency(truth, scan, mask);
+  assert.ok(error(kept) < 1e-2, `the true image is left as it is (RMS change ${error(kept)})`);
+  const fullMask = new Uint8Array(scan.rows).fill(1);
+  assert.ok(error(enforceDataConsistency(new Float32Array(truth.length), scan, fullMask)) < 1e-2, 'a fully measured scan replaces any estimate');
+  const zeroFilled = zeroFilledReconstruction(truth, rows, columns, mask);
+  const blurred = zeroFilled.map((v, i) => (v + zeroFilled[(i + 1) % zeroFilled.length]) / 2); // a poor "network"
+  assert.ok(error(enforceDataConsistency(blurred, scan, mask)) < error(blurred), 'the measured lines pull a wrong estimate towards the truth');
+  assert.throws(() => enforceDataConsistency(truth, scan, new Uint8Array(5)), (err: Error) => err instanceof KSpaceError && /mask has 5 lines, k-space has 32 rows/.test(err.message));
 });
