@@ -1,8 +1,9 @@
 // Runs the clinical notebooks (02 pneumonia, 05 explain and audit) in full mode with the real radnb CLI
 // and records their key figures and run time in bench/results/notebooks-clinical.json, beside the
-// published MedMNIST v2 figures for the same PneumoniaMNIST test split. 06 (DICOMweb) needs a server and
-// is run by its test only.
-//   node --import tsx bench/notebooks-clinical.ts [02|05 …]
+// published MedMNIST v2 figures for the same PneumoniaMNIST test split. 06 (DICOMweb) runs against a local
+// Orthanc (Debian orthanc + orthanc-dicomweb) holding three phantom studies, as in its test.
+//   node --import tsx bench/notebooks-clinical.ts [02|05|06 …]
+import { withPhantomPacs } from '../test/support/orthanc';
 import { recordFullModeRuns, type FullModeSpec } from './support/notebookRuns';
 
 const MEDMNIST_V2_PNEUMONIA = {
@@ -14,8 +15,13 @@ const MEDMNIST_V2_PNEUMONIA = {
 };
 
 const FIGURES: Record<string, FullModeSpec> = {
-  '02': { file: '02-pneumonia-xray.radnb', figures: { 'test_auc': 'TEST AUC', 'ci_lower': 'CI LOWER', 'ci_upper': 'CI UPPER', 'test_accuracy': 'TEST ACCURACY', 'accuracy_at_0.5': 'ACCURACY AT 0.5', 'val_auc': 'VAL AUC', 'epochs': 'EPOCHS', 'training_seconds': 'TRAINING SECONDS' } },
+  '02': { file: '02-pneumonia-xray.radnb', figures: { 'test_auc': 'TEST AUC', 'ci_lower': 'CI LOWER', 'ci_upper': 'CI UPPER', 'test_accuracy': 'TEST ACCURACY', 'accuracy_at_0.5': 'ACCURACY AT 0.5', 'val_auc': 'VAL AUC', 'networks': 'NETWORKS', 'epochs': 'EPOCHS', 'training_seconds': 'TRAINING SECONDS' } },
   '05': { file: '05-explain-and-audit.radnb', figures: { 'model_test_auc': 'MODEL TEST AUC', 'pointing_grad-cam': 'POINTING Grad-CAM', 'pointing_vanilla_gradient': 'POINTING vanilla_gradient', 'pointing_smoothgrad': 'POINTING SmoothGrad', 'pointing_occlusion': 'POINTING occlusion', 'sanity_spearman': 'SANITY SPEARMAN', 'audit_auc_gap': 'AUDIT AUC GAP', 'audit_specificity_gap': 'AUDIT SPECIFICITY GAP' } },
+  '06': {
+    file: '06-dicomweb.radnb',
+    figures: { 'identifying_values_found': /identifying values looked for,/, 'phantom_test_auc': 'phantom test-split AUC' },
+    around: (run) => withPhantomPacs(({ params }) => run(params)),
+  },
 };
 
 recordFullModeRuns('notebooks-clinical', FIGURES, { reference: MEDMNIST_V2_PNEUMONIA }).catch((error: unknown) => {

@@ -15,8 +15,10 @@ const FIGURES: Record<string, FullModeSpec> = {
       denoised_ssim: /denoised vs full dose: PSNR = [0-9.]+ dB, SSIM/,
       mr_zero_filled_psnr_db: /zero-filled vs fully sampled: PSNR/,
       mr_zero_filled_ssim: /zero-filled vs fully sampled: PSNR = [0-9.]+ dB, SSIM/,
-      mr_refined_psnr_db: /CNN-refined vs fully sampled: PSNR/,
-      mr_refined_ssim: /CNN-refined vs fully sampled: PSNR = [0-9.]+ dB, SSIM/,
+      mr_network_psnr_db: /CNN output alone vs fully sampled: PSNR/,
+      mr_network_ssim: /CNN output alone vs fully sampled: PSNR = [0-9.]+ dB, SSIM/,
+      mr_refined_psnr_db: /CNN-refined \(with data consistency\) vs fully sampled: PSNR/,
+      mr_refined_ssim: /CNN-refined \(with data consistency\) vs fully sampled: PSNR = [0-9.]+ dB, SSIM/,
     },
   },
 };

@@ -21,6 +21,8 @@ export interface NotebookRun {
   plain: string[];
   /** `name: message` of every cell error. */
   errors: string[];
+  /** The executed notebook the CLI saved (in a temporary folder). */
+  outFile: string;
 }
 
 interface NotebookOutput {
@@ -63,6 +65,7 @@ export async function runNotebook(file: string, params: Record<string, unknown>,
     mimeTypes: rich.map((o) => Object.keys(o.data!)),
     plain: rich.map((o) => joined(o.data!['text/plain'])),
     errors: outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`),
+    outFile: out,
   };
 }
 
@@ -79,6 +82,8 @@ export interface FullModeSpec {
   file: string;
   /** Result key → the label the notebook prints its value after. */
   figures: Record<string, RegExp | string>;
+  /** Wraps the run when the notebook needs something around it (a server): calls `run` with extra parameters. */
+  around?: (run: (params: Record<string, unknown>) => Promise<NotebookRun>) => Promise<NotebookRun>;
 }
 
 /** Runs the notebooks named on the command line (default: all of `specs`) with `fast=false` and writes
@@ -92,7 +97,8 @@ export async function recordFullModeRuns(name: string, specs: Record<string, Ful
     const spec = specs[key];
     if (!spec) throw new Error(`unknown notebook '${key}': use one of ${Object.keys(specs).join(', ')}`);
     console.log(`running ${spec.file} in full mode…`);
-    const run = await runNotebook(spec.file, { fast: false }, 40 * 60_000);
+    const execute = (params: Record<string, unknown>) => runNotebook(spec.file, { fast: false, ...params }, 40 * 60_000);
+    const run = spec.around ? await spec.around(execute) : await execute({});
     if (run.status !== 0) throw new Error(`${spec.file} failed:\n${run.log}`);
     results[spec.file] = {
       date: new Date().toISOString(),

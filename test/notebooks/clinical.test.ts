@@ -3,14 +3,11 @@
 // curves and metric tables are there.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { sliceHasNodule } from '../../src/medical/phantom';
-import { writePhantomDataset } from '../../src/medical/phantomDicom';
 import { printed, runNotebook, type NotebookRun } from '../../bench/support/notebookRuns';
 import { need, needFile, sharedDir } from '../support/env';
-import { orthancInstalled, startOrthanc } from '../support/orthanc';
+import { orthancInstalled, withPhantomPacs } from '../support/orthanc';
 
 const PNEUMONIA = path.join(sharedDir, 'data', 'pneumoniamnist.npz');
 const VIEWER = 'application/vnd.radnb.dicom';
@@ -68,19 +65,9 @@ describe('clinical notebooks (fast mode)', () => {
 
   it('06-dicomweb: finds, retrieves, de-identifies, shows and classifies a study from a real Orthanc', { timeout: 240_000 }, async (t) => {
     if (!need(t, orthancInstalled, 'Debian orthanc and orthanc-dicomweb')) return;
-    const orthanc = await startOrthanc();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'radnb-nb06-'));
-    try {
-      // Unseen phantom patients (the notebook trains on seed 11).
-      const dataset = await writePhantomDataset(dir, 3, { seed: 99 });
-      for (const s of dataset.series) for (const f of s.slices) await orthanc.upload(readFileSync(path.join(dir, f)));
-      const index = dataset.cases.findIndex((c) => c.hasNodule);
-      const chosen = dataset.cases[index];
-      const run = await runNotebook(
-        '06-dicomweb.radnb',
-        { fast: true, server: orthanc.dicomWebUrl, user: orthanc.username, password: orthanc.password, study: dataset.series[index].studyInstanceUid },
-        230_000,
-      );
+    await withPhantomPacs(async ({ dataset, noduleIndex, params }) => {
+      const chosen = dataset.cases[noduleIndex];
+      const run = await runNotebook('06-dicomweb.radnb', { fast: true, ...params }, 230_000);
       assertRan(run);
       assert.match(run.text, /retrieved 16 instances|DEID CHECK/);
       assert.match(run.text, /DEID CHECK: 2 identifying values looked for, 0 found in the de-identified files; patient ID is now a pseudonym: true/);
@@ -90,9 +77,6 @@ describe('clinical notebooks (fast mode)', () => {
       assert.equal(probabilities.length, chosen.slices);
       const correct = probabilities.filter((p, z) => (p >= 0.5) === sliceHasNodule(chosen, z)).length;
       assert.ok(correct / chosen.slices >= 0.75, `${correct}/${chosen.slices} slices classified right: ${probabilities.join(', ')}; ${run.text.match(/phantom test-split AUC [0-9.]+/)?.[0]}`);
-    } finally {
-      await orthanc.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,10 +1,12 @@
 // A real Orthanc (Debian `orthanc` + `orthanc-dicomweb`) for tests: started on a free 127.0.0.1 port with
 // a temporary configuration and storage, authentication on, stopped by its PID.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { writePhantomDataset } from '../../src/medical/phantomDicom';
+import type { PhantomWriteResult } from '../../src/medical/phantomDicom';
 
 export const ORTHANC_BINARY = '/usr/sbin/Orthanc';
 export const DICOMWEB_PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
@@ -67,6 +69,33 @@ export async function startOrthanc(): Promise<OrthancServer> {
     },
     stop,
   };
+}
+
+export interface PhantomPacs {
+  dataset: PhantomWriteResult;
+  /** The study notebook 06 should classify: the first case with a nodule. */
+  noduleIndex: number;
+  /** Notebook 06's parameters for that study on this server. */
+  params: { server: string; user: string; password: string; study: string };
+}
+
+/**
+ * Runs `body` against a fresh Orthanc holding three phantom CT studies of unseen patients (notebook 06
+ * trains on seed 11); stops the server and removes the files afterwards.
+ */
+export async function withPhantomPacs<T>(body: (pacs: PhantomPacs) => Promise<T>): Promise<T> {
+  const orthanc = await startOrthanc();
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-pacs-'));
+  try {
+    const dataset = await writePhantomDataset(dir, 3, { seed: 99 });
+    for (const s of dataset.series) for (const f of s.slices) await orthanc.upload(readFileSync(path.join(dir, f)));
+    const noduleIndex = dataset.cases.findIndex((c) => c.hasNodule);
+    const params = { server: orthanc.dicomWebUrl, user: orthanc.username, password: orthanc.password, study: dataset.series[noduleIndex].studyInstanceUid };
+    return await body({ dataset, noduleIndex, params });
+  } finally {
+    await orthanc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on (just now). */
