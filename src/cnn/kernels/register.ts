@@ -1,7 +1,8 @@
 // Registers radnb's gradient kernels for a backend, replacing what it ships: the wasm backend has no
 // filter gradients at all (it cannot train a CNN as shipped), a naive input gradient, a slow (and for
-// 'same' padding wrong) max-pool gradient and a slow path for transposed matrix products; the cpu backend's convolution gradients are
-// per-element loops (~60× slower than a matrix product).
+// 'same' padding wrong) max-pool gradient, a slow path for transposed matrix products, a per-element
+// Tile (the batch-norm gradient's largest cost) and slow reductions over all but the channel axis; the cpu backend's convolution gradients are per-element
+// loops (~60× slower than a matrix product).
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
@@ -13,6 +14,8 @@ import {
 import type { KernelArgs } from './convGradients';
 import { batchMatMulFor } from './matMul';
 import { maxPoolGrad } from './poolGradients';
+import { leadingAxesReduceFor } from './reduce';
+import { tileFor } from './tile';
 
 /** Builds a backend's kernel; `shipped` is the backend's own kernel of that name, for cases radnb leaves to it. */
 type KernelFactory = (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo;
@@ -30,6 +33,9 @@ const GRADIENT_KERNELS: Array<{ kernelName: string; factory: KernelFactory; back
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', factory: always(depthwiseConv2dNativeBackpropInput), backends: ['wasm', 'cpu'] },
   { kernelName: 'MaxPoolGrad', factory: always(maxPoolGrad), backends: ['wasm', 'cpu'] },
   { kernelName: 'BatchMatMul', factory: batchMatMulFor, backends: ['wasm'] },
+  { kernelName: 'Tile', factory: tileFor, backends: ['wasm', 'cpu'] },
+  { kernelName: 'Sum', factory: leadingAxesReduceFor('Sum'), backends: ['wasm'] },
+  { kernelName: 'Mean', factory: leadingAxesReduceFor('Mean'), backends: ['wasm'] },
 ];
 
 /** The kernels each backend shipped, captured before radnb's first registration replaced them. */

@@ -1,0 +1,51 @@
+// Tile as block copies. tfjs' batch-norm gradient tiles per-channel statistics over the whole activation
+// ([1, 1, 1, C] → [B, H, W, C]) and the wasm backend's Tile computes an index per element, which made it
+// the largest cost of a training step with batch normalisation. Here the input is placed once and each
+// axis is then filled by doubling copies of what is already there (copyWithin is a memmove).
+import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelArgs } from './convGradients';
+import { loopKernel } from './hostArrays';
+
+function strides(shape: number[]): number[] {
+  const out = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) out[i] = out[i + 1] * shape[i + 1];
+  return out;
+}
+
+/** Writes `x` (of `shape`) tiled `reps` times along each axis into `out`. */
+export function tileInto(x: Float32Array, shape: number[], reps: number[], out: Float32Array): void {
+  const outShape = shape.map((n, i) => n * reps[i]);
+  const outStrides = strides(outShape);
+  const rank = shape.length;
+  if (x.length === 0) return;
+  // every index over the leading axes < `axes` within the input's extent, as an offset into `out`
+  const corners = (axes: number): number[] => {
+    let offsets = [0];
+    for (let a = 0; a < axes; a++) offsets = offsets.flatMap((o) => Array.from({ length: shape[a] }, (_, i) => o + i * outStrides[a]));
+    return offsets;
+  };
+  // 1. the input at the start of each of its rows in the output
+  const row = rank === 0 ? 1 : shape[rank - 1];
+  corners(Math.max(0, rank - 1)).forEach((offset, r) => out.set(x.subarray(r * row, (r + 1) * row), offset));
+  // 2. from the last axis to the first, repeat the filled block along that axis
+  for (let a = rank - 1; a >= 0; a--) {
+    if (reps[a] === 1) continue;
+    const block = shape[a] * outStrides[a];
+    const total = block * reps[a];
+    for (const offset of corners(a)) {
+      for (let filled = block; filled < total; filled *= 2) out.copyWithin(offset + filled, offset, offset + Math.min(filled, total - filled));
+    }
+  }
+}
+
+/** radnb's Tile for float32 tensors; other dtypes go to the backend's own kernel. */
+export function tileFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+  if (shipped === undefined) throw new Error(`radnb Tile: backend '${backendName}' has no Tile kernel to fall back on`);
+  return (args) => {
+    const { x } = args.inputs;
+    const { reps } = args.attrs as unknown as { reps: number[] };
+    if (x.dtype !== 'float32') return shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
+    const outShape = x.shape.map((n, i) => n * reps[i]);
+    return loopKernel(args.backend, [x], outShape, ([values], out) => tileInto(values, x.shape, reps, out));
+  };
+}
