@@ -26,7 +26,7 @@ function initialWindow(image: ViewerImage): VoiWindow {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return fullRangeWindow(min, max, image.slope, image.intercept);
+  return fullRangeWindow(min, max, image.slope, image.intercept, image.pixels instanceof Float32Array);
 }
 
 /** The PNG every notebook viewer can show: one frame, windowed like the interactive viewer opens. */

@@ -70,8 +70,9 @@ export class DicomRaster {
         const min = storedRange[0];
         for (let i = 0; i < count; i++) out[i] = lut[pixels[offset + i] - min];
       } else {
+        const realValued = pixels instanceof Float32Array;
         for (let i = 0; i < count; i++) {
-          const level = windowLevel(pixels[offset + i] * slope + intercept, window);
+          const level = windowLevel(pixels[offset + i] * slope + intercept, window, realValued);
           const g = invert ? 255 - level : level;
           out[i] = packRgba(g, g, g);
         }

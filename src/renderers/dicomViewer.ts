@@ -2,7 +2,7 @@
 // value under the cursor, scale bar, orientation labels, overlays, metadata with PHI hidden by default.
 import type { ViewerMetadataEntry } from '../common/viewer';
 import { openDicomPayload } from '../display/dicomPayload';
-import { fullRangeWindow, type VoiWindow } from '../display/windowing';
+import { fullRangeWindow, minimumWindowWidth, type VoiWindow } from '../display/windowing';
 import { COLORMAPS } from './colormaps';
 import { DicomRaster, type OverlayLayer, type RasterSource, valueAt } from './dicomRaster';
 import { errorBox, formatNumber, h } from './dom';
@@ -28,7 +28,9 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
   const { header, frames, overlays } = await openDicomPayload(bytes, inflate);
   const source: RasterSource = { ...header, pixels: frames.pixels };
   const raster = new DicomRaster(source);
-  const fullWindow = fullRangeWindow(header.storedRange[0], header.storedRange[1], header.slope, header.intercept);
+  const realValued = frames.pixels instanceof Float32Array;
+  const fullWindow = fullRangeWindow(header.storedRange[0], header.storedRange[1], header.slope, header.intercept, realValued);
+  const narrowestWidth = minimumWindowWidth(fullWindow, realValued);
   const initialWindow = header.window ?? fullWindow;
   const presets: Preset[] = [
     ...(header.window ? [{ label: 'File', window: header.window }] : []),
@@ -157,7 +159,7 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
     placeStage();
   };
   const setWindow = (center: number, width: number): void => {
-    state.window = { center, width: Math.max(1, width) };
+    state.window = { center, width: Math.max(narrowestWidth, width) };
     schedule();
   };
   function resetView(): void {
@@ -171,7 +173,7 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
   }
 
   // --- input -------------------------------------------------------------------------------------------
-  const dragPerPixel = Math.max((fullWindow.width) / 512, 0.1);
+  const dragPerPixel = realValued ? fullWindow.width / 512 : Math.max(fullWindow.width / 512, 0.1);
   let drag: { mode: 'window' | 'pan'; x: number; y: number; center: number; width: number; panX: number; panY: number } | undefined;
   function showValueAt(event: PointerEvent): void {
     const rect = canvas.getBoundingClientRect();

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { setIdentifiersAllowed } from '../../src/common/phi';
 import type { ViewerImage } from '../../src/common/viewer';
 import { dicomViewBundle } from '../../src/display/dicomView';
+import { windowFrame } from '../../src/display/windowing';
 import { need, needFile } from '../support/env';
 import { CHROMIUM, RendererPage } from './browser';
 import { CT_SMALL, readViewerImage } from './fixtures';
@@ -208,4 +209,27 @@ test('PHI stays hidden until asked for; hostile tag values render as inert text'
   const shown = (await plain.textContent()) ?? '';
   assert.ok(shown.includes('[redacted]'));
   assert.ok(!shown.includes('CompressedSamples^CT1') && !shown.includes('secret'));
+});
+
+test('a real-valued image (a CNN output in 0…1) windowed C 0.5 W 1 shows as a grey ramp, in the viewer and in its PNG', async (t) => {
+  const page = ready(t);
+  if (!page) return;
+  const columns = 64;
+  const ramp: ViewerImage = {
+    rows: 8, columns, frames: 1, samplesPerPixel: 1, slope: 1, intercept: 0, units: '',
+    pixels: Float32Array.from({ length: 8 * columns }, (_, i) => (i % columns) / (columns - 1)),
+    window: { center: 0.5, width: 1 },
+  };
+  await show(page, 'ramp', ramp);
+  const grey = async (x: number) => (await pixelAt(page, 'ramp', x, 4))[0];
+  // LINEAR_EXACT: level = (value − 0.5 + 0.5) × 255, so the ramp's value × 255 — not a threshold at 0
+  for (const x of [0, 16, 32, 48, 63]) assert.ok(Math.abs((await grey(x)) - (x / 63) * 255) <= 1, `column ${x}: grey ${await grey(x)}`);
+  assert.equal(windowFrame(ramp.pixels, 0, columns, 1, 0, ramp.window!, false)[32], Math.round((32 / 63) * 255));
+  // the arrow keys can narrow the window below 1 (a tenth of it, here): contrast rises around the centre
+  await page.page.locator('#ramp .radnb-dicom-canvas').click();
+  for (let i = 0; i < 20; i++) await page.page.keyboard.press('ArrowLeft');
+  const label = (await page.page.locator('#ramp .radnb-dicom-window').textContent()) ?? '';
+  const width = Number(/W ([0-9.e-]+)/.exec(label)?.[1]);
+  assert.ok(width < 1 && width > 0, `window label after narrowing: ${label}`);
+  assert.ok((await grey(16)) < 40 && (await grey(48)) > 215, `narrower window: grey ${await grey(16)} at 0.25, ${await grey(48)} at 0.75`);
 });
