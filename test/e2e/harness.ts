@@ -66,17 +66,19 @@ export interface WorkbenchSetup extends WorkbenchOptions {
   viewport?: { width: number; height: number };
   /** Called on the page before the workbench loads (e.g. to expose functions to it). */
   beforeLoad?: (page: Page) => Promise<void>;
+  /** The folder to open; the caller owns it. Default: a scratch copy of the fixtures, removed on close(). */
+  folder?: string;
 }
 
 /** Opens the workbench on a scratch copy of the fixtures; close() stops browser and server. */
 export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
-  const workspace = makeScratchWorkspace();
+  const workspace = setup.folder ?? makeScratchWorkspace();
   let server: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close();
     await server?.stop();
-    rmSync(workspace, { recursive: true, force: true });
+    if (setup.folder === undefined) rmSync(workspace, { recursive: true, force: true });
   };
   try {
     server = await launchCodeServer({
