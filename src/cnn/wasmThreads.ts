@@ -20,7 +20,7 @@ const WASM_PRIORITY = 2;
 type EmscriptenModule = {
   cwrap(name: string, returns: string | null, args: string[]): (...args: number[]) => number;
   tfjs?: Record<string, unknown>;
-  PThread: { runningWorkers: Array<{ unref(): void }> };
+  PThread: { runningWorkers: Array<{ unref(): void }>; unusedWorkers: Array<{ terminate(): void }> };
 };
 type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 type WasmImports = { env: Record<string, unknown> };
@@ -91,6 +91,9 @@ async function start(tf: Tfjs, wasm: typeof wasmPackage): Promise<ThreadedWasm> 
     const backend = new wasm.BackendWasm(module as never); // starts XNNPACK's pool
     // pool threads wait for work forever: they must not keep the process alive once its work is done
     for (const worker of module.PThread.runningWorkers) worker.unref();
+    // the build loads 8 workers up front; XNNPACK's pool took what it needs and never asks for more, and each
+    // idle worker holds ~17 MB (a V8 isolate and the module's script)
+    for (const worker of module.PThread.unusedWorkers.splice(0)) worker.terminate();
     return backend;
   }, WASM_PRIORITY);
   return { threads };
