@@ -37,6 +37,14 @@ export function exportIpynb(notebook: Notebook): string {
 const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 const CSP_META = `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">`;
 
+/** Attributes through which HTML loads or submits to a URL; an in-page anchor (#…) or a data: URI stays. */
+const URL_ATTRIBUTE = /\b(src|srcset|href|xlink:href|poster|background|data|action|formaction)(\s*=\s*["']?)(?!["']?(?:data:|#))/gi;
+
+/** Output HTML with every URL reference renamed away (data-radnb-blocked-src=…), CSS url(…) included. */
+export function withoutReferences(html: string): string {
+  return html.replace(URL_ATTRIBUTE, 'data-radnb-blocked-$1$2').replace(/url\(\s*(["']?)(?!["']?data:)/gi, 'url($1about:blank#');
+}
+
 const STYLE = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #656d76; --box: #f6f8fa; --line: #d0d7de; --err: #cf222e; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #8d96a0; --box: #161b22; --line: #30363d; --err: #ff7b72; } }
@@ -102,9 +110,10 @@ function renderOutput(output: CellOutput): string {
   const markdown = items.get('text/markdown');
   if (markdown) return renderMarkdown(text(markdown), {});
   const html = items.get('text/html');
-  // The frame carries the report's policy itself: whether a srcdoc frame inherits its parent's policy
-  // varies by browser, and a remote <img> in an output must not be fetched either way.
-  if (html) return `<iframe sandbox title="HTML output" srcdoc="${escapeHtml(`${CSP_META}${text(html)}`)}"></iframe>`;
+  // The frame carries the report's policy itself (whether a srcdoc frame inherits its parent's policy varies
+  // by browser), and its references are disabled first: Chromium's preload scanner can fetch an <img> before
+  // it applies a <meta> policy.
+  if (html) return `<iframe sandbox title="HTML output" srcdoc="${escapeHtml(`${CSP_META}${withoutReferences(text(html))}`)}"></iframe>`;
   const plain = items.get('text/plain');
   if (plain) return `<pre>${escapeHtml(text(plain))}</pre>`;
   return `<p class="note">[${escapeHtml(output.items.map((i) => i.mime).join(', '))}: interactive output without a static fallback; open the notebook to see it]</p>`;

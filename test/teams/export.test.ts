@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { exportHtml, exportIpynb, renderMarkdown, runExportCommand } from '../../src/cli/export';
+import { exportHtml, exportIpynb, renderMarkdown, runExportCommand, withoutReferences } from '../../src/cli/export';
 import { parseNotebook, serializeNotebook, type Notebook } from '../../src/common/notebook';
 import { encodePng } from '../../src/common/png';
 import { chromium } from 'playwright-core';
@@ -78,9 +78,19 @@ test('the HTML report is self-contained: images as data URIs, plots as their PNG
   assert.match(html, /<pre>CT 512×512<\/pre>/);
   assert.match(html, /<pre class="stderr">warning &lt;b&gt;/);
   assert.match(html, /<pre class="error">RangeError: bad shape\n {4}at Cell 3:1:1<\/pre>/);
-  // Output HTML is kept, but in a frame that runs no script; the page's CSP stops its remote image.
+  // Output HTML is kept, in a frame that runs no script, with its URL references disabled and the CSP behind them.
+  assert.match(html, /&lt;img data-radnb-blocked-src=&quot;https:\/\/example\.com\/x\.png&quot;&gt;/);
+  assert.doesNotMatch(html, /[^-]src=&quot;https/);
   assert.match(html, /<iframe sandbox title="HTML output" srcdoc="&lt;meta http-equiv=&quot;Content-Security-Policy&quot; content=&quot;default-src &amp;#39;none&amp;#39;[^"]*&gt;&lt;table&gt;/);
   assert.match(html, /<div class="prompt">\[3\]<\/div><pre class="source"><code>train\(\)<\/code><\/pre>/);
+});
+
+test('URL references in output HTML are disabled; in-page anchors and data: URIs stay', () => {
+  assert.equal(
+    withoutReferences(`<img src="https://x.org/a.png"><img SRC=//x.org/b><link href='/style.css'><a href="#top">t</a><img src="data:image/png;base64,AA"><video poster=x.jpg></video>`),
+    `<img data-radnb-blocked-src="https://x.org/a.png"><img data-radnb-blocked-SRC=//x.org/b><link data-radnb-blocked-href='/style.css'><a href="#top">t</a><img src="data:image/png;base64,AA"><video data-radnb-blocked-poster=x.jpg></video>`,
+  );
+  assert.equal(withoutReferences('<p style="background: url(\'https://x.org/t.png\'); mask: url(data:a)">'), '<p style="background: url(\'about:blank#https://x.org/t.png\'); mask: url(data:a)">');
 });
 
 test('the HTML report opens offline in Chromium: its images decode and it requests nothing', async (t) => {
