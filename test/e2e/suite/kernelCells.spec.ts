@@ -4,38 +4,28 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { record } from './measurements';
-import { NotebookDriver, errorOutput, finished, outputText, plainValue, describeOutputs, waitFor } from './notebookDriver';
+import { NotebookDriver, describeOnNotebook, errorOutput, finished, outputText, plainValue, describeOutputs, waitFor } from './notebookDriver';
 
 export const KERNEL_FIXTURE = 'kernel.radnb';
 
 export function registerKernelCellTests(): void {
-  describe('radnb kernel in VS Code', function () {
-    this.timeout(60_000);
-    let notebook: NotebookDriver;
-
-    before(async () => {
-      notebook = await NotebookDriver.open(KERNEL_FIXTURE);
-    });
-    after(async () => {
-      await notebook?.close();
-    });
-
+  describeOnNotebook('radnb kernel in VS Code', KERNEL_FIXTURE, (notebook) => {
     it('runs the fixture cell and keeps its state for later cells', async () => {
       // The fixture's own first code cell defines `greeting`.
-      const first = notebook.document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
+      const first = notebook().document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
       assert.ok(first, 'the fixture has a code cell');
-      record('first cell run (kernel start) → result', (await notebook.runCell(first)).elapsedMs);
+      record('first cell run (kernel start) → result', (await notebook().runCell(first)).elapsedMs);
       assert.equal(first.executionSummary?.success, true, describeOutputs(first));
-      const { cell } = await notebook.run('let count = 1;\ncount += 41;\n`${greeting} ${count}`');
+      const { cell } = await notebook().run('let count = 1;\ncount += 41;\n`${greeting} ${count}`');
       assert.equal(plainValue(cell), 'hello from radnb 42');
     });
 
     it('re-runs a cell that declares a const', async () => {
-      const { cell } = await notebook.run('const answer = 6 * 7;\nanswer');
+      const { cell } = await notebook().run('const answer = 6 * 7;\nanswer');
       assert.equal(plainValue(cell), '42');
       const reruns: number[] = [];
       for (let i = 0; i < 5; i++) {
-        reruns.push((await notebook.runCell(cell)).elapsedMs);
+        reruns.push((await notebook().runCell(cell)).elapsedMs);
         assert.equal(cell.executionSummary?.success, true, describeOutputs(cell));
         assert.equal(plainValue(cell), '42');
       }
@@ -43,12 +33,12 @@ export function registerKernelCellTests(): void {
     });
 
     it('awaits at the top level of a cell', async () => {
-      const { cell } = await notebook.run('const later = await new Promise<number>((resolve) => setTimeout(() => resolve(21), 50));\nlater * 2');
+      const { cell } = await notebook().run('const later = await new Promise<number>((resolve) => setTimeout(() => resolve(21), 50));\nlater * 2');
       assert.equal(plainValue(cell), '42');
     });
 
     it('shows the last expression as text/plain', async () => {
-      const { cell } = await notebook.run("({ organ: 'lung', slices: [1, 2, 3] })");
+      const { cell } = await notebook().run("({ organ: 'lung', slices: [1, 2, 3] })");
       const items = cell.outputs.flatMap((o) => o.items);
       assert.ok(items.some((i) => i.mime === 'text/plain'), describeOutputs(cell));
       assert.equal(plainValue(cell), "{ organ: 'lung', slices: [ 1, 2, 3 ] }");
@@ -62,7 +52,7 @@ export function registerKernelCellTests(): void {
         '}',
         "failOn({ id: 'ct-7' });",
       ].join('\n');
-      const { cell } = await notebook.run(code);
+      const { cell } = await notebook().run(code);
       assert.equal(cell.executionSummary?.success, false);
       const error = errorOutput(cell);
       assert.ok(error, `an error output: ${describeOutputs(cell)}`);
@@ -74,11 +64,11 @@ export function registerKernelCellTests(): void {
     });
 
     it('streams console.log into the output while the cell runs', async () => {
-      const cell = await notebook.append(
+      const cell = await notebook().append(
         "console.log('first');\nawait new Promise((resolve) => setTimeout(resolve, 1500));\nconsole.error('second');\nconsole.log('third');",
       );
       const previous = cell.executionSummary;
-      const execution = notebook.start(cell);
+      const execution = notebook().start(cell);
       await waitFor(() => outputText(cell).includes('first'), 1200, () => `'first' while the cell still runs: ${describeOutputs(cell)}`);
       assert.equal(cell.executionSummary?.success, undefined, 'the cell is still running when its first line shows');
       await Promise.all([execution, finished(cell, 10_000, previous)]);
@@ -86,24 +76,24 @@ export function registerKernelCellTests(): void {
     });
 
     it('interrupts a synchronous infinite loop within 1 s and keeps earlier variables', async () => {
-      await notebook.run("const survivor = 'still here';");
-      const loop = await notebook.append('while (true) {}');
-      record('interrupt while (true) {} → cell ended', await interruptAfterStart(notebook, loop));
-      const { cell } = await notebook.run('survivor');
+      await notebook().run("const survivor = 'still here';");
+      const loop = await notebook().append('while (true) {}');
+      record('interrupt while (true) {} → cell ended', await interruptAfterStart(notebook(), loop));
+      const { cell } = await notebook().run('survivor');
       assert.equal(plainValue(cell), 'still here');
     });
 
     it('interrupts a cell that awaits forever', async () => {
-      const waiting = await notebook.append('await new Promise(() => {});');
-      record('interrupt await forever → cell ended', await interruptAfterStart(notebook, waiting));
-      const { cell } = await notebook.run('survivor.length');
+      const waiting = await notebook().append('await new Promise(() => {});');
+      record('interrupt await forever → cell ended', await interruptAfterStart(notebook(), waiting));
+      const { cell } = await notebook().run('survivor.length');
       assert.equal(plainValue(cell), '10');
     });
 
     it('restarts the kernel quickly with a clean state', async () => {
       const started = Date.now();
       await vscode.commands.executeCommand('radnb.restartKernel');
-      const { cell } = await notebook.run('typeof survivor');
+      const { cell } = await notebook().run('typeof survivor');
       const elapsed = Date.now() - started;
       record('restart kernel → first cell result', elapsed);
       assert.equal(plainValue(cell), 'undefined');
@@ -112,11 +102,11 @@ export function registerKernelCellTests(): void {
 
     for (const kill of ['process.exit(1);', "process.kill(process.pid, 'SIGKILL');"]) {
       it(`reports a kernel killed by ${kill} on its cell, then starts a fresh one`, async () => {
-        await notebook.run('const lostWithTheKernel = 1;');
-        const { cell: dying } = await notebook.run(kill, 15_000);
+        await notebook().run('const lostWithTheKernel = 1;');
+        const { cell: dying } = await notebook().run(kill, 15_000);
         assert.equal(dying.executionSummary?.success, false, describeOutputs(dying));
         assert.ok(errorOutput(dying), `an error output on the cell that killed the kernel: ${describeOutputs(dying)}`);
-        const { cell: next } = await notebook.run('typeof lostWithTheKernel');
+        const { cell: next } = await notebook().run('typeof lostWithTheKernel');
         assert.equal(next.executionSummary?.success, true, describeOutputs(next));
         assert.equal(plainValue(next), 'undefined');
       });

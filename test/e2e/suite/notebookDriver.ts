@@ -117,3 +117,21 @@ export function describeOutputs(cell: vscode.NotebookCell): string {
     cell.outputs.map((output) => output.items.map((item) => ({ mime: item.mime, text: TEXT_DECODER.decode(item.data).slice(0, 500) }))),
   );
 }
+
+/** A mocha suite on one fixture notebook, opened before its first test and closed after its last. */
+export function describeOnNotebook(title: string, fixture: string, tests: (notebook: () => NotebookDriver) => void): void {
+  describe(title, function () {
+    this.timeout(60_000);
+    let notebook: NotebookDriver | undefined;
+    before(async () => {
+      notebook = await NotebookDriver.open(fixture);
+    });
+    after(async () => {
+      await notebook?.close();
+    });
+    tests(() => {
+      if (notebook === undefined) throw new Error(`${fixture} did not open`);
+      return notebook;
+    });
+  });
+}

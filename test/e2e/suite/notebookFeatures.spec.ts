@@ -6,35 +6,25 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KERNEL_FIXTURE } from './kernelCells.spec';
-import { NotebookDriver, describeOutputs, outputText, plainValue } from './notebookDriver';
+import { describeOnNotebook, describeOutputs, outputText, plainValue } from './notebookDriver';
 
 export function registerNotebookFeatureTests(): void {
-  describe('radnb notebook features in VS Code', function () {
-    this.timeout(60_000);
-    let notebook: NotebookDriver;
-
-    before(async () => {
-      notebook = await NotebookDriver.open(KERNEL_FIXTURE);
-    });
-    after(async () => {
-      await notebook?.close();
-    });
-
+  describeOnNotebook('radnb notebook features in VS Code', KERNEL_FIXTURE, (notebook) => {
     it('keeps function and class declarations for later cells', async () => {
-      await notebook.run('function double(n: number): number {\n  return 2 * n;\n}\nclass Scan {\n  constructor(readonly slices: number) {}\n}');
-      const { cell } = await notebook.run('double(new Scan(21).slices)');
+      await notebook().run('function double(n: number): number {\n  return 2 * n;\n}\nclass Scan {\n  constructor(readonly slices: number) {}\n}');
+      const { cell } = await notebook().run('double(new Scan(21).slices)');
       assert.equal(plainValue(cell), '42');
     });
 
     it("imports CommonJS and ES module packages from the notebook's node_modules", async () => {
       writePackage('e2e-cjs', { main: 'index.js' }, "exports.modality = () => 'CT';\n");
       writePackage('e2e-esm', { type: 'module', exports: './index.js' }, "export const modality = () => 'MR';\n");
-      const { cell } = await notebook.run("import { modality as cjs } from 'e2e-cjs';\nimport { modality as esm } from 'e2e-esm';\n`${cjs()} ${esm()}`");
+      const { cell } = await notebook().run("import { modality as cjs } from 'e2e-cjs';\nimport { modality as esm } from 'e2e-esm';\n`${cjs()} ${esm()}`");
       assert.equal(plainValue(cell), 'CT MR', describeOutputs(cell));
     });
 
     it('imports @tensorflow/tfjs and radnb with nothing installed in the notebook folder', async () => {
-      const { cell } = await notebook.run(
+      const { cell } = await notebook().run(
         "import * as tf from '@tensorflow/tfjs';\nimport * as radnb from 'radnb';\nconst sum = tf.tensor1d([1, 2, 3]).sum().dataSync()[0];\n`${sum} ${typeof radnb.readDicom}`",
         120_000,
       );
@@ -42,7 +32,7 @@ export function registerNotebookFeatureTests(): void {
     });
 
     it('updates a displayed output in place and uses rich display methods', async () => {
-      const { cell } = await notebook.run(
+      const { cell } = await notebook().run(
         [
           "const progress = display('step 1');",
           "await new Promise((resolve) => setTimeout(resolve, 100));",
@@ -58,7 +48,7 @@ export function registerNotebookFeatureTests(): void {
     });
 
     it('caps a huge output with a note instead of freezing the editor', async () => {
-      const { cell } = await notebook.run("'x'.repeat(20 * 1024 * 1024)");
+      const { cell } = await notebook().run("'x'.repeat(20 * 1024 * 1024)");
       const bytes = cell.outputs.flatMap((o) => o.items).reduce((sum, item) => sum + item.data.byteLength, 0);
       assert.ok(bytes <= 8 * 1024 * 1024 + 4096, `outputs hold ${bytes} bytes`);
       assert.match(outputText(cell), /output truncated/);
