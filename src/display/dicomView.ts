@@ -7,7 +7,7 @@ import { identifiersAllowed, REDACTED } from '../common/phi';
 import { encodePng } from '../common/png';
 import type { ViewerImage } from '../common/viewer';
 import { encodeDicomPayload } from './dicomPayload';
-import { fullRangeWindow, type VoiWindow, windowFrame } from './windowing';
+import { fullRangeWindow, isRealValued, type VoiWindow, windowFrame } from './windowing';
 
 export interface DicomViewOptions {
   /** Deflate the samples (default true; level 6: level 9 saves ~2 % at 3× the time): a 512² CT output then
@@ -26,7 +26,7 @@ function initialWindow(image: ViewerImage): VoiWindow {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return fullRangeWindow(min, max, image.slope, image.intercept, image.pixels instanceof Float32Array);
+  return fullRangeWindow(min, max, image.slope, image.intercept, isRealValued(image.pixels));
 }
 
 /** The PNG every notebook viewer can show: one frame, windowed like the interactive viewer opens. */

@@ -38,6 +38,11 @@ export function fullRangeWindow(storedMin: number, storedMax: number, slope: num
   return { center: (lo + hi) / 2 + 0.5, width: Math.max(hi - lo + 1, 1) };
 }
 
+/** Float samples are real values (CNN outputs, normalised images); every other pixel type holds integers. */
+export function isRealValued(pixels: ViewerPixels): boolean {
+  return pixels instanceof Float32Array;
+}
+
 /** The narrowest window a user can set: one stored step for integers, a thousandth of the range for reals. */
 export function minimumWindowWidth(fullWindow: VoiWindow, realValued: boolean): number {
   return realValued ? fullWindow.width / 1000 : 1;
@@ -54,7 +59,7 @@ export function windowFrame(
   invert: boolean,
 ): Uint8Array {
   const out = new Uint8Array(count);
-  const realValued = pixels instanceof Float32Array;
+  const realValued = isRealValued(pixels);
   for (let i = 0; i < count; i++) {
     const level = windowLevel(pixels[frameOffset + i] * slope + intercept, window, realValued);
     out[i] = invert ? 255 - level : level;

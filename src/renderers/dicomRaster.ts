@@ -3,7 +3,7 @@
 // the window changes), so a frame costs one table read per pixel.
 import type { ViewerPixels } from '../common/viewer';
 import type { DicomPayloadOverlay } from '../display/dicomPayload';
-import { type VoiWindow, windowLevel } from '../display/windowing';
+import { isRealValued, type VoiWindow, windowLevel } from '../display/windowing';
 import { colormapLut, isColormapName, packRgba, parseHexColor } from './colormaps';
 
 export interface RasterSource {
@@ -40,7 +40,7 @@ export class DicomRaster {
   private greyLut(window: VoiWindow, invert: boolean): Uint32Array | undefined {
     const { pixels, storedRange, slope, intercept } = this.source;
     const size = storedRange[1] - storedRange[0] + 1;
-    if (pixels instanceof Float32Array || size > MAX_LUT_ENTRIES) return undefined;
+    if (isRealValued(pixels) || size > MAX_LUT_ENTRIES) return undefined;
     const key = `${window.center}|${window.width}|${invert}`;
     if (this.lut && this.lutKey === key) return this.lut;
     const lut = this.lut ?? new Uint32Array(size);
@@ -70,7 +70,7 @@ export class DicomRaster {
         const min = storedRange[0];
         for (let i = 0; i < count; i++) out[i] = lut[pixels[offset + i] - min];
       } else {
-        const realValued = pixels instanceof Float32Array;
+        const realValued = isRealValued(pixels);
         for (let i = 0; i < count; i++) {
           const level = windowLevel(pixels[offset + i] * slope + intercept, window, realValued);
           const g = invert ? 255 - level : level;

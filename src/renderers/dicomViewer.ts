@@ -2,7 +2,7 @@
 // value under the cursor, scale bar, orientation labels, overlays, metadata with PHI hidden by default.
 import type { ViewerMetadataEntry } from '../common/viewer';
 import { openDicomPayload } from '../display/dicomPayload';
-import { fullRangeWindow, minimumWindowWidth, type VoiWindow } from '../display/windowing';
+import { fullRangeWindow, isRealValued, minimumWindowWidth, type VoiWindow } from '../display/windowing';
 import { COLORMAPS } from './colormaps';
 import { DicomRaster, type OverlayLayer, type RasterSource, valueAt } from './dicomRaster';
 import { errorBox, formatNumber, h } from './dom';
@@ -28,7 +28,7 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
   const { header, frames, overlays } = await openDicomPayload(bytes, inflate);
   const source: RasterSource = { ...header, pixels: frames.pixels };
   const raster = new DicomRaster(source);
-  const realValued = frames.pixels instanceof Float32Array;
+  const realValued = isRealValued(frames.pixels);
   const fullWindow = fullRangeWindow(header.storedRange[0], header.storedRange[1], header.slope, header.intercept, realValued);
   const narrowestWidth = minimumWindowWidth(fullWindow, realValued);
   const initialWindow = header.window ?? fullWindow;

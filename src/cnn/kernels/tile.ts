@@ -2,20 +2,15 @@
 // ([1, 1, 1, C] → [B, H, W, C]) and the wasm backend's Tile computes an index per element, which made it
 // the largest cost of a training step with batch normalisation. Here the input is placed once and each
 // axis is then filled by doubling copies of what is already there (copyWithin is a memmove).
+import { util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
 import { loopKernel } from './hostArrays';
 
-function strides(shape: number[]): number[] {
-  const out = new Array<number>(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) out[i] = out[i + 1] * shape[i + 1];
-  return out;
-}
-
 /** Writes `x` (of `shape`) tiled `reps` times along each axis into `out`. */
 export function tileInto(x: Float32Array, shape: number[], reps: number[], out: Float32Array): void {
   const outShape = shape.map((n, i) => n * reps[i]);
-  const outStrides = strides(outShape);
+  const outStrides = [...util.computeStrides(outShape), 1]; // tfjs leaves out the last axis' stride
   const rank = shape.length;
   if (x.length === 0) return;
   // every index over the leading axes < `axes` within the input's extent, as an offset into `out`
