@@ -31,6 +31,13 @@ const DILATED: Case[] = [
   { x: [1, 12, 11, 3], filter: [2, 3, 3, 2], strides: 1, pad: 'valid', dilations: [3, 2] },
 ];
 
+/** Large enough for radnb's SIMD filter gradient to split the work between threads; channel counts that leave tails. */
+const LARGE: Case[] = [
+  { x: [8, 32, 32, 6], filter: [3, 3, 6, 12], strides: 1, pad: 'same' },
+  { x: [16, 33, 31, 5], filter: [3, 3, 5, 16], strides: 2, pad: 'same' },
+  { x: [8, 24, 22, 4], filter: [3, 3, 4, 16], strides: 1, pad: 'same', dilations: 2 },
+];
+
 function values(shape: number[], seed: number): Float32Array {
   let s = seed >>> 0;
   const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -125,6 +132,19 @@ describe('composed convolution gradients on wasm', () => {
         assertClose(got.dw, ref.dw, 1e-5, 'dw');
       });
     }
+  }
+
+  for (const c of LARGE) {
+    it(`conv2d filter gradient matches the definition on several threads: ${label(c)}`, () => {
+      const x = values(c.x, 1);
+      const { outShape } = info(c, false);
+      const dy = values(outShape, 3);
+      const ref = referenceGradients(c, x, values(c.filter, 2), dy, false);
+      const [xt, dyt] = [tf.tensor(x, c.x), tf.tensor(dy, outShape)];
+      const attrs = { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dataFormat: 'NHWC', filterShape: c.filter };
+      assertClose(runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, attrs), ref.dw, 1e-5, 'dw');
+      tf.dispose([xt, dyt]);
+    });
   }
 
   for (const c of CASES) {

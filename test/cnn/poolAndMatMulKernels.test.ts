@@ -1,4 +1,4 @@
-// radnb's MaxPoolGrad (one loop for tiling windows, the shipped kernel otherwise) and transposed
+// radnb's MaxPoolGrad (SIMD on wasm, one loop on cpu) and transposed
 // BatchMatMul on wasm agree with the cpu backend's shipped kernels — including ties inside a window
 // (ReLU zeros: the gradient goes to the first maximum only), ragged borders and overlapping windows
 // with 'same' padding (where wasm's shipped MaxPoolGrad gets it wrong).
@@ -21,6 +21,9 @@ const POOLS: PoolCase[] = [
   { shape: [2, 6, 8, 2], size: [2, 4], strides: [2, 4], pad: 'same' },
   { shape: [2, 9, 9, 2], size: 3, strides: 2, pad: 'same' },
   { shape: [1, 10, 10, 3], size: 3, strides: 1, pad: 'valid' },
+  // large enough for the SIMD kernels to split the work between threads
+  { shape: [8, 128, 128, 16], size: 2, strides: 2, pad: 'valid' },
+  { shape: [16, 96, 96, 16], size: 3, strides: 2, pad: 'same' },
 ];
 
 /** Values with many exact ties: ReLU of coarse random steps leaves whole windows of zeros and repeats. */
@@ -73,18 +76,43 @@ describe('pooling and matrix-product gradient kernels on wasm', () => {
     });
   }
 
+  // Dense layers' products (no batch) run on radnb's SIMD kernel: column tails (N = 12: 8 + 4), row tails
+  // (M = 6), K longer than its 256-step slices, and the large one split between threads.
+  const DENSE: Array<[number, number, number]> = [[6, 300, 12], [32, 64, 20], [5, 7, 4], [64, 1024, 64]];
+  for (const [M, K, N] of DENSE) {
+    for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      it(`MatMul ${M}×${K} · ${K}×${N} matches cpu with transposeA=${transposeA}, transposeB=${transposeB}`, async () => {
+        const product = (backend: string) =>
+          onBackend(backend, () =>
+            tf.tidy(() => {
+              const a = tf.randomUniform(transposeA ? [K, M] : [M, K], -1, 1, 'float32', 5);
+              const b = tf.randomUniform(transposeB ? [N, K] : [K, N], -1, 1, 'float32', 6);
+              const c = tf.matMul(a, b, transposeA, transposeB);
+              assert.deepEqual(c.shape, [M, N]);
+              return c.dataSync();
+            }),
+          );
+        const cpu = await product('cpu');
+        const wasm = await product('wasm');
+        wasm.forEach((v, i) => assert.ok(Math.abs(v - cpu[i]) < 1e-4, `element ${i}: ${v} vs ${cpu[i]}`));
+      });
+    }
+  }
+
   it('leave no backend buffers behind', async () => {
     await tf.setBackend('wasm');
     const backend = tf.engine().backend;
     const x = tiedValues([2, 8, 8, 3], 5);
     const a = tf.randomUniform([4, 7]);
+    const d = tf.randomUniform([8, 7]);
     const buffers = backend.numDataIds();
     tf.dispose([
       tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid').sum())(x),
       tf.matMul(a, a, true, false),
       tf.matMul(a, a, false, true),
+      tf.matMul(d, a, false, true), // the SIMD path's transposes
     ]);
     assert.equal(backend.numDataIds(), buffers);
-    tf.dispose([x, a]);
+    tf.dispose([x, a, d]);
   });
 });

@@ -1,9 +1,11 @@
-// Matrix products with a transposed operand on wasm: the shipped BatchMatMul runs those through a slow
-// generic loop (3–8× slower than its XNNPACK path), and dense-layer gradients need exactly those
-// (dW = xᵀ·dy, dx = dy·Wᵀ). Transposing explicitly first and multiplying plainly is faster.
+// Matrix products on wasm. Dense layers (no batch): radnb's SIMD product, which reads a transposed A in
+// place — XNNPACK repacks B as "weights" on every call, which costs more than the product for a layer's
+// 4 MB of weights. Batched products: the shipped BatchMatMul runs a transposed operand through a slow
+// generic loop (3–8× slower than its XNNPACK path), so operands are transposed explicitly first.
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
 import { KernelCalls } from './kernelCalls';
+import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
 
 function swapLastAxes(c: KernelCalls, x: TensorInfo): TensorInfo {
   const perm = x.shape.map((_, i) => i);
@@ -15,12 +17,24 @@ export function batchMatMulFor(backendName: string, shipped: KernelFunc | undefi
   if (shipped === undefined) throw new Error(`radnb BatchMatMul: backend '${backendName}' has no BatchMatMul kernel to build on`);
   return (args) => {
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    if (!transposeA && !transposeB) return shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
     const c = new KernelCalls(args.backend, backendName);
-    const a = transposeA ? swapLastAxes(c, args.inputs.a) : c.retain(args.inputs.a);
-    const b = transposeB ? swapLastAxes(c, args.inputs.b) : c.retain(args.inputs.b);
-    const out = shipped({ inputs: { a, b }, backend: args.backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
-    c.free(a, b);
+    const { a, b } = args.inputs;
+    const simd = SimdKernels.handlesMatMul(a, b, transposeA, transposeB) ? simdKernelsOf(args.backend) : undefined;
+    if (simd !== undefined) {
+      const leadingOnes = Math.max(a.shape.length, b.shape.length) - 2;
+      if (!transposeB) return simd.matMul(a, b, transposeA, leadingOnes);
+      // A·Bᵀ = (B·Aᵀ)ᵀ: B's rows are then read in order, and Aᵀ (small in dense layers) is the operand read by rows
+      const aT = transposeA ? c.retain(a) : swapLastAxes(c, a);
+      const product = simd.matMul(b, aT, false, leadingOnes);
+      const out = swapLastAxes(c, product);
+      c.free(aT, product);
+      return out;
+    }
+    if (!transposeA && !transposeB) return shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
+    const plainA = transposeA ? swapLastAxes(c, a) : c.retain(a);
+    const plainB = transposeB ? swapLastAxes(c, b) : c.retain(b);
+    const out = shipped({ inputs: { a: plainA, b: plainB }, backend: args.backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+    c.free(plainA, plainB);
     return out;
   };
 }

@@ -7,6 +7,7 @@ import { backend_util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
 import { loopKernel } from './hostArrays';
+import { simdKernelsOf } from './simd/simdKernels';
 
 interface PoolAttrs {
   filterSize: number | [number, number];
@@ -15,10 +16,13 @@ interface PoolAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-export function maxPoolGrad(args: KernelArgs): TensorInfo {
+export function maxPoolGrad(args: KernelArgs, backendName: string): TensorInfo {
   const { dy, input } = args.inputs;
   const attrs = args.attrs as unknown as PoolAttrs;
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  // wasm: the same search in SIMD, four channels at a time, on XNNPACK's thread count
+  const simd = backendName === 'wasm' && input.dtype === 'float32' && dy.dtype === 'float32' ? simdKernelsOf(args.backend) : undefined;
+  if (simd !== undefined) return simd.maxPoolGrad(input, dy, info);
   const fill = tilesExactly(info) ? tilingMaxPoolGrad(info) : generalMaxPoolGrad(info);
   return loopKernel(args.backend, [input, dy], input.shape, ([xs, dys], dx) => fill(xs, dys, dx));
 }

@@ -1,0 +1,138 @@
+// radnb's WebAssembly SIMD training kernels (gradients.c) bound to a tfjs wasm backend: the module imports
+// the backend's own memory, so kernels read tensors and write outputs in place, on as many threads as
+// XNNPACK uses. Used where they apply (float32, the layouts below); the composed kernels cover the rest.
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { plainModule, sharedModule } from './gradientsWasm';
+import { SimdThreadPool } from './threadPool';
+
+/** Below this many multiply-adds one thread is faster than waking another. */
+const PARALLEL_WORK = 2_000_000;
+
+interface WasmBackendLike {
+  wasm: {
+    wasmMemory?: WebAssembly.Memory;
+    asm?: { memory?: WebAssembly.Memory };
+    _malloc(bytes: number): number;
+    _free(pointer: number): void;
+    tfjs: { getThreadsCount(): number };
+  };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+}
+
+export class SimdKernels {
+  private constructor(
+    private readonly backend: WasmBackendLike,
+    private readonly pool: SimdThreadPool,
+  ) {}
+
+  /** The kernels on `backend`'s memory, or undefined when it is not a wasm backend whose memory can be imported. */
+  static create(backend: KernelBackend): SimdKernels | undefined {
+    const wasm = (backend as unknown as Partial<WasmBackendLike>).wasm;
+    const memory = wasm?.wasmMemory ?? wasm?.asm?.memory;
+    if (wasm === undefined || !(memory instanceof WebAssembly.Memory)) return undefined;
+    const shared = memory.buffer instanceof SharedArrayBuffer;
+    const module = new WebAssembly.Module(Buffer.from(shared ? sharedModule : plainModule, 'base64'));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
+    const threads = shared ? Math.max(1, wasm.tfjs.getThreadsCount()) : 1;
+    return new SimdKernels(backend as unknown as WasmBackendLike, new SimdThreadPool(module, memory, exports, threads));
+  }
+
+  /** Threads a large call runs on (the caller included). */
+  get threads(): number {
+    return this.pool.threads;
+  }
+
+  /** Whether conv2dFilterGrad handles this gradient: float32 and a filter count divisible by 4. */
+  static handlesFilterGrad(x: TensorInfo, dy: TensorInfo): boolean {
+    return x.dtype === 'float32' && dy.dtype === 'float32' && dy.shape[3] % 4 === 0;
+  }
+
+  /** dW[kh, kw, ci, co] of a 2-D convolution (NHWC) from its input and output gradient. */
+  conv2dFilterGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+    const size = filterHeight * filterWidth * inChannels * outChannels;
+    const dw = this.backend.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
+    const rows = batchSize * outHeight;
+    const work = rows * outWidth * filterHeight * filterWidth * inChannels * outChannels;
+    const threads = work < PARALLEL_WORK ? 1 : this.pool.threads;
+    // each thread adds into its own zeroed copy of dW; the copies are summed at the end
+    const partials = Array.from({ length: threads - 1 }, () => this.backend.wasm._malloc(size * 4));
+    const outputs = [this.offsetOf(dw), ...partials];
+    const heap = () => new Float32Array(this.backend.typedArrayFromHeap(dw).buffer); // views die when memory grows
+    for (const at of outputs) heap().fill(0, at / 4, at / 4 + size);
+    try {
+      const geometry = [inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth,
+        info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left];
+      this.run({ name: 'conv2d_filter_grad', args: [this.offsetOf(x), this.offsetOf(dy), 0, ...geometry], rows, perThread: { index: 2, values: outputs } }, threads);
+      for (const partial of partials) this.pool.call('add_into', outputs[0], partial, size);
+    } finally {
+      for (const partial of partials) this.backend.wasm._free(partial);
+    }
+    return dw;
+  }
+
+  /** Whether matMul handles this product: float32, no batch (dense layers), and a multiple of 4 columns in what it computes. */
+  static handlesMatMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): boolean {
+    const unbatched = (t: TensorInfo) => t.shape.slice(0, -2).every((d) => d === 1);
+    const [rank, rows] = [a.shape.length, transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2]];
+    const columns = transposeB ? rows : b.shape[b.shape.length - 1]; // A·Bᵀ is computed as (B·Aᵀ)ᵀ
+    return a.dtype === 'float32' && b.dtype === 'float32' && unbatched(a) && unbatched(b) && rank >= 2 && columns % 4 === 0;
+  }
+
+  /**
+   * C = A·B, where `a` holds A or (transposeA) Aᵀ and `b` holds B as [K, N] row-major. Output [M, N] with
+   * the inputs' leading 1s.
+   */
+  matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, leadingOnes: number): TensorInfo {
+    const [rowsA, columnsA] = a.shape.slice(-2);
+    const [M, K] = transposeA ? [columnsA, rowsA] : [rowsA, columnsA];
+    const N = b.shape[b.shape.length - 1];
+    const c = this.backend.makeOutput([...Array<number>(leadingOnes).fill(1), M, N], 'float32');
+    this.backend.typedArrayFromHeap(c).fill(0);
+    const [am, ak] = transposeA ? [1, M] : [K, 1];
+    const job = { name: 'matmul', args: [this.offsetOf(a), am, ak, this.offsetOf(b), this.offsetOf(c), M, N, K], rows: Math.ceil(N / 8) };
+    this.run(job, M * N * K < PARALLEL_WORK ? 1 : this.pool.threads);
+    return c;
+  }
+
+  /** dx of a 2-D max pooling (NHWC): each window's gradient at its first maximum. */
+  maxPoolGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+    const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+    const dx = this.backend.makeOutput(x.shape, 'float32');
+    const work = x.shape.reduce((a, b) => a * b, 1);
+    const tiles = filterHeight === strideHeight && filterWidth === strideWidth && outHeight * strideHeight === inHeight
+      && outWidth * strideWidth === inWidth && info.padInfo.top === 0 && info.padInfo.left === 0 && ch % 4 === 0;
+    const [input, gradient, output] = [this.offsetOf(x), this.offsetOf(dy), this.offsetOf(dx)];
+    if (tiles) {
+      // every element of dx is written: no zeroing
+      this.run({ name: 'max_pool_grad_tiling', args: [input, gradient, output, outHeight, outWidth, ch, filterHeight, filterWidth], rows: batchSize * outHeight }, work < PARALLEL_WORK ? 1 : this.pool.threads);
+    } else {
+      this.backend.typedArrayFromHeap(dx).fill(0);
+      // overlapping windows add into shared elements: split by image only
+      this.run({ name: 'max_pool_grad', args: [input, gradient, output, inHeight, inWidth, ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left], rows: batchSize }, work < PARALLEL_WORK ? 1 : this.pool.threads);
+    }
+    return dx;
+  }
+
+  private run(job: Parameters<SimdThreadPool['run']>[0], threads: number): void {
+    if (threads > 1) return this.pool.run(job);
+    const args = [...job.args];
+    if (job.perThread) args[job.perThread.index] = job.perThread.values[0];
+    this.pool.call(job.name, ...args, 0, job.rows);
+  }
+
+  private offsetOf(t: TensorInfo): number {
+    return this.backend.dataIdMap.get(t.dataId).memoryOffset;
+  }
+}
+
+const bound = new WeakMap<KernelBackend, SimdKernels | null>();
+
+/** The SIMD kernels of a wasm backend, created on first use (null: this backend cannot have them). */
+export function simdKernelsOf(backend: KernelBackend): SimdKernels | undefined {
+  if (!bound.has(backend)) bound.set(backend, SimdKernels.create(backend) ?? null);
+  return bound.get(backend) ?? undefined;
+}

@@ -1,0 +1,126 @@
+// Runs one function of radnb's SIMD kernel module on several threads that share the tfjs wasm backend's
+// memory. Work is a range of rows cut into chunks that the calling thread and the workers take from one
+// atomic counter, so a busy or slow thread only takes fewer chunks, and the caller always finishes the job
+// by itself if no worker comes. Calls are synchronous, like every tfjs kernel: the caller blocks in
+// Atomics.wait (allowed on Node's main thread) until the last chunk is done.
+import { Worker } from 'node:worker_threads';
+
+/** Control words in the shared Int32Array. */
+const JOB = 0; // generation: workers wait on it
+const NEXT = 1; // next chunk to take
+const DONE = 2; // chunks finished
+const TOTAL = 3;
+const CHUNK_ROWS = 4;
+const ROWS = 5;
+const FUNCTION = 6;
+const FAILED = 7;
+const OWN_ARG = 8; // index of the argument each thread replaces with its own value, or -1
+const ARG_COUNT = 9;
+const ARGS = 16;
+const MAX_ARGS = 32;
+const OWN_VALUES = ARGS + MAX_ARGS; // one value per thread (thread 0 is the caller)
+const CLOSED = 0x3fffffff;
+
+/** Evaluated in each worker: instantiate the module on the shared memory, then take chunks whenever a job starts. */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, names, id } = workerData;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const c = new Int32Array(control);
+let seen = 0;
+for (;;) {
+  Atomics.wait(c, ${JOB}, seen);
+  seen = Atomics.load(c, ${JOB});
+  if (seen < 0) break;
+  for (let k = Atomics.add(c, ${NEXT}, 1); k < Atomics.load(c, ${TOTAL}); k = Atomics.add(c, ${NEXT}, 1)) {
+    const args = Array.from(c.subarray(${ARGS}, ${ARGS} + c[${ARG_COUNT}]));
+    if (c[${OWN_ARG}] >= 0) args[c[${OWN_ARG}]] = c[${OWN_VALUES} + id];
+    const rows = c[${ROWS}], first = k * c[${CHUNK_ROWS}];
+    try { exports[names[c[${FUNCTION}]]](...args, first, Math.min(rows, first + c[${CHUNK_ROWS}])); } catch { Atomics.store(c, ${FAILED}, 1); }
+    if (Atomics.add(c, ${DONE}, 1) + 1 === c[${TOTAL}]) Atomics.notify(c, ${DONE});
+  }
+}
+`;
+
+export interface PoolJob {
+  /** Exported function; its last two parameters are the first and end row of a chunk. */
+  name: string;
+  /** Arguments before the row range. */
+  args: number[];
+  rows: number;
+  /** Which argument each thread replaces with its entry of `perThread` (e.g. its own output buffer). */
+  perThread?: { index: number; values: number[] };
+}
+
+export class SimdThreadPool {
+  private readonly control = new Int32Array(new SharedArrayBuffer((OWN_VALUES + 64) * 4));
+  private readonly workers: Worker[] = [];
+  private readonly names: string[];
+
+  /** `threads` counts the caller: threads − 1 workers start. */
+  constructor(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    private readonly exports: Record<string, (...args: number[]) => void>,
+    readonly threads: number,
+  ) {
+    this.names = Object.keys(exports);
+    Atomics.store(this.control, NEXT, CLOSED);
+    for (let id = 1; id < threads; id++) {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory, control: this.control.buffer, names: this.names, id },
+      });
+      worker.unref(); // idle workers must not keep the kernel process alive
+      this.workers.push(worker);
+    }
+  }
+
+  /** Runs `job` over its rows in chunks of about `rows / (threads · 4)`; throws if any chunk trapped. */
+  run(job: PoolJob): void {
+    const c = this.control;
+    if (job.args.length > MAX_ARGS) throw new Error(`radnb SIMD kernels: ${job.name} takes at most ${MAX_ARGS} arguments`);
+    const chunkRows = Math.max(1, Math.ceil(job.rows / (this.threads * 4)));
+    const total = Math.ceil(job.rows / chunkRows);
+    c.set(job.args, ARGS);
+    c[ARG_COUNT] = job.args.length;
+    c[FUNCTION] = this.names.indexOf(job.name);
+    c[OWN_ARG] = job.perThread?.index ?? -1;
+    if (job.perThread) c.set(job.perThread.values, OWN_VALUES);
+    c[ROWS] = job.rows;
+    c[CHUNK_ROWS] = chunkRows;
+    c[FAILED] = 0;
+    c[DONE] = 0;
+    Atomics.store(c, TOTAL, total);
+    Atomics.store(c, NEXT, 0); // opens the job: from here on any thread may take chunks
+    Atomics.add(c, JOB, 1);
+    if (total > 1) Atomics.notify(c, JOB);
+
+    const fn = this.exports[job.name];
+    const args = [...job.args];
+    if (job.perThread) args[job.perThread.index] = job.perThread.values[0];
+    for (let k = Atomics.add(c, NEXT, 1); k < total; k = Atomics.add(c, NEXT, 1)) {
+      const first = k * chunkRows;
+      try {
+        fn(...args, first, Math.min(job.rows, first + chunkRows));
+      } catch {
+        c[FAILED] = 1; // still counted as done: the workers' chunks must finish before the next job
+      }
+      Atomics.add(c, DONE, 1);
+    }
+    for (let done = Atomics.load(c, DONE); done < total; done = Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
+    Atomics.store(c, NEXT, CLOSED); // a worker waking late takes nothing from a finished job
+    if (c[FAILED] !== 0) throw new Error(`radnb SIMD kernels: ${job.name} trapped (a bad shape or memory offset)`);
+  }
+
+  /** Calls `name` on the calling thread only (work too small to share). */
+  call(name: string, ...args: number[]): void {
+    this.exports[name](...args);
+  }
+
+  /** Stops the workers (tests; the kernel process simply exits). */
+  close(): void {
+    Atomics.store(this.control, JOB, -1);
+    Atomics.notify(this.control, JOB);
+  }
+}

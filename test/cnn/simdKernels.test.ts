@@ -1,0 +1,90 @@
+// radnb's WebAssembly SIMD training kernels (src/cnn/kernels/simd): the committed module is the one its C
+// source builds, it can only touch memory it is given, the wasm backend binds it on all of XNNPACK's threads,
+// and the thread pool splits work correctly and reports a trap in any thread without hanging. The kernels'
+// numbers are checked against the definition and the cpu backend in convGradients.test.ts and
+// poolAndMatMulKernels.test.ts.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/cnn/backend';
+import { plainModule, sharedModule } from '../../src/cnn/kernels/simd/gradientsWasm';
+import { simdKernelsOf } from '../../src/cnn/kernels/simd/simdKernels';
+import { SimdThreadPool } from '../../src/cnn/kernels/simd/threadPool';
+import { wantedThreads } from '../../src/cnn/wasmThreads';
+import { repoRoot } from '../support/env';
+
+const hasClang = spawnSync('clang-14', ['--version']).status === 0;
+
+/** Section ids of a WebAssembly binary, in order. */
+function sectionIds(bytes: Uint8Array): number[] {
+  const ids: number[] = [];
+  let at = 8; // magic and version
+  while (at < bytes.length) {
+    ids.push(bytes[at++]);
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      size |= (byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    at += size;
+  }
+  return ids;
+}
+
+describe('SIMD training kernels', () => {
+  before(async () => {
+    assert.equal((await initBackend({ prefer: 'wasm' })).name, 'wasm');
+  });
+
+  it('the committed module is what gradients.c builds', { skip: !hasClang && !process.env.CI && 'clang-14 is not installed (apt-get install clang-14 lld-14); CI installs it and runs this check' }, () => {
+    const run = spawnSync(process.execPath, ['scripts/buildSimdKernels.mjs', '--check'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+  });
+
+  it('imports only the memory and has no data segment: it writes nothing but the outputs it is handed', () => {
+    for (const [name, base64, shared] of [['shared', sharedModule, true], ['plain', plainModule, false]] as const) {
+      const bytes = Buffer.from(base64, 'base64');
+      const module = new WebAssembly.Module(bytes);
+      assert.deepEqual(WebAssembly.Module.imports(module), [{ module: 'env', name: 'memory', kind: 'memory' }], name);
+      assert.ok(!sectionIds(bytes).includes(11), `${name}: data section`);
+      const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared });
+      assert.doesNotThrow(() => new WebAssembly.Instance(module, { env: { memory } }), name);
+    }
+  });
+
+  it("binds to the wasm backend's memory with one thread per XNNPACK thread", () => {
+    const kernels = simdKernelsOf(tf.engine().backend);
+    assert.ok(kernels !== undefined);
+    assert.equal(kernels.threads, wantedThreads());
+  });
+
+  it('the thread pool covers every row once, and a trap in any thread is an error, not a hang', () => {
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+    const module = new WebAssembly.Module(Buffer.from(sharedModule, 'base64'));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
+    const pool = new SimdThreadPool(module, memory, exports, 2);
+    try {
+      // 2×2 max pooling of 64 images of 4×4×4: x at 0, dy (= 1 + index) after it, dx after that
+      const [images, side, ch] = [64, 4, 4];
+      const inSize = images * side * side * ch;
+      const outSize = inSize / 4;
+      const heap = new Float32Array(memory.buffer);
+      for (let i = 0; i < inSize; i++) heap[i] = (i * 7919) % 13;
+      for (let i = 0; i < outSize; i++) heap[inSize + i] = 1 + i;
+      const job = (x: number) => ({ name: 'max_pool_grad_tiling', args: [x, inSize * 4, (inSize + outSize) * 4, side / 2, side / 2, ch, 2, 2], rows: images * (side / 2) });
+      pool.run(job(0));
+      const dx = heap.subarray(inSize + outSize, 2 * inSize + outSize);
+      // every output gradient lands exactly once
+      const total = dx.reduce((a, b) => a + b, 0);
+      assert.equal(total, (outSize * (outSize + 1)) / 2);
+      assert.throws(() => pool.run(job(0xfffffff0)), /max_pool_grad_tiling trapped/);
+      dx.fill(0);
+      pool.run(job(0)); // still works after a trap
+      assert.equal(dx.reduce((a, b) => a + b, 0), total);
+    } finally {
+      pool.close();
+    }
+  });
+});
