@@ -1,7 +1,8 @@
 // Registers radnb's gradient kernels for a backend, replacing what it ships: the wasm backend has no
 // filter gradients at all (it cannot train a CNN as shipped), a naive input gradient, a slow (and for
 // 'same' padding wrong) max-pool gradient, a slow path for transposed matrix products, a per-element
-// Tile (the batch-norm gradient's largest cost) and slow reductions over all but the channel axis; the cpu backend's convolution gradients are per-element
+// Tile (the batch-norm gradient's largest cost), slow reductions over all but the channel axis and an
+// Identity that copies; the cpu backend's convolution gradients are per-element
 // loops (~60× slower than a matrix product).
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -12,6 +13,7 @@ import {
   depthwiseConv2dNativeBackpropInput,
 } from './convGradients';
 import type { KernelArgs } from './convGradients';
+import { sharedIdentityFor } from './identity';
 import { batchMatMulFor } from './matMul';
 import { maxPoolGrad } from './poolGradients';
 import { leadingAxesReduceFor } from './reduce';
@@ -36,6 +38,7 @@ const GRADIENT_KERNELS: Array<{ kernelName: string; factory: KernelFactory; back
   { kernelName: 'Tile', factory: tileFor, backends: ['wasm', 'cpu'] },
   { kernelName: 'Sum', factory: leadingAxesReduceFor('Sum'), backends: ['wasm'] },
   { kernelName: 'Mean', factory: leadingAxesReduceFor('Mean'), backends: ['wasm'] },
+  { kernelName: 'Identity', factory: sharedIdentityFor, backends: ['wasm'] },
 ];
 
 /** The kernels each backend shipped, captured before radnb's first registration replaced them. */
