@@ -6,6 +6,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/cnn/backend';
 import { plainModule, sharedModule } from '../../src/cnn/kernels/simd/gradientsWasm';
@@ -83,6 +84,30 @@ describe('SIMD training kernels', () => {
       dx.fill(0);
       pool.run(job(0)); // still works after a trap
       assert.equal(dx.reduce((a, b) => a + b, 0), total);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('a job abandoned by a terminated cell (Stop) is settled before the next one, which is then exact', () => {
+    const memory = new WebAssembly.Memory({ initial: 200, maximum: 65536, shared: true });
+    const module = new WebAssembly.Module(Buffer.from(sharedModule, 'base64'));
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
+    const pool = new SimdThreadPool(module, memory, exports, 2);
+    try {
+      // C (1024×1024) = A · B with A = B = ones: every element is 1024 (~50 ms of work)
+      const n = 1024;
+      const heap = new Float32Array(memory.buffer);
+      heap.fill(1, 0, 2 * n * n);
+      const product = heap.subarray(2 * n * n, 3 * n * n);
+      const job = { name: 'matmul', args: [0, n, 1, n * n * 4, 2 * n * n * 4, n, n, n], rows: n / 8 };
+      pool.run(job); // the worker is up and taking chunks
+      // vm's timeout terminates the code as Stop does: inside the product or while waiting for the worker
+      assert.throws(() => vm.runInNewContext('pool.run(job)', { pool, job }, { timeout: 5 }), /timed out/);
+      pool.settleAbandonedJob(); // as every SIMD kernel does before it allocates its output
+      product.fill(0);
+      pool.run(job);
+      assert.ok(product.every((v) => v === n), 'a chunk of the abandoned job wrote into the new result');
     } finally {
       pool.close();
     }

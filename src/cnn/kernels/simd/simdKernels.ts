@@ -54,6 +54,7 @@ export class SimdKernels {
   conv2dFilterGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
     const size = filterHeight * filterWidth * inChannels * outChannels;
+    this.pool.settleAbandonedJob();
     const dw = this.backend.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
     const rows = batchSize * outHeight;
     const work = rows * outWidth * filterHeight * filterWidth * inChannels * outChannels;
@@ -90,6 +91,7 @@ export class SimdKernels {
     const [rowsA, columnsA] = a.shape.slice(-2);
     const [M, K] = transposeA ? [columnsA, rowsA] : [rowsA, columnsA];
     const N = b.shape[b.shape.length - 1];
+    this.pool.settleAbandonedJob();
     const c = this.backend.makeOutput([...Array<number>(leadingOnes).fill(1), M, N], 'float32');
     this.backend.typedArrayFromHeap(c).fill(0);
     const [am, ak] = transposeA ? [1, M] : [K, 1];
@@ -101,6 +103,7 @@ export class SimdKernels {
   /** dx of a 2-D max pooling (NHWC): each window's gradient at its first maximum. */
   maxPoolGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
     const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+    this.pool.settleAbandonedJob();
     const dx = this.backend.makeOutput(x.shape, 'float32');
     const work = x.shape.reduce((a, b) => a * b, 1);
     const tiles = filterHeight === strideHeight && filterWidth === strideWidth && outHeight * strideHeight === inHeight

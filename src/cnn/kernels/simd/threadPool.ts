@@ -16,6 +16,7 @@ const FUNCTION = 6;
 const FAILED = 7;
 const OWN_ARG = 8; // index of the argument each thread replaces with its own value, or -1
 const ARG_COUNT = 9;
+const IN_FLIGHT = 10; // chunks workers are running (counted before taking one)
 const ARGS = 16;
 const MAX_ARGS = 32;
 const OWN_VALUES = ARGS + MAX_ARGS; // one value per thread (thread 0 is the caller)
@@ -32,13 +33,18 @@ for (;;) {
   Atomics.wait(c, ${JOB}, seen);
   seen = Atomics.load(c, ${JOB});
   if (seen < 0) break;
-  for (let k = Atomics.add(c, ${NEXT}, 1); k < Atomics.load(c, ${TOTAL}); k = Atomics.add(c, ${NEXT}, 1)) {
+  for (;;) {
+    Atomics.add(c, ${IN_FLIGHT}, 1);
+    const k = Atomics.add(c, ${NEXT}, 1);
+    if (k >= Atomics.load(c, ${TOTAL})) break;
     const args = Array.from(c.subarray(${ARGS}, ${ARGS} + c[${ARG_COUNT}]));
     if (c[${OWN_ARG}] >= 0) args[c[${OWN_ARG}]] = c[${OWN_VALUES} + id];
     const rows = c[${ROWS}], first = k * c[${CHUNK_ROWS}];
     try { exports[names[c[${FUNCTION}]]](...args, first, Math.min(rows, first + c[${CHUNK_ROWS}])); } catch { Atomics.store(c, ${FAILED}, 1); }
+    Atomics.sub(c, ${IN_FLIGHT}, 1);
     if (Atomics.add(c, ${DONE}, 1) + 1 === c[${TOTAL}]) Atomics.notify(c, ${DONE});
   }
+  Atomics.sub(c, ${IN_FLIGHT}, 1);
 }
 `;
 
@@ -56,6 +62,8 @@ export class SimdThreadPool {
   private readonly control = new Int32Array(new SharedArrayBuffer((OWN_VALUES + 64) * 4));
   private readonly workers: Worker[] = [];
   private readonly names: string[];
+  /** A job is open: set when it starts, cleared when the caller has seen every chunk done. */
+  private running = false;
 
   /** `threads` counts the caller: threads − 1 workers start. */
   constructor(
@@ -80,6 +88,7 @@ export class SimdThreadPool {
   run(job: PoolJob): void {
     const c = this.control;
     if (job.args.length > MAX_ARGS) throw new Error(`radnb SIMD kernels: ${job.name} takes at most ${MAX_ARGS} arguments`);
+    this.settleAbandonedJob();
     const chunkRows = Math.max(1, Math.ceil(job.rows / (this.threads * 4)));
     const total = Math.ceil(job.rows / chunkRows);
     c.set(job.args, ARGS);
@@ -92,6 +101,7 @@ export class SimdThreadPool {
     c[FAILED] = 0;
     c[DONE] = 0;
     Atomics.store(c, TOTAL, total);
+    this.running = true;
     Atomics.store(c, NEXT, 0); // opens the job: from here on any thread may take chunks
     Atomics.add(c, JOB, 1);
     if (total > 1) Atomics.notify(c, JOB);
@@ -110,7 +120,22 @@ export class SimdThreadPool {
     }
     for (let done = Atomics.load(c, DONE); done < total; done = Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
     Atomics.store(c, NEXT, CLOSED); // a worker waking late takes nothing from a finished job
+    this.running = false;
     if (c[FAILED] !== 0) throw new Error(`radnb SIMD kernels: ${job.name} trapped (a bad shape or memory offset)`);
+  }
+
+  /**
+   * A job the caller never finished — Stop terminated the cell while this thread computed or waited — may
+   * still have chunks running on workers, writing into buffers tfjs may hand out again: close it to new
+   * chunks and wait for those to end. Callers settle before they allocate outputs: memory freed by the
+   * abandoned job's kernel may be handed out again.
+   */
+  settleAbandonedJob(): void {
+    if (!this.running) return;
+    const c = this.control;
+    Atomics.store(c, NEXT, CLOSED);
+    for (let busy = Atomics.load(c, IN_FLIGHT); busy > 0; busy = Atomics.load(c, IN_FLIGHT)) Atomics.wait(c, IN_FLIGHT, busy, 1);
+    this.running = false;
   }
 
   /** Calls `name` on the calling thread only (work too small to share). */
