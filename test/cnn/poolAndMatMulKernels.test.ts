@@ -21,6 +21,9 @@ const POOLS: PoolCase[] = [
   { shape: [2, 6, 8, 2], size: [2, 4], strides: [2, 4], pad: 'same' },
   { shape: [2, 9, 9, 2], size: 3, strides: 2, pad: 'same' },
   { shape: [1, 10, 10, 3], size: 3, strides: 1, pad: 'valid' },
+  // four channels: the SIMD kernel, with rows and columns past the last window, and windows partly outside ('same')
+  { shape: [4, 9, 7, 8], size: 2, strides: 2, pad: 'valid' },
+  { shape: [2, 7, 9, 4], size: 2, strides: 2, pad: 'same' },
   // large enough for the SIMD kernels to split the work between threads
   { shape: [8, 128, 128, 16], size: 2, strides: 2, pad: 'valid' },
   { shape: [16, 96, 96, 16], size: 3, strides: 2, pad: 'same' },

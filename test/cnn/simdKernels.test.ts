@@ -74,7 +74,7 @@ describe('SIMD training kernels', () => {
       const heap = new Float32Array(memory.buffer);
       for (let i = 0; i < inSize; i++) heap[i] = (i * 7919) % 13;
       for (let i = 0; i < outSize; i++) heap[inSize + i] = 1 + i;
-      const job = (x: number) => ({ name: 'max_pool_grad_tiling', args: [x, inSize * 4, (inSize + outSize) * 4, side / 2, side / 2, ch, 2, 2], rows: images * (side / 2) });
+      const job = (x: number) => ({ name: 'max_pool_grad_tiling', args: [x, inSize * 4, (inSize + outSize) * 4, side, side, side / 2, side / 2, ch, 2, 2], rows: images * (side / 2) });
       pool.run(job(0));
       const dx = heap.subarray(inSize + outSize, 2 * inSize + outSize);
       // every output gradient lands exactly once

@@ -2,7 +2,8 @@
 // the output gradient is spread back onto input positions. Only NHWC (channels last) is handled, as in
 // the wasm backend's own convolutions.
 import { backend_util } from '@tensorflow/tfjs-core';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { loopKernel } from './hostArrays';
 import type { KernelCalls } from './kernelCalls';
 
 export type Conv2DInfo = backend_util.Conv2DInfo;
@@ -61,30 +62,53 @@ export function tapSlice(c: KernelCalls, padded: TensorInfo, info: Conv2DInfo, k
   );
 }
 
-/**
- * The output gradient placed on the input grid (zeros between strided positions) and padded so that a
- * stride-1 'valid' convolution with the 180°-rotated filter yields the input gradient.
- */
-export function spreadOutputGradient(c: KernelCalls, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+/** Rows and columns to add around the spread output gradient (negative: to crop) for the input gradient. */
+export function outputGradientPadding(info: Conv2DInfo, outH: number, outW: number): Array<[number, number]> {
+  const top = info.effectiveFilterHeight - 1 - info.padInfo.top;
+  const left = info.effectiveFilterWidth - 1 - info.padInfo.left;
+  const bottom = info.inHeight + info.effectiveFilterHeight - 1 - top - outH * info.strideHeight;
+  const right = info.inWidth + info.effectiveFilterWidth - 1 - left - outW * info.strideWidth;
+  return [[top, bottom], [left, right]];
+}
+
+/** The output gradient placed on the input grid: zeros between strided positions. */
+export function spreadOnInputGrid(c: KernelCalls, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
   const [batch, outH, outW, channels] = dy.shape;
   const sh = info.strideHeight;
   const sw = info.strideWidth;
-  let spread = c.retain(dy);
-  if (sh > 1 || sw > 1) {
-    // Zero insertion as a reshape + pad: [b, h, 1, w, 1, c] padded to [b, h, sh, w, sw, c]
-    const split = c.reshape(dy, [batch, outH, 1, outW, 1, channels]);
-    const gaps = c.padOrCrop(split, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-    c.free(spread, split);
-    spread = c.reshape(gaps, [batch, outH * sh, outW * sw, channels]);
-    c.free(gaps);
-  }
-  const top = info.effectiveFilterHeight - 1 - info.padInfo.top;
-  const left = info.effectiveFilterWidth - 1 - info.padInfo.left;
-  const bottom = info.inHeight + info.effectiveFilterHeight - 1 - top - outH * sh;
-  const right = info.inWidth + info.effectiveFilterWidth - 1 - left - outW * sw;
-  const padded = c.padOrCrop(spread, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+  if (sh === 1 && sw === 1) return c.retain(dy);
+  // Zero insertion as a reshape + pad: [b, h, 1, w, 1, c] padded to [b, h, sh, w, sw, c]
+  const split = c.reshape(dy, [batch, outH, 1, outW, 1, channels]);
+  const gaps = c.padOrCrop(split, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+  const spread = c.reshape(gaps, [batch, outH * sh, outW * sw, channels]);
+  c.free(split, gaps);
+  return spread;
+}
+
+/**
+ * The output gradient placed on the input grid and padded so that a stride-1 'valid' convolution with the
+ * 180°-rotated filter yields the input gradient.
+ */
+export function spreadOutputGradient(c: KernelCalls, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+  const spread = spreadOnInputGrid(c, dy, info);
+  const [rows, cols] = outputGradientPadding(info, dy.shape[1], dy.shape[2]);
+  const padded = c.padOrCrop(spread, [[0, 0], rows, cols, [0, 0]]);
   c.free(spread);
   return padded;
+}
+
+/** [kh, kw, ci, co] → [kh, kw, co, ci] turned by 180° in its spatial axes: the input gradient's filter, in one pass. */
+export function rotatedSwappedFilter(backend: KernelBackend, filter: TensorInfo): TensorInfo {
+  const [kh, kw, ci, co] = filter.shape;
+  return loopKernel(backend, [filter], [kh, kw, co, ci], ([f], out) => {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const from = ((kh - 1 - i) * kw + (kw - 1 - j)) * ci * co;
+        const to = (i * kw + j) * co * ci;
+        for (let a = 0; a < ci; a++) for (let b = 0; b < co; b++) out[to + b * ci + a] = f[from + a * co + b];
+      }
+    }
+  });
 }
 
 /** The filter turned by 180° in its spatial axes. */

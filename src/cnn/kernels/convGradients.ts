@@ -3,7 +3,16 @@
 // over every element. Each function is a kernelFunc for tfjs' kernel registry.
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelCalls } from './kernelCalls';
-import { convInfo, paddedInput, rotatedFilter, spreadOutputGradient, tapSlice } from './convGeometry';
+import {
+  convInfo,
+  outputGradientPadding,
+  paddedInput,
+  rotatedFilter,
+  rotatedSwappedFilter,
+  spreadOnInputGrid,
+  spreadOutputGradient,
+  tapSlice,
+} from './convGeometry';
 import type { ConvAttrs } from './convGeometry';
 import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
 
@@ -45,22 +54,26 @@ export function conv2DBackpropFilter(args: KernelArgs, backendName: string): Ten
   return dw;
 }
 
-/** dx = the output gradient, spread onto the input grid, convolved with the rotated, transposed filter. */
+/**
+ * dx = the output gradient, spread onto the input grid, convolved with the rotated, transposed filter. The
+ * border goes to the convolution as explicit padding (no padded copy) unless part of it must be cropped.
+ */
 export function conv2DBackpropInput(args: KernelArgs, backendName: string): TensorInfo {
   const { dy, filter } = args.inputs;
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
   const info = convInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs, false);
   const c = callsFor(args, backendName);
-  const spread = spreadOutputGradient(c, dy, info);
-  const rotated = rotatedFilter(c, filter);
-  const swapped = c.transpose(rotated, [0, 1, 3, 2]);
+  const [rows, cols] = outputGradientPadding(info, dy.shape[1], dy.shape[2]);
+  const padsOnly = [...rows, ...cols].every((amount) => amount >= 0);
+  const spread = padsOnly ? spreadOnInputGrid(c, dy, info) : spreadOutputGradient(c, dy, info);
+  const swapped = rotatedSwappedFilter(args.backend, filter);
   const dx = c.run('Conv2D', { x: spread, filter: swapped }, {
     strides: [1, 1],
-    pad: 'valid',
+    pad: padsOnly ? [[0, 0], rows, cols, [0, 0]] : 'valid',
     dataFormat: 'NHWC',
     dilations: [info.dilationHeight, info.dilationWidth],
   });
-  c.free(spread, rotated, swapped);
+  c.free(spread, swapped);
   return dx;
 }
 

@@ -88,18 +88,17 @@ void conv2dFilterGrad(const float* x, const float* dy, float* dw, int inH, int i
   for (int r = row0; r < row1; r++) filterGradRow(&g, x, dy, dw, r / outH, r % outH);
 }
 
-// Max-pool gradient for windows that tile the input exactly (window = stride, no padding, no remainder):
-// every input element belongs to one window, so dx is written in full (no zeroing) and each window's
-// gradient goes to its first maximum in row-major order, as tfjs' cpu backend does. Rows are (image,
-// output row) pairs. Requires ch % 4 == 0.
+// Max-pool gradient for windows side by side (window = stride, no padding): each window's gradient goes to
+// its first maximum in row-major order, as tfjs' cpu backend does, and every other element of the windows
+// gets 0 (rows and columns past the last window are left to the caller). Rows are (image, output row)
+// pairs. Requires ch % 4 == 0.
 __attribute__((export_name("max_pool_grad_tiling")))
-void maxPoolGradTiling(const float* x, const float* dy, float* dx, int outH, int outW, int ch, int fh, int fw,
-                       int row0, int row1) {
-  const int inW = outW * fw;
+void maxPoolGradTiling(const float* x, const float* dy, float* dx, int inH, int inW, int outH, int outW, int ch, int fh,
+                       int fw, int row0, int row1) {
   const int rowStride = inW * ch;
   for (int r = row0; r < row1; r++) {
     const int b = r / outH, oh = r % outH;
-    const int rowStart = ((b * outH + oh) * fh) * rowStride;
+    const int rowStart = (b * inH + oh * fh) * rowStride;
     const float* dyRow = dy + r * outW * ch;
     for (int ow = 0; ow < outW; ow++) {
       const int window = rowStart + ow * fw * ch;

@@ -6,8 +6,10 @@ import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { plainModule, sharedModule } from './gradientsWasm';
 import { SimdThreadPool } from './threadPool';
 
-/** Below this many multiply-adds one thread is faster than waking another. */
+/** Below this many multiply-adds (~100 µs) one thread is faster than waking another. */
 const PARALLEL_WORK = 2_000_000;
+/** The same for the max-pool gradient, in elements of its input. */
+const PARALLEL_ELEMENTS = 150_000;
 
 interface WasmBackendLike {
   wasm: {
@@ -105,17 +107,19 @@ export class SimdKernels {
     const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
     this.pool.settleAbandonedJob();
     const dx = this.backend.makeOutput(x.shape, 'float32');
-    const work = x.shape.reduce((a, b) => a * b, 1);
-    const tiles = filterHeight === strideHeight && filterWidth === strideWidth && outHeight * strideHeight === inHeight
-      && outWidth * strideWidth === inWidth && info.padInfo.top === 0 && info.padInfo.left === 0 && ch % 4 === 0;
+    const threads = x.shape.reduce((a, b) => a * b, 1) < PARALLEL_ELEMENTS ? 1 : this.pool.threads;
+    // windows side by side and inside the image ('same' padding can put the last ones partly outside)
+    const sideBySide = filterHeight === strideHeight && filterWidth === strideWidth && info.padInfo.top === 0 && info.padInfo.left === 0
+      && outHeight * strideHeight <= inHeight && outWidth * strideWidth <= inWidth && ch % 4 === 0;
+    const covered = outHeight * strideHeight === inHeight && outWidth * strideWidth === inWidth;
+    // the kernels write only inside windows (side by side) or add into dx (overlapping): zero the rest first
+    if (!sideBySide || !covered) this.backend.typedArrayFromHeap(dx).fill(0);
     const [input, gradient, output] = [this.offsetOf(x), this.offsetOf(dy), this.offsetOf(dx)];
-    if (tiles) {
-      // every element of dx is written: no zeroing
-      this.run({ name: 'max_pool_grad_tiling', args: [input, gradient, output, outHeight, outWidth, ch, filterHeight, filterWidth], rows: batchSize * outHeight }, work < PARALLEL_WORK ? 1 : this.pool.threads);
+    if (sideBySide) {
+      this.run({ name: 'max_pool_grad_tiling', args: [input, gradient, output, inHeight, inWidth, outHeight, outWidth, ch, filterHeight, filterWidth], rows: batchSize * outHeight }, threads);
     } else {
-      this.backend.typedArrayFromHeap(dx).fill(0);
       // overlapping windows add into shared elements: split by image only
-      this.run({ name: 'max_pool_grad', args: [input, gradient, output, inHeight, inWidth, ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left], rows: batchSize }, work < PARALLEL_WORK ? 1 : this.pool.threads);
+      this.run({ name: 'max_pool_grad', args: [input, gradient, output, inHeight, inWidth, ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left], rows: batchSize }, threads);
     }
     return dx;
   }
