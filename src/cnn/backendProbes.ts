@@ -122,6 +122,8 @@ const wasmProbe: BackendProbe = async (tf) => {
   }
   const { registerGradientKernels } = await import('./kernels/register');
   registerGradientKernels('wasm');
+  const { useFusedAdam } = await import('./kernels/adamStep');
+  useFusedAdam();
   return withoutProcessHooks(() => activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`));
 };
 

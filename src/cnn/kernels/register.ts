@@ -13,6 +13,7 @@ import {
   depthwiseConv2dNativeBackpropInput,
 } from './convGradients';
 import type { KernelArgs } from './convGradients';
+import { ADAM_STEP, adamStep } from './adamStep';
 import { sharedIdentityFor } from './identity';
 import { batchMatMulFor } from './matMul';
 import { maxPoolGrad } from './poolGradients';
@@ -20,10 +21,10 @@ import { leadingAxesReduceFor } from './reduce';
 import { tileFor } from './tile';
 
 /** Builds a backend's kernel; `shipped` is the backend's own kernel of that name, for cases radnb leaves to it. */
-type KernelFactory = (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo;
+type KernelFactory = (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo | TensorInfo[];
 
 const always =
-  (kernel: (args: KernelArgs, backendName: string) => TensorInfo): KernelFactory =>
+  (kernel: (args: KernelArgs, backendName: string) => TensorInfo | TensorInfo[]): KernelFactory =>
   (backendName) =>
   (args) =>
     kernel(args, backendName);
@@ -39,6 +40,7 @@ const GRADIENT_KERNELS: Array<{ kernelName: string; factory: KernelFactory; back
   { kernelName: 'Sum', factory: leadingAxesReduceFor('Sum'), backends: ['wasm'] },
   { kernelName: 'Mean', factory: leadingAxesReduceFor('Mean'), backends: ['wasm'] },
   { kernelName: 'Identity', factory: sharedIdentityFor, backends: ['wasm'] },
+  { kernelName: ADAM_STEP, factory: always(adamStep), backends: ['wasm'] },
 ];
 
 /** The kernels each backend shipped, captured before radnb's first registration replaced them. */

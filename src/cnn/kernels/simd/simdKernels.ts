@@ -8,8 +8,20 @@ import { SimdThreadPool } from './threadPool';
 
 /** Below this many multiply-adds (~100 µs) one thread is faster than waking another. */
 const PARALLEL_WORK = 2_000_000;
-/** The same for the max-pool gradient, in elements of its input. */
+/** The same for element-wise kernels (max-pool gradient, Adam), in elements. */
 const PARALLEL_ELEMENTS = 150_000;
+/** Elements per row of adam_step (ADAM_CHUNK in gradients.c). */
+const ADAM_CHUNK = 4096;
+
+/** Adam's scalars for one step: c1 = 1 − β1^t and c2 = 1 − β2^t as tfjs computes them (float32). */
+export interface AdamScalars {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  c1: number;
+  c2: number;
+}
 
 interface WasmBackendLike {
   wasm: {
@@ -122,6 +134,20 @@ export class SimdKernels {
       this.run({ name: 'max_pool_grad', args: [input, gradient, output, inHeight, inWidth, ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left], rows: batchSize }, threads);
     }
     return dx;
+  }
+
+  /**
+   * One Adam step of a float32 variable (see adam_step in gradients.c): returns [value, m, v] after it.
+   * `scalars` are the float32 numbers tfjs' AdamOptimizer uses.
+   */
+  adamStep(value: TensorInfo, m: TensorInfo, v: TensorInfo, gradient: TensorInfo, scalars: AdamScalars): TensorInfo[] {
+    this.pool.settleAbandonedJob();
+    const outs = [0, 1, 2].map(() => this.backend.makeOutput(value.shape, 'float32'));
+    const n = value.shape.reduce((a, b) => a * b, 1);
+    const bits = new Int32Array(new Float32Array([scalars.beta1, 1 - scalars.beta1, scalars.beta2, 1 - scalars.beta2, scalars.c1, scalars.c2, scalars.epsilon, -scalars.learningRate]).buffer);
+    const args = [value, m, v, gradient, ...outs].map((t) => this.offsetOf(t));
+    this.run({ name: 'adam_step', args: [...args, n, ...bits], rows: Math.ceil(n / ADAM_CHUNK) }, n < PARALLEL_ELEMENTS ? 1 : this.pool.threads);
+    return outs;
   }
 
   private run(job: Parameters<SimdThreadPool['run']>[0], threads: number): void {
