@@ -68,20 +68,19 @@ export class SimdKernels {
   conv2dFilterGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
     const size = filterHeight * filterWidth * inChannels * outChannels;
-    this.pool.settleAbandonedJob();
-    const dw = this.backend.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
+    const dw = this.newOutput([filterHeight, filterWidth, inChannels, outChannels]);
     const rows = batchSize * outHeight;
     const work = rows * outWidth * filterHeight * filterWidth * inChannels * outChannels;
-    const threads = work < PARALLEL_WORK ? 1 : this.pool.threads;
+    const parallel = work >= PARALLEL_WORK;
     // each thread adds into its own zeroed copy of dW; the copies are summed at the end
-    const partials = Array.from({ length: threads - 1 }, () => this.backend.wasm._malloc(size * 4));
+    const partials = Array.from({ length: parallel ? this.pool.threads - 1 : 0 }, () => this.backend.wasm._malloc(size * 4));
     const outputs = [this.offsetOf(dw), ...partials];
-    const heap = () => new Float32Array(this.backend.typedArrayFromHeap(dw).buffer); // views die when memory grows
-    for (const at of outputs) heap().fill(0, at / 4, at / 4 + size);
+    const heap = new Float32Array(this.backend.typedArrayFromHeap(dw).buffer); // after the allocations: growing memory detaches views
+    for (const at of outputs) heap.fill(0, at / 4, at / 4 + size);
     try {
       const geometry = [inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth,
         info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left];
-      this.run({ name: 'conv2d_filter_grad', args: [this.offsetOf(x), this.offsetOf(dy), 0, ...geometry], rows, perThread: { index: 2, values: outputs } }, threads);
+      this.pool.run({ name: 'conv2d_filter_grad', args: [this.offsetOf(x), this.offsetOf(dy), 0, ...geometry], rows, perThread: { index: 2, values: outputs } }, parallel);
       for (const partial of partials) this.pool.call('add_into', outputs[0], partial, size);
     } finally {
       for (const partial of partials) this.backend.wasm._free(partial);
@@ -105,21 +104,19 @@ export class SimdKernels {
     const [rowsA, columnsA] = a.shape.slice(-2);
     const [M, K] = transposeA ? [columnsA, rowsA] : [rowsA, columnsA];
     const N = b.shape[b.shape.length - 1];
-    this.pool.settleAbandonedJob();
-    const c = this.backend.makeOutput([...Array<number>(leadingOnes).fill(1), M, N], 'float32');
+    const c = this.newOutput([...Array<number>(leadingOnes).fill(1), M, N]);
     this.backend.typedArrayFromHeap(c).fill(0);
     const [am, ak] = transposeA ? [1, M] : [K, 1];
     const job = { name: 'matmul', args: [this.offsetOf(a), am, ak, this.offsetOf(b), this.offsetOf(c), M, N, K], rows: Math.ceil(N / 8) };
-    this.run(job, M * N * K < PARALLEL_WORK ? 1 : this.pool.threads);
+    this.pool.run(job, M * N * K >= PARALLEL_WORK);
     return c;
   }
 
   /** dx of a 2-D max pooling (NHWC): each window's gradient at its first maximum. */
   maxPoolGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
     const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
-    this.pool.settleAbandonedJob();
-    const dx = this.backend.makeOutput(x.shape, 'float32');
-    const threads = x.shape.reduce((a, b) => a * b, 1) < PARALLEL_ELEMENTS ? 1 : this.pool.threads;
+    const dx = this.newOutput(x.shape);
+    const parallel = x.shape.reduce((a, b) => a * b, 1) >= PARALLEL_ELEMENTS;
     // windows side by side and inside the image ('same' padding can put the last ones partly outside)
     const sideBySide = filterHeight === strideHeight && filterWidth === strideWidth && info.padInfo.top === 0 && info.padInfo.left === 0
       && outHeight * strideHeight <= inHeight && outWidth * strideWidth <= inWidth && ch % 4 === 0;
@@ -128,10 +125,10 @@ export class SimdKernels {
     if (!sideBySide || !covered) this.backend.typedArrayFromHeap(dx).fill(0);
     const [input, gradient, output] = [this.offsetOf(x), this.offsetOf(dy), this.offsetOf(dx)];
     if (sideBySide) {
-      this.run({ name: 'max_pool_grad_tiling', args: [input, gradient, output, inHeight, inWidth, outHeight, outWidth, ch, filterHeight, filterWidth], rows: batchSize * outHeight }, threads);
+      this.pool.run({ name: 'max_pool_grad_tiling', args: [input, gradient, output, inHeight, inWidth, outHeight, outWidth, ch, filterHeight, filterWidth], rows: batchSize * outHeight }, parallel);
     } else {
       // overlapping windows add into shared elements: split by image only
-      this.run({ name: 'max_pool_grad', args: [input, gradient, output, inHeight, inWidth, ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left], rows: batchSize }, threads);
+      this.pool.run({ name: 'max_pool_grad', args: [input, gradient, output, inHeight, inWidth, ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left], rows: batchSize }, parallel);
     }
     return dx;
   }
@@ -141,20 +138,18 @@ export class SimdKernels {
    * `scalars` are the float32 numbers tfjs' AdamOptimizer uses.
    */
   adamStep(value: TensorInfo, m: TensorInfo, v: TensorInfo, gradient: TensorInfo, scalars: AdamScalars): TensorInfo[] {
-    this.pool.settleAbandonedJob();
-    const outs = [0, 1, 2].map(() => this.backend.makeOutput(value.shape, 'float32'));
+    const outs = [0, 1, 2].map(() => this.newOutput(value.shape));
     const n = value.shape.reduce((a, b) => a * b, 1);
     const bits = new Int32Array(new Float32Array([scalars.beta1, 1 - scalars.beta1, scalars.beta2, 1 - scalars.beta2, scalars.c1, scalars.c2, scalars.epsilon, -scalars.learningRate]).buffer);
     const args = [value, m, v, gradient, ...outs].map((t) => this.offsetOf(t));
-    this.run({ name: 'adam_step', args: [...args, n, ...bits], rows: Math.ceil(n / ADAM_CHUNK) }, n < PARALLEL_ELEMENTS ? 1 : this.pool.threads);
+    this.pool.run({ name: 'adam_step', args: [...args, n, ...bits], rows: Math.ceil(n / ADAM_CHUNK) }, n >= PARALLEL_ELEMENTS);
     return outs;
   }
 
-  private run(job: Parameters<SimdThreadPool['run']>[0], threads: number): void {
-    if (threads > 1) return this.pool.run(job);
-    const args = [...job.args];
-    if (job.perThread) args[job.perThread.index] = job.perThread.values[0];
-    this.pool.call(job.name, ...args, 0, job.rows);
+  /** A float32 output, allocated only once no chunk of an abandoned job can write into freed memory. */
+  private newOutput(shape: number[]): TensorInfo {
+    this.pool.settleAbandonedJob();
+    return this.backend.makeOutput(shape, 'float32');
   }
 
   private offsetOf(t: TensorInfo): number {

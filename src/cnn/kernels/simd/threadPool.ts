@@ -84,11 +84,18 @@ export class SimdThreadPool {
     }
   }
 
-  /** Runs `job` over its rows in chunks of about `rows / (threads · 4)`; throws if any chunk trapped. */
-  run(job: PoolJob): void {
+  /**
+   * Runs `job` over its rows in chunks of about `rows / (threads · 4)`, or (not `parallel`: too little work
+   * to wake a thread for) on the calling thread alone; throws if any chunk trapped.
+   */
+  run(job: PoolJob, parallel = true): void {
     const c = this.control;
     if (job.args.length > MAX_ARGS) throw new Error(`radnb SIMD kernels: ${job.name} takes at most ${MAX_ARGS} arguments`);
     this.settleAbandonedJob();
+    const fn = this.exports[job.name];
+    const args = [...job.args];
+    if (job.perThread) args[job.perThread.index] = job.perThread.values[0];
+    if (!parallel || this.threads === 1) return fn(...args, 0, job.rows);
     const chunkRows = Math.max(1, Math.ceil(job.rows / (this.threads * 4)));
     const total = Math.ceil(job.rows / chunkRows);
     c.set(job.args, ARGS);
@@ -106,9 +113,6 @@ export class SimdThreadPool {
     Atomics.add(c, JOB, 1);
     if (total > 1) Atomics.notify(c, JOB);
 
-    const fn = this.exports[job.name];
-    const args = [...job.args];
-    if (job.perThread) args[job.perThread.index] = job.perThread.values[0];
     for (let k = Atomics.add(c, NEXT, 1); k < total; k = Atomics.add(c, NEXT, 1)) {
       const first = k * chunkRows;
       try {
