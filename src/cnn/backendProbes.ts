@@ -124,7 +124,12 @@ const wasmProbe: BackendProbe = async (tf) => {
   registerGradientKernels('wasm');
   const { useFusedAdam } = await import('./kernels/adamStep');
   useFusedAdam();
-  return withoutProcessHooks(() => activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`));
+  const outcome = await withoutProcessHooks(() => activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`));
+  if (!outcome.ok) return outcome;
+  // started now (a worker thread boots in the background) so that the reason says whether training is fast
+  const { simdKernelsUnavailable } = await import('./kernels/simd/simdKernels');
+  const missing = simdKernelsUnavailable(tf.engine().backend);
+  return { ...outcome, detail: `${outcome.detail}${missing === undefined ? ' and SIMD training kernels' : ` (radnb SIMD training kernels off: ${missing})`}` };
 };
 
 const cpuProbe: BackendProbe = async (tf) => {

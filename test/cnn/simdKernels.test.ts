@@ -10,7 +10,7 @@ import vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/cnn/backend';
 import { plainModule, sharedModule } from '../../src/cnn/kernels/simd/gradientsWasm';
-import { simdKernelsOf } from '../../src/cnn/kernels/simd/simdKernels';
+import { simdKernelsOf, simdKernelsUnavailable } from '../../src/cnn/kernels/simd/simdKernels';
 import { SimdThreadPool } from '../../src/cnn/kernels/simd/threadPool';
 import { wantedThreads } from '../../src/cnn/wasmThreads';
 import { repoRoot } from '../support/env';
@@ -55,10 +55,15 @@ describe('SIMD training kernels', () => {
     }
   });
 
-  it("binds to the wasm backend's memory with one thread per XNNPACK thread", () => {
+  it("binds to the wasm backend's memory with one thread per XNNPACK thread; other backends say why they have none", async () => {
     const kernels = simdKernelsOf(tf.engine().backend);
     assert.ok(kernels !== undefined);
     assert.equal(kernels.threads, wantedThreads());
+    assert.equal(simdKernelsUnavailable(tf.engine().backend), undefined);
+    await tf.setBackend('cpu');
+    assert.equal(simdKernelsUnavailable(tf.engine().backend), "the backend's memory cannot be imported");
+    assert.equal(simdKernelsOf(tf.engine().backend), undefined);
+    await tf.setBackend('wasm');
   });
 
   it('the thread pool covers every row once, and a trap in any thread is an error, not a hang', () => {

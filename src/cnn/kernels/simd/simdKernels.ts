@@ -157,10 +157,30 @@ export class SimdKernels {
   }
 }
 
-const bound = new WeakMap<KernelBackend, SimdKernels | null>();
+/** Each backend's kernels, or why it cannot have them. */
+const bound = new WeakMap<KernelBackend, SimdKernels | string>();
 
-/** The SIMD kernels of a wasm backend, created on first use (null: this backend cannot have them). */
+function bind(backend: KernelBackend): SimdKernels | string {
+  let entry = bound.get(backend);
+  if (entry === undefined) {
+    try {
+      entry = SimdKernels.create(backend) ?? "the backend's memory cannot be imported";
+    } catch (err) {
+      entry = `they did not start: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    bound.set(backend, entry);
+  }
+  return entry;
+}
+
+/** The SIMD kernels of a wasm backend, created on first use; undefined where they cannot run (the composed kernels do). */
 export function simdKernelsOf(backend: KernelBackend): SimdKernels | undefined {
-  if (!bound.has(backend)) bound.set(backend, SimdKernels.create(backend) ?? null);
-  return bound.get(backend) ?? undefined;
+  const entry = bind(backend);
+  return typeof entry === 'string' ? undefined : entry;
+}
+
+/** Why `backend` runs without the SIMD kernels, or undefined when it has them. */
+export function simdKernelsUnavailable(backend: KernelBackend): string | undefined {
+  const entry = bind(backend);
+  return typeof entry === 'string' ? entry : undefined;
 }
