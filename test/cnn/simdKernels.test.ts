@@ -34,6 +34,14 @@ function sectionIds(bytes: Uint8Array): number[] {
   return ids;
 }
 
+/** A pool of two threads (the caller and a worker) over a fresh shared memory of `pages` × 64 KiB. */
+function twoThreadPool(pages: number): { memory: WebAssembly.Memory; pool: SimdThreadPool } {
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
+  const module = new WebAssembly.Module(Buffer.from(sharedModule, 'base64'));
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
+  return { memory, pool: new SimdThreadPool(module, memory, exports, 2) };
+}
+
 describe('SIMD training kernels', () => {
   before(async () => {
     assert.equal((await initBackend({ prefer: 'wasm' })).name, 'wasm');
@@ -67,10 +75,7 @@ describe('SIMD training kernels', () => {
   });
 
   it('the thread pool covers every row once, and a trap in any thread is an error, not a hang', () => {
-    const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-    const module = new WebAssembly.Module(Buffer.from(sharedModule, 'base64'));
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
-    const pool = new SimdThreadPool(module, memory, exports, 2);
+    const { memory, pool } = twoThreadPool(16);
     try {
       // 2×2 max pooling of 64 images of 4×4×4: x at 0, dy (= 1 + index) after it, dx after that
       const [images, side, ch] = [64, 4, 4];
@@ -95,10 +100,7 @@ describe('SIMD training kernels', () => {
   });
 
   it('a job abandoned by a terminated cell (Stop) is settled before the next one, which is then exact', () => {
-    const memory = new WebAssembly.Memory({ initial: 200, maximum: 65536, shared: true });
-    const module = new WebAssembly.Module(Buffer.from(sharedModule, 'base64'));
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
-    const pool = new SimdThreadPool(module, memory, exports, 2);
+    const { memory, pool } = twoThreadPool(200);
     try {
       // C (1024×1024) = A · B with A = B = ones: every element is 1024 (~50 ms of work)
       const n = 1024;
