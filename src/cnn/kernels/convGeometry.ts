@@ -97,21 +97,20 @@ export function spreadOutputGradient(c: KernelCalls, dy: TensorInfo, info: Conv2
   return padded;
 }
 
-/** [kh, kw, ci, co] → [kh, kw, co, ci] turned by 180° in its spatial axes: the input gradient's filter, in one pass. */
-export function rotatedSwappedFilter(backend: KernelBackend, filter: TensorInfo): TensorInfo {
-  const [kh, kw, ci, co] = filter.shape;
-  return loopKernel(backend, [filter], [kh, kw, co, ci], ([f], out) => {
+/**
+ * The filter [kh, kw, a, b] turned by 180° in its spatial axes — and, with `swapChannels`, as [kh, kw, b, a]:
+ * the input gradient's filter — in one pass (wasm's Reverse kernel took up to 0.9 ms for a 3×3×32×64 filter).
+ */
+export function rotatedFilter(backend: KernelBackend, filter: TensorInfo, swapChannels: boolean): TensorInfo {
+  const [kh, kw, a, b] = filter.shape;
+  return loopKernel(backend, [filter], swapChannels ? [kh, kw, b, a] : filter.shape, ([f], out) => {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const from = ((kh - 1 - i) * kw + (kw - 1 - j)) * ci * co;
-        const to = (i * kw + j) * co * ci;
-        for (let a = 0; a < ci; a++) for (let b = 0; b < co; b++) out[to + b * ci + a] = f[from + a * co + b];
+        const from = ((kh - 1 - i) * kw + (kw - 1 - j)) * a * b;
+        const to = (i * kw + j) * a * b;
+        if (!swapChannels) out.set(f.subarray(from, from + a * b), to);
+        else for (let p = 0; p < a; p++) for (let q = 0; q < b; q++) out[to + q * a + p] = f[from + p * b + q];
       }
     }
   });
-}
-
-/** The filter turned by 180° in its spatial axes. */
-export function rotatedFilter(c: KernelCalls, filter: TensorInfo): TensorInfo {
-  return c.run('Reverse', { x: filter }, { dims: [0, 1] });
 }

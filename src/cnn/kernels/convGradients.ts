@@ -8,7 +8,6 @@ import {
   outputGradientPadding,
   paddedInput,
   rotatedFilter,
-  rotatedSwappedFilter,
   spreadOnInputGrid,
   spreadOutputGradient,
   tapSlice,
@@ -36,7 +35,7 @@ export function conv2DBackpropFilter(args: KernelArgs, backendName: string): Ten
   const { x, dy } = args.inputs;
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
   const info = convInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs, false);
-  // wasm: one cache-blocked SIMD pass over the tensors in place (~4× the composed convolution below)
+  // wasm: one cache-blocked SIMD pass over the tensors in place (4–11× the composed convolution below)
   const simd = backendName === 'wasm' && SimdKernels.handlesFilterGrad(x, dy) ? simdKernelsOf(args.backend) : undefined;
   if (simd !== undefined) return simd.conv2dFilterGrad(x, dy, info);
   const c = callsFor(args, backendName);
@@ -66,7 +65,7 @@ export function conv2DBackpropInput(args: KernelArgs, backendName: string): Tens
   const [rows, cols] = outputGradientPadding(info, dy.shape[1], dy.shape[2]);
   const padsOnly = [...rows, ...cols].every((amount) => amount >= 0);
   const spread = padsOnly ? spreadOnInputGrid(c, dy, info) : spreadOutputGradient(c, dy, info);
-  const swapped = rotatedSwappedFilter(args.backend, filter);
+  const swapped = rotatedFilter(args.backend, filter, true);
   const dx = c.run('Conv2D', { x: spread, filter: swapped }, {
     strides: [1, 1],
     pad: padsOnly ? [[0, 0], rows, cols, [0, 0]] : 'valid',
@@ -91,7 +90,7 @@ export function depthwiseConv2dNativeBackpropInput(args: KernelArgs, backendName
   const info = convInfo('DepthwiseConv2dNativeBackpropInput', attrs.inputShape, filter.shape, attrs, true);
   const c = callsFor(args, backendName);
   const [fh, fw, inChannels, multiplier] = filter.shape;
-  const rotated = rotatedFilter(c, filter);
+  const rotated = rotatedFilter(args.backend, filter, false);
   let sum: TensorInfo | undefined;
   for (let m = 0; m < multiplier; m++) {
     const dym = multiplierChannels(c, dy, m, multiplier);
