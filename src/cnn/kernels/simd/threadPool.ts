@@ -60,7 +60,6 @@ export interface PoolJob {
 
 export class SimdThreadPool {
   private readonly control = new Int32Array(new SharedArrayBuffer((OWN_VALUES + 64) * 4));
-  private readonly workers: Worker[] = [];
   private readonly names: string[];
   /** A job is open: set when it starts, cleared when the caller has seen every chunk done. */
   private running = false;
@@ -80,7 +79,6 @@ export class SimdThreadPool {
         workerData: { module, memory, control: this.control.buffer, names: this.names, id },
       });
       worker.unref(); // idle workers must not keep the kernel process alive
-      this.workers.push(worker);
     }
   }
 
