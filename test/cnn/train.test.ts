@@ -198,6 +198,18 @@ describe('train()', () => {
     assert.deepEqual(await run(), await run());
   });
 
+  it('the same seeds give the same trained weights when the kernels split work between threads', async () => {
+    // 32² images, batch 32: large enough for the multi-threaded SIMD gradients (and 2 cores are here)
+    const images = blobImages(64, 32, 7);
+    const run = async () => {
+      const model = smallCnn({ inputShape: [32, 32, 1], filters: [8, 16], denseUnits: 8, dropout: 0, seed: 3 });
+      await train(model, { x: images.x, y: images.y }, { epochs: 2, batchSize: 32, display: false, seed: 4 });
+      return weightsOf(model);
+    };
+    assert.deepEqual(await run(), await run());
+    tf.dispose([images.x, images.y]);
+  });
+
   it('leaves no tensors behind once the model and optimizer exist', async () => {
     const model = tiny();
     const options = { epochs: 1, batchSize: 16, display: false, augment: { flipVertical: true, intensity: { scale: 0.1, shift: 0.1 } }, earlyStopping: { patience: 3 } } as const;

@@ -10,6 +10,8 @@ import { SimdThreadPool } from './threadPool';
 const PARALLEL_WORK = 2_000_000;
 /** The same for element-wise kernels (max-pool gradient, Adam), in elements. */
 const PARALLEL_ELEMENTS = 150_000;
+/** Filter-gradient chunks, each summed in its own buffer: enough for 8 threads to share the work. */
+const FILTER_GRAD_CHUNKS = 8;
 /** Elements per row of adam_step (ADAM_CHUNK in gradients.c). */
 const ADAM_CHUNK = 4096;
 
@@ -71,16 +73,18 @@ export class SimdKernels {
     const dw = this.newOutput([filterHeight, filterWidth, inChannels, outChannels]);
     const rows = batchSize * outHeight;
     const work = rows * outWidth * filterHeight * filterWidth * inChannels * outChannels;
-    const parallel = work >= PARALLEL_WORK;
-    // each thread adds into its own zeroed copy of dW; the copies are summed at the end
-    const partials = Array.from({ length: parallel ? this.pool.threads - 1 : 0 }, () => this.backend.wasm._malloc(size * 4));
+    // each chunk of rows adds into its own zeroed copy of dW, and the copies are summed in order: the same
+    // numbers whichever thread took a chunk (seeded training stays reproducible) and for any thread count
+    const chunks = Math.min(rows, FILTER_GRAD_CHUNKS);
+    const partials = Array.from({ length: chunks - 1 }, () => this.backend.wasm._malloc(size * 4));
     const outputs = [this.offsetOf(dw), ...partials];
     const heap = new Float32Array(this.backend.typedArrayFromHeap(dw).buffer); // after the allocations: growing memory detaches views
     for (const at of outputs) heap.fill(0, at / 4, at / 4 + size);
     try {
       const geometry = [inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth,
         info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left];
-      this.pool.run({ name: 'conv2d_filter_grad', args: [this.offsetOf(x), this.offsetOf(dy), 0, ...geometry], rows, perThread: { index: 2, values: outputs } }, parallel);
+      const job = { name: 'conv2d_filter_grad', args: [this.offsetOf(x), this.offsetOf(dy), 0, ...geometry], rows, chunks, perChunk: { index: 2, values: outputs } };
+      this.pool.run(job, work >= PARALLEL_WORK);
       for (const partial of partials) this.pool.call('add_into', outputs[0], partial, size);
     } finally {
       for (const partial of partials) this.backend.wasm._free(partial);

@@ -14,18 +14,19 @@ const CHUNK_ROWS = 4;
 const ROWS = 5;
 const FUNCTION = 6;
 const FAILED = 7;
-const OWN_ARG = 8; // index of the argument each thread replaces with its own value, or -1
+const OWN_ARG = 8; // index of the argument each chunk replaces with its own value, or -1
 const ARG_COUNT = 9;
 const IN_FLIGHT = 10; // chunks workers are running (counted before taking one)
 const ARGS = 16;
 const MAX_ARGS = 32;
-const OWN_VALUES = ARGS + MAX_ARGS; // one value per thread (thread 0 is the caller)
+const OWN_VALUES = ARGS + MAX_ARGS; // one value per chunk
+const MAX_CHUNKS = 64;
 const CLOSED = 0x3fffffff;
 
 /** Evaluated in each worker: instantiate the module on the shared memory, then take chunks whenever a job starts. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, names, id } = workerData;
+const { module, memory, control, names } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const c = new Int32Array(control);
 let seen = 0;
@@ -38,7 +39,7 @@ for (;;) {
     const k = Atomics.add(c, ${NEXT}, 1);
     if (k >= Atomics.load(c, ${TOTAL})) break;
     const args = Array.from(c.subarray(${ARGS}, ${ARGS} + c[${ARG_COUNT}]));
-    if (c[${OWN_ARG}] >= 0) args[c[${OWN_ARG}]] = c[${OWN_VALUES} + id];
+    if (c[${OWN_ARG}] >= 0) args[c[${OWN_ARG}]] = c[${OWN_VALUES} + k];
     const rows = c[${ROWS}], first = k * c[${CHUNK_ROWS}];
     try { exports[names[c[${FUNCTION}]]](...args, first, Math.min(rows, first + c[${CHUNK_ROWS}])); } catch { Atomics.store(c, ${FAILED}, 1); }
     Atomics.sub(c, ${IN_FLIGHT}, 1);
@@ -54,12 +55,17 @@ export interface PoolJob {
   /** Arguments before the row range. */
   args: number[];
   rows: number;
-  /** Which argument each thread replaces with its entry of `perThread` (e.g. its own output buffer). */
-  perThread?: { index: number; values: number[] };
+  /** How many chunks to cut the rows into (at most 64); default: 4 per thread. */
+  chunks?: number;
+  /**
+   * Which argument each chunk replaces with its entry of `values` (e.g. its own buffer for a sum): with it,
+   * the numbers do not depend on which thread took which chunk, nor on the thread count.
+   */
+  perChunk?: { index: number; values: number[] };
 }
 
 export class SimdThreadPool {
-  private readonly control = new Int32Array(new SharedArrayBuffer((OWN_VALUES + 64) * 4));
+  private readonly control = new Int32Array(new SharedArrayBuffer((OWN_VALUES + MAX_CHUNKS) * 4));
   private readonly names: string[];
   /** A job is open: set when it starts, cleared when the caller has seen every chunk done. */
   private running = false;
@@ -76,31 +82,38 @@ export class SimdThreadPool {
     for (let id = 1; id < threads; id++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { module, memory, control: this.control.buffer, names: this.names, id },
+        workerData: { module, memory, control: this.control.buffer, names: this.names },
       });
       worker.unref(); // idle workers must not keep the kernel process alive
     }
   }
 
   /**
-   * Runs `job` over its rows in chunks of about `rows / (threads · 4)`, or (not `parallel`: too little work
-   * to wake a thread for) on the calling thread alone; throws if any chunk trapped.
+   * Runs `job` over its rows in chunks, on every thread, or (not `parallel`: too little work to wake a thread
+   * for) on the calling thread alone; throws if any chunk trapped.
    */
   run(job: PoolJob, parallel = true): void {
     const c = this.control;
     if (job.args.length > MAX_ARGS) throw new Error(`radnb SIMD kernels: ${job.name} takes at most ${MAX_ARGS} arguments`);
     this.settleAbandonedJob();
     const fn = this.exports[job.name];
-    const args = [...job.args];
-    if (job.perThread) args[job.perThread.index] = job.perThread.values[0];
-    if (!parallel || this.threads === 1) return fn(...args, 0, job.rows);
-    const chunkRows = Math.max(1, Math.ceil(job.rows / (this.threads * 4)));
+    const chunkRows = Math.max(1, Math.ceil(job.rows / Math.min(MAX_CHUNKS, job.chunks ?? this.threads * 4)));
     const total = Math.ceil(job.rows / chunkRows);
+    const chunkArgs = (k: number) => {
+      const args = [...job.args];
+      if (job.perChunk) args[job.perChunk.index] = job.perChunk.values[k];
+      return args;
+    };
+    if (!parallel || this.threads === 1) {
+      if (!job.perChunk) return fn(...job.args, 0, job.rows);
+      for (let k = 0; k < total; k++) fn(...chunkArgs(k), k * chunkRows, Math.min(job.rows, (k + 1) * chunkRows));
+      return;
+    }
     c.set(job.args, ARGS);
     c[ARG_COUNT] = job.args.length;
     c[FUNCTION] = this.names.indexOf(job.name);
-    c[OWN_ARG] = job.perThread?.index ?? -1;
-    if (job.perThread) c.set(job.perThread.values, OWN_VALUES);
+    c[OWN_ARG] = job.perChunk?.index ?? -1;
+    if (job.perChunk) c.set(job.perChunk.values.slice(0, total), OWN_VALUES);
     c[ROWS] = job.rows;
     c[CHUNK_ROWS] = chunkRows;
     c[FAILED] = 0;
@@ -114,7 +127,7 @@ export class SimdThreadPool {
     for (let k = Atomics.add(c, NEXT, 1); k < total; k = Atomics.add(c, NEXT, 1)) {
       const first = k * chunkRows;
       try {
-        fn(...args, first, Math.min(job.rows, first + chunkRows));
+        fn(...chunkArgs(k), first, Math.min(job.rows, first + chunkRows));
       } catch {
         c[FAILED] = 1; // still counted as done: the workers' chunks must finish before the next job
       }
