@@ -231,5 +231,12 @@ test('a real-valued image (a CNN output in 0…1) windowed C 0.5 W 1 shows as a 
   const label = (await page.page.locator('#ramp .radnb-dicom-window').textContent()) ?? '';
   const width = Number(/W ([0-9.e-]+)/.exec(label)?.[1]);
   assert.ok(width < 1 && width > 0, `window label after narrowing: ${label}`);
-  assert.ok((await grey(16)) < 40 && (await grey(48)) > 215, `narrower window: grey ${await grey(16)} at 0.25, ${await grey(48)} at 0.75`);
+  // the label changes at once, the canvas on the next frame: wait for the redraw (at most 5 s) before reading it
+  const contrastRose = ([sel]: string[]) => {
+    const context = (document.querySelector(sel) as HTMLCanvasElement).getContext('2d')!;
+    return context.getImageData(16, 4, 1, 1).data[0] < 40 && context.getImageData(48, 4, 1, 1).data[0] > 215;
+  };
+  await page.page.waitForFunction(contrastRose, ['#ramp .radnb-dicom-canvas'], { timeout: 5000 }).catch(() => undefined);
+  const [low, high] = [await grey(16), await grey(48)];
+  assert.ok(low < 40 && high > 215, `narrower window: grey ${low} at 0.25, ${high} at 0.75`);
 });
