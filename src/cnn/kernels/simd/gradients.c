@@ -3,7 +3,8 @@
 // each filter tap, the max-pool gradient, and Adam's update.
 // Each function does the part of the work in [row0, row1) — rows are (image, output row) pairs or images —
 // so that several threads sharing the memory can split a call. Freestanding: no libc, no data segment and no
-// stack use (nothing here takes an address), so this module never writes memory it was not given.
+// stack use (the one address taken, of conv2dFilterGrad's geometry, is inlined away by -O3: the compiled
+// module never touches its stack pointer), so this module never writes memory it was not given.
 // Build: node scripts/buildSimdKernels.mjs (clang-14 + wasm-ld from Debian).
 #include <wasm_simd128.h>
 
@@ -204,7 +205,7 @@ void adamStep(const float* value, const float* m, const float* v, const float* g
   }
 }
 
-// dst[i] += src[i] for i < n: sums the threads' partial filter gradients.
+// dst[i] += src[i] for i < n: sums the chunks' partial filter gradients.
 __attribute__((export_name("add_into")))
 void addInto(float* dst, const float* src, int n) {
   int i = 0;

@@ -99,14 +99,14 @@ export class SimdThreadPool {
     const fn = this.exports[job.name];
     const chunkRows = Math.max(1, Math.ceil(job.rows / Math.min(MAX_CHUNKS, job.chunks ?? this.threads * 4)));
     const total = Math.ceil(job.rows / chunkRows);
-    const chunkArgs = (k: number) => {
+    const runChunk = (k: number) => {
       const args = [...job.args];
       if (job.perChunk) args[job.perChunk.index] = job.perChunk.values[k];
-      return args;
+      fn(...args, k * chunkRows, Math.min(job.rows, (k + 1) * chunkRows));
     };
     if (!parallel || this.threads === 1) {
       if (!job.perChunk) return fn(...job.args, 0, job.rows);
-      for (let k = 0; k < total; k++) fn(...chunkArgs(k), k * chunkRows, Math.min(job.rows, (k + 1) * chunkRows));
+      for (let k = 0; k < total; k++) runChunk(k);
       return;
     }
     c.set(job.args, ARGS);
@@ -125,9 +125,8 @@ export class SimdThreadPool {
     if (total > 1) Atomics.notify(c, JOB);
 
     for (let k = Atomics.add(c, NEXT, 1); k < total; k = Atomics.add(c, NEXT, 1)) {
-      const first = k * chunkRows;
       try {
-        fn(...chunkArgs(k), first, Math.min(job.rows, first + chunkRows));
+        runChunk(k);
       } catch {
         c[FAILED] = 1; // still counted as done: the workers' chunks must finish before the next job
       }
