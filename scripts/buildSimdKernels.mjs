@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'src/cnn/kernels/simd/gradients.c');
 const target = path.join(root, 'src/cnn/kernels/simd/gradientsWasm.ts');
-const COMMON = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all'];
+// -fno-builtin: zeroing loops would otherwise become calls to memset, which a freestanding module lacks
+const COMMON = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-fno-builtin', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all'];
 const VARIANTS = {
   // tfjs' threaded build: a shared memory of at most 4 GiB (the import must declare the same maximum)
   shared: ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'],

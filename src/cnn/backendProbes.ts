@@ -124,6 +124,8 @@ const wasmProbe: BackendProbe = async (tf) => {
   registerGradientKernels('wasm');
   const { useFusedAdam } = await import('./kernels/adamStep');
   useFusedAdam();
+  const { useFusedReluGradient } = await import('./kernels/reluGradient');
+  useFusedReluGradient();
   const outcome = await withoutProcessHooks(() => activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`));
   if (!outcome.ok) return outcome;
   // started now (a worker thread boots in the background) so that the reason says whether training is fast

@@ -38,6 +38,18 @@ const LARGE: Case[] = [
   { x: [8, 24, 22, 4], filter: [3, 3, 4, 16], strides: 1, pad: 'same', dilations: 2 },
 ];
 
+/**
+ * 3×3, stride 1, channel counts divisible by 4 and ≥ 8: radnb's Winograd kernels (forward convolution, and
+ * so the input gradient, and the filter gradient). Odd output sizes (edge tiles half outside), 'valid' and
+ * asymmetric padding, tile counts that leave a partial block, and one large enough for several threads.
+ */
+const WINOGRAD: Case[] = [
+  { x: [3, 7, 7, 8], filter: [3, 3, 8, 12], strides: 1, pad: 'same' },
+  { x: [2, 14, 13, 16], filter: [3, 3, 16, 8], strides: 1, pad: 'valid' },
+  { x: [2, 9, 10, 12], filter: [3, 3, 12, 16], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  { x: [32, 14, 14, 16], filter: [3, 3, 16, 32], strides: 1, pad: 'same' },
+];
+
 function values(shape: number[], seed: number): Float32Array {
   let s = seed >>> 0;
   const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -81,11 +93,34 @@ function referenceGradients(c: Case, x: Float32Array, w: Float32Array, dy: Float
   return { dx, dw, outShape: g.outShape };
 }
 
+/** conv(x, w) from the definition (not depthwise). */
+function referenceConv(c: Case, x: Float32Array, w: Float32Array): Float64Array {
+  const g = info(c, false);
+  const [, H, W, C] = c.x;
+  const [KH, KW, , M] = c.filter;
+  const y = new Float64Array(g.outShape.reduce((a, b) => a * b, 1));
+  for (let b = 0; b < g.batchSize; b++)
+    for (let oh = 0; oh < g.outHeight; oh++)
+      for (let ow = 0; ow < g.outWidth; ow++)
+        for (let kh = 0; kh < KH; kh++)
+          for (let kw = 0; kw < KW; kw++) {
+            const h = oh * g.strideHeight + kh * g.dilationHeight - g.padInfo.top;
+            const ww = ow * g.strideWidth + kw * g.dilationWidth - g.padInfo.left;
+            if (h < 0 || h >= H || ww < 0 || ww >= W) continue;
+            for (let ci = 0; ci < C; ci++)
+              for (let m = 0; m < M; m++) y[((b * g.outHeight + oh) * g.outWidth + ow) * M + m] += x[((b * H + h) * W + ww) * C + ci] * w[((kh * KW + kw) * C + ci) * M + m];
+          }
+  return y;
+}
+
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  const scale = Math.max(1, ...Array.from(expected, Math.abs));
+  let scale = 1;
+  for (let i = 0; i < actual.length; i++) {
+    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
   assert.ok(worst <= tol * scale, `${what}: max |difference| ${worst} exceeds ${tol * scale}`);
 }
 
@@ -144,6 +179,21 @@ describe('composed convolution gradients on wasm', () => {
       const attrs = { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dataFormat: 'NHWC', filterShape: c.filter };
       assertClose(runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, attrs), ref.dw, 1e-5, 'dw');
       tf.dispose([xt, dyt]);
+    });
+  }
+
+  for (const c of WINOGRAD) {
+    it(`Winograd convolution, input and filter gradients match the definition: ${label(c)}`, () => {
+      const [x, w] = [values(c.x, 1), values(c.filter, 2)];
+      const { outShape } = info(c, false);
+      const dy = values(outShape, 3);
+      const [xt, wt] = [tf.tensor(x, c.x), tf.tensor(w, c.filter)];
+      assertClose(runKernel('Conv2D', { x: xt, filter: wt }, { strides: 1, pad: c.pad, dilations: 1, dataFormat: 'NHWC' }), referenceConv(c, x, w), 1e-5, 'y');
+      tf.dispose([xt, wt]);
+      const ref = referenceGradients(c, x, w, dy, false);
+      const got = wasmKernelGradients(c, x, w, dy, false, outShape);
+      assertClose(got.dx, ref.dx, 1e-5, 'dx');
+      assertClose(got.dw, ref.dw, 1e-5, 'dw');
     });
   }
 

@@ -63,6 +63,42 @@ describe('SIMD training kernels', () => {
     }
   });
 
+  it('keeps no stack in the memory it shares: every kernel leaves the memory outside its buffers as it was', () => {
+    // A function with locals left in memory would keep them below the module's stack pointer (64 KiB in),
+    // which is tfjs' own data: the module must never use its stack (see the top of gradients.c).
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
+    const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(sharedModule, 'base64')), { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
+    const heap = new Float32Array(memory.buffer);
+    const FREE = 1 << 20; // buffers from 1 MiB on; everything below must stay untouched
+    heap.fill(1.5, 0, FREE / 4);
+    let next = FREE;
+    const buffer = (floats: number) => {
+      const at = next;
+      heap.fill(0.25, at / 4, at / 4 + floats);
+      next += Math.ceil(floats / 16) * 64;
+      return at;
+    };
+    const [B, H, W, CI, CO] = [2, 5, 6, 8, 8];
+    const [x, w, y, dy] = [buffer(B * H * W * CI), buffer(9 * CI * CO), buffer(B * H * W * CO), buffer(B * H * W * CO)];
+    const u = buffer(16 * CI * CO);
+    const scratch = buffer(16 * CI * CO + 16 * (16 * CI + 16 + 16 * CO + 16));
+    const tiles = B * 3 * 3;
+    k.winograd_filter_transform(w, u, CI, CO);
+    k.winograd_conv2d(x, u, y, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, 0, 2);
+    k.winograd_filter_grad(x, dy, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, 0, 2);
+    k.winograd_filter_grad_finish(scratch, w, CI, CO);
+    k.conv2d_filter_grad(x, dy, w, H, W, CI, H, W, CO, 3, 3, 1, 1, 1, 1, 1, 1, 0, B * H);
+    k.max_pool_grad_tiling(x, y, dy, H, W, 2, 3, CI, 2, 2, 0, B * 2);
+    k.max_pool_grad(x, y, dy, H, W, CI, 2, 3, 2, 2, 2, 2, 0, 0, 0, B);
+    k.matmul(x, CI, 1, w, y, 8, CO, CI, 0, 1);
+    k.adam_step(x, y, dy, w, u, scratch, x, 64, ...Array<number>(8).fill(0x3f000000), 0, 1);
+    k.relu_grad(dy, x, y, 100, 0, 1);
+    k.add_bias(x, w, y, CI, 0, 10);
+    k.add_into(x, y, 100);
+    const changed = heap.subarray(0, FREE / 4).findIndex((v) => v !== 1.5);
+    assert.equal(changed, -1, `a kernel wrote at byte ${changed * 4}, outside its buffers`);
+  });
+
   it("binds to the wasm backend's memory with one thread per XNNPACK thread; other backends say why they have none", async () => {
     const kernels = simdKernelsOf(tf.engine().backend);
     assert.ok(kernels !== undefined);

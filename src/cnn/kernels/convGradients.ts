@@ -37,7 +37,7 @@ export function conv2DBackpropFilter(args: KernelArgs, backendName: string): Ten
   const info = convInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs, false);
   // wasm: one cache-blocked SIMD pass over the tensors in place (4–11× the composed convolution below)
   const simd = backendName === 'wasm' && SimdKernels.handlesFilterGrad(x, dy) ? simdKernelsOf(args.backend) : undefined;
-  if (simd !== undefined) return simd.conv2dFilterGrad(x, dy, info);
+  if (simd !== undefined) return SimdKernels.handlesWinograd(info, x, dy) ? simd.winogradFilterGrad(x, dy, info) : simd.conv2dFilterGrad(x, dy, info);
   const c = callsFor(args, backendName);
   const padded = paddedInput(c, x, info);
   const channelsFirst = c.transpose(padded, [3, 1, 2, 0]);

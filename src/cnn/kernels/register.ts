@@ -1,8 +1,9 @@
 // Registers radnb's gradient kernels for a backend, replacing what it ships: the wasm backend has no
 // filter gradients at all (it cannot train a CNN as shipped), a naive input gradient, a slow (and for
 // 'same' padding wrong) max-pool gradient, a slow path for transposed matrix products, a per-element
-// Tile (the batch-norm gradient's largest cost), slow reductions over all but the channel axis and an
-// Identity that copies; the cpu backend's convolution gradients are per-element
+// Tile (the batch-norm gradient's largest cost), slow reductions over all but the channel axis, an
+// Identity that copies and a per-element broadcasting Add for biases; it also gets fused ReLU gradients
+// and Adam steps; the cpu backend's convolution gradients are per-element
 // loops (~60× slower than a matrix product).
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -14,11 +15,14 @@ import {
 } from './convGradients';
 import type { KernelArgs } from './convGradients';
 import { ADAM_STEP, adamStep } from './adamStep';
+import { biasAddFor } from './biasAdd';
 import { sharedIdentityFor } from './identity';
 import { batchMatMulFor } from './matMul';
 import { maxPoolGrad } from './poolGradients';
+import { RELU_GRAD, reluGrad } from './reluGradient';
 import { leadingAxesReduceFor } from './reduce';
 import { tileFor } from './tile';
+import { winogradConv2dFor } from './winogradConv';
 
 /** Builds a backend's kernel; `shipped` is the backend's own kernel of that name, for cases radnb leaves to it. */
 type KernelFactory = (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo | TensorInfo[];
@@ -41,6 +45,9 @@ const GRADIENT_KERNELS: Array<{ kernelName: string; factory: KernelFactory; back
   { kernelName: 'Mean', factory: leadingAxesReduceFor('Mean'), backends: ['wasm'] },
   { kernelName: 'Identity', factory: sharedIdentityFor, backends: ['wasm'] },
   { kernelName: ADAM_STEP, factory: always(adamStep), backends: ['wasm'] },
+  { kernelName: RELU_GRAD, factory: always(reluGrad), backends: ['wasm'] },
+  { kernelName: 'Add', factory: biasAddFor, backends: ['wasm'] },
+  { kernelName: 'Conv2D', factory: winogradConv2dFor, backends: ['wasm'] },
 ];
 
 /** The kernels each backend shipped, captured before radnb's first registration replaced them. */

@@ -1,10 +1,12 @@
 // Training kernels in WebAssembly SIMD that work directly on the tfjs wasm backend's memory (this module
-// imports it): matrix products (dense layers), the convolution filter gradient as a matrix product over
-// each filter tap, the max-pool gradient, and Adam's update.
-// Each function does the part of the work in [row0, row1) — rows are (image, output row) pairs or images —
-// so that several threads sharing the memory can split a call. Freestanding: no libc, no data segment and no
-// stack use (the one address taken, of conv2dFilterGrad's geometry, is inlined away by -O3: the compiled
-// module never touches its stack pointer), so this module never writes memory it was not given.
+// imports it): matrix products (dense layers), 3×3 convolutions and their filter gradients by Winograd's
+// F(2×2, 3×3), the convolution filter gradient as a matrix product over each filter tap (other shapes),
+// the max-pool gradient, the ReLU gradient, bias addition and Adam's update.
+// Each function does the part of the work in [row0, row1) — rows are (image, output row) pairs, images,
+// blocks of tiles or of elements — so that several threads sharing the memory can split a call.
+// Freestanding: no libc, no data segment and no stack use (no local's address escapes and small local
+// arrays are unrolled into registers; test/cnn/simdKernels.test.ts checks that every kernel leaves the
+// memory outside its buffers untouched), so this module never writes memory it was not given.
 // Build: node scripts/buildSimdKernels.mjs (clang-14 + wasm-ld from Debian).
 #include <wasm_simd128.h>
 
@@ -15,8 +17,8 @@ typedef struct {
   int inH, inW, ci, outH, outW, co, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft;
 } Conv;
 
-// C[m][n0..n0+width) += Σ_k A(m, k) · B[k][n0..]: four rows of A, whose element (m, k) is at a + m·am + k·ak
-// (any layout: a transposed A is only other strides), times 8 or 4 (`width`) contiguous columns of B.
+// C[m][n0..n0+width) += Σ_k A(m, k) · B[k][n0..]: up to four rows of A, whose element (m, k) is at a + m·am + k·ak
+// (any layout: a transposed A is only other strides), times up to 8 (`width`) contiguous columns of B.
 static inline void gemmBlock(const float* a, int am, int ak, const float* b, int ldb, int count, float* c, int ldc, int rows, int width) {
   if (rows == 4 && width == 8) {
     v128_t c00 = wasm_v128_load(c), c01 = wasm_v128_load(c + 4);
@@ -39,12 +41,20 @@ static inline void gemmBlock(const float* a, int am, int ak, const float* b, int
     return;
   }
   for (int m = 0; m < rows; m++) {
-    for (int n = 0; n < width; n += 4) {
+    int n = 0;
+    for (; n + 4 <= width; n += 4) {
       v128_t acc = wasm_v128_load(c + m * ldc + n);
       const float* ap = a + m * am;
       const float* bp = b + n;
       for (int k = 0; k < count; k++, ap += ak, bp += ldb) MADD(acc, wasm_v128_load32_splat(ap), wasm_v128_load(bp));
       wasm_v128_store(c + m * ldc + n, acc);
+    }
+    for (; n < width; n++) { // columns past the last 4 (products with a column count not divisible by 4)
+      float acc = c[m * ldc + n];
+      const float* ap = a + m * am;
+      const float* bp = b + n;
+      for (int k = 0; k < count; k++, ap += ak, bp += ldb) acc += *ap * *bp;
+      c[m * ldc + n] = acc;
     }
   }
 }
@@ -154,7 +164,7 @@ void maxPoolGrad(const float* x, const float* dy, float* dx, int inH, int inW, i
   }
 }
 
-// C[M][N] += A(M×K) · B[K][N] for the column blocks [block0, block1) of 8 columns (B and C row-major, N % 4 == 0).
+// C[M][N] += A(M×K) · B[K][N] for the column blocks [block0, block1) of 8 columns (B and C row-major).
 // K is walked in slices whose 8 columns of B stay in L1 while every row of A passes over them.
 __attribute__((export_name("matmul")))
 void matmul(const float* a, int am, int ak, const float* b, float* c, int M, int N, int K, int block0, int block1) {
@@ -171,9 +181,9 @@ void matmul(const float* a, int am, int ak, const float* b, float* c, int M, int
 }
 
 #define F32(bits) __builtin_bit_cast(float, (bits))
-#define ADAM_CHUNK 4096
+#define ELEMENT_CHUNK 4096 // elements per row of the element-wise kernels
 
-// One Adam step for the elements of chunks [chunk0, chunk1) of ADAM_CHUNK: the moments m, v and the new
+// One Adam step for the elements of chunks [chunk0, chunk1) of ELEMENT_CHUNK: the moments m, v and the new
 // value, in float32 operations in exactly the order tfjs' AdamOptimizer runs them (so the numbers are the
 // same), in one pass instead of fourteen. Scalars arrive as their float32 bit patterns; c1 = 1 − β1^t and
 // c2 = 1 − β2^t are the bias corrections and negLr = −learning rate.
@@ -183,8 +193,8 @@ void adamStep(const float* value, const float* m, const float* v, const float* g
               int epsilonBits, int negLrBits, int chunk0, int chunk1) {
   const float b1 = F32(beta1Bits), ob1 = F32(oneMinusBeta1Bits), b2 = F32(beta2Bits), ob2 = F32(oneMinusBeta2Bits);
   const float c1 = F32(c1Bits), c2 = F32(c2Bits), eps = F32(epsilonBits), negLr = F32(negLrBits);
-  const int end = chunk1 * ADAM_CHUNK < n ? chunk1 * ADAM_CHUNK : n;
-  int i = chunk0 * ADAM_CHUNK;
+  const int end = chunk1 * ELEMENT_CHUNK < n ? chunk1 * ELEMENT_CHUNK : n;
+  int i = chunk0 * ELEMENT_CHUNK;
   const v128_t vb1 = wasm_f32x4_splat(b1), vob1 = wasm_f32x4_splat(ob1), vb2 = wasm_f32x4_splat(b2), vob2 = wasm_f32x4_splat(ob2);
   const v128_t vc1 = wasm_f32x4_splat(c1), vc2 = wasm_f32x4_splat(c2), veps = wasm_f32x4_splat(eps), vlr = wasm_f32x4_splat(negLr);
   for (; i + 4 <= end; i += 4) {
@@ -211,4 +221,238 @@ void addInto(float* dst, const float* src, int n) {
   int i = 0;
   for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
   for (; i < n; i++) dst[i] += src[i];
+}
+
+// The ReLU gradient for the elements of chunks [chunk0, chunk1) of ELEMENT_CHUNK: dy · step(x), with step(x)
+// = 1 where x > 0, 0 elsewhere and NaN where x is NaN — tfjs' formula (Step, Cast, Multiply: three passes
+// over the activation) in one pass, with the same numbers.
+__attribute__((export_name("relu_grad")))
+void reluGrad(const float* dy, const float* x, float* dx, int n, int chunk0, int chunk1) {
+  const int end = chunk1 * ELEMENT_CHUNK < n ? chunk1 * ELEMENT_CHUNK : n;
+  int i = chunk0 * ELEMENT_CHUNK;
+  const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
+  for (; i + 4 <= end; i += 4) {
+    const v128_t xi = wasm_v128_load(x + i);
+    const v128_t step = wasm_v128_bitselect(xi, wasm_v128_and(one, wasm_f32x4_gt(xi, zero)), wasm_f32x4_ne(xi, xi));
+    wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), step));
+  }
+  for (; i < end; i++) dx[i] = dy[i] * (x[i] != x[i] ? x[i] : x[i] > 0.0f ? 1.0f : 0.0f);
+}
+
+// out[r][c] = x[r][c] + bias[c] for rows [row0, row1) of `ch` channels: a layer's bias added to every
+// position (tfjs' broadcasting Add takes a generic, element-at-a-time path for it).
+__attribute__((export_name("add_bias")))
+void addBias(const float* x, const float* bias, float* out, int ch, int row0, int row1) {
+  for (int r = row0; r < row1; r++) {
+    const float* xr = x + r * ch;
+    float* outr = out + r * ch;
+    int c = 0;
+    for (; c + 4 <= ch; c += 4) wasm_v128_store(outr + c, wasm_f32x4_add(wasm_v128_load(xr + c), wasm_v128_load(bias + c)));
+    for (; c < ch; c++) outr[c] = xr[c] + bias[c];
+  }
+}
+
+// ---- 3×3 convolutions with stride 1 by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray 2016) ----
+// Each 2×2 block ("tile") of outputs comes from a 4×4 input patch d and the filter g as
+// Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A: 16 multiplications per tile and channel pair instead of 36, and the 16
+// element-wise products over all channel pairs are 16 matrix products (tiles × ci by ci × co). The filter
+// gradient is the exact gradient of the same formula: dg = Gᵀ [Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)] G.
+// Work is split by blocks of `tb` tiles (tb % 4 == 0); each chunk of blocks has its own scratch memory.
+// Requires ci % 4 == 0 and co % 4 == 0. Loops over the small local arrays are unrolled in full, so that the
+// arrays live in registers: a local array left in memory would be on the stack (see the top of this file).
+
+// Transformed tiles are stored as 16 planes, one per position of the 4×4 transform, each `tb` tiles × `width`
+// channels. A plane is padded by 16 floats: with power-of-two sizes (32 tiles × 32 channels = 4 KiB) the 16
+// planes' rows would fall in the same cache set, and the transforms ran ~10× slower.
+static inline int plane(int tb, int width) { return tb * width + 16; }
+
+// Bᵀ x B of a 4×4 patch held as 16 vectors (4 channels each), in place.
+static inline void inputTransform(v128_t* d) {
+  _Pragma("clang loop unroll(full)") for (int j = 0; j < 4; j++) {
+    const v128_t d0 = d[j], d1 = d[4 + j], d2 = d[8 + j], d3 = d[12 + j];
+    d[j] = wasm_f32x4_sub(d0, d2);
+    d[4 + j] = wasm_f32x4_add(d1, d2);
+    d[8 + j] = wasm_f32x4_sub(d2, d1);
+    d[12 + j] = wasm_f32x4_sub(d1, d3);
+  }
+  _Pragma("clang loop unroll(full)") for (int i = 0; i < 16; i += 4) {
+    const v128_t d0 = d[i], d1 = d[i + 1], d2 = d[i + 2], d3 = d[i + 3];
+    d[i] = wasm_f32x4_sub(d0, d2);
+    d[i + 1] = wasm_f32x4_add(d1, d2);
+    d[i + 2] = wasm_f32x4_sub(d2, d1);
+    d[i + 3] = wasm_f32x4_sub(d1, d3);
+  }
+}
+
+// The tile `t` of image b at tile row ty, column tx, for tH × tW tiles per image.
+typedef struct {
+  int inH, inW, ci, outH, outW, co, padTop, padLeft, tH, tW;
+} Tiles;
+
+// V[pos][slot][ci] = Bᵀ d B for the input patches of tiles [t0, t0 + count) (zeros outside the image).
+static inline __attribute__((always_inline)) void transformInputs(const Tiles* g, const float* x, float* v, int tb, int t0, int count) {
+  const int ci = g->ci;
+  for (int s = 0; s < count; s++) {
+    const int t = t0 + s, b = t / (g->tH * g->tW), ty = t / g->tW % g->tH, tx = t % g->tW;
+    const int y0 = 2 * ty - g->padTop, x0 = 2 * tx - g->padLeft;
+    for (int c = 0; c < ci; c += 4) {
+      v128_t d[16];
+      _Pragma("clang loop unroll(full)") for (int i = 0; i < 4; i++) {
+        const int y = y0 + i;
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < 4; j++) {
+          const int xx = x0 + j;
+          d[i * 4 + j] = y >= 0 && y < g->inH && xx >= 0 && xx < g->inW
+            ? wasm_v128_load(x + ((b * g->inH + y) * g->inW + xx) * ci + c) : wasm_f32x4_splat(0.0f);
+        }
+      }
+      inputTransform(d);
+      _Pragma("clang loop unroll(full)") for (int p = 0; p < 16; p++) wasm_v128_store(v + p * plane(tb, ci) + s * ci + c, d[p]);
+    }
+  }
+}
+
+// U[pos][ci][co] = G g Gᵀ for every channel pair of a [3][3][ci][co] filter.
+__attribute__((export_name("winograd_filter_transform")))
+void winogradFilterTransform(const float* g, float* u, int ci, int co) {
+  const int pairs = ci * co;
+  const v128_t half = wasm_f32x4_splat(0.5f);
+  for (int k = 0; k < pairs; k += 4) {
+    v128_t w[9], r[12];
+    for (int i = 0; i < 9; i++) w[i] = wasm_v128_load(g + i * pairs + k);
+    _Pragma("clang loop unroll(full)") for (int j = 0; j < 3; j++) { // G · g, column by column
+      const v128_t g0 = w[j], g1 = w[3 + j], g2 = w[6 + j];
+      r[j] = g0;
+      r[3 + j] = wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_add(g0, g1), g2), half);
+      r[6 + j] = wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_sub(g0, g1), g2), half);
+      r[9 + j] = g2;
+    }
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < 4; i++) { // (G g) · Gᵀ, row by row
+      const v128_t g0 = r[i * 3], g1 = r[i * 3 + 1], g2 = r[i * 3 + 2];
+      wasm_v128_store(u + (i * 4) * pairs + k, g0);
+      wasm_v128_store(u + (i * 4 + 1) * pairs + k, wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_add(g0, g1), g2), half));
+      wasm_v128_store(u + (i * 4 + 2) * pairs + k, wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_sub(g0, g1), g2), half));
+      wasm_v128_store(u + (i * 4 + 3) * pairs + k, g2);
+    }
+  }
+}
+
+// M[pos][slot][co] = V[pos][slot][·] · U[pos] for `count` slots (16 matrix products, rows padded to 4).
+static void productsPerPosition(const float* v, const float* u, float* m, int tb, int count, int ci, int co) {
+  const int rows = (count + 3) & ~3;
+  for (int p = 0; p < 16; p++) {
+    float* mp = m + p * plane(tb, co);
+    for (int i = 0; i < rows * co; i += 4) wasm_v128_store(mp + i, wasm_f32x4_splat(0.0f));
+    const float* vp = v + p * plane(tb, ci);
+    const float* up = u + p * ci * co;
+    for (int n = 0; n < co; n += 8) {
+      for (int s = 0; s < rows; s += 4) gemmBlock(vp + s * ci, ci, 1, up + n, co, ci, mp + s * co + n, co, 4, co - n < 8 ? co - n : 8);
+    }
+  }
+}
+
+// y[b][oy][ox][co] for the tiles of blocks [block0, block1) of `tiles` (= batch · tH · tW): per block, the
+// input patches transformed, 16 matrix products with the transformed filter u (winograd_filter_transform),
+// then Aᵀ M A into the outputs inside the image. scratch: 16·(plane(tb, ci) + plane(tb, co)) floats.
+__attribute__((export_name("winograd_conv2d")))
+void winogradConv2d(const float* x, const float* u, float* y, float* scratch, int inH, int inW, int ci, int outH,
+                    int outW, int co, int padTop, int padLeft, int tiles, int tb, int block0, int block1) {
+  const Tiles g = {inH, inW, ci, outH, outW, co, padTop, padLeft, (outH + 1) / 2, (outW + 1) / 2};
+  float* v = scratch;
+  float* m = scratch + 16 * plane(tb, ci);
+  for (int blk = block0; blk < block1; blk++) {
+    const int t0 = blk * tb, count = tiles - t0 < tb ? tiles - t0 : tb;
+    // slots past `count` (the last block) feed the products with zeros and are never read back
+    for (int i = count * ci; i < ((count + 3) & ~3) * ci; i++) for (int p = 0; p < 16; p++) v[p * plane(tb, ci) + i] = 0.0f;
+    transformInputs(&g, x, v, tb, t0, count);
+    productsPerPosition(v, u, m, tb, count, ci, co);
+    for (int s = 0; s < count; s++) {
+      const int t = t0 + s, b = t / (g.tH * g.tW), oy = 2 * (t / g.tW % g.tH), ox = 2 * (t % g.tW);
+      for (int c = 0; c < co; c += 4) {
+        v128_t q[16], r[8];
+        _Pragma("clang loop unroll(full)") for (int p = 0; p < 16; p++) q[p] = wasm_v128_load(m + p * plane(tb, co) + s * co + c);
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < 4; j++) { // Aᵀ · M
+          r[j] = wasm_f32x4_add(wasm_f32x4_add(q[j], q[4 + j]), q[8 + j]);
+          r[4 + j] = wasm_f32x4_sub(wasm_f32x4_sub(q[4 + j], q[8 + j]), q[12 + j]);
+        }
+        // (Aᵀ M) · A: the two output rows, the second one and the right column only inside the image
+        const int right = ox + 1 < outW, below = oy + 1 < outH;
+        float* out = y + ((b * outH + oy) * outW + ox) * co + c;
+        wasm_v128_store(out, wasm_f32x4_add(wasm_f32x4_add(r[0], r[1]), r[2]));
+        if (right) wasm_v128_store(out + co, wasm_f32x4_sub(wasm_f32x4_sub(r[1], r[2]), r[3]));
+        if (below) wasm_v128_store(out + outW * co, wasm_f32x4_add(wasm_f32x4_add(r[4], r[5]), r[6]));
+        if (below && right) wasm_v128_store(out + outW * co + co, wasm_f32x4_sub(wasm_f32x4_sub(r[5], r[6]), r[7]));
+      }
+    }
+  }
+}
+
+// The filter gradient's Winograd-domain sums dU[pos][ci][co] += Σ_tiles V[pos][tile][ci] · (A dY Aᵀ)[pos][tile][co]
+// over the tiles of blocks [block0, block1); `scratch` starts with this chunk's dU (zeroed by the caller),
+// then 16·(plane(tb, ci) + plane(tb, co)) floats. winograd_filter_grad_finish turns the sum of the chunks' dU into dW.
+__attribute__((export_name("winograd_filter_grad")))
+void winogradFilterGrad(const float* x, const float* dy, float* scratch, int inH, int inW, int ci, int outH, int outW,
+                        int co, int padTop, int padLeft, int tiles, int tb, int block0, int block1) {
+  const Tiles g = {inH, inW, ci, outH, outW, co, padTop, padLeft, (outH + 1) / 2, (outW + 1) / 2};
+  float* du = scratch;
+  float* v = du + 16 * ci * co;
+  float* pm = v + 16 * plane(tb, ci);
+  for (int blk = block0; blk < block1; blk++) {
+    const int t0 = blk * tb, count = tiles - t0 < tb ? tiles - t0 : tb;
+    transformInputs(&g, x, v, tb, t0, count);
+    for (int s = 0; s < count; s++) { // A dY Aᵀ of each tile's 2×2 output gradient (zeros outside the image)
+      const int t = t0 + s, b = t / (g.tH * g.tW), oy = 2 * (t / g.tW % g.tH), ox = 2 * (t % g.tW);
+      for (int c = 0; c < co; c += 4) {
+        v128_t e[4], r[8];
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < 2; i++) {
+          _Pragma("clang loop unroll(full)") for (int j = 0; j < 2; j++) {
+            e[i * 2 + j] = oy + i < outH && ox + j < outW ? wasm_v128_load(dy + ((b * outH + oy + i) * outW + ox + j) * co + c) : wasm_f32x4_splat(0.0f);
+          }
+        }
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < 2; j++) { // A · dY
+          r[j] = e[j];
+          r[2 + j] = wasm_f32x4_add(e[j], e[2 + j]);
+          r[4 + j] = wasm_f32x4_sub(e[j], e[2 + j]);
+          r[6 + j] = wasm_f32x4_neg(e[2 + j]);
+        }
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < 4; i++) { // (A dY) · Aᵀ
+          float* out = pm + i * 4 * plane(tb, co) + s * co + c;
+          wasm_v128_store(out, r[i * 2]);
+          wasm_v128_store(out + plane(tb, co), wasm_f32x4_add(r[i * 2], r[i * 2 + 1]));
+          wasm_v128_store(out + 2 * plane(tb, co), wasm_f32x4_sub(r[i * 2], r[i * 2 + 1]));
+          wasm_v128_store(out + 3 * plane(tb, co), wasm_f32x4_neg(r[i * 2 + 1]));
+        }
+      }
+    }
+    for (int p = 0; p < 16; p++) { // dU[p] (ci × co) += V[p]ᵀ (ci × count) · P[p] (count × co)
+      const float* vp = v + p * plane(tb, ci);
+      const float* pp = pm + p * plane(tb, co);
+      float* dup = du + p * ci * co;
+      for (int n = 0; n < co; n += 8) {
+        for (int c = 0; c < ci; c += 4) gemmBlock(vp + c, 1, ci, pp + n, co, count, dup + c * co + n, co, 4, co - n < 8 ? co - n : 8);
+      }
+    }
+  }
+}
+
+// dW[3][3][ci][co] = Gᵀ dU G for every channel pair.
+__attribute__((export_name("winograd_filter_grad_finish")))
+void winogradFilterGradFinish(const float* du, float* dw, int ci, int co) {
+  const int pairs = ci * co;
+  const v128_t half = wasm_f32x4_splat(0.5f);
+  for (int k = 0; k < pairs; k += 4) {
+    v128_t q[16], r[12];
+    _Pragma("clang loop unroll(full)") for (int p = 0; p < 16; p++) q[p] = wasm_v128_load(du + p * pairs + k);
+    _Pragma("clang loop unroll(full)") for (int j = 0; j < 4; j++) { // Gᵀ · dU
+      const v128_t u0 = q[j], u1 = q[4 + j], u2 = q[8 + j], u3 = q[12 + j];
+      r[j] = wasm_f32x4_add(u0, wasm_f32x4_mul(wasm_f32x4_add(u1, u2), half));
+      r[4 + j] = wasm_f32x4_mul(wasm_f32x4_sub(u1, u2), half);
+      r[8 + j] = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_add(u1, u2), half), u3);
+    }
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < 3; i++) { // (Gᵀ dU) · G
+      const v128_t u0 = r[i * 4], u1 = r[i * 4 + 1], u2 = r[i * 4 + 2], u3 = r[i * 4 + 3];
+      wasm_v128_store(dw + (i * 3) * pairs + k, wasm_f32x4_add(u0, wasm_f32x4_mul(wasm_f32x4_add(u1, u2), half)));
+      wasm_v128_store(dw + (i * 3 + 1) * pairs + k, wasm_f32x4_mul(wasm_f32x4_sub(u1, u2), half));
+      wasm_v128_store(dw + (i * 3 + 2) * pairs + k, wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_add(u1, u2), half), u3));
+    }
+  }
 }

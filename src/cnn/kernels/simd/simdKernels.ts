@@ -12,8 +12,13 @@ const PARALLEL_WORK = 2_000_000;
 const PARALLEL_ELEMENTS = 150_000;
 /** Filter-gradient chunks, each summed in its own buffer: enough for 8 threads to share the work. */
 const FILTER_GRAD_CHUNKS = 8;
-/** Elements per row of adam_step (ADAM_CHUNK in gradients.c). */
-const ADAM_CHUNK = 4096;
+/** Tiles per block of the Winograd convolution and filter gradient (multiples of 4; a block's transforms stay in cache). */
+const WINOGRAD_BLOCK = 16;
+const WINOGRAD_GRAD_BLOCK = 32;
+/** Fewest input or output channels for which the Winograd transforms pay for themselves. */
+const WINOGRAD_MIN_CHANNELS = 8;
+/** Elements per row of the element-wise kernels (ELEMENT_CHUNK in gradients.c). */
+const ELEMENT_CHUNK = 4096;
 
 /** Adam's scalars for one step: c1 = 1 − β1^t and c2 = 1 − β2^t as tfjs computes them (float32). */
 export interface AdamScalars {
@@ -92,12 +97,60 @@ export class SimdKernels {
     return dw;
   }
 
-  /** Whether matMul handles this product: float32, no batch (dense layers), and a multiple of 4 columns in what it computes. */
-  static handlesMatMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): boolean {
+  /**
+   * Whether the Winograd kernels handle this convolution (forward, or its filter gradient): 3×3 filters,
+   * stride 1, no dilation, float32, and channel counts divisible by 4 and at least 8 (with fewer input
+   * channels the transforms cost more than the multiplications they save).
+   */
+  static handlesWinograd(info: backend_util.Conv2DInfo, ...tensors: TensorInfo[]): boolean {
+    return info.filterHeight === 3 && info.filterWidth === 3 && info.strideHeight === 1 && info.strideWidth === 1
+      && info.dilationHeight === 1 && info.dilationWidth === 1 && info.inChannels % 4 === 0 && info.outChannels % 4 === 0
+      && info.inChannels >= WINOGRAD_MIN_CHANNELS && info.outChannels >= WINOGRAD_MIN_CHANNELS
+      && tensors.every((t) => t.dtype === 'float32');
+  }
+
+  /** A 2-D convolution (NHWC, filter [3, 3, ci, co]) by Winograd's F(2×2, 3×3); see handlesWinograd. */
+  winogradConv2d(x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+    const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;
+    const y = this.newOutput([batchSize, outHeight, outWidth, co]);
+    const { tiles, blocks, chunks } = tilesOf(info, WINOGRAD_BLOCK, this.threads * 4);
+    const u = this.backend.wasm._malloc(16 * ci * co * 4);
+    const scratches = Array.from({ length: chunks }, () => this.backend.wasm._malloc(winogradScratch(WINOGRAD_BLOCK, ci, co) * 4));
+    try {
+      this.pool.call('winograd_filter_transform', this.offsetOf(filter), u, ci, co);
+      const args = [this.offsetOf(x), u, this.offsetOf(y), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_BLOCK];
+      this.pool.run({ name: 'winograd_conv2d', args, rows: blocks, chunks, perChunk: { index: 3, values: scratches } }, tiles * 16 * ci * co >= PARALLEL_WORK);
+    } finally {
+      for (const at of [u, ...scratches]) this.backend.wasm._free(at);
+    }
+    return y;
+  }
+
+  /** dW[3, 3, ci, co] of a convolution the Winograd kernels handle (see handlesWinograd), from its input and output gradient. */
+  winogradFilterGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+    const { inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;
+    const dw = this.newOutput([3, 3, ci, co]);
+    // each chunk sums into its own Winograd-domain dU, and the sums are added in order (see conv2dFilterGrad)
+    const { tiles, blocks, chunks } = tilesOf(info, WINOGRAD_GRAD_BLOCK, FILTER_GRAD_CHUNKS);
+    const sums = 16 * ci * co;
+    const scratches = Array.from({ length: chunks }, () => this.backend.wasm._malloc((sums + winogradScratch(WINOGRAD_GRAD_BLOCK, ci, co)) * 4));
+    const heap = new Float32Array(this.backend.typedArrayFromHeap(dw).buffer); // after the allocations: growing memory detaches views
+    for (const at of scratches) heap.fill(0, at / 4, at / 4 + sums);
+    try {
+      const args = [this.offsetOf(x), this.offsetOf(dy), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_GRAD_BLOCK];
+      this.pool.run({ name: 'winograd_filter_grad', args, rows: blocks, chunks, perChunk: { index: 2, values: scratches } }, tiles * 16 * ci * co >= PARALLEL_WORK);
+      for (const partial of scratches.slice(1)) this.pool.call('add_into', scratches[0], partial, sums);
+      this.pool.call('winograd_filter_grad_finish', scratches[0], this.offsetOf(dw), ci, co);
+    } finally {
+      for (const at of scratches) this.backend.wasm._free(at);
+    }
+    return dw;
+  }
+
+  /** Whether matMul handles this product: float32 and no batch (dense layers). */
+  static handlesMatMul(a: TensorInfo, b: TensorInfo): boolean {
     const unbatched = (t: TensorInfo) => t.shape.slice(0, -2).every((d) => d === 1);
-    const [rank, rows] = [a.shape.length, transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2]];
-    const columns = transposeB ? rows : b.shape[b.shape.length - 1]; // A·Bᵀ is computed as (B·Aᵀ)ᵀ
-    return a.dtype === 'float32' && b.dtype === 'float32' && unbatched(a) && unbatched(b) && rank >= 2 && columns % 4 === 0;
+    return a.dtype === 'float32' && b.dtype === 'float32' && unbatched(a) && unbatched(b) && a.shape.length >= 2;
   }
 
   /**
@@ -120,7 +173,7 @@ export class SimdKernels {
   maxPoolGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
     const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
     const dx = this.newOutput(x.shape);
-    const parallel = x.shape.reduce((a, b) => a * b, 1) >= PARALLEL_ELEMENTS;
+    const parallel = sizeOf(x.shape) >= PARALLEL_ELEMENTS;
     // windows side by side and inside the image ('same' padding can put the last ones partly outside)
     const sideBySide = filterHeight === strideHeight && filterWidth === strideWidth && info.padInfo.top === 0 && info.padInfo.left === 0
       && outHeight * strideHeight <= inHeight && outWidth * strideWidth <= inWidth && ch % 4 === 0;
@@ -143,11 +196,28 @@ export class SimdKernels {
    */
   adamStep(value: TensorInfo, m: TensorInfo, v: TensorInfo, gradient: TensorInfo, scalars: AdamScalars): TensorInfo[] {
     const outs = [0, 1, 2].map(() => this.newOutput(value.shape));
-    const n = value.shape.reduce((a, b) => a * b, 1);
+    const n = sizeOf(value.shape);
     const bits = new Int32Array(new Float32Array([scalars.beta1, 1 - scalars.beta1, scalars.beta2, 1 - scalars.beta2, scalars.c1, scalars.c2, scalars.epsilon, -scalars.learningRate]).buffer);
     const args = [value, m, v, gradient, ...outs].map((t) => this.offsetOf(t));
-    this.pool.run({ name: 'adam_step', args: [...args, n, ...bits], rows: Math.ceil(n / ADAM_CHUNK) }, n >= PARALLEL_ELEMENTS);
+    this.pool.run({ name: 'adam_step', args: [...args, n, ...bits], rows: Math.ceil(n / ELEMENT_CHUNK) }, n >= PARALLEL_ELEMENTS);
     return outs;
+  }
+
+  /** The ReLU gradient dy · step(x) (see relu_grad in gradients.c). */
+  reluGrad(dy: TensorInfo, x: TensorInfo): TensorInfo {
+    const dx = this.newOutput(x.shape);
+    const n = sizeOf(x.shape);
+    this.pool.run({ name: 'relu_grad', args: [this.offsetOf(dy), this.offsetOf(x), this.offsetOf(dx), n], rows: Math.ceil(n / ELEMENT_CHUNK) }, n >= PARALLEL_ELEMENTS);
+    return dx;
+  }
+
+  /** x + bias, with `bias` a vector as long as x's last axis. */
+  addBias(x: TensorInfo, bias: TensorInfo): TensorInfo {
+    const out = this.newOutput(x.shape);
+    const n = sizeOf(x.shape);
+    const ch = x.shape[x.shape.length - 1];
+    this.pool.run({ name: 'add_bias', args: [this.offsetOf(x), this.offsetOf(bias), this.offsetOf(out), ch], rows: n / ch }, n >= PARALLEL_ELEMENTS);
+    return out;
   }
 
   /** A float32 output, allocated only once no chunk of an abandoned job can write into freed memory. */
@@ -159,6 +229,22 @@ export class SimdKernels {
   private offsetOf(t: TensorInfo): number {
     return this.backend.dataIdMap.get(t.dataId).memoryOffset;
   }
+}
+
+const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** Floats of a Winograd kernel's transformed tiles: 16 planes of `block` tiles of ci, and of co, channels, each padded by 16 (see plane() in gradients.c). */
+const winogradScratch = (block: number, ci: number, co: number): number => 16 * (block * ci + 16 + block * co + 16);
+
+/**
+ * The 2×2 output tiles of a convolution, the blocks of `block` tiles the Winograd kernels take at a time,
+ * and how many chunks of blocks to run (at most `maxChunks`; the count the thread pool will cut).
+ */
+function tilesOf(info: backend_util.Conv2DInfo, block: number, maxChunks: number): { tiles: number; blocks: number; chunks: number } {
+  const tiles = info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2);
+  const blocks = Math.ceil(tiles / block);
+  const perChunk = Math.ceil(blocks / Math.min(blocks, maxChunks));
+  return { tiles, blocks, chunks: Math.ceil(blocks / perChunk) };
 }
 
 /** Each backend's kernels, or why it cannot have them. */

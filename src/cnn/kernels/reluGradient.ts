@@ -1,0 +1,36 @@
+// The ReLU gradient as one kernel ('RadnbReluGrad') on wasm: tfjs computes dy · cast(step(x)) — three
+// passes over every activation of a CNN, per ReLU and training step. useFusedReluGradient() replaces
+// Relu's registered gradient with one that runs the kernel while the wasm backend has it and tfjs' own
+// formula everywhere else; the numbers are the same.
+import * as tf from '@tensorflow/tfjs';
+import { getKernel } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelArgs } from './convGradients';
+import { simdKernelsOf } from './simd/simdKernels';
+
+export const RELU_GRAD = 'RadnbReluGrad';
+
+export function reluGrad(args: KernelArgs): TensorInfo {
+  const { dy, x } = args.inputs;
+  const simd = simdKernelsOf(args.backend);
+  if (simd === undefined) throw new Error(`radnb ${RELU_GRAD}: the SIMD kernels cannot run on this backend`);
+  return simd.reluGrad(dy, x);
+}
+
+let installed = false;
+
+export function useFusedReluGradient(): void {
+  if (installed) return;
+  installed = true;
+  tf.registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => {
+      const [x] = saved;
+      const fused = x.dtype === 'float32' && getKernel(RELU_GRAD, tf.getBackend()) !== undefined && simdKernelsOf(tf.engine().backend) !== undefined;
+      return {
+        x: () => (fused ? tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor : tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32'))),
+      };
+    },
+  });
+}
