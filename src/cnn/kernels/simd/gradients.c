@@ -114,18 +114,42 @@ void maxPoolGradTiling(const float* x, const float* dy, float* dx, int inH, int 
     for (int ow = 0; ow < outW; ow++) {
       const int window = rowStart + ow * fw * ch;
       for (int c = 0; c < ch; c += 4) {
+        if (fh == 2 && fw == 2) { // the usual 2×2 pooling, unrolled
+          const float* x0 = x + window + c;
+          float* dx0 = dx + window + c;
+          const v128_t v0 = wasm_v128_load(x0), v1 = wasm_v128_load(x0 + ch);
+          const v128_t v2 = wasm_v128_load(x0 + rowStride), v3 = wasm_v128_load(x0 + rowStride + ch);
+          // the first maximum in row-major order: a later tap must be strictly larger than all before it
+          const v128_t take1 = wasm_f32x4_gt(v1, v0);
+          const v128_t best1 = wasm_v128_bitselect(v1, v0, take1);
+          const v128_t take2 = wasm_f32x4_gt(v2, best1);
+          const v128_t take3 = wasm_f32x4_gt(v3, wasm_v128_bitselect(v2, best1, take2));
+          const v128_t at3 = take3, at2 = wasm_v128_andnot(take2, at3);
+          const v128_t at1 = wasm_v128_andnot(wasm_v128_andnot(take1, take2), take3);
+          const v128_t at0 = wasm_v128_not(wasm_v128_or(wasm_v128_or(take1, take2), take3));
+          const v128_t g = wasm_v128_load(dyRow + ow * ch + c);
+          wasm_v128_store(dx0, wasm_v128_and(g, at0));
+          wasm_v128_store(dx0 + ch, wasm_v128_and(g, at1));
+          wasm_v128_store(dx0 + rowStride, wasm_v128_and(g, at2));
+          wasm_v128_store(dx0 + rowStride + ch, wasm_v128_and(g, at3));
+          continue;
+        }
+        // taps are numbered in row-major order; only a strictly larger value takes over
         v128_t best = wasm_v128_load(x + window + c);
         v128_t bestTap = wasm_i32x4_splat(0);
-        for (int t = 1; t < fh * fw; t++) {
-          const v128_t v = wasm_v128_load(x + window + (t / fw) * rowStride + (t % fw) * ch + c);
-          const v128_t larger = wasm_f32x4_gt(v, best);
-          best = wasm_v128_bitselect(v, best, larger);
-          bestTap = wasm_v128_bitselect(wasm_i32x4_splat(t), bestTap, larger);
+        for (int h = 0, t = 0; h < fh; h++) {
+          for (int w = 0; w < fw; w++, t++) {
+            const v128_t v = wasm_v128_load(x + window + h * rowStride + w * ch + c);
+            const v128_t larger = wasm_f32x4_gt(v, best);
+            best = wasm_v128_bitselect(v, best, larger);
+            bestTap = wasm_v128_bitselect(wasm_i32x4_splat(t), bestTap, larger);
+          }
         }
         const v128_t g = wasm_v128_load(dyRow + ow * ch + c);
-        for (int t = 0; t < fh * fw; t++) {
-          const v128_t at = wasm_i32x4_eq(bestTap, wasm_i32x4_splat(t));
-          wasm_v128_store(dx + window + (t / fw) * rowStride + (t % fw) * ch + c, wasm_v128_and(g, at));
+        for (int h = 0, t = 0; h < fh; h++) {
+          for (int w = 0; w < fw; w++, t++) {
+            wasm_v128_store(dx + window + h * rowStride + w * ch + c, wasm_v128_and(g, wasm_i32x4_eq(bestTap, wasm_i32x4_splat(t))));
+          }
         }
       }
     }
