@@ -16,13 +16,13 @@ import {
 import type { KernelArgs } from './convGradients';
 import { ADAM_STEP, adamStep } from './adamStep';
 import { biasAddFor } from './biasAdd';
+import { conv2dFor, fusedConv2dFor } from './convolution';
 import { sharedIdentityFor } from './identity';
 import { batchMatMulFor } from './matMul';
 import { maxPoolGrad } from './poolGradients';
 import { RELU_GRAD, reluGrad } from './reluGradient';
 import { leadingAxesReduceFor } from './reduce';
 import { tileFor } from './tile';
-import { winogradConv2dFor } from './winogradConv';
 
 /** Builds a backend's kernel; `shipped` is the backend's own kernel of that name, for cases radnb leaves to it. */
 type KernelFactory = (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo | TensorInfo[];
@@ -47,7 +47,8 @@ const GRADIENT_KERNELS: Array<{ kernelName: string; factory: KernelFactory; back
   { kernelName: ADAM_STEP, factory: always(adamStep), backends: ['wasm'] },
   { kernelName: RELU_GRAD, factory: always(reluGrad), backends: ['wasm'] },
   { kernelName: 'Add', factory: biasAddFor, backends: ['wasm'] },
-  { kernelName: 'Conv2D', factory: winogradConv2dFor, backends: ['wasm'] },
+  { kernelName: 'Conv2D', factory: conv2dFor, backends: ['wasm'] },
+  { kernelName: 'FusedConv2D', factory: fusedConv2dFor, backends: ['wasm'] },
 ];
 
 /** The kernels each backend shipped, captured before radnb's first registration replaced them. */

@@ -374,12 +374,25 @@ static void productsPerPosition(const float* v, const float* u, float* m, int tb
   }
 }
 
+// What a convolution does to its sums before storing them (a fused layer: bias, then ReLU).
+#define WITH_BIAS 1
+#define WITH_RELU 2
+
+static inline v128_t finish(v128_t sum, const float* bias, int flags) {
+  if (flags & WITH_BIAS) sum = wasm_f32x4_add(sum, wasm_v128_load(bias));
+  // NaN stays NaN, as in tfjs' relu
+  if (flags & WITH_RELU) sum = wasm_v128_bitselect(wasm_f32x4_splat(0.0f), sum, wasm_f32x4_lt(sum, wasm_f32x4_splat(0.0f)));
+  return sum;
+}
+
 // y[b][oy][ox][co] for the tiles of blocks [block0, block1) of `tiles` (= batch · tH · tW): per block, the
 // input patches transformed, 16 matrix products with the transformed filter u (winograd_filter_transform),
-// then Aᵀ M A into the outputs inside the image. scratch: 16·(plane(tb, ci) + plane(tb, co)) floats.
+// then Aᵀ M A (+ bias[co], then ReLU, as `flags` say) into the outputs inside the image.
+// scratch: 16·(plane(tb, ci) + plane(tb, co)) floats.
 __attribute__((export_name("winograd_conv2d")))
-void winogradConv2d(const float* x, const float* u, float* y, float* scratch, int inH, int inW, int ci, int outH,
-                    int outW, int co, int padTop, int padLeft, int tiles, int tb, int block0, int block1) {
+void winogradConv2d(const float* x, const float* u, const float* bias, int flags, float* y, float* scratch, int inH,
+                    int inW, int ci, int outH, int outW, int co, int padTop, int padLeft, int tiles, int tb, int block0,
+                    int block1) {
   const Tiles g = {inH, inW, ci, outH, outW, co, padTop, padLeft, (outH + 1) / 2, (outW + 1) / 2};
   float* v = scratch;
   float* m = scratch + 16 * plane(tb, ci);
@@ -401,10 +414,11 @@ void winogradConv2d(const float* x, const float* u, float* y, float* scratch, in
         // (Aᵀ M) · A: the two output rows, the second one and the right column only inside the image
         const int right = ox + 1 < outW, below = oy + 1 < outH;
         float* out = y + ((b * outH + oy) * outW + ox) * co + c;
-        wasm_v128_store(out, wasm_f32x4_add(wasm_f32x4_add(r[0], r[1]), r[2]));
-        if (right) wasm_v128_store(out + co, wasm_f32x4_sub(wasm_f32x4_sub(r[1], r[2]), r[3]));
-        if (below) wasm_v128_store(out + outW * co, wasm_f32x4_add(wasm_f32x4_add(r[4], r[5]), r[6]));
-        if (below && right) wasm_v128_store(out + outW * co + co, wasm_f32x4_sub(wasm_f32x4_sub(r[5], r[6]), r[7]));
+        const float* b0 = bias + c;
+        wasm_v128_store(out, finish(wasm_f32x4_add(wasm_f32x4_add(r[0], r[1]), r[2]), b0, flags));
+        if (right) wasm_v128_store(out + co, finish(wasm_f32x4_sub(wasm_f32x4_sub(r[1], r[2]), r[3]), b0, flags));
+        if (below) wasm_v128_store(out + outW * co, finish(wasm_f32x4_add(wasm_f32x4_add(r[4], r[5]), r[6]), b0, flags));
+        if (below && right) wasm_v128_store(out + outW * co + co, finish(wasm_f32x4_sub(wasm_f32x4_sub(r[5], r[6]), r[7]), b0, flags));
       }
     }
   }
@@ -480,3 +494,4 @@ void winogradFilterGradFinish(const float* du, float* dw, int ci, int co) {
     }
   }
 }
+

@@ -43,6 +43,12 @@ interface WasmBackendLike {
   typedArrayFromHeap(info: TensorInfo): Float32Array;
 }
 
+/** What a fused convolution layer does after the sums: add its bias (a [co] vector), then ReLU. */
+export interface FusedOutput {
+  bias?: TensorInfo;
+  relu?: boolean;
+}
+
 export class SimdKernels {
   private constructor(
     private readonly backend: WasmBackendLike,
@@ -109,8 +115,8 @@ export class SimdKernels {
       && tensors.every((t) => t.dtype === 'float32');
   }
 
-  /** A 2-D convolution (NHWC, filter [3, 3, ci, co]) by Winograd's F(2×2, 3×3); see handlesWinograd. */
-  winogradConv2d(x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  /** A 2-D convolution (NHWC, filter [3, 3, ci, co]) by Winograd's F(2×2, 3×3), with the layer's bias and ReLU fused; see handlesWinograd. */
+  winogradConv2d(x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, fused: FusedOutput = {}): TensorInfo {
     const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;
     const y = this.newOutput([batchSize, outHeight, outWidth, co]);
     const { tiles, blocks, chunks } = tilesOf(info, WINOGRAD_BLOCK, this.threads * 4);
@@ -118,8 +124,8 @@ export class SimdKernels {
     const scratches = Array.from({ length: chunks }, () => this.backend.wasm._malloc(winogradScratch(WINOGRAD_BLOCK, ci, co) * 4));
     try {
       this.pool.call('winograd_filter_transform', this.offsetOf(filter), u, ci, co);
-      const args = [this.offsetOf(x), u, this.offsetOf(y), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_BLOCK];
-      this.pool.run({ name: 'winograd_conv2d', args, rows: blocks, chunks, perChunk: { index: 3, values: scratches } }, tiles * 16 * ci * co >= PARALLEL_WORK);
+      const args = [this.offsetOf(x), u, ...this.fusedArgs(fused), this.offsetOf(y), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_BLOCK];
+      this.pool.run({ name: 'winograd_conv2d', args, rows: blocks, chunks, perChunk: { index: 5, values: scratches } }, tiles * 16 * ci * co >= PARALLEL_WORK);
     } finally {
       for (const at of [u, ...scratches]) this.backend.wasm._free(at);
     }
@@ -224,6 +230,11 @@ export class SimdKernels {
   private newOutput(shape: number[]): TensorInfo {
     this.pool.settleAbandonedJob();
     return this.backend.makeOutput(shape, 'float32');
+  }
+
+  /** The bias pointer and flags (WITH_BIAS, WITH_RELU in gradients.c) of a fused convolution. */
+  private fusedArgs({ bias, relu }: FusedOutput): [number, number] {
+    return [bias === undefined ? 0 : this.offsetOf(bias), (bias === undefined ? 0 : 1) | (relu ? 2 : 0)];
   }
 
   private offsetOf(t: TensorInfo): number {

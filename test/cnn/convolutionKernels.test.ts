@@ -1,0 +1,112 @@
+// radnb's convolutions on wasm agree with the cpu backend: Winograd F(2×2, 3×3) for 3×3 stride-1 layers,
+// also with a fused bias and ReLU (FusedConv2D: what layers run outside training), and the shipped kernel
+// for everything else. The Winograd gradients are checked against the definition in convGradients.test.ts.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/cnn/backend';
+
+interface Case {
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same';
+  dilations?: number;
+  kernel: string;
+}
+
+const CASES: Case[] = [
+  { x: [32, 14, 14, 16], filter: [3, 3, 16, 32], strides: 1, pad: 'same', kernel: 'Winograd (threads)' },
+  { x: [2, 7, 9, 8], filter: [3, 3, 8, 12], strides: 1, pad: 'valid', kernel: 'Winograd (odd sizes)' },
+  { x: [2, 9, 9, 8], filter: [3, 3, 8, 8], strides: 2, pad: 'same', kernel: 'shipped (stride 2)' },
+  { x: [2, 6, 6, 3], filter: [3, 3, 3, 6], strides: 1, pad: 'same', kernel: 'shipped (3 input, 6 output channels)' },
+  { x: [4, 28, 28, 1], filter: [3, 3, 1, 16], strides: 1, pad: 'same', kernel: 'shipped (a first layer: 1 input channel)' },
+  { x: [2, 12, 11, 8], filter: [3, 3, 8, 8], strides: 1, pad: 'valid', dilations: 2, kernel: 'shipped (dilated)' },
+];
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let [worst, scale] = [0, 1];
+  for (let i = 0; i < actual.length; i++) {
+    if (Number.isNaN(expected[i])) assert.ok(Number.isNaN(actual[i]), `${what}[${i}]: NaN expected`);
+    else worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  assert.ok(worst <= 1e-5 * scale, `${what}: max |difference| ${worst} exceeds ${1e-5 * scale}`);
+}
+
+type Layer = (x: tf.Tensor4D, w: tf.Tensor4D, bias: tf.Tensor1D) => tf.Tensor;
+
+async function onBothBackends(c: Case, layer: Layer): Promise<[Float32Array, Float32Array]> {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    return tf.tidy(() => {
+      const x = tf.randomUniform(c.x, -1, 1, 'float32', 1) as tf.Tensor4D;
+      const w = tf.randomUniform(c.filter, -1, 1, 'float32', 2) as tf.Tensor4D;
+      const bias = tf.randomUniform([c.filter[3]], -1, 1, 'float32', 3) as tf.Tensor1D;
+      return layer(x, w, bias).dataSync() as Float32Array;
+    });
+  };
+  const cpu = await run('cpu');
+  return [await run('wasm'), cpu];
+}
+
+describe('convolution kernels on wasm', () => {
+  before(async () => {
+    assert.equal((await initBackend({ prefer: 'wasm' })).name, 'wasm');
+  });
+
+  for (const c of CASES) {
+    const label = `${c.kernel}: x ${c.x} filter ${c.filter} strides ${c.strides} ${c.pad} dilations ${c.dilations ?? 1}`;
+    const conv = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.conv2d(x, w, c.strides, c.pad, 'NHWC', c.dilations ?? 1);
+    const fused = (activation: 'relu' | 'linear' | 'elu', withBias: boolean): Layer => (x, w, bias) =>
+      tf.fused.conv2d({ x, filter: w, strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, bias: withBias ? bias : undefined, activation });
+
+    it(`convolution matches cpu — ${label}`, async () => {
+      const [wasm, cpu] = await onBothBackends(c, conv);
+      assertClose(wasm, cpu, 'y');
+    });
+
+    it(`fused bias + ReLU, bias alone, ReLU alone and ELU (shipped) match cpu — ${label}`, async () => {
+      for (const [activation, withBias] of [['relu', true], ['linear', true], ['relu', false], ['elu', true]] as const) {
+        const [wasm, cpu] = await onBothBackends(c, fused(activation, withBias));
+        assertClose(wasm, cpu, `${activation}${withBias ? ' with bias' : ''}`);
+      }
+    });
+  }
+
+  it('Winograd layers give the same numbers in inference (fused) as in a training step (unfused)', async () => {
+    await tf.setBackend('wasm');
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [12, 12, 8], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', biasInitializer: 'randomNormal' }),
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', biasInitializer: 'randomNormal' }),
+      ],
+    });
+    const x = tf.randomUniform([3, 12, 12, 8], -1, 1, 'float32', 4);
+    const fusedOut = model.predict(x) as tf.Tensor;
+    // the unfused path: what a training step computes (conv, then bias, then ReLU, as separate kernels)
+    const [w1, b1, w2, b2] = model.getWeights();
+    const unfused = tf.tidy(() => {
+      const h = tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w1 as tf.Tensor4D, 1, 'same'), b1));
+      return tf.relu(tf.add(tf.conv2d(h as tf.Tensor4D, w2 as tf.Tensor4D, 1, 'same'), b2));
+    });
+    assert.deepEqual(Array.from(fusedOut.dataSync()), Array.from(unfused.dataSync()));
+    tf.dispose([x, fusedOut, unfused]);
+    model.dispose();
+  });
+
+  it('leave no tensor or backend buffer behind', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.engine().backend;
+    const [tensors, buffers] = [tf.memory().numTensors, backend.numDataIds()];
+    tf.tidy(() => {
+      const x = tf.randomUniform([2, 8, 8, 8]) as tf.Tensor4D;
+      const bias = tf.randomUniform([8]) as tf.Tensor1D;
+      tf.fused.conv2d({ x, filter: tf.randomUniform([3, 3, 8, 8]) as tf.Tensor4D, strides: 1, pad: 'same', bias, activation: 'relu' });
+      tf.conv2d(tf.randomUniform([2, 8, 8, 1]) as tf.Tensor4D, tf.randomUniform([3, 3, 1, 8]) as tf.Tensor4D, 1, 'same');
+    });
+    assert.equal(tf.memory().numTensors, tensors);
+    assert.equal(backend.numDataIds(), buffers);
+  });
+});
