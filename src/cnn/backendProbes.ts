@@ -126,6 +126,8 @@ const wasmProbe: BackendProbe = async (tf) => {
   useFusedAdam();
   const { useFusedReluGradient } = await import('./kernels/reluGradient');
   useFusedReluGradient();
+  const { useFusedConvolutionWhileTraining } = await import('./kernels/fusedConvTraining');
+  useFusedConvolutionWhileTraining();
   const outcome = await withoutProcessHooks(() => activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`));
   if (!outcome.ok) return outcome;
   // started now (a worker thread boots in the background) so that the reason says whether training is fast

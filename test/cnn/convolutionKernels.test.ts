@@ -96,6 +96,23 @@ describe('convolution kernels on wasm', () => {
     model.dispose();
   });
 
+  it('while training, a Winograd layer runs convolution + bias as one kernel, with the gradients of the unfused layer', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.randomUniform([4, 10, 10, 8], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const w = tf.randomUniform([3, 3, 8, 16], -1, 1, 'float32', 6) as tf.Tensor4D;
+    const bias = tf.randomUniform([16], -1, 1, 'float32', 7) as tf.Tensor1D;
+    const weights = tf.randomUniform([4, 10, 10, 16], 0, 1, 'float32', 8);
+    const loss = (y: tf.Tensor) => y.mul(weights).sum() as tf.Scalar;
+    const grads = (layer: (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor) => tf.grads((a, b, c) => loss(layer(a, b, c)))([x, w, bias]);
+    // tfjs-layers' call (tf.fused.conv2d with bias and ReLU) and the same layer written out as three ops
+    const fused = grads((a, b, c) => tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 1, pad: 'same', bias: c, activation: 'relu' }));
+    const unfused = grads((a, b, c) => tf.relu(tf.add(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), c)));
+    fused.forEach((g, i) => assert.deepEqual(Array.from(g.dataSync()), Array.from(unfused[i].dataSync()), `gradient ${i}`));
+    const kernels = (await tf.profile(() => tf.grads((a, b, c) => loss(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 1, pad: 'same', bias: c, activation: 'relu' })))([x, w, bias]))).kernels.map((k) => k.name);
+    assert.ok(kernels.includes('FusedConv2D') && !kernels.includes('Conv2D'), kernels.join(', '));
+    tf.dispose([x, w, bias, weights, ...fused, ...unfused]);
+  });
+
   it('leave no tensor or backend buffer behind', async () => {
     await tf.setBackend('wasm');
     const backend = tf.engine().backend;
