@@ -49,8 +49,10 @@ interface Row {
 }
 
 /** Slow backends (~100× slower): a step or two says enough, and quick mode skips their big model. */
-function stepsFor(backend: BackendName, w: Workload): { train: number; infer: number; warmup: number } | undefined {
-  if (!SLOW.includes(backend)) return { train: w.trainSteps, infer: w.inferSteps, warmup: 2 };
+function stepsFor(backend: BackendName, w: Workload): { train: number; infer: number; warmup: number | 'same' } | undefined {
+  // steady state: V8 compiles wasm and JavaScript in tiers, and a fresh kernel's first ~50 steps are up to
+  // 2× slower; so every fast runner (PyTorch too, see cnn_bench.py) first runs as many untimed steps as it times
+  if (!SLOW.includes(backend)) return { train: w.trainSteps, infer: w.inferSteps, warmup: 'same' };
   if (quick && w.size > 32) return undefined;
   return { train: w.size > 32 ? 1 : 3, infer: w.size > 32 ? 2 : 5, warmup: 1 };
 }
@@ -69,10 +71,11 @@ async function measureTfjs(backend: BackendName, w: Workload): Promise<Omit<Row,
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
   const x = tf.randomUniform([w.batch, w.size, w.size, 1]);
   const y = tf.randomUniform([w.batch, 1]).round();
-  const train = await imagesPerSecond(w.batch, steps.warmup, steps.train, async () => {
+  const warmup = (timed: number) => (steps.warmup === 'same' ? timed : steps.warmup);
+  const train = await imagesPerSecond(w.batch, warmup(steps.train), steps.train, async () => {
     await model.trainOnBatch(x, y);
   });
-  const infer = await imagesPerSecond(w.batch, steps.warmup, steps.infer, async () => {
+  const infer = await imagesPerSecond(w.batch, warmup(steps.infer), steps.infer, async () => {
     const out = model.predict(x) as tf.Tensor;
     await out.data();
     out.dispose();
