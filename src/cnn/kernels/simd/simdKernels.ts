@@ -120,6 +120,7 @@ export class SimdKernels {
     const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;
     const y = this.newOutput([batchSize, outHeight, outWidth, co]);
     const { tiles, blocks, chunks } = tilesOf(info, WINOGRAD_BLOCK, this.threads * 4);
+    if (tiles === 0) return y; // an empty batch
     const u = this.backend.wasm._malloc(16 * ci * co * 4);
     const scratches = Array.from({ length: chunks }, () => this.backend.wasm._malloc(winogradScratch(WINOGRAD_BLOCK, ci, co) * 4));
     try {
@@ -142,6 +143,10 @@ export class SimdKernels {
     const scratches = Array.from({ length: chunks }, () => this.backend.wasm._malloc((sums + winogradScratch(WINOGRAD_GRAD_BLOCK, ci, co)) * 4));
     const heap = new Float32Array(this.backend.typedArrayFromHeap(dw).buffer); // after the allocations: growing memory detaches views
     for (const at of scratches) heap.fill(0, at / 4, at / 4 + sums);
+    if (tiles === 0) { // an empty batch: no gradient
+      heap.fill(0, this.offsetOf(dw) / 4, this.offsetOf(dw) / 4 + 9 * ci * co);
+      return dw;
+    }
     try {
       const args = [this.offsetOf(x), this.offsetOf(dy), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_GRAD_BLOCK];
       this.pool.run({ name: 'winograd_filter_grad', args, rows: blocks, chunks, perChunk: { index: 2, values: scratches } }, tiles * 16 * ci * co >= PARALLEL_WORK);
@@ -254,8 +259,8 @@ const winogradScratch = (block: number, ci: number, co: number): number => 16 * 
 function tilesOf(info: backend_util.Conv2DInfo, block: number, maxChunks: number): { tiles: number; blocks: number; chunks: number } {
   const tiles = info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2);
   const blocks = Math.ceil(tiles / block);
-  const perChunk = Math.ceil(blocks / Math.min(blocks, maxChunks));
-  return { tiles, blocks, chunks: Math.ceil(blocks / perChunk) };
+  const perChunk = Math.ceil(blocks / Math.max(1, Math.min(blocks, maxChunks)));
+  return { tiles, blocks, chunks: blocks === 0 ? 0 : Math.ceil(blocks / perChunk) };
 }
 
 /** Each backend's kernels, or why it cannot have them. */
