@@ -48,17 +48,31 @@ interface Row {
   note: string;
 }
 
-/** Slow backends (~100× slower): a step or two says enough, and quick mode skips their big model. */
-function stepsFor(backend: BackendName, w: Workload): { train: number; infer: number; warmup: number | 'same' } | undefined {
-  // steady state: V8 compiles wasm and JavaScript in tiers, and a fresh kernel's first ~50 steps are up to
-  // 2× slower; so every fast runner (PyTorch too, see cnn_bench.py) first runs as many untimed steps as it times
-  if (!SLOW.includes(backend)) return { train: w.trainSteps, infer: w.inferSteps, warmup: 'same' };
-  if (quick && w.size > 32) return undefined;
-  return { train: w.size > 32 ? 1 : 3, infer: w.size > 32 ? 2 : 5, warmup: 1 };
+/**
+ * Steady state: a fresh process runs its first few hundred steps up to 2× slower (V8 compiles JavaScript and
+ * wasm in tiers; allocators and caches fill), while training runs thousands. So each fast runner — PyTorch
+ * too, see cnn_bench.py — first runs untimed steps for WARMUP_SECONDS (and at least as many as it times).
+ */
+const WARMUP_SECONDS = quick ? 0.5 : 5;
+
+interface Steps {
+  train: number;
+  infer: number;
+  /** Untimed steps first: at least this many, and (fast runners) for at least WARMUP_SECONDS. */
+  warmup: number;
+  warmupSeconds: number;
 }
 
-async function imagesPerSecond(batch: number, warmup: number, steps: number, step: () => Promise<void>): Promise<number> {
-  for (let i = 0; i < warmup; i++) await step();
+/** Slow backends (~100× slower): a step or two says enough, and quick mode skips their big model. */
+function stepsFor(backend: BackendName, w: Workload): Steps | undefined {
+  if (!SLOW.includes(backend)) return { train: w.trainSteps, infer: w.inferSteps, warmup: w.trainSteps, warmupSeconds: WARMUP_SECONDS };
+  if (quick && w.size > 32) return undefined;
+  return { train: w.size > 32 ? 1 : 3, infer: w.size > 32 ? 2 : 5, warmup: 1, warmupSeconds: 0 };
+}
+
+async function imagesPerSecond(batch: number, warmup: { steps: number; seconds: number }, steps: number, step: () => Promise<void>): Promise<number> {
+  const warmupStart = performance.now();
+  for (let i = 0; i < warmup.steps || performance.now() - warmupStart < warmup.seconds * 1000; i++) await step();
   const start = performance.now();
   for (let i = 0; i < steps; i++) await step();
   return (steps * batch) / ((performance.now() - start) / 1000);
@@ -71,11 +85,11 @@ async function measureTfjs(backend: BackendName, w: Workload): Promise<Omit<Row,
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
   const x = tf.randomUniform([w.batch, w.size, w.size, 1]);
   const y = tf.randomUniform([w.batch, 1]).round();
-  const warmup = (timed: number) => (steps.warmup === 'same' ? timed : steps.warmup);
-  const train = await imagesPerSecond(w.batch, warmup(steps.train), steps.train, async () => {
+  const warmup = { steps: steps.warmup, seconds: steps.warmupSeconds };
+  const train = await imagesPerSecond(w.batch, warmup, steps.train, async () => {
     await model.trainOnBatch(x, y);
   });
-  const infer = await imagesPerSecond(w.batch, warmup(steps.infer), steps.infer, async () => {
+  const infer = await imagesPerSecond(w.batch, warmup, steps.infer, async () => {
     const out = model.predict(x) as tf.Tensor;
     await out.data();
     out.dispose();
@@ -93,7 +107,7 @@ function measureTorch(w: Workload, tuned: boolean): Omit<Row, 'workload' | 'runn
   const env = tuned
     ? { ...process.env, LD_PRELOAD: JEMALLOC, MALLOC_CONF: 'retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1' }
     : process.env;
-  const args = [script, String(w.size), w.filters.join(','), String(w.batch), String(w.trainSteps), String(w.inferSteps), String(THREADS), tuned ? '1' : '0'];
+  const args = [script, String(w.size), w.filters.join(','), String(w.batch), String(w.trainSteps), String(w.inferSteps), String(THREADS), tuned ? '1' : '0', String(WARMUP_SECONDS)];
   const run = spawnSync(PYTHON, args, { env, encoding: 'utf8', timeout: 600_000 });
   if (run.status !== 0) {
     const why = (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();

@@ -2,8 +2,8 @@
 flatten, dense 64 + ReLU, dense 1 + sigmoid; binary cross-entropy; Adam), trained and run on random
 batches. Prints one JSON object: {"train_img_s": ..., "infer_img_s": ...}.
 
-Usage: python3 cnn_bench.py SIZE FILTERS BATCH TRAIN_STEPS INFER_STEPS THREADS CHANNELS_LAST
-  e.g. python3 cnn_bench.py 128 16,32,64 32 10 20 2 1
+Usage: python3 cnn_bench.py SIZE FILTERS BATCH TRAIN_STEPS INFER_STEPS THREADS CHANNELS_LAST WARMUP_SECONDS
+  e.g. python3 cnn_bench.py 128 16,32,64 32 10 20 2 1 5
 """
 import json
 import sys
@@ -26,7 +26,7 @@ def build(size: int, filters: list[int]) -> nn.Module:
 
 
 def main() -> None:
-    size, filters, batch, train_steps, infer_steps, threads, channels_last = sys.argv[1:8]
+    size, filters, batch, train_steps, infer_steps, threads, channels_last, warmup_seconds = sys.argv[1:9]
     size, batch, train_steps, infer_steps = int(size), int(batch), int(train_steps), int(infer_steps)
     torch.set_num_threads(int(threads))
     torch.manual_seed(0)
@@ -43,9 +43,12 @@ def main() -> None:
         optimizer.step()
 
     def timed(step, steps: int) -> float:
-        # as many untimed steps first as are timed, like the tfjs runners: steady-state throughput
-        for _ in range(steps):
+        # untimed steps first, as the tfjs runners do: at least as many as are timed, for at least
+        # warmup_seconds (steady-state throughput)
+        warmup_start, warmed = time.perf_counter(), 0
+        while warmed < steps or time.perf_counter() - warmup_start < float(warmup_seconds):
             step()
+            warmed += 1
         start = time.perf_counter()
         for _ in range(steps):
             step()
