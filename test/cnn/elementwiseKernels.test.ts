@@ -37,6 +37,18 @@ describe('fused element-wise kernels on wasm', () => {
     });
   }
 
+  it('second-order gradients pass through the fused ReLU gradient as through tfjs\' formula', async () => {
+    // d/dv of Σ (d/dv Σ relu(v)² ) = 2 · step(v): the gradient of the ReLU gradient with respect to dy
+    const secondOrder = (backend: string) =>
+      onBackend(backend, () =>
+        tf.tidy(() => {
+          const v = tf.tensor1d(reluInputs(40).map((a, i) => (Number.isNaN(a) ? i - 20 : a)));
+          return tf.grad((u: tf.Tensor) => tf.grad((w: tf.Tensor) => tf.relu(w).square().sum())(u).sum())(v).dataSync();
+        }),
+      );
+    assert.deepEqual(await secondOrder('wasm'), await secondOrder('cpu'));
+  });
+
   const BIASES: Array<{ x: number[]; bias: number[]; biasFirst?: boolean }> = [
     { x: [32, 14, 14, 32], bias: [32] }, // a convolution's bias, large enough for threads
     { x: [3, 5, 6], bias: [6] }, // channels not a multiple of 4

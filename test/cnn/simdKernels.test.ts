@@ -83,18 +83,24 @@ describe('SIMD training kernels', () => {
     const u = buffer(16 * CI * CO);
     const scratch = buffer(16 * CI * CO + 16 * (16 * CI + 16 + 16 * CO + 16));
     const tiles = B * 3 * 3;
-    k.winograd_filter_transform(w, u, CI, CO);
-    k.winograd_conv2d(x, u, y, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, 0, 2);
-    k.winograd_filter_grad(x, dy, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, 0, 2);
-    k.winograd_filter_grad_finish(scratch, w, CI, CO);
-    k.conv2d_filter_grad(x, dy, w, H, W, CI, H, W, CO, 3, 3, 1, 1, 1, 1, 1, 1, 0, B * H);
-    k.max_pool_grad_tiling(x, y, dy, H, W, 2, 3, CI, 2, 2, 0, B * 2);
-    k.max_pool_grad(x, y, dy, H, W, CI, 2, 3, 2, 2, 2, 2, 0, 0, 0, B);
-    k.matmul(x, CI, 1, w, y, 8, CO, CI, 0, 1);
-    k.adam_step(x, y, dy, w, u, scratch, x, 64, ...Array<number>(8).fill(0x3f000000), 0, 1);
-    k.relu_grad(dy, x, y, 100, 0, 1);
-    k.add_bias(x, w, y, CI, 0, 10);
-    k.add_into(x, y, 100);
+    // every argument, checked against the export's parameter count: a missing one would be a silent 0
+    const call = (name: string, ...args: number[]) => {
+      assert.equal(k[name].length, args.length, `${name}: parameter count`);
+      k[name](...args);
+    };
+    call('winograd_filter_transform', w, u, CI, CO);
+    call('winograd_conv2d', x, u, w, 3, y, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, 0, 2);
+    assert.ok(Array.from(heap.subarray(y / 4, y / 4 + B * H * W * CO)).some((v) => v !== 0.25), 'the Winograd convolution ran (its output changed)');
+    call('winograd_filter_grad', x, dy, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, 0, 2);
+    call('winograd_filter_grad_finish', scratch, w, CI, CO);
+    call('conv2d_filter_grad', x, dy, w, H, W, CI, H, W, CO, 3, 3, 1, 1, 1, 1, 1, 1, 0, B * H);
+    call('max_pool_grad_tiling', x, y, dy, H, W, 2, 3, CI, 2, 2, 0, B * 2);
+    call('max_pool_grad', x, y, dy, H, W, CI, 2, 3, 2, 2, 2, 2, 0, 0, 0, B);
+    call('matmul', x, CI, 1, w, y, 8, CO, CI, 0, 1);
+    call('adam_step', x, y, dy, w, u, scratch, x, 64, ...Array<number>(8).fill(0x3f000000), 0, 1);
+    call('relu_grad', dy, x, y, 100, 0, 1);
+    call('add_bias', x, w, y, CI, 0, 10);
+    call('add_into', x, y, 100);
     const changed = heap.subarray(0, FREE / 4).findIndex((v) => v !== 1.5);
     assert.equal(changed, -1, `a kernel wrote at byte ${changed * 4}, outside its buffers`);
   });

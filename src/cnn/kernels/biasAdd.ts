@@ -1,24 +1,25 @@
 // Add on wasm with a bias-shaped operand ([C] against a tensor whose last axis is C — every convolution
 // and dense layer's bias while training, when tfjs does not fuse it into the layer): one SIMD pass instead
 // of the shipped kernel's element-at-a-time broadcasting. Everything else goes to the shipped Add.
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
+import { shippedKernel } from './kernelCalls';
 import { simdKernelsOf } from './simd/simdKernels';
 
 /** Whether `bias` is a float32 vector (leading 1s allowed) as long as the last axis of float32 `x`, and smaller than it. */
 function isBiasOf(bias: TensorInfo, x: TensorInfo): boolean {
   const ch = x.shape[x.shape.length - 1];
-  return x.dtype === 'float32' && bias.dtype === 'float32' && x.shape.length >= 2 && bias.shape.length <= x.shape.length
+  return ch > 0 && x.dtype === 'float32' && bias.dtype === 'float32' && x.shape.length >= 2 && bias.shape.length <= x.shape.length
     && bias.shape.slice(0, -1).every((d) => d === 1) && bias.shape[bias.shape.length - 1] === ch && x.shape.slice(0, -1).some((d) => d > 1);
 }
 
 export function biasAddFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
-  if (shipped === undefined) throw new Error(`radnb Add: backend '${backendName}' has no Add kernel to build on`);
+  const fallback = shippedKernel('Add', backendName, shipped);
   return (args) => {
     const { a, b } = args.inputs;
     const [x, bias] = isBiasOf(b, a) ? [a, b] : isBiasOf(a, b) ? [b, a] : [undefined, undefined];
     const simd = x !== undefined ? simdKernelsOf(args.backend) : undefined;
     if (simd !== undefined && x !== undefined && bias !== undefined) return simd.addBias(x, bias);
-    return shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
+    return fallback(args);
   };
 }

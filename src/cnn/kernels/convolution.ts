@@ -2,14 +2,13 @@
 // by radnb's Winograd F(2×2, 3×3) kernel for 3×3 filters with stride 1 — most layers of the radiology
 // CNNs, and every input gradient of one (a convolution too): 2.25× fewer multiplications than XNNPACK's
 // direct convolution. Everything else (other shapes, other activations, NCHW) goes to the shipped kernel.
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
 import { convInfo } from './convGeometry';
+import { shippedKernel } from './kernelCalls';
 import type { ConvAttrs } from './convGeometry';
 import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
 import type { FusedOutput } from './simd/simdKernels';
-
-type Shipped = (args: KernelArgs) => TensorInfo;
 
 /** The convolution by the Winograd kernel, or undefined when it does not apply. */
 function simdConvolution(args: KernelArgs, fused: FusedOutput): TensorInfo | undefined {
@@ -21,18 +20,13 @@ function simdConvolution(args: KernelArgs, fused: FusedOutput): TensorInfo | und
   return SimdKernels.handlesWinograd(info, ...operands) ? simdKernelsOf(args.backend)?.winogradConv2d(x, filter, info, fused) : undefined;
 }
 
-function shippedOf(name: string, backendName: string, shipped: KernelFunc | undefined): Shipped {
-  if (shipped === undefined) throw new Error(`radnb ${name}: backend '${backendName}' has no ${name} kernel to build on`);
-  return (args) => shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
-}
-
 export function conv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
-  const fallback = shippedOf('Conv2D', backendName, shipped);
+  const fallback = shippedKernel('Conv2D', backendName, shipped);
   return (args) => simdConvolution(args, {}) ?? fallback(args);
 }
 
 export function fusedConv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
-  const fallback = shippedOf('FusedConv2D', backendName, shipped);
+  const fallback = shippedKernel('FusedConv2D', backendName, shipped);
   return (args) => {
     const { bias, preluActivationWeights } = args.inputs;
     const { activation } = args.attrs as unknown as { activation?: string };

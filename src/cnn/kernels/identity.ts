@@ -1,15 +1,16 @@
 // Identity (tf.clone, and every gradient that passes a tensor through) without a copy: tensors are
 // immutable, so the output can share the input's buffer, as on the cpu and WebGL backends. The wasm
 // backend copies it — three copies of the largest activation per training step of a 128² CNN.
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
+import { shippedKernel } from './kernelCalls';
 
 export function sharedIdentityFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
-  if (shipped === undefined) throw new Error(`radnb Identity: backend '${backendName}' has no Identity kernel for strings`);
+  const forStrings = shippedKernel('Identity', backendName, shipped);
   return (args) => {
     const { x } = args.inputs;
     // strings live outside the heap: the shipped kernel handles them
-    if (x.dtype === 'string') return shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
+    if (x.dtype === 'string') return forStrings(args);
     args.backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };

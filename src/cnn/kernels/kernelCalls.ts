@@ -2,7 +2,8 @@
 // kernels: a composed kernel then runs no engine bookkeeping, records nothing on the gradient tape and
 // frees each intermediate buffer as soon as it is consumed.
 import { getKernel } from '@tensorflow/tfjs-core';
-import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelArgs } from './convGradients';
 
 export class KernelCalls {
   constructor(
@@ -74,4 +75,10 @@ export class KernelCalls {
     this.free(sum, next);
     return total;
   }
+}
+
+/** The backend's own kernel that a radnb kernel leaves other cases to, as a function; throws when the backend has none. */
+export function shippedKernel(kernelName: string, backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+  if (shipped === undefined) throw new Error(`radnb ${kernelName}: backend '${backendName}' has no ${kernelName} kernel to fall back on`);
+  return (args) => shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
 }

@@ -1,10 +1,11 @@
 // Matrix products on wasm. Dense layers (no batch): radnb's SIMD product, which reads a transposed A in
 // place — XNNPACK repacks B as "weights" on every call, which costs more than the product for a layer's
-// 4 MB of weights (and takes ~0.6 ms for a one-unit layer's 32×64 · 32×1 weight gradient). Batched products: the shipped BatchMatMul runs a transposed operand through a slow
-// generic loop (3–8× slower than its XNNPACK path), so operands are transposed explicitly first.
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+// 4 MB of weights (and 0.6 ms for a one-unit layer's 32×64 · 32×1 weight gradient). Batched products: the
+// shipped BatchMatMul runs a transposed operand through a slow generic loop (3–8× slower than its XNNPACK
+// path), so operands are transposed explicitly first.
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
-import { KernelCalls } from './kernelCalls';
+import { KernelCalls, shippedKernel } from './kernelCalls';
 import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
 
 function swapLastAxes(c: KernelCalls, x: TensorInfo): TensorInfo {
@@ -14,7 +15,7 @@ function swapLastAxes(c: KernelCalls, x: TensorInfo): TensorInfo {
 }
 
 export function batchMatMulFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
-  if (shipped === undefined) throw new Error(`radnb BatchMatMul: backend '${backendName}' has no BatchMatMul kernel to build on`);
+  const plain = shippedKernel('BatchMatMul', backendName, shipped);
   return (args) => {
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const c = new KernelCalls(args.backend, backendName);
@@ -30,10 +31,10 @@ export function batchMatMulFor(backendName: string, shipped: KernelFunc | undefi
       c.free(aT, product);
       return out;
     }
-    if (!transposeA && !transposeB) return shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
+    if (!transposeA && !transposeB) return plain(args);
     const plainA = transposeA ? swapLastAxes(c, a) : c.retain(a);
     const plainB = transposeB ? swapLastAxes(c, b) : c.retain(b);
-    const out = shipped({ inputs: { a: plainA, b: plainB }, backend: args.backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+    const out = plain({ inputs: { a: plainA, b: plainB }, backend: args.backend, attrs: { transposeA: false, transposeB: false } });
     c.free(plainA, plainB);
     return out;
   };

@@ -2,9 +2,9 @@
 // statistic — as XNNPACK's average pooling with one window as tall as the reduced axes: ~10× faster than
 // the wasm backend's reduction, which first transposes the reduced axes to the end. (A matrix product with
 // a row of ones would repack the data as GEMM weights on every call.)
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
-import { KernelCalls } from './kernelCalls';
+import { KernelCalls, shippedKernel } from './kernelCalls';
 
 /** The reduced axes when they are exactly 0 … k−1 for some k < rank; otherwise undefined. */
 export function leadingAxes(axis: number | number[], rank: number): number | undefined {
@@ -15,12 +15,12 @@ export function leadingAxes(axis: number | number[], rank: number): number | und
 
 export function leadingAxesReduceFor(kind: 'Sum' | 'Mean'): (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo {
   return (backendName, shipped) => {
-    if (shipped === undefined) throw new Error(`radnb ${kind}: backend '${backendName}' has no ${kind} kernel to fall back on`);
+    const fallback = shippedKernel(kind, backendName, shipped);
     return (args) => {
       const { x } = args.inputs;
       const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
       const k = leadingAxes(axis, x.shape.length);
-      if (x.dtype !== 'float32' || k === undefined) return shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
+      if (x.dtype !== 'float32' || k === undefined) return fallback(args);
       const rows = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
       const kept = x.shape.slice(k);
       const columns = kept.reduce((a, b) => a * b, 1);

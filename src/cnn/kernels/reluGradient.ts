@@ -33,4 +33,13 @@ export function useFusedReluGradient(): void {
       };
     },
   });
+  // second-order gradients pass through it as through dy · step(x): step(x) for dy, 0 for x
+  tf.registerGradient({
+    kernelName: RELU_GRAD,
+    inputsToSave: ['x'],
+    gradFunc: (g, saved) => {
+      const [x] = saved;
+      return { dy: () => tf.engine().runKernel(RELU_GRAD, { dy: g as tf.Tensor, x }) as tf.Tensor, x: () => tf.zerosLike(x) };
+    },
+  });
 }

@@ -3,9 +3,10 @@
 // the largest cost of a training step with batch normalisation. Here the input is placed once and each
 // axis is then filled by doubling copies of what is already there (copyWithin is a memmove).
 import { util } from '@tensorflow/tfjs-core';
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
 import { loopKernel } from './hostArrays';
+import { shippedKernel } from './kernelCalls';
 
 /** Writes `x` (of `shape`) tiled `reps` times along each axis into `out`. */
 export function tileInto(x: Float32Array, shape: number[], reps: number[], out: Float32Array): void {
@@ -35,11 +36,11 @@ export function tileInto(x: Float32Array, shape: number[], reps: number[], out: 
 
 /** radnb's Tile for float32 tensors; other dtypes go to the backend's own kernel. */
 export function tileFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
-  if (shipped === undefined) throw new Error(`radnb Tile: backend '${backendName}' has no Tile kernel to fall back on`);
+  const fallback = shippedKernel('Tile', backendName, shipped);
   return (args) => {
     const { x } = args.inputs;
     const { reps } = args.attrs as unknown as { reps: number[] };
-    if (x.dtype !== 'float32') return shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
+    if (x.dtype !== 'float32') return fallback(args);
     const outShape = x.shape.map((n, i) => n * reps[i]);
     return loopKernel(args.backend, [x], outShape, ([values], out) => tileInto(values, x.shape, reps, out));
   };

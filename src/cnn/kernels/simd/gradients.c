@@ -308,7 +308,8 @@ static inline void inputTransform(v128_t* d) {
   }
 }
 
-// The tile `t` of image b at tile row ty, column tx, for tH × tW tiles per image.
+// A convolution's geometry as tiles: tH × tW tiles of 2×2 outputs per image; tile t is image t / (tH·tW), tile
+// row t / tW % tH, tile column t % tW.
 typedef struct {
   int inH, inW, ci, outH, outW, co, padTop, padLeft, tH, tW;
 } Tiles;
@@ -342,7 +343,7 @@ void winogradFilterTransform(const float* g, float* u, int ci, int co) {
   const v128_t half = wasm_f32x4_splat(0.5f);
   for (int k = 0; k < pairs; k += 4) {
     v128_t w[9], r[12];
-    for (int i = 0; i < 9; i++) w[i] = wasm_v128_load(g + i * pairs + k);
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < 9; i++) w[i] = wasm_v128_load(g + i * pairs + k);
     _Pragma("clang loop unroll(full)") for (int j = 0; j < 3; j++) { // G · g, column by column
       const v128_t g0 = w[j], g1 = w[3 + j], g2 = w[6 + j];
       r[j] = g0;

@@ -4,11 +4,11 @@
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { plainModule, sharedModule } from './gradientsWasm';
-import { SimdThreadPool } from './threadPool';
+import { MAX_CHUNKS, SimdThreadPool } from './threadPool';
 
 /** Below this many multiply-adds (~100 µs) one thread is faster than waking another. */
 const PARALLEL_WORK = 2_000_000;
-/** The same for element-wise kernels (max-pool gradient, Adam), in elements. */
+/** The same for element-wise kernels (max-pool and ReLU gradients, bias addition, Adam), in elements. */
 const PARALLEL_ELEMENTS = 150_000;
 /** Filter-gradient chunks, each summed in its own buffer: enough for 8 threads to share the work. */
 const FILTER_GRAD_CHUNKS = 8;
@@ -87,19 +87,16 @@ export class SimdKernels {
     // each chunk of rows adds into its own zeroed copy of dW, and the copies are summed in order: the same
     // numbers whichever thread took a chunk (seeded training stays reproducible) and for any thread count
     const chunks = Math.min(rows, FILTER_GRAD_CHUNKS);
-    const partials = Array.from({ length: chunks - 1 }, () => this.backend.wasm._malloc(size * 4));
-    const outputs = [this.offsetOf(dw), ...partials];
-    const heap = new Float32Array(this.backend.typedArrayFromHeap(dw).buffer); // after the allocations: growing memory detaches views
-    for (const at of outputs) heap.fill(0, at / 4, at / 4 + size);
-    try {
+    this.withScratch(Array<number>(chunks - 1).fill(size * 4), (partials) => {
+      const outputs = [this.offsetOf(dw), ...partials];
+      const heap = this.heapOf(dw);
+      for (const at of outputs) heap.fill(0, at / 4, at / 4 + size);
       const geometry = [inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth,
         info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left];
       const job = { name: 'conv2d_filter_grad', args: [this.offsetOf(x), this.offsetOf(dy), 0, ...geometry], rows, chunks, perChunk: { index: 2, values: outputs } };
       this.pool.run(job, work >= PARALLEL_WORK);
       for (const partial of partials) this.pool.call('add_into', outputs[0], partial, size);
-    } finally {
-      for (const partial of partials) this.backend.wasm._free(partial);
-    }
+    });
     return dw;
   }
 
@@ -119,17 +116,16 @@ export class SimdKernels {
   winogradConv2d(x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, fused: FusedOutput = {}): TensorInfo {
     const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;
     const y = this.newOutput([batchSize, outHeight, outWidth, co]);
-    const { tiles, blocks, chunks } = tilesOf(info, WINOGRAD_BLOCK, this.threads * 4);
+    const { tiles, blocks } = tilesOf(info, WINOGRAD_BLOCK, 1);
     if (tiles === 0) return y; // an empty batch
-    const u = this.backend.wasm._malloc(16 * ci * co * 4);
-    const scratches = Array.from({ length: chunks }, () => this.backend.wasm._malloc(winogradScratch(WINOGRAD_BLOCK, ci, co) * 4));
-    try {
+    const parallel = tiles * 16 * ci * co >= PARALLEL_WORK;
+    // chunks write disjoint outputs: one scratch buffer per chunk, and one chunk when a single thread runs it all
+    const { chunks } = tilesOf(info, WINOGRAD_BLOCK, parallel ? this.threads * 4 : 1);
+    this.withScratch([16 * ci * co * 4, ...Array<number>(chunks).fill(winogradScratch(WINOGRAD_BLOCK, ci, co) * 4)], ([u, ...scratches]) => {
       this.pool.call('winograd_filter_transform', this.offsetOf(filter), u, ci, co);
       const args = [this.offsetOf(x), u, ...this.fusedArgs(fused), this.offsetOf(y), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_BLOCK];
-      this.pool.run({ name: 'winograd_conv2d', args, rows: blocks, chunks, perChunk: { index: 5, values: scratches } }, tiles * 16 * ci * co >= PARALLEL_WORK);
-    } finally {
-      for (const at of [u, ...scratches]) this.backend.wasm._free(at);
-    }
+      this.pool.run({ name: 'winograd_conv2d', args, rows: blocks, chunks, perChunk: { index: 5, values: scratches } }, parallel);
+    });
     return y;
   }
 
@@ -140,21 +136,18 @@ export class SimdKernels {
     // each chunk sums into its own Winograd-domain dU, and the sums are added in order (see conv2dFilterGrad)
     const { tiles, blocks, chunks } = tilesOf(info, WINOGRAD_GRAD_BLOCK, FILTER_GRAD_CHUNKS);
     const sums = 16 * ci * co;
-    const scratches = Array.from({ length: chunks }, () => this.backend.wasm._malloc((sums + winogradScratch(WINOGRAD_GRAD_BLOCK, ci, co)) * 4));
-    const heap = new Float32Array(this.backend.typedArrayFromHeap(dw).buffer); // after the allocations: growing memory detaches views
-    for (const at of scratches) heap.fill(0, at / 4, at / 4 + sums);
-    if (tiles === 0) { // an empty batch: no gradient
-      heap.fill(0, this.offsetOf(dw) / 4, this.offsetOf(dw) / 4 + 9 * ci * co);
-      return dw;
-    }
-    try {
+    this.withScratch(Array<number>(chunks).fill((sums + winogradScratch(WINOGRAD_GRAD_BLOCK, ci, co)) * 4), (scratches) => {
+      const heap = this.heapOf(dw);
+      if (tiles === 0) { // an empty batch: no gradient
+        heap.fill(0, this.offsetOf(dw) / 4, this.offsetOf(dw) / 4 + 9 * ci * co);
+        return;
+      }
+      for (const at of scratches) heap.fill(0, at / 4, at / 4 + sums);
       const args = [this.offsetOf(x), this.offsetOf(dy), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_GRAD_BLOCK];
       this.pool.run({ name: 'winograd_filter_grad', args, rows: blocks, chunks, perChunk: { index: 2, values: scratches } }, tiles * 16 * ci * co >= PARALLEL_WORK);
       for (const partial of scratches.slice(1)) this.pool.call('add_into', scratches[0], partial, sums);
       this.pool.call('winograd_filter_grad_finish', scratches[0], this.offsetOf(dw), ci, co);
-    } finally {
-      for (const at of scratches) this.backend.wasm._free(at);
-    }
+    });
     return dw;
   }
 
@@ -231,6 +224,31 @@ export class SimdKernels {
     return out;
   }
 
+  /**
+   * Runs `use` with scratch buffers of the given sizes (bytes) from the backend's heap, as unsigned addresses
+   * (the threaded heap may pass 2 GiB, where _malloc's signed result turns negative), and frees them after,
+   * whatever happens. A cell terminated by Stop skips the freeing: an abandoned job's buffers stay allocated,
+   * so its chunks still running on workers write nothing that tfjs has handed out again.
+   */
+  private withScratch<T>(bytes: number[], use: (pointers: number[]) => T): T {
+    const pointers: number[] = [];
+    try {
+      for (const size of bytes) {
+        const at = this.backend.wasm._malloc(size) >>> 0;
+        if (at === 0) throw new Error(`radnb SIMD kernels: no memory left for ${size} bytes of scratch`);
+        pointers.push(at);
+      }
+      return use(pointers);
+    } finally {
+      for (const at of pointers) this.backend.wasm._free(at);
+    }
+  }
+
+  /** The whole heap as floats, through `t`'s memory (take it after allocating: growing memory detaches older views). */
+  private heapOf(t: TensorInfo): Float32Array {
+    return new Float32Array(this.backend.typedArrayFromHeap(t).buffer);
+  }
+
   /** A float32 output, allocated only once no chunk of an abandoned job can write into freed memory. */
   private newOutput(shape: number[]): TensorInfo {
     this.pool.settleAbandonedJob();
@@ -259,7 +277,7 @@ const winogradScratch = (block: number, ci: number, co: number): number => 16 * 
 function tilesOf(info: backend_util.Conv2DInfo, block: number, maxChunks: number): { tiles: number; blocks: number; chunks: number } {
   const tiles = info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2);
   const blocks = Math.ceil(tiles / block);
-  const perChunk = Math.ceil(blocks / Math.max(1, Math.min(blocks, maxChunks)));
+  const perChunk = Math.ceil(blocks / Math.max(1, Math.min(blocks, maxChunks, MAX_CHUNKS)));
   return { tiles, blocks, chunks: blocks === 0 ? 0 : Math.ceil(blocks / perChunk) };
 }
 

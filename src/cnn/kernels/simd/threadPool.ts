@@ -20,7 +20,8 @@ const IN_FLIGHT = 10; // chunks workers are running (counted before taking one)
 const ARGS = 16;
 const MAX_ARGS = 32;
 const OWN_VALUES = ARGS + MAX_ARGS; // one value per chunk
-const MAX_CHUNKS = 64;
+/** The most chunks a job is cut into (one own value each). */
+export const MAX_CHUNKS = 64;
 const CLOSED = 0x3fffffff;
 
 /** Evaluated in each worker: instantiate the module on the shared memory, then take chunks whenever a job starts. */
@@ -97,6 +98,8 @@ export class SimdThreadPool {
     if (job.args.length > MAX_ARGS) throw new Error(`radnb SIMD kernels: ${job.name} takes at most ${MAX_ARGS} arguments`);
     this.settleAbandonedJob();
     const fn = this.exports[job.name];
+    // a wasm export's length is its parameter count: a missing argument would silently be 0
+    if (fn.length !== job.args.length + 2) throw new Error(`radnb SIMD kernels: ${job.name} takes ${fn.length - 2} arguments before its row range, not ${job.args.length}`);
     const chunkRows = Math.max(1, Math.ceil(job.rows / Math.min(MAX_CHUNKS, job.chunks ?? this.threads * 4)));
     const total = Math.ceil(job.rows / chunkRows);
     const runChunk = (k: number) => {
@@ -154,7 +157,9 @@ export class SimdThreadPool {
 
   /** Calls `name` on the calling thread only (work too small to share). */
   call(name: string, ...args: number[]): void {
-    this.exports[name](...args);
+    const fn = this.exports[name];
+    if (fn.length !== args.length) throw new Error(`radnb SIMD kernels: ${name} takes ${fn.length} arguments, not ${args.length}`);
+    fn(...args);
   }
 
   /** Stops the workers (tests; the kernel process simply exits). */
