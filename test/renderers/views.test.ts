@@ -46,11 +46,13 @@ test('feature maps: layer picker, channel on hover, click to enlarge, first-laye
   await root.locator('.radnb-fmaps-tile[data-channel="2"]').click();
   assert.equal(await root.locator('.radnb-fmaps-large').isVisible(), true);
   assert.match((await root.locator('.radnb-fmaps-large figcaption').textContent()) ?? '', /^conv_a channel 2/);
+  // the pointer leaves the grid first: the new layer's tiles appearing under it would take the status by hover
+  await page.page.mouse.move(0, 0);
   await root.locator('.radnb-fmaps-layer').selectOption('1');
   assert.equal(await root.locator('.radnb-fmaps-tile').count(), 6);
   await root.locator('.radnb-fmaps-tile[data-channel="5"]').focus();
   // The status line follows focus on the next frame: wait for it rather than read it at once.
-  await root.locator('.radnb-fmaps-status', { hasText: 'channel 5' }).waitFor({ timeout: 5000 });
+  await root.locator('.radnb-fmaps-status', { hasText: '<img src=x onerror="window.pwned=1"> channel 5' }).waitFor({ timeout: 5000 });
   assert.ok(((await root.locator('.radnb-fmaps-status').textContent()) ?? '').startsWith('<img src=x onerror="window.pwned=1"> channel 5'));
   assert.equal(await root.locator('img').count(), 0);
   assert.equal(await page.page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
