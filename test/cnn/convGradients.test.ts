@@ -64,32 +64,40 @@ function info(c: Case, depthwise: boolean): backend_util.Conv2DInfo {
   return backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilations ?? 1, c.pad, undefined, depthwise);
 }
 
-/** Gradients of L = Σ conv(x, w) · dy, written out from the definition of (depthwise) convolution. */
-function referenceGradients(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array, depthwise: boolean) {
-  const g = info(c, depthwise);
-  const [, H, W, C] = c.x;
-  const [KH, KW, , M] = c.filter;
-  const outC = depthwise ? C * M : M;
-  const dx = new Float64Array(x.length);
-  const dw = new Float64Array(w.length);
+/** Visits every filter tap (kh, kw) of every output (b, oh, ow) whose input pixel (h, w) lies inside the image. */
+function forEachTapInside(c: Case, g: backend_util.Conv2DInfo, visit: (b: number, oh: number, ow: number, kh: number, kw: number, h: number, w: number) => void): void {
+  const [, H, W] = c.x;
+  const [KH, KW] = c.filter;
   for (let b = 0; b < g.batchSize; b++)
     for (let oh = 0; oh < g.outHeight; oh++)
       for (let ow = 0; ow < g.outWidth; ow++)
         for (let kh = 0; kh < KH; kh++)
           for (let kw = 0; kw < KW; kw++) {
             const h = oh * g.strideHeight + kh * g.dilationHeight - g.padInfo.top;
-            const ww = ow * g.strideWidth + kw * g.dilationWidth - g.padInfo.left;
-            if (h < 0 || h >= H || ww < 0 || ww >= W) continue;
-            for (let ci = 0; ci < C; ci++)
-              for (let m = 0; m < M; m++) {
-                const co = depthwise ? ci * M + m : m;
-                const g_ = dy[((b * g.outHeight + oh) * g.outWidth + ow) * outC + co];
-                const xi = ((b * H + h) * W + ww) * C + ci;
-                const wi = ((kh * KW + kw) * C + ci) * M + m;
-                dx[xi] += g_ * w[wi];
-                dw[wi] += g_ * x[xi];
-              }
+            const w = ow * g.strideWidth + kw * g.dilationWidth - g.padInfo.left;
+            if (h >= 0 && h < H && w >= 0 && w < W) visit(b, oh, ow, kh, kw, h, w);
           }
+}
+
+/** Gradients of L = Σ conv(x, w) · dy, written out from the definition of (depthwise) convolution. */
+function referenceGradients(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array, depthwise: boolean) {
+  const g = info(c, depthwise);
+  const [, H, W, C] = c.x;
+  const [, KW, , M] = c.filter;
+  const outC = depthwise ? C * M : M;
+  const dx = new Float64Array(x.length);
+  const dw = new Float64Array(w.length);
+  forEachTapInside(c, g, (b, oh, ow, kh, kw, h, ww) => {
+    for (let ci = 0; ci < C; ci++)
+      for (let m = 0; m < M; m++) {
+        const co = depthwise ? ci * M + m : m;
+        const g_ = dy[((b * g.outHeight + oh) * g.outWidth + ow) * outC + co];
+        const xi = ((b * H + h) * W + ww) * C + ci;
+        const wi = ((kh * KW + kw) * C + ci) * M + m;
+        dx[xi] += g_ * w[wi];
+        dw[wi] += g_ * x[xi];
+      }
+  });
   return { dx, dw, outShape: g.outShape };
 }
 
@@ -97,19 +105,12 @@ function referenceGradients(c: Case, x: Float32Array, w: Float32Array, dy: Float
 function referenceConv(c: Case, x: Float32Array, w: Float32Array): Float64Array {
   const g = info(c, false);
   const [, H, W, C] = c.x;
-  const [KH, KW, , M] = c.filter;
+  const [, KW, , M] = c.filter;
   const y = new Float64Array(g.outShape.reduce((a, b) => a * b, 1));
-  for (let b = 0; b < g.batchSize; b++)
-    for (let oh = 0; oh < g.outHeight; oh++)
-      for (let ow = 0; ow < g.outWidth; ow++)
-        for (let kh = 0; kh < KH; kh++)
-          for (let kw = 0; kw < KW; kw++) {
-            const h = oh * g.strideHeight + kh * g.dilationHeight - g.padInfo.top;
-            const ww = ow * g.strideWidth + kw * g.dilationWidth - g.padInfo.left;
-            if (h < 0 || h >= H || ww < 0 || ww >= W) continue;
-            for (let ci = 0; ci < C; ci++)
-              for (let m = 0; m < M; m++) y[((b * g.outHeight + oh) * g.outWidth + ow) * M + m] += x[((b * H + h) * W + ww) * C + ci] * w[((kh * KW + kw) * C + ci) * M + m];
-          }
+  forEachTapInside(c, g, (b, oh, ow, kh, kw, h, ww) => {
+    for (let ci = 0; ci < C; ci++)
+      for (let m = 0; m < M; m++) y[((b * g.outHeight + oh) * g.outWidth + ow) * M + m] += x[((b * H + h) * W + ww) * C + ci] * w[((kh * KW + kw) * C + ci) * M + m];
+  });
   return y;
 }
 
