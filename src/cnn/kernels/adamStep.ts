@@ -4,10 +4,9 @@
 // are the same (same float32 operations in the same order), and the optimizer's state, weights and
 // serialisation are tfjs' own.
 import * as tf from '@tensorflow/tfjs';
-import { getKernel } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
-import { simdKernelsOf } from './simd/simdKernels';
+import { simdKernelsActive, simdKernelsOf } from './simd/simdKernels';
 import type { AdamScalars } from './simd/simdKernels';
 
 export const ADAM_STEP = 'RadnbAdamStep';
@@ -46,8 +45,7 @@ export function useFusedAdam(): void {
   const prototype = tf.AdamOptimizer.prototype as unknown as { applyGradients(this: AdamState, g: Gradients): void };
   const shipped = prototype.applyGradients;
   prototype.applyGradients = function (this: AdamState, gradients: Gradients) {
-    const fused = getKernel(ADAM_STEP, tf.getBackend()) !== undefined && simdKernelsOf(tf.engine().backend) !== undefined;
-    if (!fused || !allFloat32(gradients)) return shipped.call(this, gradients);
+    if (!simdKernelsActive() || !allFloat32(gradients)) return shipped.call(this, gradients);
     fusedApply(this, gradients);
   };
 }

@@ -7,7 +7,7 @@
 // which nothing needs and tfjs otherwise skips. Anything else goes to tfjs' own function unchanged.
 import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs-core';
-import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
+import { SimdKernels, simdKernelsActive } from './simd/simdKernels';
 
 type FusedConv2d = typeof tf.fused.conv2d;
 type FusedConv2dArgs = Parameters<FusedConv2d>[0];
@@ -30,7 +30,7 @@ export function useFusedConvolutionWhileTraining(): void {
   fused.conv2d = ((args: FusedConv2dArgs) => {
     const recording = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
     const applies = recording && args.activation === 'relu' && args.bias != null && args.preluActivationWeights == null
-      && (args.dataFormat ?? 'NHWC') === 'NHWC' && tf.getBackend() === 'wasm' && simdKernelsOf(tf.engine().backend) !== undefined
+      && (args.dataFormat ?? 'NHWC') === 'NHWC' && simdKernelsActive()
       && isWinogradLayer(args);
     if (!applies) return shipped(args);
     return tf.relu(shipped({ ...args, activation: 'linear' }));

@@ -3,10 +3,9 @@
 // Relu's registered gradient with one that runs the kernel while the wasm backend has it and tfjs' own
 // formula everywhere else; the numbers are the same.
 import * as tf from '@tensorflow/tfjs';
-import { getKernel } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
-import { simdKernelsOf } from './simd/simdKernels';
+import { simdKernelsActive, simdKernelsOf } from './simd/simdKernels';
 
 export const RELU_GRAD = 'RadnbReluGrad';
 
@@ -27,7 +26,7 @@ export function useFusedReluGradient(): void {
     inputsToSave: ['x'],
     gradFunc: (dy, saved) => {
       const [x] = saved;
-      const fused = x.dtype === 'float32' && getKernel(RELU_GRAD, tf.getBackend()) !== undefined && simdKernelsOf(tf.engine().backend) !== undefined;
+      const fused = x.dtype === 'float32' && simdKernelsActive();
       return {
         x: () => (fused ? tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor : tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32'))),
       };

@@ -1,7 +1,7 @@
 // radnb's WebAssembly SIMD training kernels (gradients.c) bound to a tfjs wasm backend: the module imports
 // the backend's own memory, so kernels read tensors and write outputs in place, on as many threads as
 // XNNPACK uses. Used where they apply (float32, the layouts below); the composed kernels cover the rest.
-import { backend_util } from '@tensorflow/tfjs-core';
+import { backend_util, engine, getBackend } from '@tensorflow/tfjs-core';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { plainModule, sharedModule } from './gradientsWasm';
 import { MAX_CHUNKS, SimdThreadPool } from './threadPool';
@@ -301,6 +301,14 @@ function bind(backend: KernelBackend): SimdKernels | string {
 export function simdKernelsOf(backend: KernelBackend): SimdKernels | undefined {
   const entry = bind(backend);
   return typeof entry === 'string' ? undefined : entry;
+}
+
+/**
+ * Whether the active tfjs backend is a wasm backend with the SIMD kernels: the fused training paths (Adam,
+ * the ReLU gradient, conv + bias) check it on every call, as a cell may switch backends at any time.
+ */
+export function simdKernelsActive(): boolean {
+  return getBackend() === 'wasm' && simdKernelsOf(engine().backend) !== undefined;
 }
 
 /** Why `backend` runs without the SIMD kernels, or undefined when it has them. */
