@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/cnn/backend';
+import { assertClose } from './support/compare';
 
 type Pad = 'same' | 'valid' | backend_util.ExplicitPadding;
 
@@ -112,17 +113,6 @@ function referenceConv(c: Case, x: Float32Array, w: Float32Array): Float64Array 
       for (let m = 0; m < M; m++) y[((b * g.outHeight + oh) * g.outWidth + ow) * M + m] += x[((b * H + h) * W + ww) * C + ci] * w[((kh * KW + kw) * C + ci) * M + m];
   });
   return y;
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let worst = 0;
-  let scale = 1;
-  for (let i = 0; i < actual.length; i++) {
-    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  assert.ok(worst <= tol * scale, `${what}: max |difference| ${worst} exceeds ${tol * scale}`);
 }
 
 function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: object): Float32Array {

@@ -5,6 +5,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/cnn/backend';
+import { assertClose } from './support/compare';
 
 interface Case {
   x: [number, number, number, number];
@@ -23,17 +24,6 @@ const CASES: Case[] = [
   { x: [4, 28, 28, 1], filter: [3, 3, 1, 16], strides: 1, pad: 'same', kernel: 'shipped (a first layer: 1 input channel)' },
   { x: [2, 12, 11, 8], filter: [3, 3, 8, 8], strides: 1, pad: 'valid', dilations: 2, kernel: 'shipped (dilated)' },
 ];
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let [worst, scale] = [0, 1];
-  for (let i = 0; i < actual.length; i++) {
-    if (Number.isNaN(expected[i])) assert.ok(Number.isNaN(actual[i]), `${what}[${i}]: NaN expected`);
-    else worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  assert.ok(worst <= 1e-5 * scale, `${what}: max |difference| ${worst} exceeds ${1e-5 * scale}`);
-}
 
 type Layer = (x: tf.Tensor4D, w: tf.Tensor4D, bias: tf.Tensor1D) => tf.Tensor;
 
@@ -64,13 +54,13 @@ describe('convolution kernels on wasm', () => {
 
     it(`convolution matches cpu — ${label}`, async () => {
       const [wasm, cpu] = await onBothBackends(c, conv);
-      assertClose(wasm, cpu, 'y');
+      assertClose(wasm, cpu, 1e-5, 'y');
     });
 
     it(`fused bias + ReLU, bias alone, ReLU alone and ELU (shipped) match cpu — ${label}`, async () => {
       for (const [activation, withBias] of [['relu', true], ['linear', true], ['relu', false], ['elu', true]] as const) {
         const [wasm, cpu] = await onBothBackends(c, fused(activation, withBias));
-        assertClose(wasm, cpu, `${activation}${withBias ? ' with bias' : ''}`);
+        assertClose(wasm, cpu, 1e-5, `${activation}${withBias ? ' with bias' : ''}`);
       }
     });
   }

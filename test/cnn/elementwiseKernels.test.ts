@@ -5,11 +5,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/cnn/backend';
-
-async function onBackend<T>(name: string, fn: () => T): Promise<T> {
-  await tf.setBackend(name);
-  return fn();
-}
+import { onBackend } from './support/compare';
 
 /** Values with every case the ReLU gradient distinguishes: positive, zero, negative, NaN. */
 function reluInputs(n: number): Float32Array {

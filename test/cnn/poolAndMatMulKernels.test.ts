@@ -6,6 +6,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/cnn/backend';
+import { onBackend } from './support/compare';
 
 interface PoolCase {
   shape: [number, number, number, number];
@@ -32,11 +33,6 @@ const POOLS: PoolCase[] = [
 /** Values with many exact ties: ReLU of coarse random steps leaves whole windows of zeros and repeats. */
 function tiedValues(shape: number[], seed: number): tf.Tensor4D {
   return tf.tidy(() => tf.randomUniform(shape, -3, 3, 'float32', seed).round().relu()) as tf.Tensor4D;
-}
-
-async function onBackend<T>(name: string, fn: () => T): Promise<T> {
-  await tf.setBackend(name);
-  return fn();
 }
 
 describe('pooling and matrix-product gradient kernels on wasm', () => {
