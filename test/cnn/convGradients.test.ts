@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/cnn/backend';
 import { assertClose } from './support/compare';
+import { winogradTileFor } from '../../src/cnn/kernels/simd/simdKernels';
 
 type Pad = 'same' | 'valid' | backend_util.ExplicitPadding;
 
@@ -41,10 +42,13 @@ const LARGE: Case[] = [
 
 /**
  * 3×3, stride 1, channel counts divisible by 4 and ≥ 8: radnb's Winograd kernels (forward convolution, and
- * so the input gradient, and the filter gradient). Odd output sizes (edge tiles half outside), 'valid' and
- * asymmetric padding, tile counts that leave a partial block, and one large enough for several threads.
+ * so the input gradient, and the filter gradient), with 4×4 output tiles and (the first two: small outputs)
+ * 2×2 ones. Odd output sizes (edge tiles partly outside), 'valid' and asymmetric padding, tile counts that
+ * leave a partial block, and one large enough for several threads.
  */
 const WINOGRAD: Case[] = [
+  { x: [3, 5, 5, 8], filter: [3, 3, 8, 12], strides: 1, pad: 'same' },
+  { x: [3, 6, 4, 8], filter: [3, 3, 8, 8], strides: 1, pad: 'valid' },
   { x: [3, 7, 7, 8], filter: [3, 3, 8, 12], strides: 1, pad: 'same' },
   { x: [2, 14, 13, 16], filter: [3, 3, 16, 8], strides: 1, pad: 'valid' },
   { x: [2, 9, 10, 12], filter: [3, 3, 12, 16], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
@@ -172,6 +176,11 @@ describe('composed convolution gradients on wasm', () => {
       tf.dispose([xt, dyt]);
     });
   }
+
+  it('the Winograd cases cover both tile sizes', () => {
+    const sizes = WINOGRAD.map((c) => { const { outHeight, outWidth } = info(c, false); return winogradTileFor(outHeight, outWidth); });
+    assert.deepEqual([...new Set(sizes)].sort(), [2, 4]);
+  });
 
   for (const c of WINOGRAD) {
     it(`Winograd convolution, input and filter gradients match the definition: ${label(c)}`, () => {

@@ -80,19 +80,22 @@ describe('SIMD training kernels', () => {
     };
     const [B, H, W, CI, CO] = [2, 5, 6, 8, 8];
     const [x, w, y, dy] = [buffer(B * H * W * CI), buffer(9 * CI * CO), buffer(B * H * W * CO), buffer(B * H * W * CO)];
-    const u = buffer(16 * CI * CO);
-    const scratch = buffer(16 * CI * CO + 16 * (16 * CI + 16 + 16 * CO + 16));
-    const tiles = B * 3 * 3;
+    const u = buffer(36 * CI * CO);
+    const scratch = buffer(36 * CI * CO + 36 * (16 * CI + 16 + 16 * CO + 16));
     // every argument, checked against the export's parameter count: a missing one would be a silent 0
     const call = (name: string, ...args: number[]) => {
       assert.equal(k[name].length, args.length, `${name}: parameter count`);
       k[name](...args);
     };
-    call('winograd_filter_transform', w, u, CI, CO);
-    call('winograd_conv2d', x, u, w, 3, y, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, 0, 2);
-    assert.ok(Array.from(heap.subarray(y / 4, y / 4 + B * H * W * CO)).some((v) => v !== 0.25), 'the Winograd convolution ran (its output changed)');
-    call('winograd_filter_grad', x, dy, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, 0, 2);
-    call('winograd_filter_grad_finish', scratch, w, CI, CO);
+    for (const m of [2, 4]) { // both tile sizes: F(2×2, 3×3) and F(4×4, 3×3)
+      const tiles = B * Math.ceil(H / m) * Math.ceil(W / m);
+      heap.fill(0.25, y / 4, y / 4 + B * H * W * CO);
+      call('winograd_filter_transform', w, u, CI, CO, m);
+      call('winograd_conv2d', x, u, w, 3, y, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, m, 0, Math.ceil(tiles / 16));
+      assert.ok(Array.from(heap.subarray(y / 4, y / 4 + B * H * W * CO)).some((v) => v !== 0.25), `the F(${m}×${m}, 3×3) convolution ran (its output changed)`);
+      call('winograd_filter_grad', x, dy, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, m, 0, Math.ceil(tiles / 16));
+      call('winograd_filter_grad_finish', scratch, w, CI, CO, m);
+    }
     call('conv2d_filter_grad', x, dy, w, H, W, CI, H, W, CO, 3, 3, 1, 1, 1, 1, 1, 1, 0, B * H);
     call('max_pool_grad_tiling', x, y, dy, H, W, 2, 3, CI, 2, 2, 0, B * 2);
     call('max_pool_grad', x, y, dy, H, W, CI, 2, 3, 2, 2, 2, 2, 0, 0, 0, B);

@@ -1,7 +1,7 @@
 // Conv2D and FusedConv2D (convolution + bias + activation, what layers run when not training) on wasm
-// by radnb's Winograd F(2×2, 3×3) kernel for 3×3 filters with stride 1 — most layers of the radiology
-// CNNs, and every input gradient of one (a convolution too): 2.25× fewer multiplications than XNNPACK's
-// direct convolution. Everything else (other shapes, other activations, NCHW) goes to the shipped kernel.
+// by radnb's Winograd kernels (F(4×4, 3×3), or F(2×2, 3×3) for small images) for 3×3 filters with stride 1 —
+// most layers of the radiology CNNs, and every input gradient of one (a convolution too): 4× (2.25×) fewer
+// multiplications than XNNPACK's direct convolution. Everything else (other shapes, other activations, NCHW) goes to the shipped kernel.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
 import { convInfo } from './convGeometry';

@@ -1,6 +1,6 @@
 // Training kernels in WebAssembly SIMD that work directly on the tfjs wasm backend's memory (this module
 // imports it): matrix products (dense layers), 3×3 convolutions and their filter gradients by Winograd's
-// F(2×2, 3×3), the convolution filter gradient as a matrix product over each filter tap (other shapes),
+// F(4×4, 3×3) and F(2×2, 3×3), the convolution filter gradient as a matrix product over each filter tap (other shapes),
 // the max-pool gradient, the ReLU gradient, bias addition and Adam's update.
 // Each function does the part of the work in [row0, row1) — rows are (image, output row) pairs, images,
 // blocks of tiles or of elements — so that several threads sharing the memory can split a call.
@@ -276,96 +276,184 @@ void addBias(const float* x, const float* bias, float* out, int ch, int row0, in
   }
 }
 
-// ---- 3×3 convolutions with stride 1 by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray 2016) ----
-// Each 2×2 block ("tile") of outputs comes from a 4×4 input patch d and the filter g as
-// Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A: 16 multiplications per tile and channel pair instead of 36, and the 16
-// element-wise products over all channel pairs are 16 matrix products (tiles × ci by ci × co). The filter
-// gradient is the exact gradient of the same formula: dg = Gᵀ [Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)] G.
+// ---- 3×3 convolutions with stride 1 by Winograd's minimal filtering F(m×m, 3×3), m = 2 or 4 (Lavin & Gray 2016) ----
+// Each m×m block ("tile") of outputs comes from an n×n input patch d (n = m + 2) and the filter g as
+// Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A: n² multiplications per tile and channel pair instead of 9m² (16 for 4 outputs
+// with m = 2, 36 for 16 with m = 4), and the n² element-wise products over all channel pairs are n² matrix
+// products (tiles × ci by ci × co). The filter gradient is the exact gradient of the same formula:
+// dg = Gᵀ [Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)] G. Every function takes m and calls its body with m a constant, so
+// that each tile size compiles to its own straight-line code.
 // Work is split by blocks of `tb` tiles (tb % 4 == 0); each chunk of blocks has its own scratch memory.
 // Requires ci % 4 == 0 and co % 4 == 0. Loops over the small local arrays are unrolled in full, so that the
 // arrays live in registers: a local array left in memory would be on the stack (see the top of this file).
+#define UNROLL _Pragma("clang loop unroll(full)")
 
-// Transformed tiles are stored as 16 planes, one per position of the 4×4 transform, each `tb` tiles × `width`
-// channels. A plane is padded by 16 floats: with power-of-two sizes (32 tiles × 32 channels = 4 KiB) the 16
+static inline v128_t add(v128_t a, v128_t b) { return wasm_f32x4_add(a, b); }
+static inline v128_t sub(v128_t a, v128_t b) { return wasm_f32x4_sub(a, b); }
+static inline v128_t times(float k, v128_t a) { return wasm_f32x4_mul(wasm_f32x4_splat(k), a); }
+
+// The positions of an n×n transform: the planes of transformed tiles and of the transformed filter.
+static inline int positions(int m) { return (m + 2) * (m + 2); }
+
+// Transformed tiles are stored as n² planes, one per position of the transform, each `tb` tiles × `width`
+// channels. A plane is padded by 16 floats: with power-of-two sizes (32 tiles × 32 channels = 4 KiB) the
 // planes' rows would fall in the same cache set, and the transforms ran ~10× slower.
 static inline int plane(int tb, int width) { return tb * width + 16; }
 
-// Bᵀ x B of a 4×4 patch held as 16 vectors (4 channels each), in place.
-static inline void inputTransform(v128_t* d) {
-  _Pragma("clang loop unroll(full)") for (int j = 0; j < 4; j++) {
-    const v128_t d0 = d[j], d1 = d[4 + j], d2 = d[8 + j], d3 = d[12 + j];
-    d[j] = wasm_f32x4_sub(d0, d2);
-    d[4 + j] = wasm_f32x4_add(d1, d2);
-    d[8 + j] = wasm_f32x4_sub(d2, d1);
-    d[12 + j] = wasm_f32x4_sub(d1, d3);
-  }
-  _Pragma("clang loop unroll(full)") for (int i = 0; i < 16; i += 4) {
-    const v128_t d0 = d[i], d1 = d[i + 1], d2 = d[i + 2], d3 = d[i + 3];
-    d[i] = wasm_f32x4_sub(d0, d2);
-    d[i + 1] = wasm_f32x4_add(d1, d2);
-    d[i + 2] = wasm_f32x4_sub(d2, d1);
-    d[i + 3] = wasm_f32x4_sub(d1, d3);
+// The one-dimensional transforms, each on the values t[0], t[s], t[2s], … of a tile held in registers, in place.
+// Bᵀ·d: n values to n.
+static inline void inputTransform1d(v128_t* t, int s, int m) {
+  if (m == 2) {
+    const v128_t d0 = t[0], d1 = t[s], d2 = t[2 * s], d3 = t[3 * s];
+    t[0] = sub(d0, d2);
+    t[s] = add(d1, d2);
+    t[2 * s] = sub(d2, d1);
+    t[3 * s] = sub(d1, d3);
+  } else {
+    const v128_t d0 = t[0], d1 = t[s], d2 = t[2 * s], d3 = t[3 * s], d4 = t[4 * s], d5 = t[5 * s];
+    const v128_t d4m2 = sub(d4, d2), d3m1 = times(2.0f, sub(d3, d1));
+    t[0] = add(sub(times(4.0f, d0), times(5.0f, d2)), d4);
+    t[s] = sub(add(d3, d4), times(4.0f, add(d1, d2)));
+    t[2 * s] = add(sub(d4, d3), times(4.0f, sub(d1, d2)));
+    t[3 * s] = add(d4m2, d3m1);
+    t[4 * s] = sub(d4m2, d3m1);
+    t[5 * s] = add(sub(times(4.0f, d1), times(5.0f, d3)), d5);
   }
 }
 
-// A convolution's geometry as tiles: tH × tW tiles of 2×2 outputs per image; tile t is image t / (tH·tW), tile
+// Aᵀ·q: n values to m (the outputs of a tile).
+static inline void outputTransform1d(v128_t* t, int s, int m) {
+  if (m == 2) {
+    const v128_t q0 = t[0], q1 = t[s], q2 = t[2 * s], q3 = t[3 * s];
+    t[0] = add(add(q0, q1), q2);
+    t[s] = sub(sub(q1, q2), q3);
+  } else {
+    const v128_t q0 = t[0], q5 = t[5 * s];
+    const v128_t s12 = add(t[s], t[2 * s]), d12 = sub(t[s], t[2 * s]), s34 = add(t[3 * s], t[4 * s]), d34 = sub(t[3 * s], t[4 * s]);
+    t[0] = add(add(q0, s12), s34);
+    t[s] = add(d12, times(2.0f, d34));
+    t[2 * s] = add(s12, times(4.0f, s34));
+    t[3 * s] = add(add(d12, times(8.0f, d34)), q5);
+  }
+}
+
+// G·g: 3 filter taps to n.
+static inline void filterTransform1d(v128_t* t, int s, int m) {
+  const v128_t g0 = t[0], g1 = t[s], g2 = t[2 * s];
+  if (m == 2) {
+    t[s] = times(0.5f, add(add(g0, g1), g2));
+    t[2 * s] = times(0.5f, add(sub(g0, g1), g2));
+    t[3 * s] = g2;
+  } else {
+    const v128_t outer = add(g0, g2), mid = add(times(1.0f / 24, g0), times(1.0f / 6, g2)), g1over12 = times(1.0f / 12, g1);
+    t[0] = times(0.25f, g0);
+    t[s] = times(-1.0f / 6, add(outer, g1));
+    t[2 * s] = times(-1.0f / 6, sub(outer, g1));
+    t[3 * s] = add(mid, g1over12);
+    t[4 * s] = sub(mid, g1over12);
+    t[5 * s] = g2;
+  }
+}
+
+// A·e: m output gradients of a tile to n (the transpose of outputTransform1d).
+static inline void outputGradTransform1d(v128_t* t, int s, int m) {
+  if (m == 2) {
+    const v128_t e0 = t[0], e1 = t[s];
+    t[s] = add(e0, e1);
+    t[2 * s] = sub(e0, e1);
+    t[3 * s] = wasm_f32x4_neg(e1);
+  } else {
+    const v128_t e0 = t[0], e1 = t[s], e2 = t[2 * s], e3 = t[3 * s];
+    const v128_t even = add(e0, e2), odd = add(e1, e3);
+    const v128_t even4 = add(e0, times(4.0f, e2)), odd4 = add(times(2.0f, e1), times(8.0f, e3));
+    t[s] = add(even, odd);
+    t[2 * s] = sub(even, odd);
+    t[3 * s] = add(even4, odd4);
+    t[4 * s] = sub(even4, odd4);
+    t[5 * s] = e3;
+  }
+}
+
+// Gᵀ·u: n values to 3 filter taps (the transpose of filterTransform1d).
+static inline void filterGradTransform1d(v128_t* t, int s, int m) {
+  if (m == 2) {
+    const v128_t u0 = t[0], u3 = t[3 * s], half12 = times(0.5f, add(t[s], t[2 * s]));
+    t[s] = times(0.5f, sub(t[s], t[2 * s]));
+    t[0] = add(u0, half12);
+    t[2 * s] = add(half12, u3);
+  } else {
+    const v128_t u0 = t[0], u5 = t[5 * s];
+    const v128_t s12 = add(t[s], t[2 * s]), d21 = sub(t[2 * s], t[s]), s34 = add(t[3 * s], t[4 * s]), d34 = sub(t[3 * s], t[4 * s]);
+    t[0] = add(sub(times(0.25f, u0), times(1.0f / 6, s12)), times(1.0f / 24, s34));
+    t[s] = add(times(1.0f / 6, d21), times(1.0f / 12, d34));
+    t[2 * s] = add(times(1.0f / 6, sub(s34, s12)), u5);
+  }
+}
+
+// The two-dimensional transforms of a tile t[row · n + column]: first down the `columns` columns, then along
+// the rows that holds (how many values the first pass leaves in each column).
+#define TRANSFORM_2D(transform1d, t, m, columns, rows) \
+  do { \
+    const int n_ = (m) + 2; \
+    UNROLL for (int j = 0; j < (columns); j++) transform1d((t) + j, n_, (m)); \
+    UNROLL for (int i = 0; i < (rows); i++) transform1d((t) + i * n_, 1, (m)); \
+  } while (0)
+
+// A convolution's geometry as tiles: tH × tW tiles of m×m outputs per image; tile t is image t / (tH·tW), tile
 // row t / tW % tH, tile column t % tW.
 typedef struct {
   int inH, inW, ci, outH, outW, co, padTop, padLeft, tH, tW;
 } Tiles;
 
+static inline Tiles tilesOf(int inH, int inW, int ci, int outH, int outW, int co, int padTop, int padLeft, int m) {
+  const Tiles g = {inH, inW, ci, outH, outW, co, padTop, padLeft, (outH + m - 1) / m, (outW + m - 1) / m};
+  return g;
+}
+
 // V[pos][slot][ci] = Bᵀ d B for the input patches of tiles [t0, t0 + count) (zeros outside the image).
-static inline __attribute__((always_inline)) void transformInputs(const Tiles* g, const float* x, float* v, int tb, int t0, int count) {
-  const int ci = g->ci;
+static inline __attribute__((always_inline)) void transformInputs(const Tiles* g, const float* x, float* v, int tb, int t0, int count, int m) {
+  const int ci = g->ci, n = m + 2;
   for (int s = 0; s < count; s++) {
     const int t = t0 + s, b = t / (g->tH * g->tW), ty = t / g->tW % g->tH, tx = t % g->tW;
-    const int y0 = 2 * ty - g->padTop, x0 = 2 * tx - g->padLeft;
+    const int y0 = m * ty - g->padTop, x0 = m * tx - g->padLeft;
     for (int c = 0; c < ci; c += 4) {
-      v128_t d[16];
-      _Pragma("clang loop unroll(full)") for (int i = 0; i < 4; i++) {
+      v128_t d[36];
+      UNROLL for (int i = 0; i < n; i++) {
         const int y = y0 + i;
-        _Pragma("clang loop unroll(full)") for (int j = 0; j < 4; j++) {
+        UNROLL for (int j = 0; j < n; j++) {
           const int xx = x0 + j;
-          d[i * 4 + j] = y >= 0 && y < g->inH && xx >= 0 && xx < g->inW
+          d[i * n + j] = y >= 0 && y < g->inH && xx >= 0 && xx < g->inW
             ? wasm_v128_load(x + ((b * g->inH + y) * g->inW + xx) * ci + c) : wasm_f32x4_splat(0.0f);
         }
       }
-      inputTransform(d);
-      _Pragma("clang loop unroll(full)") for (int p = 0; p < 16; p++) wasm_v128_store(v + p * plane(tb, ci) + s * ci + c, d[p]);
+      TRANSFORM_2D(inputTransform1d, d, m, n, n);
+      UNROLL for (int p = 0; p < n * n; p++) wasm_v128_store(v + p * plane(tb, ci) + s * ci + c, d[p]);
     }
   }
 }
 
 // U[pos][ci][co] = G g Gᵀ for every channel pair of a [3][3][ci][co] filter.
-__attribute__((export_name("winograd_filter_transform")))
-void winogradFilterTransform(const float* g, float* u, int ci, int co) {
-  const int pairs = ci * co;
-  const v128_t half = wasm_f32x4_splat(0.5f);
+static inline __attribute__((always_inline)) void filterTransform(const float* g, float* u, int ci, int co, int m) {
+  const int pairs = ci * co, n = m + 2;
   for (int k = 0; k < pairs; k += 4) {
-    v128_t w[9], r[12];
-    _Pragma("clang loop unroll(full)") for (int i = 0; i < 9; i++) w[i] = wasm_v128_load(g + i * pairs + k);
-    _Pragma("clang loop unroll(full)") for (int j = 0; j < 3; j++) { // G · g, column by column
-      const v128_t g0 = w[j], g1 = w[3 + j], g2 = w[6 + j];
-      r[j] = g0;
-      r[3 + j] = wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_add(g0, g1), g2), half);
-      r[6 + j] = wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_sub(g0, g1), g2), half);
-      r[9 + j] = g2;
-    }
-    _Pragma("clang loop unroll(full)") for (int i = 0; i < 4; i++) { // (G g) · Gᵀ, row by row
-      const v128_t g0 = r[i * 3], g1 = r[i * 3 + 1], g2 = r[i * 3 + 2];
-      wasm_v128_store(u + (i * 4) * pairs + k, g0);
-      wasm_v128_store(u + (i * 4 + 1) * pairs + k, wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_add(g0, g1), g2), half));
-      wasm_v128_store(u + (i * 4 + 2) * pairs + k, wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_sub(g0, g1), g2), half));
-      wasm_v128_store(u + (i * 4 + 3) * pairs + k, g2);
-    }
+    v128_t t[36];
+    UNROLL for (int i = 0; i < 3; i++) UNROLL for (int j = 0; j < 3; j++) t[i * n + j] = wasm_v128_load(g + (i * 3 + j) * pairs + k);
+    TRANSFORM_2D(filterTransform1d, t, m, 3, n);
+    UNROLL for (int p = 0; p < n * n; p++) wasm_v128_store(u + p * pairs + k, t[p]);
   }
 }
 
-// M[pos][slot][co] = V[pos][slot][·] · U[pos] for `count` slots (16 matrix products, rows padded to 4).
-static void productsPerPosition(const float* v, const float* u, float* m, int tb, int count, int ci, int co) {
+__attribute__((export_name("winograd_filter_transform")))
+void winogradFilterTransform(const float* g, float* u, int ci, int co, int m) {
+  if (m == 4) filterTransform(g, u, ci, co, 4);
+  else filterTransform(g, u, ci, co, 2);
+}
+
+// M[pos][slot][co] = V[pos][slot][·] · U[pos] for `count` slots (n² matrix products, rows padded to 4).
+static void productsPerPosition(const float* v, const float* u, float* mm, int tb, int count, int ci, int co, int m) {
   const int rows = (count + 3) & ~3;
-  for (int p = 0; p < 16; p++) {
-    float* mp = m + p * plane(tb, co);
+  for (int p = 0; p < positions(m); p++) {
+    float* mp = mm + p * plane(tb, co);
     for (int i = 0; i < rows * co; i += 4) wasm_v128_store(mp + i, wasm_f32x4_splat(0.0f));
     const float* vp = v + p * plane(tb, ci);
     const float* up = u + p * ci * co;
@@ -386,40 +474,75 @@ static inline v128_t finish(v128_t sum, const float* bias, int flags) {
   return sum;
 }
 
-// y[b][oy][ox][co] for the tiles of blocks [block0, block1) of `tiles` (= batch · tH · tW): per block, the
-// input patches transformed, 16 matrix products with the transformed filter u (winograd_filter_transform),
-// then Aᵀ M A (+ bias[co], then ReLU, as `flags` say) into the outputs inside the image.
-// scratch: 16·(plane(tb, ci) + plane(tb, co)) floats.
-__attribute__((export_name("winograd_conv2d")))
-void winogradConv2d(const float* x, const float* u, const float* bias, int flags, float* y, float* scratch, int inH,
-                    int inW, int ci, int outH, int outW, int co, int padTop, int padLeft, int tiles, int tb, int block0,
-                    int block1) {
-  const Tiles g = {inH, inW, ci, outH, outW, co, padTop, padLeft, (outH + 1) / 2, (outW + 1) / 2};
+static inline __attribute__((always_inline)) void conv2d(const float* x, const float* u, const float* bias, int flags, float* y, float* scratch,
+                                                         const Tiles* g, int tiles, int tb, int block0, int block1, int m) {
+  const int n = m + 2, ci = g->ci, co = g->co, outH = g->outH, outW = g->outW;
   float* v = scratch;
-  float* m = scratch + 16 * plane(tb, ci);
+  float* mm = scratch + positions(m) * plane(tb, ci);
   for (int blk = block0; blk < block1; blk++) {
     const int t0 = blk * tb, count = tiles - t0 < tb ? tiles - t0 : tb;
     // slots past `count` (the last block) feed the products with zeros and are never read back
-    for (int i = count * ci; i < ((count + 3) & ~3) * ci; i++) for (int p = 0; p < 16; p++) v[p * plane(tb, ci) + i] = 0.0f;
-    transformInputs(&g, x, v, tb, t0, count);
-    productsPerPosition(v, u, m, tb, count, ci, co);
+    for (int i = count * ci; i < ((count + 3) & ~3) * ci; i++) for (int p = 0; p < positions(m); p++) v[p * plane(tb, ci) + i] = 0.0f;
+    transformInputs(g, x, v, tb, t0, count, m);
+    productsPerPosition(v, u, mm, tb, count, ci, co, m);
     for (int s = 0; s < count; s++) {
-      const int t = t0 + s, b = t / (g.tH * g.tW), oy = 2 * (t / g.tW % g.tH), ox = 2 * (t % g.tW);
+      const int t = t0 + s, b = t / (g->tH * g->tW), oy = m * (t / g->tW % g->tH), ox = m * (t % g->tW);
       for (int c = 0; c < co; c += 4) {
-        v128_t q[16], r[8];
-        _Pragma("clang loop unroll(full)") for (int p = 0; p < 16; p++) q[p] = wasm_v128_load(m + p * plane(tb, co) + s * co + c);
-        _Pragma("clang loop unroll(full)") for (int j = 0; j < 4; j++) { // Aᵀ · M
-          r[j] = wasm_f32x4_add(wasm_f32x4_add(q[j], q[4 + j]), q[8 + j]);
-          r[4 + j] = wasm_f32x4_sub(wasm_f32x4_sub(q[4 + j], q[8 + j]), q[12 + j]);
+        v128_t q[36];
+        UNROLL for (int p = 0; p < n * n; p++) q[p] = wasm_v128_load(mm + p * plane(tb, co) + s * co + c);
+        TRANSFORM_2D(outputTransform1d, q, m, n, m);
+        // the outputs inside the image (a tile at the bottom or right edge may reach past it)
+        UNROLL for (int i = 0; i < m; i++) {
+          UNROLL for (int j = 0; j < m; j++) {
+            if (oy + i < outH && ox + j < outW) wasm_v128_store(y + ((b * outH + oy + i) * outW + ox + j) * co + c, finish(q[i * n + j], bias + c, flags));
+          }
         }
-        // (Aᵀ M) · A: the two output rows, the second one and the right column only inside the image
-        const int right = ox + 1 < outW, below = oy + 1 < outH;
-        float* out = y + ((b * outH + oy) * outW + ox) * co + c;
-        const float* b0 = bias + c;
-        wasm_v128_store(out, finish(wasm_f32x4_add(wasm_f32x4_add(r[0], r[1]), r[2]), b0, flags));
-        if (right) wasm_v128_store(out + co, finish(wasm_f32x4_sub(wasm_f32x4_sub(r[1], r[2]), r[3]), b0, flags));
-        if (below) wasm_v128_store(out + outW * co, finish(wasm_f32x4_add(wasm_f32x4_add(r[4], r[5]), r[6]), b0, flags));
-        if (below && right) wasm_v128_store(out + outW * co + co, finish(wasm_f32x4_sub(wasm_f32x4_sub(r[5], r[6]), r[7]), b0, flags));
+      }
+    }
+  }
+}
+
+// y[b][oy][ox][co] for the tiles of blocks [block0, block1) of `tiles` (= batch · tH · tW): per block, the
+// input patches transformed, n² matrix products with the transformed filter u (winograd_filter_transform),
+// then Aᵀ M A (+ bias[co], then ReLU, as `flags` say) into the outputs inside the image.
+// scratch: n²·(plane(tb, ci) + plane(tb, co)) floats.
+__attribute__((export_name("winograd_conv2d")))
+void winogradConv2d(const float* x, const float* u, const float* bias, int flags, float* y, float* scratch, int inH,
+                    int inW, int ci, int outH, int outW, int co, int padTop, int padLeft, int tiles, int tb, int m, int block0,
+                    int block1) {
+  const Tiles g = tilesOf(inH, inW, ci, outH, outW, co, padTop, padLeft, m);
+  if (m == 4) conv2d(x, u, bias, flags, y, scratch, &g, tiles, tb, block0, block1, 4);
+  else conv2d(x, u, bias, flags, y, scratch, &g, tiles, tb, block0, block1, 2);
+}
+
+static inline __attribute__((always_inline)) void filterGrad(const float* x, const float* dy, float* scratch, const Tiles* g, int tiles,
+                                                             int tb, int block0, int block1, int m) {
+  const int n = m + 2, ci = g->ci, co = g->co, outH = g->outH, outW = g->outW;
+  float* du = scratch;
+  float* v = du + positions(m) * ci * co;
+  float* pm = v + positions(m) * plane(tb, ci);
+  for (int blk = block0; blk < block1; blk++) {
+    const int t0 = blk * tb, count = tiles - t0 < tb ? tiles - t0 : tb;
+    transformInputs(g, x, v, tb, t0, count, m);
+    for (int s = 0; s < count; s++) { // A dY Aᵀ of each tile's m×m output gradient (zeros outside the image)
+      const int t = t0 + s, b = t / (g->tH * g->tW), oy = m * (t / g->tW % g->tH), ox = m * (t % g->tW);
+      for (int c = 0; c < co; c += 4) {
+        v128_t e[36];
+        UNROLL for (int i = 0; i < m; i++) {
+          UNROLL for (int j = 0; j < m; j++) {
+            e[i * n + j] = oy + i < outH && ox + j < outW ? wasm_v128_load(dy + ((b * outH + oy + i) * outW + ox + j) * co + c) : wasm_f32x4_splat(0.0f);
+          }
+        }
+        TRANSFORM_2D(outputGradTransform1d, e, m, m, n);
+        UNROLL for (int p = 0; p < n * n; p++) wasm_v128_store(pm + p * plane(tb, co) + s * co + c, e[p]);
+      }
+    }
+    for (int p = 0; p < positions(m); p++) { // dU[p] (ci × co) += V[p]ᵀ (ci × count) · P[p] (count × co)
+      const float* vp = v + p * plane(tb, ci);
+      const float* pp = pm + p * plane(tb, co);
+      float* dup = du + p * ci * co;
+      for (int k = 0; k < co; k += 8) {
+        for (int c = 0; c < ci; c += 4) gemmBlock(vp + c, 1, ci, pp + k, co, count, dup + c * co + k, co, 4, co - k < 8 ? co - k : 8);
       }
     }
   }
@@ -427,72 +550,28 @@ void winogradConv2d(const float* x, const float* u, const float* bias, int flags
 
 // The filter gradient's Winograd-domain sums dU[pos][ci][co] += Σ_tiles V[pos][tile][ci] · (A dY Aᵀ)[pos][tile][co]
 // over the tiles of blocks [block0, block1); `scratch` starts with this chunk's dU (zeroed by the caller),
-// then 16·(plane(tb, ci) + plane(tb, co)) floats. winograd_filter_grad_finish turns the sum of the chunks' dU into dW.
+// then n²·(plane(tb, ci) + plane(tb, co)) floats. winograd_filter_grad_finish turns the sum of the chunks' dU into dW.
 __attribute__((export_name("winograd_filter_grad")))
 void winogradFilterGrad(const float* x, const float* dy, float* scratch, int inH, int inW, int ci, int outH, int outW,
-                        int co, int padTop, int padLeft, int tiles, int tb, int block0, int block1) {
-  const Tiles g = {inH, inW, ci, outH, outW, co, padTop, padLeft, (outH + 1) / 2, (outW + 1) / 2};
-  float* du = scratch;
-  float* v = du + 16 * ci * co;
-  float* pm = v + 16 * plane(tb, ci);
-  for (int blk = block0; blk < block1; blk++) {
-    const int t0 = blk * tb, count = tiles - t0 < tb ? tiles - t0 : tb;
-    transformInputs(&g, x, v, tb, t0, count);
-    for (int s = 0; s < count; s++) { // A dY Aᵀ of each tile's 2×2 output gradient (zeros outside the image)
-      const int t = t0 + s, b = t / (g.tH * g.tW), oy = 2 * (t / g.tW % g.tH), ox = 2 * (t % g.tW);
-      for (int c = 0; c < co; c += 4) {
-        v128_t e[4], r[8];
-        _Pragma("clang loop unroll(full)") for (int i = 0; i < 2; i++) {
-          _Pragma("clang loop unroll(full)") for (int j = 0; j < 2; j++) {
-            e[i * 2 + j] = oy + i < outH && ox + j < outW ? wasm_v128_load(dy + ((b * outH + oy + i) * outW + ox + j) * co + c) : wasm_f32x4_splat(0.0f);
-          }
-        }
-        _Pragma("clang loop unroll(full)") for (int j = 0; j < 2; j++) { // A · dY
-          r[j] = e[j];
-          r[2 + j] = wasm_f32x4_add(e[j], e[2 + j]);
-          r[4 + j] = wasm_f32x4_sub(e[j], e[2 + j]);
-          r[6 + j] = wasm_f32x4_neg(e[2 + j]);
-        }
-        _Pragma("clang loop unroll(full)") for (int i = 0; i < 4; i++) { // (A dY) · Aᵀ
-          float* out = pm + i * 4 * plane(tb, co) + s * co + c;
-          wasm_v128_store(out, r[i * 2]);
-          wasm_v128_store(out + plane(tb, co), wasm_f32x4_add(r[i * 2], r[i * 2 + 1]));
-          wasm_v128_store(out + 2 * plane(tb, co), wasm_f32x4_sub(r[i * 2], r[i * 2 + 1]));
-          wasm_v128_store(out + 3 * plane(tb, co), wasm_f32x4_neg(r[i * 2 + 1]));
-        }
-      }
-    }
-    for (int p = 0; p < 16; p++) { // dU[p] (ci × co) += V[p]ᵀ (ci × count) · P[p] (count × co)
-      const float* vp = v + p * plane(tb, ci);
-      const float* pp = pm + p * plane(tb, co);
-      float* dup = du + p * ci * co;
-      for (int n = 0; n < co; n += 8) {
-        for (int c = 0; c < ci; c += 4) gemmBlock(vp + c, 1, ci, pp + n, co, count, dup + c * co + n, co, 4, co - n < 8 ? co - n : 8);
-      }
-    }
-  }
+                        int co, int padTop, int padLeft, int tiles, int tb, int m, int block0, int block1) {
+  const Tiles g = tilesOf(inH, inW, ci, outH, outW, co, padTop, padLeft, m);
+  if (m == 4) filterGrad(x, dy, scratch, &g, tiles, tb, block0, block1, 4);
+  else filterGrad(x, dy, scratch, &g, tiles, tb, block0, block1, 2);
 }
 
 // dW[3][3][ci][co] = Gᵀ dU G for every channel pair.
-__attribute__((export_name("winograd_filter_grad_finish")))
-void winogradFilterGradFinish(const float* du, float* dw, int ci, int co) {
-  const int pairs = ci * co;
-  const v128_t half = wasm_f32x4_splat(0.5f);
+static inline __attribute__((always_inline)) void filterGradFinish(const float* du, float* dw, int ci, int co, int m) {
+  const int pairs = ci * co, n = m + 2;
   for (int k = 0; k < pairs; k += 4) {
-    v128_t q[16], r[12];
-    _Pragma("clang loop unroll(full)") for (int p = 0; p < 16; p++) q[p] = wasm_v128_load(du + p * pairs + k);
-    _Pragma("clang loop unroll(full)") for (int j = 0; j < 4; j++) { // Gᵀ · dU
-      const v128_t u0 = q[j], u1 = q[4 + j], u2 = q[8 + j], u3 = q[12 + j];
-      r[j] = wasm_f32x4_add(u0, wasm_f32x4_mul(wasm_f32x4_add(u1, u2), half));
-      r[4 + j] = wasm_f32x4_mul(wasm_f32x4_sub(u1, u2), half);
-      r[8 + j] = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_add(u1, u2), half), u3);
-    }
-    _Pragma("clang loop unroll(full)") for (int i = 0; i < 3; i++) { // (Gᵀ dU) · G
-      const v128_t u0 = r[i * 4], u1 = r[i * 4 + 1], u2 = r[i * 4 + 2], u3 = r[i * 4 + 3];
-      wasm_v128_store(dw + (i * 3) * pairs + k, wasm_f32x4_add(u0, wasm_f32x4_mul(wasm_f32x4_add(u1, u2), half)));
-      wasm_v128_store(dw + (i * 3 + 1) * pairs + k, wasm_f32x4_mul(wasm_f32x4_sub(u1, u2), half));
-      wasm_v128_store(dw + (i * 3 + 2) * pairs + k, wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_add(u1, u2), half), u3));
-    }
+    v128_t t[36];
+    UNROLL for (int p = 0; p < n * n; p++) t[p] = wasm_v128_load(du + p * pairs + k);
+    TRANSFORM_2D(filterGradTransform1d, t, m, n, 3);
+    UNROLL for (int i = 0; i < 3; i++) UNROLL for (int j = 0; j < 3; j++) wasm_v128_store(dw + (i * 3 + j) * pairs + k, t[i * n + j]);
   }
 }
 
+__attribute__((export_name("winograd_filter_grad_finish")))
+void winogradFilterGradFinish(const float* du, float* dw, int ci, int co, int m) {
+  if (m == 4) filterGradFinish(du, dw, ci, co, 4);
+  else filterGradFinish(du, dw, ci, co, 2);
+}

@@ -112,18 +112,23 @@ export class SimdKernels {
       && tensors.every((t) => t.dtype === 'float32');
   }
 
-  /** A 2-D convolution (NHWC, filter [3, 3, ci, co]) by Winograd's F(2×2, 3×3), with the layer's bias and ReLU fused; see handlesWinograd. */
+  /**
+   * A 2-D convolution (NHWC, filter [3, 3, ci, co]) by Winograd's F(m×m, 3×3) with m from winogradTileFor, with
+   * the layer's bias and ReLU fused; see handlesWinograd.
+   */
   winogradConv2d(x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, fused: FusedOutput = {}): TensorInfo {
     const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;
     const y = this.newOutput([batchSize, outHeight, outWidth, co]);
-    const { tiles, blocks } = tilesOf(info, WINOGRAD_BLOCK, 1);
+    const m = winogradTileFor(outHeight, outWidth);
+    const positions = (m + 2) ** 2;
+    const { tiles, blocks } = tilesOf(info, m, WINOGRAD_BLOCK, 1);
     if (tiles === 0) return y; // an empty batch
-    const parallel = tiles * 16 * ci * co >= PARALLEL_WORK;
+    const parallel = tiles * positions * ci * co >= PARALLEL_WORK;
     // chunks write disjoint outputs: one scratch buffer per chunk, and one chunk when a single thread runs it all
-    const { chunks } = tilesOf(info, WINOGRAD_BLOCK, parallel ? this.threads * 4 : 1);
-    this.withScratch([16 * ci * co * 4, ...Array<number>(chunks).fill(winogradScratch(WINOGRAD_BLOCK, ci, co) * 4)], ([u, ...scratches]) => {
-      this.pool.call('winograd_filter_transform', this.offsetOf(filter), u, ci, co);
-      const args = [this.offsetOf(x), u, ...this.fusedArgs(fused), this.offsetOf(y), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_BLOCK];
+    const { chunks } = tilesOf(info, m, WINOGRAD_BLOCK, parallel ? this.threads * 4 : 1);
+    this.withScratch([positions * ci * co * 4, ...Array<number>(chunks).fill(winogradScratch(m, WINOGRAD_BLOCK, ci, co) * 4)], ([u, ...scratches]) => {
+      this.pool.call('winograd_filter_transform', this.offsetOf(filter), u, ci, co, m);
+      const args = [this.offsetOf(x), u, ...this.fusedArgs(fused), this.offsetOf(y), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_BLOCK, m];
       this.pool.run({ name: 'winograd_conv2d', args, rows: blocks, chunks, perChunk: { index: 5, values: scratches } }, parallel);
     });
     return y;
@@ -133,20 +138,21 @@ export class SimdKernels {
   winogradFilterGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
     const { inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;
     const dw = this.newOutput([3, 3, ci, co]);
+    const m = winogradTileFor(outHeight, outWidth);
     // each chunk sums into its own Winograd-domain dU, and the sums are added in order (see conv2dFilterGrad)
-    const { tiles, blocks, chunks } = tilesOf(info, WINOGRAD_GRAD_BLOCK, FILTER_GRAD_CHUNKS);
-    const sums = 16 * ci * co;
-    this.withScratch(Array<number>(chunks).fill((sums + winogradScratch(WINOGRAD_GRAD_BLOCK, ci, co)) * 4), (scratches) => {
+    const { tiles, blocks, chunks } = tilesOf(info, m, WINOGRAD_GRAD_BLOCK, FILTER_GRAD_CHUNKS);
+    const sums = (m + 2) ** 2 * ci * co;
+    this.withScratch(Array<number>(chunks).fill((sums + winogradScratch(m, WINOGRAD_GRAD_BLOCK, ci, co)) * 4), (scratches) => {
       const heap = this.heapOf(dw);
       if (tiles === 0) { // an empty batch: no gradient
         heap.fill(0, this.offsetOf(dw) / 4, this.offsetOf(dw) / 4 + 9 * ci * co);
         return;
       }
       for (const at of scratches) heap.fill(0, at / 4, at / 4 + sums);
-      const args = [this.offsetOf(x), this.offsetOf(dy), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_GRAD_BLOCK];
-      this.pool.run({ name: 'winograd_filter_grad', args, rows: blocks, chunks, perChunk: { index: 2, values: scratches } }, tiles * 16 * ci * co >= PARALLEL_WORK);
+      const args = [this.offsetOf(x), this.offsetOf(dy), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_GRAD_BLOCK, m];
+      this.pool.run({ name: 'winograd_filter_grad', args, rows: blocks, chunks, perChunk: { index: 2, values: scratches } }, sums * tiles >= PARALLEL_WORK);
       for (const partial of scratches.slice(1)) this.pool.call('add_into', scratches[0], partial, sums);
-      this.pool.call('winograd_filter_grad_finish', scratches[0], this.offsetOf(dw), ci, co);
+      this.pool.call('winograd_filter_grad_finish', scratches[0], this.offsetOf(dw), ci, co, m);
     });
     return dw;
   }
@@ -267,15 +273,28 @@ export class SimdKernels {
 
 const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
-/** Floats of a Winograd kernel's transformed tiles: 16 planes of `block` tiles of ci, and of co, channels, each padded by 16 (see plane() in gradients.c). */
-const winogradScratch = (block: number, ci: number, co: number): number => 16 * (block * ci + 16 + block * co + 16);
+/** Output tile sizes of the Winograd kernels: F(2×2, 3×3) and F(4×4, 3×3). */
+export type WinogradTile = 2 | 4;
 
 /**
- * The 2×2 output tiles of a convolution, the blocks of `block` tiles the Winograd kernels take at a time,
+ * The tile size with fewer multiplications for an output of this size: (m + 2)² per m×m tile, counting the
+ * tiles' parts past the image's edge — 4×4 tiles (2.25 per output instead of 4) unless the image is so small
+ * that their padding outweighs that (e.g. 5×5 or 2×2 outputs).
+ */
+export function winogradTileFor(outHeight: number, outWidth: number): WinogradTile {
+  const multiplications = (m: WinogradTile) => Math.ceil(outHeight / m) * Math.ceil(outWidth / m) * (m + 2) ** 2;
+  return multiplications(4) < multiplications(2) ? 4 : 2;
+}
+
+/** Floats of a Winograd kernel's transformed tiles: (m + 2)² planes of `block` tiles of ci, and of co, channels, each padded by 16 (see plane() in gradients.c). */
+const winogradScratch = (m: WinogradTile, block: number, ci: number, co: number): number => (m + 2) ** 2 * (block * ci + 16 + block * co + 16);
+
+/**
+ * The m×m output tiles of a convolution, the blocks of `block` tiles the Winograd kernels take at a time,
  * and how many chunks of blocks to run (at most `maxChunks`; the count the thread pool will cut).
  */
-function tilesOf(info: backend_util.Conv2DInfo, block: number, maxChunks: number): { tiles: number; blocks: number; chunks: number } {
-  const tiles = info.batchSize * Math.ceil(info.outHeight / 2) * Math.ceil(info.outWidth / 2);
+function tilesOf(info: backend_util.Conv2DInfo, m: WinogradTile, block: number, maxChunks: number): { tiles: number; blocks: number; chunks: number } {
+  const tiles = info.batchSize * Math.ceil(info.outHeight / m) * Math.ceil(info.outWidth / m);
   const blocks = Math.ceil(tiles / block);
   const perChunk = Math.ceil(blocks / Math.max(1, Math.min(blocks, maxChunks, MAX_CHUNKS)));
   return { tiles, blocks, chunks: blocks === 0 ? 0 : Math.ceil(blocks / perChunk) };
