@@ -1,4 +1,4 @@
-// radnb's convolutions on wasm agree with the cpu backend: Winograd F(2×2, 3×3) for 3×3 stride-1 layers,
+// radnb's convolutions on wasm agree with the cpu backend: Winograd F(4×4 or 2×2, 3×3) for 3×3 stride-1 layers,
 // also with a fused bias and ReLU (FusedConv2D: what layers run outside training), and the shipped kernel
 // for everything else. The Winograd gradients are checked against the definition in convGradients.test.ts.
 import { before, describe, it } from 'node:test';
@@ -86,22 +86,32 @@ describe('convolution kernels on wasm', () => {
     model.dispose();
   });
 
-  it('while training, a Winograd layer runs convolution + bias as one kernel, with the gradients of the unfused layer', async () => {
-    await tf.setBackend('wasm');
-    const x = tf.randomUniform([4, 10, 10, 8], -1, 1, 'float32', 5) as tf.Tensor4D;
-    const w = tf.randomUniform([3, 3, 8, 16], -1, 1, 'float32', 6) as tf.Tensor4D;
-    const bias = tf.randomUniform([16], -1, 1, 'float32', 7) as tf.Tensor1D;
-    const weights = tf.randomUniform([4, 10, 10, 16], 0, 1, 'float32', 8);
-    const loss = (y: tf.Tensor) => y.mul(weights).sum() as tf.Scalar;
-    const grads = (layer: (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor) => tf.grads((a, b, c) => loss(layer(a, b, c)))([x, w, bias]);
-    // tfjs-layers' call (tf.fused.conv2d with bias and ReLU) and the same layer written out as three ops
-    const fused = grads((a, b, c) => tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 1, pad: 'same', bias: c, activation: 'relu' }));
-    const unfused = grads((a, b, c) => tf.relu(tf.add(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), c)));
-    fused.forEach((g, i) => assert.deepEqual(Array.from(g.dataSync()), Array.from(unfused[i].dataSync()), `gradient ${i}`));
-    const kernels = (await tf.profile(() => tf.grads((a, b, c) => loss(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 1, pad: 'same', bias: c, activation: 'relu' })))([x, w, bias]))).kernels.map((k) => k.name);
-    assert.ok(kernels.includes('FusedConv2D') && !kernels.includes('Conv2D'), kernels.join(', '));
-    tf.dispose([x, w, bias, weights, ...fused, ...unfused]);
-  });
+  // a Winograd layer (bit-identical to the three kernels) and a first layer (XNNPACK's convolution adds the bias
+  // into its sums: the same up to rounding)
+  const layers: Array<[string, [number, number, number, number], number]> = [['a Winograd layer', [4, 10, 10, 8], 0], ['a first layer (1 input channel)', [4, 10, 10, 1], 1e-5]];
+  for (const [name, inputShape, tolerance] of layers) {
+    it(`while training, ${name} with bias and ReLU runs as one kernel, with the gradients of conv + bias + ReLU`, async () => {
+      await tf.setBackend('wasm');
+      const x = tf.randomUniform(inputShape, -1, 1, 'float32', 5) as tf.Tensor4D;
+      const w = tf.randomUniform([3, 3, inputShape[3], 16], -1, 1, 'float32', 6) as tf.Tensor4D;
+      const bias = tf.randomUniform([16], -1, 1, 'float32', 7) as tf.Tensor1D;
+      const weights = tf.randomUniform([4, 10, 10, 16], 0, 1, 'float32', 8);
+      const loss = (y: tf.Tensor) => y.mul(weights).sum() as tf.Scalar;
+      // tfjs-layers' call (tf.fused.conv2d with bias and ReLU) and the same layer written out as three ops
+      const layer = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.fused.conv2d({ x: a as tf.Tensor4D, filter: b as tf.Tensor4D, strides: 1, pad: 'same', bias: c, activation: 'relu' });
+      const fused = tf.grads((a, b, c) => loss(layer(a, b, c)))([x, w, bias]);
+      const unfused = tf.grads((a, b, c) => loss(tf.relu(tf.add(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), c))))([x, w, bias]);
+      fused.forEach((g, i) => assertClose(g.dataSync(), unfused[i].dataSync(), tolerance, `gradient ${i}`));
+      const kernels = async (f: () => tf.TensorContainer) => (await tf.profile(f)).kernels.map((k) => k.name);
+      const all = await kernels(() => tf.grads((a, b, c) => loss(layer(a, b, c)))([x, w, bias]));
+      assert.ok(all.includes('FusedConv2D') && !['Conv2D', 'Add', 'Relu'].some((k) => all.includes(k)), all.join(', '));
+      // what training asks for: the gradients of the weights only; the input's is then never computed
+      const [wv, bv] = [tf.variable(w), tf.variable(bias)];
+      const weightsOnly = await kernels(() => tf.variableGrads(() => loss(layer(x, wv, bv)), [wv, bv]).grads);
+      assert.ok(weightsOnly.includes('Conv2DBackpropFilter') && !weightsOnly.includes('Conv2DBackpropInput'), weightsOnly.join(', '));
+      tf.dispose([x, w, bias, weights, wv, bv, ...fused, ...unfused]);
+    });
+  }
 
   it('an empty batch gives an empty output and a zero filter gradient', async () => {
     await tf.setBackend('wasm');

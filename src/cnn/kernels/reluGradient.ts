@@ -16,6 +16,12 @@ export function reluGrad(args: KernelArgs): TensorInfo {
   return simd.reluGrad(dy, x);
 }
 
+/** dy · step(x): the gradient through a ReLU whose input (or output: positive at the same places) is x. */
+export function reluGradient(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  const fused = x.dtype === 'float32' && simdKernelsActive();
+  return fused ? tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor : tf.mul(dy, tf.cast(tf.step(x), 'float32'));
+}
+
 let installed = false;
 
 export function useFusedReluGradient(): void {
@@ -26,10 +32,7 @@ export function useFusedReluGradient(): void {
     inputsToSave: ['x'],
     gradFunc: (dy, saved) => {
       const [x] = saved;
-      const fused = x.dtype === 'float32' && simdKernelsActive();
-      return {
-        x: () => (fused ? tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor : tf.mul(dy as tf.Tensor, tf.cast(tf.step(x), 'float32'))),
-      };
+      return { x: () => reluGradient(dy as tf.Tensor, x) };
     },
   });
   // second-order gradients pass through it as through dy · step(x): step(x) for dy, 0 for x
