@@ -80,8 +80,8 @@ describe('SIMD training kernels', () => {
     };
     const [B, H, W, CI, CO] = [2, 5, 6, 8, 8];
     const [x, w, y, dy] = [buffer(B * H * W * CI), buffer(9 * CI * CO), buffer(B * H * W * CO), buffer(B * H * W * CO)];
-    const u = buffer(36 * CI * CO);
-    const scratch = buffer(36 * CI * CO + 36 * (16 * CI + 16 + 16 * CO + 16));
+    const u = buffer(36 * (CI * CO + 16));
+    const scratch = buffer(36 * (CI * CO + 16) + 36 * (16 * CI + 16 + 16 * CO + 16));
     // every argument, checked against the export's parameter count: a missing one would be a silent 0
     const call = (name: string, ...args: number[]) => {
       assert.equal(k[name].length, args.length, `${name}: parameter count`);

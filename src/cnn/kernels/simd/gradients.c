@@ -299,6 +299,9 @@ static inline int positions(int m) { return (m + 2) * (m + 2); }
 // channels. A plane is padded by 16 floats: with power-of-two sizes (32 tiles × 32 channels = 4 KiB) the
 // planes' rows would fall in the same cache set, and the transforms ran ~10× slower.
 static inline int plane(int tb, int width) { return tb * width + 16; }
+// The same for the planes of a transformed filter (or its gradient), ci × co each: at 32 × 64 channels the n²
+// planes' rows were 8 KiB apart.
+static inline int filterPlane(int ci, int co) { return ci * co + 16; }
 
 // The one-dimensional transforms, each on the values t[0], t[s], t[2s], … of a tile held in registers, in place.
 // Bᵀ·d: n values to n.
@@ -439,7 +442,7 @@ static inline __attribute__((always_inline)) void filterTransform(const float* g
     v128_t t[36];
     UNROLL for (int i = 0; i < 3; i++) UNROLL for (int j = 0; j < 3; j++) t[i * n + j] = wasm_v128_load(g + (i * 3 + j) * pairs + k);
     TRANSFORM_2D(filterTransform1d, t, m, 3, n);
-    UNROLL for (int p = 0; p < n * n; p++) wasm_v128_store(u + p * pairs + k, t[p]);
+    UNROLL for (int p = 0; p < n * n; p++) wasm_v128_store(u + p * filterPlane(ci, co) + k, t[p]);
   }
 }
 
@@ -456,7 +459,7 @@ static void productsPerPosition(const float* v, const float* u, float* mm, int t
     float* mp = mm + p * plane(tb, co);
     for (int i = 0; i < rows * co; i += 4) wasm_v128_store(mp + i, wasm_f32x4_splat(0.0f));
     const float* vp = v + p * plane(tb, ci);
-    const float* up = u + p * ci * co;
+    const float* up = u + p * filterPlane(ci, co);
     for (int n = 0; n < co; n += 8) {
       for (int s = 0; s < rows; s += 4) gemmBlock(vp + s * ci, ci, 1, up + n, co, ci, mp + s * co + n, co, 4, co - n < 8 ? co - n : 8);
     }
@@ -519,7 +522,7 @@ static inline __attribute__((always_inline)) void filterGrad(const float* x, con
                                                              int tb, int block0, int block1, int m) {
   const int n = m + 2, ci = g->ci, co = g->co, outH = g->outH, outW = g->outW;
   float* du = scratch;
-  float* v = du + positions(m) * ci * co;
+  float* v = du + positions(m) * filterPlane(ci, co);
   float* pm = v + positions(m) * plane(tb, ci);
   for (int blk = block0; blk < block1; blk++) {
     const int t0 = blk * tb, count = tiles - t0 < tb ? tiles - t0 : tb;
@@ -540,7 +543,7 @@ static inline __attribute__((always_inline)) void filterGrad(const float* x, con
     for (int p = 0; p < positions(m); p++) { // dU[p] (ci × co) += V[p]ᵀ (ci × count) · P[p] (count × co)
       const float* vp = v + p * plane(tb, ci);
       const float* pp = pm + p * plane(tb, co);
-      float* dup = du + p * ci * co;
+      float* dup = du + p * filterPlane(ci, co);
       for (int k = 0; k < co; k += 8) {
         for (int c = 0; c < ci; c += 4) gemmBlock(vp + c, 1, ci, pp + k, co, count, dup + c * co + k, co, 4, co - k < 8 ? co - k : 8);
       }
@@ -564,7 +567,7 @@ static inline __attribute__((always_inline)) void filterGradFinish(const float* 
   const int pairs = ci * co, n = m + 2;
   for (int k = 0; k < pairs; k += 4) {
     v128_t t[36];
-    UNROLL for (int p = 0; p < n * n; p++) t[p] = wasm_v128_load(du + p * pairs + k);
+    UNROLL for (int p = 0; p < n * n; p++) t[p] = wasm_v128_load(du + p * filterPlane(ci, co) + k);
     TRANSFORM_2D(filterGradTransform1d, t, m, n, 3);
     UNROLL for (int i = 0; i < 3; i++) UNROLL for (int j = 0; j < 3; j++) wasm_v128_store(dw + (i * 3 + j) * pairs + k, t[i * n + j]);
   }

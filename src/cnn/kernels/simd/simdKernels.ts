@@ -126,7 +126,7 @@ export class SimdKernels {
     const parallel = tiles * positions * ci * co >= PARALLEL_WORK;
     // chunks write disjoint outputs: one scratch buffer per chunk, and one chunk when a single thread runs it all
     const { chunks } = tilesOf(info, m, WINOGRAD_BLOCK, parallel ? this.threads * 4 : 1);
-    this.withScratch([positions * ci * co * 4, ...Array<number>(chunks).fill(winogradScratch(m, WINOGRAD_BLOCK, ci, co) * 4)], ([u, ...scratches]) => {
+    this.withScratch([positions * filterPlane(ci, co) * 4, ...Array<number>(chunks).fill(winogradScratch(m, WINOGRAD_BLOCK, ci, co) * 4)], ([u, ...scratches]) => {
       this.pool.call('winograd_filter_transform', this.offsetOf(filter), u, ci, co, m);
       const args = [this.offsetOf(x), u, ...this.fusedArgs(fused), this.offsetOf(y), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_BLOCK, m];
       this.pool.run({ name: 'winograd_conv2d', args, rows: blocks, chunks, perChunk: { index: 5, values: scratches } }, parallel);
@@ -141,7 +141,7 @@ export class SimdKernels {
     const m = winogradTileFor(outHeight, outWidth);
     // each chunk sums into its own Winograd-domain dU, and the sums are added in order (see conv2dFilterGrad)
     const { tiles, blocks, chunks } = tilesOf(info, m, WINOGRAD_GRAD_BLOCK, FILTER_GRAD_CHUNKS);
-    const sums = (m + 2) ** 2 * ci * co;
+    const sums = (m + 2) ** 2 * filterPlane(ci, co);
     this.withScratch(Array<number>(chunks).fill((sums + winogradScratch(m, WINOGRAD_GRAD_BLOCK, ci, co)) * 4), (scratches) => {
       const heap = this.heapOf(dw);
       if (tiles === 0) { // an empty batch: no gradient
@@ -285,6 +285,9 @@ export function winogradTileFor(outHeight: number, outWidth: number): WinogradTi
   const multiplications = (m: WinogradTile) => Math.ceil(outHeight / m) * Math.ceil(outWidth / m) * (m + 2) ** 2;
   return multiplications(4) < multiplications(2) ? 4 : 2;
 }
+
+/** Floats of one plane of a transformed filter or its gradient: ci × co, padded by 16 (see filterPlane() in gradients.c). */
+const filterPlane = (ci: number, co: number): number => ci * co + 16;
 
 /** Floats of a Winograd kernel's transformed tiles: (m + 2)² planes of `block` tiles of ci, and of co, channels, each padded by 16 (see plane() in gradients.c). */
 const winogradScratch = (m: WinogradTile, block: number, ci: number, co: number): number => (m + 2) ** 2 * (block * ci + 16 + block * co + 16);
