@@ -1,4 +1,4 @@
-// radnb's MaxPoolGrad (SIMD on wasm, one loop on cpu) and transposed
+// radnb's MaxPool (windows side by side) and MaxPoolGrad (SIMD on wasm, one loop on cpu) and transposed
 // BatchMatMul on wasm agree with the cpu backend's shipped kernels — including ties inside a window
 // (ReLU zeros: the gradient goes to the first maximum only), ragged borders and overlapping windows
 // with 'same' padding (where wasm's shipped MaxPoolGrad gets it wrong).
@@ -41,6 +41,11 @@ describe('pooling and matrix-product gradient kernels on wasm', () => {
   });
 
   for (const c of POOLS) {
+    it(`MaxPool matches cpu exactly: ${JSON.stringify(c)}`, async () => {
+      const pooled = (backend: string) => onBackend(backend, () => tf.tidy(() => tf.maxPool(tf.randomNormal(c.shape, 0, 1, 'float32', 3) as tf.Tensor4D, c.size, c.strides, c.pad).dataSync()));
+      assert.deepEqual(Array.from(await pooled('wasm')), Array.from(await pooled('cpu')));
+    });
+
     it(`MaxPoolGrad matches cpu: ${JSON.stringify(c)}`, async () => {
       const grad = (backend: string) =>
         onBackend(backend, () =>

@@ -104,6 +104,8 @@ describe('SIMD training kernels', () => {
     call('relu_grad', dy, x, y, 100, 0, 1);
     call('add_bias', x, w, y, CI, 0, 10);
     call('add_into', x, y, 100);
+    call('direct_conv2d', x, w, w, 3, y, H, W, CI, H, W, CO, 3, 3, 1, 1, 1, 1, 0, B * H);
+    call('max_pool', x, y, H, W, 2, 3, CI, 2, 2, 0, B * 2);
     const changed = heap.subarray(0, FREE / 4).findIndex((v) => v !== 1.5);
     assert.equal(changed, -1, `a kernel wrote at byte ${changed * 4}, outside its buffers`);
   });

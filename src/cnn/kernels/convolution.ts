@@ -1,7 +1,10 @@
 // Conv2D and FusedConv2D (convolution + bias + activation, what layers run when not training) on wasm
 // by radnb's Winograd kernels (F(4×4, 3×3), or F(2×2, 3×3) for small images) for 3×3 filters with stride 1 —
 // most layers of the radiology CNNs, and every input gradient of one (a convolution too): 4× (2.25×) fewer
-// multiplications than XNNPACK's direct convolution. Everything else (other shapes, other activations, NCHW) goes to the shipped kernel.
+// multiplications than XNNPACK's direct convolution — and by a direct convolution for layers with at most
+// 4 input channels (an image's first layer), on radnb's threads: XNNPACK's pool then stays idle during a
+// step, and its workers, which spin after each of its operations, leave the cores to radnb's. Everything
+// else (other shapes, other activations, NCHW) goes to the shipped kernel.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
 import { convInfo } from './convGeometry';
@@ -10,14 +13,17 @@ import type { ConvAttrs } from './convGeometry';
 import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
 import type { FusedOutput } from './simd/simdKernels';
 
-/** The convolution by the Winograd kernel, or undefined when it does not apply. */
+/** The convolution by the Winograd or the direct kernel, or undefined when neither applies. */
 function simdConvolution(args: KernelArgs, fused: FusedOutput): TensorInfo | undefined {
   const { x, filter } = args.inputs;
   const attrs = args.attrs as unknown as ConvAttrs;
   if (attrs.dataFormat === 'NCHW') return undefined;
   const info = convInfo('Conv2D', x.shape, filter.shape, attrs, false);
   const operands = fused.bias === undefined ? [x, filter] : [x, filter, fused.bias];
-  return SimdKernels.handlesWinograd(info, ...operands) ? simdKernelsOf(args.backend)?.winogradConv2d(x, filter, info, fused) : undefined;
+  const simd = simdKernelsOf(args.backend);
+  if (simd === undefined) return undefined;
+  if (SimdKernels.handlesWinograd(info, ...operands)) return simd.winogradConv2d(x, filter, info, fused);
+  return SimdKernels.handlesDirect(info, ...operands) ? simd.directConv2d(x, filter, info, fused) : undefined;
 }
 
 export function conv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {

@@ -9,7 +9,7 @@ import type { KernelArgs } from './convGradients';
 import { loopKernel } from './hostArrays';
 import { simdKernelsOf } from './simd/simdKernels';
 
-interface PoolAttrs {
+export interface PoolAttrs {
   filterSize: number | [number, number];
   strides: number | [number, number];
   pad: 'valid' | 'same' | number;

@@ -578,3 +578,133 @@ void winogradFilterGradFinish(const float* du, float* dw, int ci, int co, int m)
   if (m == 4) filterGradFinish(du, dw, ci, co, 4);
   else filterGradFinish(du, dw, ci, co, 2);
 }
+
+// ---- Layers with few input channels, and max pooling, so that XNNPACK's thread pool stays idle in a step ----
+// (its workers spin for a while after each of its operations, on the cores these kernels' threads need)
+
+// Sixteen output channels [c0, c0 + 16) of `pixels` (1 or 2) neighbouring output pixels, `xStep` apart in x, from
+// taps [i0, i1) × [j0, j1) (those inside the image); x points at tap (0, 0) of the first pixel (possibly outside the
+// image: only taps inside are read). Two pixels share each load of the filter.
+static inline __attribute__((always_inline)) void directPixels(const float* x, const float* w, const float* bias, int flags, float* out,
+                                                               const Conv* g, int ci, int kw, int c0, int i0, int i1, int j0, int j1, int xStep,
+                                                               int pixels) {
+  const int co = g->co, rowStride = g->inW * ci;
+  v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  for (int i = i0; i < i1; i++) {
+    for (int j = j0; j < j1; j++) {
+      const float* xp = x + i * rowStride + j * ci;
+      const float* wp = w + (i * kw + j) * ci * co + c0;
+      for (int c = 0; c < ci; c++, wp += co) {
+        const v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4), w2 = wasm_v128_load(wp + 8), w3 = wasm_v128_load(wp + 12);
+        const v128_t u = wasm_v128_load32_splat(xp + c);
+        MADD(a0, u, w0); MADD(a1, u, w1); MADD(a2, u, w2); MADD(a3, u, w3);
+        if (pixels == 2) {
+          const v128_t v = wasm_v128_load32_splat(xp + xStep + c);
+          MADD(b0, v, w0); MADD(b1, v, w1); MADD(b2, v, w2); MADD(b3, v, w3);
+        }
+      }
+    }
+  }
+  wasm_v128_store(out + c0, finish(a0, bias + c0, flags));
+  wasm_v128_store(out + c0 + 4, finish(a1, bias + c0 + 4, flags));
+  wasm_v128_store(out + c0 + 8, finish(a2, bias + c0 + 8, flags));
+  wasm_v128_store(out + c0 + 12, finish(a3, bias + c0 + 12, flags));
+  if (pixels == 2) {
+    wasm_v128_store(out + co + c0, finish(b0, bias + c0, flags));
+    wasm_v128_store(out + co + c0 + 4, finish(b1, bias + c0 + 4, flags));
+    wasm_v128_store(out + co + c0 + 8, finish(b2, bias + c0 + 8, flags));
+    wasm_v128_store(out + co + c0 + 12, finish(b3, bias + c0 + 12, flags));
+  }
+}
+
+// Four output channels [c0, c0 + 4) of one output pixel (the channels past the last multiple of 16).
+static inline void directPixel4(const float* x, const float* w, const float* bias, int flags, float* out, const Conv* g, int c0,
+                                int i0, int i1, int j0, int j1) {
+  const int ci = g->ci, co = g->co, rowStride = g->inW * ci;
+  v128_t acc = wasm_f32x4_splat(0.0f);
+  for (int i = i0; i < i1; i++) {
+    for (int j = j0; j < j1; j++) {
+      const float* xp = x + i * rowStride + j * ci;
+      const float* wp = w + (i * g->kw + j) * ci * co + c0;
+      for (int c = 0; c < ci; c++, wp += co) MADD(acc, wasm_v128_load32_splat(xp + c), wasm_v128_load(wp));
+    }
+  }
+  wasm_v128_store(out + c0, finish(acc, bias + c0, flags));
+}
+
+// The rows [row0, row1) of a direct convolution (see direct_conv2d), with ci, kh and kw constants where the
+// caller makes them so: then a window inside the image is one unrolled sequence of multiply-adds.
+static inline __attribute__((always_inline)) void directRows(const float* x, const float* w, const float* bias, int flags, float* y,
+                                                             const Conv* g, int ci, int kh, int kw, int row0, int row1) {
+  const int inH = g->inH, inW = g->inW, outH = g->outH, outW = g->outW, co = g->co, co16 = co & ~15;
+  const int strideH = g->strideH, strideW = g->strideW, padTop = g->padTop, padLeft = g->padLeft;
+  // output columns whose window lies inside the image horizontally: [inside0, inside1)
+  const int inside0 = (padLeft + strideW - 1) / strideW;
+  int inside1 = inW - kw + padLeft < 0 ? 0 : (inW - kw + padLeft) / strideW + 1;
+  if (inside1 > outW) inside1 = outW;
+  for (int r = row0; r < row1; r++) {
+    const int b = r / outH, oy = r % outH, y0 = oy * strideH - padTop;
+    const int i0 = y0 < 0 ? -y0 : 0, i1 = y0 + kh > inH ? inH - y0 : kh;
+    float* outRow = y + r * outW * co;
+    for (int ox = 0; ox < outW;) {
+      const int x0 = ox * strideW - padLeft;
+      const int j0 = x0 < 0 ? -x0 : 0, j1 = x0 + kw > inW ? inW - x0 : kw;
+      const int pixels = ox >= inside0 && ox + 1 < inside1 ? 2 : 1;
+      // x at tap (0, 0) of this pixel: it may lie outside the image, where no tap reads
+      const float* xp = x + ((b * inH + y0) * inW + x0) * ci;
+      float* out = outRow + ox * co;
+      for (int c0 = 0; c0 < co16; c0 += 16) {
+        if (pixels == 2 && i0 == 0 && i1 == kh) directPixels(xp, w, bias, flags, out, g, ci, kw, c0, 0, kh, 0, kw, strideW * ci, 2);
+        else if (pixels == 2) directPixels(xp, w, bias, flags, out, g, ci, kw, c0, i0, i1, 0, kw, strideW * ci, 2);
+        else directPixels(xp, w, bias, flags, out, g, ci, kw, c0, i0, i1, j0, j1, 0, 1);
+      }
+      for (int p = 0; p < pixels; p++) {
+        for (int c0 = co16; c0 < co; c0 += 4) directPixel4(xp + p * strideW * ci, w, bias, flags, out + p * co, g, c0, i0, i1, j0, j1);
+      }
+      ox += pixels;
+    }
+  }
+}
+
+// y[b][oy][ox][co] = Σ x · w over a kh×kw window (strides, padding; no dilation), then bias and ReLU as `flags`
+// say, for rows [row0, row1) of (image, output row): a direct convolution for layers with few input channels
+// (an image's first layer), where Winograd's transforms cost more than they save. Requires co % 4 == 0.
+// Output pixels whose window lies inside the image go two at a time (they share the filter's loads).
+__attribute__((export_name("direct_conv2d")))
+void directConv2d(const float* x, const float* w, const float* bias, int flags, float* y, int inH, int inW, int ci, int outH,
+                  int outW, int co, int kh, int kw, int strideH, int strideW, int padTop, int padLeft, int row0, int row1) {
+  const Conv g = {inH, inW, ci, outH, outW, co, kh, kw, strideH, strideW, 1, 1, padTop, padLeft};
+  // a greyscale image's 3×3 first layer, the usual case, with its loops unrolled
+  if (ci == 1 && kh == 3 && kw == 3) directRows(x, w, bias, flags, y, &g, 1, 3, 3, row0, row1);
+  else directRows(x, w, bias, flags, y, &g, ci, kh, kw, row0, row1);
+}
+
+// y[b][oy][ox][c] = the maximum of x over each fh×fw window, for windows side by side (strides = window, no
+// padding), rows [row0, row1) of (image, output row). Requires ch % 4 == 0. A later tap wins only if strictly
+// larger, as in max_pool_grad_tiling (so the gradient goes to the value the forward pass chose).
+__attribute__((export_name("max_pool")))
+void maxPool(const float* x, float* y, int inH, int inW, int outH, int outW, int ch, int fh, int fw, int row0, int row1) {
+  const int rowStride = inW * ch;
+  for (int r = row0; r < row1; r++) {
+    const int b = r / outH, oh = r % outH;
+    const float* rowStart = x + (b * inH + oh * fh) * rowStride;
+    float* out = y + r * outW * ch;
+    for (int ow = 0; ow < outW; ow++) {
+      const float* window = rowStart + ow * fw * ch;
+      for (int c = 0; c < ch; c += 4) {
+        const float* tap = window + c;
+        v128_t best = wasm_v128_load(tap);
+        if (fh == 2 && fw == 2) { // the usual 2×2 pooling, unrolled
+          best = wasm_f32x4_pmax(best, wasm_v128_load(tap + ch));
+          best = wasm_f32x4_pmax(best, wasm_v128_load(tap + rowStride));
+          best = wasm_f32x4_pmax(best, wasm_v128_load(tap + rowStride + ch));
+        } else {
+          for (int i = 0; i < fh; i++) {
+            for (int j = i == 0 ? 1 : 0; j < fw; j++) best = wasm_f32x4_pmax(best, wasm_v128_load(tap + i * rowStride + j * ch));
+          }
+        }
+        wasm_v128_store(out + ow * ch + c, best);
+      }
+    }
+  }
+}

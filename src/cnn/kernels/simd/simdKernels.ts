@@ -17,6 +17,8 @@ const WINOGRAD_BLOCK = 16;
 const WINOGRAD_GRAD_BLOCK = 32;
 /** Fewest input or output channels for which the Winograd transforms pay for themselves. */
 const WINOGRAD_MIN_CHANNELS = 8;
+/** Most input channels the direct convolution takes (an image's first layer: 1 or 3). */
+const DIRECT_MAX_CHANNELS = 4;
 /** Elements per row of the element-wise kernels (ELEMENT_CHUNK in gradients.c). */
 const ELEMENT_CHUNK = 4096;
 
@@ -131,6 +133,41 @@ export class SimdKernels {
       const args = [this.offsetOf(x), u, ...this.fusedArgs(fused), this.offsetOf(y), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_BLOCK, m];
       this.pool.run({ name: 'winograd_conv2d', args, rows: blocks, chunks, perChunk: { index: 5, values: scratches } }, parallel);
     });
+    return y;
+  }
+
+  /**
+   * Whether the direct convolution handles this one: at most 4 input channels (an image's first layer), a
+   * multiple of 4 output channels, no dilation, float32. Any window, strides and padding.
+   */
+  static handlesDirect(info: backend_util.Conv2DInfo, ...tensors: TensorInfo[]): boolean {
+    return info.inChannels <= DIRECT_MAX_CHANNELS && info.outChannels % 4 === 0 && info.dilationHeight === 1 && info.dilationWidth === 1
+      && tensors.every((t) => t.dtype === 'float32');
+  }
+
+  /** A 2-D convolution (NHWC, filter [kh, kw, ci, co]) computed directly, with the layer's bias and ReLU fused; see handlesDirect. */
+  directConv2d(x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, fused: FusedOutput = {}): TensorInfo {
+    const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, filterHeight, filterWidth } = info;
+    const y = this.newOutput([batchSize, outHeight, outWidth, co]);
+    const args = [this.offsetOf(x), this.offsetOf(filter), ...this.fusedArgs(fused), this.offsetOf(y), inHeight, inWidth, ci, outHeight, outWidth, co,
+      filterHeight, filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left];
+    this.pool.run({ name: 'direct_conv2d', args, rows: batchSize * outHeight }, sizeOf(y.shape) * filterHeight * filterWidth * ci >= PARALLEL_WORK);
+    return y;
+  }
+
+  /** Whether maxPool handles this pooling: windows side by side inside the image (strides = window, no padding), channels a multiple of 4, float32. */
+  static handlesMaxPool(info: backend_util.Conv2DInfo, x: TensorInfo): boolean {
+    const { filterHeight, filterWidth, strideHeight, strideWidth, outHeight, outWidth, inHeight, inWidth } = info;
+    return filterHeight === strideHeight && filterWidth === strideWidth && info.padInfo.top === 0 && info.padInfo.left === 0
+      && outHeight * strideHeight <= inHeight && outWidth * strideWidth <= inWidth && info.inChannels % 4 === 0 && x.dtype === 'float32';
+  }
+
+  /** A 2-D max pooling (NHWC) of windows side by side; see handlesMaxPool. */
+  maxPool(x: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+    const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight, filterWidth } = info;
+    const y = this.newOutput([batchSize, outHeight, outWidth, ch]);
+    const args = [this.offsetOf(x), this.offsetOf(y), inHeight, inWidth, outHeight, outWidth, ch, filterHeight, filterWidth];
+    this.pool.run({ name: 'max_pool', args, rows: batchSize * outHeight }, sizeOf(x.shape) >= PARALLEL_ELEMENTS);
     return y;
   }
 

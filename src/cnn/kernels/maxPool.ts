@@ -1,0 +1,21 @@
+// MaxPool on wasm for windows side by side (2×2 pooling with stride 2, the CNNs' usual one) on radnb's threads:
+// with the convolutions and gradients, it keeps XNNPACK's thread pool idle during a training step (see
+// convolution.ts). The windows choose their maximum as the max-pool gradient does. Anything else goes to
+// the shipped kernel.
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelArgs } from './convGradients';
+import { shippedKernel } from './kernelCalls';
+import type { PoolAttrs } from './poolGradients';
+import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
+
+export function maxPoolFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+  const fallback = shippedKernel('MaxPool', backendName, shipped);
+  return (args) => {
+    const { x } = args.inputs;
+    const attrs = args.attrs as unknown as PoolAttrs;
+    const info = backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    const simd = SimdKernels.handlesMaxPool(info, x) ? simdKernelsOf(args.backend) : undefined;
+    return simd?.maxPool(x, info) ?? fallback(args);
+  };
+}
