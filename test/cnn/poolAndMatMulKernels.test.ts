@@ -82,8 +82,8 @@ describe('pooling and matrix-product gradient kernels on wasm', () => {
 
   // Dense layers' products (no batch) run on radnb's SIMD kernel: column tails (N = 12: 8 + 4; N = 1, 3, 7:
   // one-unit layers and columns past the last 4), row tails (M = 6), K longer than its 256-step slices, and
-  // the large one split between threads.
-  const DENSE: Array<[number, number, number]> = [[6, 300, 12], [32, 64, 20], [5, 7, 4], [64, 1024, 64], [32, 64, 1], [3, 33, 7], [1, 64, 3]];
+  // the large one split between threads; and an empty sum (K = 0: zeros).
+  const DENSE: Array<[number, number, number]> = [[6, 300, 12], [32, 64, 20], [5, 7, 4], [64, 1024, 64], [32, 64, 1], [3, 33, 7], [1, 64, 3], [4, 0, 5]];
   for (const [M, K, N] of DENSE) {
     for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]]) {
       it(`MatMul ${M}×${K} · ${K}×${N} matches cpu with transposeA=${transposeA}, transposeB=${transposeB}`, async () => {

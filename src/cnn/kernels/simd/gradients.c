@@ -17,14 +17,17 @@ typedef struct {
   int inH, inW, ci, outH, outW, co, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft;
 } Conv;
 
-// C[m][n0..n0+width) += Σ_k A(m, k) · B[k][n0..]: up to four rows of A, whose element (m, k) is at a + m·am + k·ak
-// (any layout: a transposed A is only other strides), times up to 8 (`width`) contiguous columns of B.
-static inline void gemmBlock(const float* a, int am, int ak, const float* b, int ldb, int count, float* c, int ldc, int rows, int width) {
+// C[m][n0..n0+width) += Σ_k A(m, k) · B[k][n0..] (or, not `accumulate`, C = the sum): up to four rows of A, whose
+// element (m, k) is at a + m·am + k·ak (any layout: a transposed A is only other strides), times up to 8 (`width`)
+// contiguous columns of B.
+static inline void gemmBlock(const float* a, int am, int ak, const float* b, int ldb, int count, float* c, int ldc, int rows, int width,
+                             int accumulate) {
   if (rows == 4 && width == 8) {
-    v128_t c00 = wasm_v128_load(c), c01 = wasm_v128_load(c + 4);
-    v128_t c10 = wasm_v128_load(c + ldc), c11 = wasm_v128_load(c + ldc + 4);
-    v128_t c20 = wasm_v128_load(c + 2 * ldc), c21 = wasm_v128_load(c + 2 * ldc + 4);
-    v128_t c30 = wasm_v128_load(c + 3 * ldc), c31 = wasm_v128_load(c + 3 * ldc + 4);
+    const v128_t zero = wasm_f32x4_splat(0.0f);
+    v128_t c00 = accumulate ? wasm_v128_load(c) : zero, c01 = accumulate ? wasm_v128_load(c + 4) : zero;
+    v128_t c10 = accumulate ? wasm_v128_load(c + ldc) : zero, c11 = accumulate ? wasm_v128_load(c + ldc + 4) : zero;
+    v128_t c20 = accumulate ? wasm_v128_load(c + 2 * ldc) : zero, c21 = accumulate ? wasm_v128_load(c + 2 * ldc + 4) : zero;
+    v128_t c30 = accumulate ? wasm_v128_load(c + 3 * ldc) : zero, c31 = accumulate ? wasm_v128_load(c + 3 * ldc + 4) : zero;
     for (int k = 0; k < count; k++, a += ak, b += ldb) {
       const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
       const v128_t a0 = wasm_v128_load32_splat(a), a1 = wasm_v128_load32_splat(a + am);
@@ -43,14 +46,14 @@ static inline void gemmBlock(const float* a, int am, int ak, const float* b, int
   for (int m = 0; m < rows; m++) {
     int n = 0;
     for (; n + 4 <= width; n += 4) {
-      v128_t acc = wasm_v128_load(c + m * ldc + n);
+      v128_t acc = accumulate ? wasm_v128_load(c + m * ldc + n) : wasm_f32x4_splat(0.0f);
       const float* ap = a + m * am;
       const float* bp = b + n;
       for (int k = 0; k < count; k++, ap += ak, bp += ldb) MADD(acc, wasm_v128_load32_splat(ap), wasm_v128_load(bp));
       wasm_v128_store(c + m * ldc + n, acc);
     }
     for (; n < width; n++) { // columns past the last 4 (products with a column count not divisible by 4)
-      float acc = c[m * ldc + n];
+      float acc = accumulate ? c[m * ldc + n] : 0.0f;
       const float* ap = a + m * am;
       const float* bp = b + n;
       for (int k = 0; k < count; k++, ap += ak, bp += ldb) acc += *ap * *bp;
@@ -82,7 +85,7 @@ static void filterGradRow(const Conv* g, const float* x, const float* dy, float*
       // a matrix product: A(c, p) = x at tap position p, channel c; B = dy
       for (int c = 0; c < ci; c += 4) {
         for (int n = 0; n < co; n += 8) {
-          gemmBlock(x0 + c, 1, xStep, dy0 + n, co, count, dwTap + c * co + n, co, ci - c < 4 ? ci - c : 4, co - n < 8 ? co - n : 8);
+          gemmBlock(x0 + c, 1, xStep, dy0 + n, co, count, dwTap + c * co + n, co, ci - c < 4 ? ci - c : 4, co - n < 8 ? co - n : 8, 1);
         }
       }
     }
@@ -188,7 +191,7 @@ void maxPoolGrad(const float* x, const float* dy, float* dx, int inH, int inW, i
   }
 }
 
-// C[M][N] += A(M×K) · B[K][N] for the column blocks [block0, block1) of 8 columns (B and C row-major).
+// C[M][N] = A(M×K) · B[K][N] for the column blocks [block0, block1) of 8 columns (B and C row-major; K > 0).
 // K is walked in slices whose 8 columns of B stay in L1 while every row of A passes over them.
 __attribute__((export_name("matmul")))
 void matmul(const float* a, int am, int ak, const float* b, float* c, int M, int N, int K, int block0, int block1) {
@@ -198,7 +201,7 @@ void matmul(const float* a, int am, int ak, const float* b, float* c, int M, int
     for (int k = 0; k < K; k += K_SLICE) {
       const int count = K - k < K_SLICE ? K - k : K_SLICE;
       for (int m = 0; m < M; m += 4) {
-        gemmBlock(a + m * am + k * ak, am, ak, b + k * N + n, N, count, c + m * N + n, N, M - m < 4 ? M - m : 4, width);
+        gemmBlock(a + m * am + k * ak, am, ak, b + k * N + n, N, count, c + m * N + n, N, M - m < 4 ? M - m : 4, width, k > 0);
       }
     }
   }
@@ -457,11 +460,10 @@ static void productsPerPosition(const float* v, const float* u, float* mm, int t
   const int rows = (count + 3) & ~3;
   for (int p = 0; p < positions(m); p++) {
     float* mp = mm + p * plane(tb, co);
-    for (int i = 0; i < rows * co; i += 4) wasm_v128_store(mp + i, wasm_f32x4_splat(0.0f));
     const float* vp = v + p * plane(tb, ci);
     const float* up = u + p * filterPlane(ci, co);
     for (int n = 0; n < co; n += 8) {
-      for (int s = 0; s < rows; s += 4) gemmBlock(vp + s * ci, ci, 1, up + n, co, ci, mp + s * co + n, co, 4, co - n < 8 ? co - n : 8);
+      for (int s = 0; s < rows; s += 4) gemmBlock(vp + s * ci, ci, 1, up + n, co, ci, mp + s * co + n, co, 4, co - n < 8 ? co - n : 8, 0);
     }
   }
 }
@@ -545,7 +547,7 @@ static inline __attribute__((always_inline)) void filterGrad(const float* x, con
       const float* pp = pm + p * plane(tb, co);
       float* dup = du + p * filterPlane(ci, co);
       for (int k = 0; k < co; k += 8) {
-        for (int c = 0; c < ci; c += 4) gemmBlock(vp + c, 1, ci, pp + k, co, count, dup + c * co + k, co, 4, co - k < 8 ? co - k : 8);
+        for (int c = 0; c < ci; c += 4) gemmBlock(vp + c, 1, ci, pp + k, co, count, dup + c * co + k, co, 4, co - k < 8 ? co - k : 8, 1);
       }
     }
   }

@@ -209,7 +209,10 @@ export class SimdKernels {
     const [M, K] = transposeA ? [columnsA, rowsA] : [rowsA, columnsA];
     const N = b.shape[b.shape.length - 1];
     const c = this.newOutput([...Array<number>(leadingOnes).fill(1), M, N]);
-    this.backend.typedArrayFromHeap(c).fill(0);
+    if (K === 0) { // an empty sum
+      this.backend.typedArrayFromHeap(c).fill(0);
+      return c;
+    }
     const [am, ak] = transposeA ? [1, M] : [K, 1];
     const job = { name: 'matmul', args: [this.offsetOf(a), am, ak, this.offsetOf(b), this.offsetOf(c), M, N, K], rows: Math.ceil(N / 8) };
     this.pool.run(job, M * N * K >= PARALLEL_WORK);
