@@ -1,4 +1,4 @@
-// radnb's fused element-wise training kernels on wasm give exactly tfjs' numbers: the ReLU gradient (one
+// radnb's fused element-wise training kernels on wasm give exactly tfjs' numbers: ReLU and its gradient (one
 // pass instead of Step, Cast and Multiply) and bias addition (one SIMD pass instead of the shipped
 // broadcasting Add), which every convolution and dense layer runs while training.
 import { before, describe, it } from 'node:test';
@@ -30,6 +30,14 @@ describe('fused element-wise kernels on wasm', () => {
       assert.deepEqual(new Uint32Array(wasm.buffer), new Uint32Array(cpu.buffer));
       const kernels = (await tf.profile(() => tf.grad((v: tf.Tensor) => tf.relu(v).sum())(tf.tensor1d(x)))).kernels.map((k) => k.name);
       assert.ok(kernels.includes('RadnbReluGrad') && !kernels.includes('Step'), kernels.join(', '));
+    });
+  }
+
+  for (const n of [37, 4096 * 40 + 3]) {
+    it(`ReLU gives the cpu backend's numbers, NaN and -0 included (${n} elements)`, async () => {
+      const relu = (backend: string) => onBackend(backend, () => tf.tidy(() => tf.relu(tf.tensor1d(reluInputs(n))).dataSync()));
+      // Object.is per element: NaN is NaN (whatever its bits), and -0 is not +0
+      assert.deepEqual(Array.from(await relu('wasm')), Array.from(await relu('cpu')));
     });
   }
 

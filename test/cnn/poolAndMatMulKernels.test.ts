@@ -104,6 +104,40 @@ describe('pooling and matrix-product gradient kernels on wasm', () => {
     }
   }
 
+  // a dense layer: the product, its bias and its activation, each by its own kernel (the shipped fused kernel is
+  // wrong with transposeB or a batch), every activation
+  const LAYERS: Array<{ activation: tf.fused.Activation; bias?: boolean; transposeB?: boolean; batch?: number }> = [
+    { activation: 'relu', bias: true },
+    { activation: 'linear', bias: true, transposeB: true },
+    { activation: 'relu' },
+    { activation: 'sigmoid', bias: true },
+    { activation: 'prelu', bias: true },
+    { activation: 'relu', bias: true, batch: 3 },
+    { activation: 'elu', transposeB: true, batch: 2 },
+    { activation: 'leakyrelu', bias: true },
+    { activation: 'relu6', bias: true, transposeB: true },
+  ];
+  for (const layer of LAYERS) {
+    it(`a dense layer (fused product, bias, activation) matches cpu: ${JSON.stringify(layer)}`, async () => {
+      const [M, K, N] = [32, 576, 64];
+      const out = (backend: string) =>
+        onBackend(backend, () =>
+          tf.tidy(() => {
+            const lead = layer.batch === undefined ? [] : [layer.batch];
+            const a = tf.randomUniform([...lead, M, K], -1, 1, 'float32', 7);
+            const b = tf.randomUniform([...lead, ...(layer.transposeB ? [N, K] : [K, N])], -1, 1, 'float32', 8);
+            const bias = layer.bias ? tf.randomUniform([N], -1, 1, 'float32', 9) : undefined;
+            const preluActivationWeights = layer.activation === 'prelu' ? tf.fill([N], 0.1) : undefined;
+            return tf.fused.matMul({ a, b, transposeB: layer.transposeB, bias, activation: layer.activation, preluActivationWeights }).dataSync();
+          }),
+        );
+      const cpu = await out('cpu');
+      const wasm = await out('wasm');
+      assert.equal(wasm.length, cpu.length);
+      wasm.forEach((v, i) => assert.ok(Math.abs(v - cpu[i]) < 1e-4, `element ${i}: ${v} vs ${cpu[i]}`));
+    });
+  }
+
   it('leave no backend buffers behind', async () => {
     await tf.setBackend('wasm');
     const backend = tf.engine().backend;

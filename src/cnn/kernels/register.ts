@@ -3,7 +3,7 @@
 // 'same' padding wrong) max-pool gradient, a slow path for transposed matrix products, a per-element
 // Tile (the batch-norm gradient's largest cost), slow reductions over all but the channel axis, an
 // Identity that copies and a per-element broadcasting Add for biases; it also gets fused ReLU gradients
-// and Adam steps, and convolutions and max pooling on radnb's threads; the cpu backend's convolution gradients are per-element
+// and Adam steps, and convolutions, max pooling, ReLU and dense layers on radnb's threads; the cpu backend's convolution gradients are per-element
 // loops (~60× slower than a matrix product).
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -18,9 +18,10 @@ import { ADAM_STEP, adamStep } from './adamStep';
 import { biasAddFor } from './biasAdd';
 import { conv2dFor, fusedConv2dFor } from './convolution';
 import { sharedIdentityFor } from './identity';
-import { batchMatMulFor } from './matMul';
+import { batchMatMulFor, fusedMatMul } from './matMul';
 import { maxPoolFor } from './maxPool';
 import { maxPoolGrad } from './poolGradients';
+import { reluFor } from './relu';
 import { RELU_GRAD, reluGrad } from './reluGradient';
 import { leadingAxesReduceFor } from './reduce';
 import { tileFor } from './tile';
@@ -51,6 +52,8 @@ const GRADIENT_KERNELS: Array<{ kernelName: string; factory: KernelFactory; back
   { kernelName: 'Conv2D', factory: conv2dFor, backends: ['wasm'] },
   { kernelName: 'FusedConv2D', factory: fusedConv2dFor, backends: ['wasm'] },
   { kernelName: 'MaxPool', factory: maxPoolFor, backends: ['wasm'] },
+  { kernelName: 'Relu', factory: reluFor, backends: ['wasm'] },
+  { kernelName: '_FusedMatMul', factory: always(fusedMatMul), backends: ['wasm'] },
 ];
 
 /** The kernels each backend shipped, captured before radnb's first registration replaced them. */

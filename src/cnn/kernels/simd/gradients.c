@@ -472,10 +472,14 @@ static void productsPerPosition(const float* v, const float* u, float* mm, int t
 #define WITH_BIAS 1
 #define WITH_RELU 2
 
+// max(0, v) as tfjs computes it (Math.max): NaN stays NaN, and −0 becomes +0.
+static inline v128_t reluOf(v128_t v) {
+  return wasm_v128_bitselect(v, wasm_f32x4_splat(0.0f), wasm_v128_or(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(v, v)));
+}
+
 static inline v128_t finish(v128_t sum, const float* bias, int flags) {
   if (flags & WITH_BIAS) sum = wasm_f32x4_add(sum, wasm_v128_load(bias));
-  // NaN stays NaN, as in tfjs' relu
-  if (flags & WITH_RELU) sum = wasm_v128_bitselect(wasm_f32x4_splat(0.0f), sum, wasm_f32x4_lt(sum, wasm_f32x4_splat(0.0f)));
+  if (flags & WITH_RELU) sum = reluOf(sum);
   return sum;
 }
 
@@ -709,4 +713,13 @@ void maxPool(const float* x, float* y, int inH, int inW, int outH, int outW, int
       }
     }
   }
+}
+
+// y = max(0, x) for the elements of chunks [chunk0, chunk1) of ELEMENT_CHUNK, as tfjs computes it (see reluOf).
+__attribute__((export_name("relu")))
+void relu(const float* x, float* y, int n, int chunk0, int chunk1) {
+  const int end = chunk1 * ELEMENT_CHUNK < n ? chunk1 * ELEMENT_CHUNK : n;
+  int i = chunk0 * ELEMENT_CHUNK;
+  for (; i + 4 <= end; i += 4) wasm_v128_store(y + i, reluOf(wasm_v128_load(x + i)));
+  for (; i < end; i++) y[i] = x[i] > 0.0f || x[i] != x[i] ? x[i] : 0.0f;
 }

@@ -261,6 +261,14 @@ export class SimdKernels {
     return dx;
   }
 
+  /** max(x, 0), NaN kept (see relu in gradients.c). */
+  relu(x: TensorInfo): TensorInfo {
+    const y = this.newOutput(x.shape);
+    const n = sizeOf(x.shape);
+    this.pool.run({ name: 'relu', args: [this.offsetOf(x), this.offsetOf(y), n], rows: Math.ceil(n / ELEMENT_CHUNK) }, n >= PARALLEL_ELEMENTS);
+    return y;
+  }
+
   /** x + bias, with `bias` a vector as long as x's last axis. */
   addBias(x: TensorInfo, bias: TensorInfo): TensorInfo {
     const out = this.newOutput(x.shape);
