@@ -261,7 +261,7 @@ export class SimdKernels {
     return dx;
   }
 
-  /** max(x, 0), NaN kept (see relu in gradients.c). */
+  /** max(0, x) as tfjs computes it (see reluOf in gradients.c). */
   relu(x: TensorInfo): TensorInfo {
     const y = this.newOutput(x.shape);
     const n = sizeOf(x.shape);
