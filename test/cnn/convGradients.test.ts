@@ -252,11 +252,12 @@ describe('composed convolution gradients on wasm', () => {
     await tf.setBackend('wasm');
   });
 
-  it('a model with a dilated convolution trains on wasm (its loss falls)', async () => {
+  it('a model with dilated convolutions (ReLU and linear layers) trains on wasm (its loss falls)', async () => {
     await tf.setBackend('wasm');
     const model = tf.sequential({
       layers: [
         tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 8, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }),
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, dilationRate: 2, padding: 'same', kernelInitializer: tf.initializers.heNormal({ seed: 4 }) }),
         tf.layers.globalAveragePooling2d({}),
         tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
       ],

@@ -1,11 +1,12 @@
 // radnb's convolutions on wasm agree with the cpu backend: Winograd F(4×4 or 2×2, 3×3) for 3×3 stride-1 layers
 // and a direct convolution for layers with at most 4 input channels, also with a fused bias and ReLU
 // (FusedConv2D: what layers run outside training), and the shipped kernel for everything else. The Winograd gradients are checked against the definition in convGradients.test.ts.
-import { before, describe, it } from 'node:test';
+import { before, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/cnn/backend';
 import { assertClose } from './support/compare';
+import { SimdKernels } from '../../src/cnn/kernels/simd/simdKernels';
 
 interface Case {
   x: [number, number, number, number];
@@ -59,6 +60,20 @@ describe('convolution kernels on wasm', () => {
     it(`convolution matches cpu — ${label}`, async () => {
       const [wasm, cpu] = await onBothBackends(c, conv);
       assertClose(wasm, cpu, 1e-5, 'y');
+    });
+
+    it(`the case runs the kernel it is named for — ${label}`, async () => {
+      // shipped kernels give the same numbers: only this shows that radnb's kernel took the case
+      const winograd = mock.method(SimdKernels.prototype, 'winogradConv2d');
+      const direct = mock.method(SimdKernels.prototype, 'directConv2d');
+      try {
+        await onBothBackends(c, conv);
+        const ran = winograd.mock.callCount() > 0 ? 'Winograd' : direct.mock.callCount() > 0 ? 'direct' : 'shipped';
+        assert.equal(ran, c.kernel.split(' ')[0]);
+      } finally {
+        winograd.mock.restore();
+        direct.mock.restore();
+      }
     });
 
     it(`fused bias + ReLU, bias alone, ReLU alone and ELU (shipped) match cpu — ${label}`, async () => {

@@ -2,11 +2,12 @@
 // BatchMatMul on wasm agree with the cpu backend's shipped kernels — including ties inside a window
 // (ReLU zeros: the gradient goes to the first maximum only), ragged borders and overlapping windows
 // with 'same' padding (where wasm's shipped MaxPoolGrad gets it wrong).
-import { before, describe, it } from 'node:test';
+import { before, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/cnn/backend';
 import { onBackend } from './support/compare';
+import { SimdKernels } from '../../src/cnn/kernels/simd/simdKernels';
 
 interface PoolCase {
   shape: [number, number, number, number];
@@ -30,6 +31,9 @@ const POOLS: PoolCase[] = [
   { shape: [16, 96, 96, 16], size: 3, strides: 2, pad: 'same' },
 ];
 
+/** The cases radnb's MaxPool takes (the others have padding, overlapping windows or channels not in fours). */
+const SIDE_BY_SIDE = [POOLS[2], POOLS[6], POOLS[8]];
+
 /** Values with many exact ties: ReLU of coarse random steps leaves whole windows of zeros and repeats. */
 function tiedValues(shape: number[], seed: number): tf.Tensor4D {
   return tf.tidy(() => tf.randomUniform(shape, -3, 3, 'float32', seed).round().relu()) as tf.Tensor4D;
@@ -43,7 +47,14 @@ describe('pooling and matrix-product gradient kernels on wasm', () => {
   for (const c of POOLS) {
     it(`MaxPool matches cpu exactly: ${JSON.stringify(c)}`, async () => {
       const pooled = (backend: string) => onBackend(backend, () => tf.tidy(() => tf.maxPool(tf.randomNormal(c.shape, 0, 1, 'float32', 3) as tf.Tensor4D, c.size, c.strides, c.pad).dataSync()));
-      assert.deepEqual(Array.from(await pooled('wasm')), Array.from(await pooled('cpu')));
+      const simd = mock.method(SimdKernels.prototype, 'maxPool');
+      try {
+        assert.deepEqual(Array.from(await pooled('wasm')), Array.from(await pooled('cpu')));
+        // radnb's kernel takes side-by-side windows inside the image with channels in fours; the shipped one the rest
+        assert.equal(simd.mock.callCount() > 0, SIDE_BY_SIDE.includes(c), 'radnb\'s MaxPool ran');
+      } finally {
+        simd.mock.restore();
+      }
     });
 
     it(`MaxPoolGrad matches cpu: ${JSON.stringify(c)}`, async () => {

@@ -17,7 +17,7 @@ import type { KernelArgs } from './convGradients';
 import { ADAM_STEP, adamStep } from './adamStep';
 import { biasAddFor } from './biasAdd';
 import { conv2dFor, fusedConv2dFor } from './convolution';
-import { useDilatedConvolutionGradients } from './dilatedConvGradient';
+import { markRadnbConvolutionGradients, useDilatedConvolutionGradients } from './convGradientConfig';
 import { sharedIdentityFor } from './identity';
 import { batchMatMulFor, fusedMatMul } from './matMul';
 import { maxPoolFor } from './maxPool';
@@ -57,9 +57,6 @@ const GRADIENT_KERNELS: Array<{ kernelName: string; factory: KernelFactory; back
   { kernelName: '_FusedMatMul', factory: always(fusedMatMul), backends: ['wasm'] },
 ];
 
-/** Backends whose convolution gradients are radnb's kernels (which take dilation rates). */
-const withRadnbConvolutionGradients = new Set<string>();
-
 /** The kernels each backend shipped, captured before radnb's first registration replaced them. */
 const shippedKernels = new Map<string, KernelConfig | undefined>();
 
@@ -68,9 +65,9 @@ const shippedKernels = new Map<string, KernelConfig | undefined>();
  * lets them train dilated convolutions; returns the kernels' names.
  */
 export function registerGradientKernels(backendName: string): string[] {
-  useDilatedConvolutionGradients((name) => withRadnbConvolutionGradients.has(name));
+  useDilatedConvolutionGradients();
   const mine = GRADIENT_KERNELS.filter((k) => k.backends.includes(backendName));
-  if (mine.some((k) => k.kernelName === 'Conv2DBackpropFilter')) withRadnbConvolutionGradients.add(backendName);
+  if (mine.some((k) => k.kernelName === 'Conv2DBackpropFilter')) markRadnbConvolutionGradients(backendName);
   return mine.map(({ kernelName, factory }) => {
     const key = `${backendName}/${kernelName}`;
     if (!shippedKernels.has(key)) shippedKernels.set(key, getKernel(kernelName, backendName));

@@ -1,7 +1,8 @@
 // Training kernels in WebAssembly SIMD that work directly on the tfjs wasm backend's memory (this module
 // imports it): matrix products (dense layers), 3×3 convolutions and their filter gradients by Winograd's
-// F(4×4, 3×3) and F(2×2, 3×3), the convolution filter gradient as a matrix product over each filter tap (other shapes),
-// the max-pool gradient, the ReLU gradient, bias addition and Adam's update.
+// F(4×4, 3×3) and F(2×2, 3×3), a direct convolution for layers with few input channels, the convolution filter
+// gradient as a matrix product over each filter tap (other shapes), max pooling and its gradient, ReLU and its
+// gradient, bias addition and Adam's update.
 // Each function does the part of the work in [row0, row1) — rows are (image, output row) pairs, images,
 // blocks of tiles or of elements — so that several threads sharing the memory can split a call.
 // Freestanding: no libc, no data segment and no stack use (no local's address escapes and small local
@@ -624,7 +625,7 @@ static inline __attribute__((always_inline)) void directPixels(const float* x, c
 }
 
 // Four output channels [c0, c0 + 4) of one output pixel (the channels past the last multiple of 16).
-static inline void directPixel4(const float* x, const float* w, const float* bias, int flags, float* out, const Conv* g, int c0,
+static inline __attribute__((always_inline)) void directPixel4(const float* x, const float* w, const float* bias, int flags, float* out, const Conv* g, int c0,
                                 int i0, int i1, int j0, int j1) {
   const int ci = g->ci, co = g->co, rowStride = g->inW * ci;
   v128_t acc = wasm_f32x4_splat(0.0f);
@@ -687,7 +688,8 @@ void directConv2d(const float* x, const float* w, const float* bias, int flags, 
 
 // y[b][oy][ox][c] = the maximum of x over each fh×fw window, for windows side by side (strides = window, no
 // padding), rows [row0, row1) of (image, output row). Requires ch % 4 == 0. A later tap wins only if strictly
-// larger, as in max_pool_grad_tiling (so the gradient goes to the value the forward pass chose).
+// larger, as in max_pool_grad_tiling (so the gradient goes to the value the forward pass chose); a NaN in a
+// window's first tap therefore stays (the cpu backend skips NaN), a NaN in a later one is skipped.
 __attribute__((export_name("max_pool")))
 void maxPool(const float* x, float* y, int inH, int inW, int outH, int outW, int ch, int fh, int fw, int row0, int row1) {
   const int rowStride = inW * ch;

@@ -8,7 +8,7 @@ import { MAX_CHUNKS, SimdThreadPool } from './threadPool';
 
 /** Below this many multiply-adds (~100 µs) one thread is faster than waking another. */
 const PARALLEL_WORK = 2_000_000;
-/** The same for element-wise kernels (max-pool and ReLU gradients, bias addition, Adam), in elements. */
+/** The same for element-wise kernels (max pooling and its gradient, ReLU and its gradient, bias addition, Adam), in elements. */
 const PARALLEL_ELEMENTS = 150_000;
 /** Filter-gradient chunks, each summed in its own buffer: enough for 8 threads to share the work. */
 const FILTER_GRAD_CHUNKS = 8;

@@ -1,0 +1,53 @@
+// The gradients of the convolution kernels, as tfjs' engine calls them. tfjs' own gradients of Conv2D and of
+// fused.conv2d refuse dilation rates above 1, though radnb's convolution-gradient kernels (wasm, cpu: see
+// register.ts) compute them (test/cnn/convGradients.test.ts checks them against the definition). Here the input
+// and filter gradients pass the dilation to those kernels, and useDilatedConvolutionGradients() registers such
+// a Conv2D gradient; on other backends, whose kernels may ignore the dilation, a dilated gradient still fails
+// with tfjs' reason. An undilated convolution gets the same kernels with the same attributes as from tfjs.
+import * as tf from '@tensorflow/tfjs';
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+import type { ConvAttrs } from './convGeometry';
+
+/** Backends whose convolution-gradient kernels are radnb's (register.ts adds them as it registers the kernels). */
+const withRadnbGradients = new Set<string>();
+
+export function markRadnbConvolutionGradients(backendName: string): void {
+  withRadnbGradients.add(backendName);
+}
+
+export function hasRadnbConvolutionGradients(backendName: string): boolean {
+  return withRadnbGradients.has(backendName);
+}
+
+export function isDilated(dilations: ConvAttrs['dilations']): boolean {
+  return dilations != null && [dilations].flat().some((d) => d !== 1);
+}
+
+/** The input and filter gradients of a convolution of x by filter (NHWC or NCHW, any dilation), each computed only when called. */
+export function convolutionGradients(dy: tf.Tensor, x: tf.Tensor, filter: tf.Tensor, attrs: ConvAttrs): { x: () => tf.Tensor; filter: () => tf.Tensor } {
+  const { strides, pad, dataFormat = 'NHWC', dilations = 1, dimRoundingMode } = attrs;
+  if (isDilated(dilations) && !hasRadnbConvolutionGradients(tf.getBackend())) {
+    throw new Error(`Error in gradient of conv2D: dilation rates greater than 1 are not yet supported in gradients (backend '${tf.getBackend()}'; radnb computes them on wasm and cpu). Got dilations '${dilations}'`);
+  }
+  const common = { strides, pad, dataFormat, dimRoundingMode, dilations };
+  const run = (kernel: string, inputs: tf.NamedTensorMap, extra: NamedAttrMap) => tf.engine().runKernel(kernel, inputs, { ...common, ...extra } as unknown as NamedAttrMap) as tf.Tensor;
+  return {
+    x: () => run('Conv2DBackpropInput', { dy, filter }, { inputShape: x.shape }),
+    filter: () => run('Conv2DBackpropFilter', { x, dy }, { filterShape: filter.shape }),
+  };
+}
+
+let installed = false;
+
+export function useDilatedConvolutionGradients(): void {
+  if (installed) return;
+  installed = true;
+  tf.registerGradient({
+    kernelName: 'Conv2D',
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter] = saved;
+      return convolutionGradients(dy as tf.Tensor, x, filter, attrs as unknown as ConvAttrs);
+    },
+  });
+}
