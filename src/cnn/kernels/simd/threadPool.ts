@@ -17,12 +17,16 @@ const FAILED = 7;
 const OWN_ARG = 8; // index of the argument each chunk replaces with its own value, or -1
 const ARG_COUNT = 9;
 const IN_FLIGHT = 10; // chunks workers are running (counted before taking one)
+const SLEEPING = 11; // workers in Atomics.wait (counted before they wait): only they need a notify
 const ARGS = 16;
 const MAX_ARGS = 32;
 const OWN_VALUES = ARGS + MAX_ARGS; // one value per chunk
 /** The most chunks a job is cut into (one own value each). */
 export const MAX_CHUNKS = 64;
 const CLOSED = 0x3fffffff;
+
+/** How long an idle worker spins before it sleeps, in milliseconds. */
+const SPIN_MS = 0.5;
 
 /** Evaluated in each worker: instantiate the module on the shared memory, then take chunks whenever a job starts. */
 const WORKER_SOURCE = `
@@ -32,7 +36,16 @@ const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const c = new Int32Array(control);
 let seen = 0;
 for (;;) {
-  Atomics.wait(c, ${JOB}, seen);
+  // jobs come in bursts (a training step is a run of them): spin a while before sleeping, as OpenMP's threads
+  // do, so that the next job starts at once and its caller need not wake this thread (a futex wake-up takes
+  // tens of microseconds on a VM, and longer when the host is busy)
+  for (let until = performance.now() + ${SPIN_MS}, i = 0; Atomics.load(c, ${JOB}) === seen; i++) {
+    if ((i & 1023) === 1023 && performance.now() > until) {
+      Atomics.add(c, ${SLEEPING}, 1);
+      Atomics.wait(c, ${JOB}, seen);
+      Atomics.sub(c, ${SLEEPING}, 1);
+    }
+  }
   seen = Atomics.load(c, ${JOB});
   if (seen < 0) break;
   for (;;) {
@@ -125,7 +138,9 @@ export class SimdThreadPool {
     this.running = true;
     Atomics.store(c, NEXT, 0); // opens the job: from here on any thread may take chunks
     Atomics.add(c, JOB, 1);
-    if (total > 1) Atomics.notify(c, JOB);
+    // a spinning worker sees the job by itself. SLEEPING is read after JOB changed, and a worker counts itself
+    // before it waits for JOB to change: either this thread sees the count, or that worker's wait returns at once
+    if (total > 1 && Atomics.load(c, SLEEPING) > 0) Atomics.notify(c, JOB);
 
     for (let k = Atomics.add(c, NEXT, 1); k < total; k = Atomics.add(c, NEXT, 1)) {
       try {
