@@ -149,6 +149,28 @@ describe('SIMD training kernels', () => {
     }
   });
 
+  it('the worker takes part in a job whether it was spinning or asleep when the job came', async () => {
+    const { memory, pool } = twoThreadPool(200);
+    try {
+      // C (512×512) = A · B: ~10 ms of work in 64 chunks, plenty for a worker that was told of the job
+      const n = 512;
+      new Float32Array(memory.buffer).fill(1, 0, 2 * n * n);
+      const job = { name: 'matmul', args: [0, n, 1, n * n * 4, 2 * n * n * 4, n, n, n], rows: n / 8, chunks: 64 };
+      // the worker thread boots (and compiles the module) in the background: wait until it takes part
+      for (const start = Date.now(); pool.workerChunks === 0 && Date.now() - start < 10_000; ) {
+        pool.run(job);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      pool.run(job); // right after a job: the worker is still spinning and needs no wake-up
+      assert.ok(pool.workerChunks > 0, 'a spinning worker took no chunk');
+      await new Promise((resolve) => setTimeout(resolve, 50)); // long past the spin: the worker sleeps
+      pool.run(job);
+      assert.ok(pool.workerChunks > 0, 'a sleeping worker was not woken');
+    } finally {
+      pool.close();
+    }
+  });
+
   it('a job abandoned by a terminated cell (Stop) is settled before the next one, which is then exact', () => {
     const { memory, pool } = twoThreadPool(200);
     try {

@@ -83,6 +83,8 @@ export class SimdThreadPool {
   private readonly names: string[];
   /** A job is open: set when it starts, cleared when the caller has seen every chunk done. */
   private running = false;
+  /** How many chunks of the last job shared between threads the workers took (the rest: the caller). */
+  workerChunks = 0;
 
   /** `threads` counts the caller: threads − 1 workers start. */
   constructor(
@@ -142,7 +144,8 @@ export class SimdThreadPool {
     // before it waits for JOB to change: either this thread sees the count, or that worker's wait returns at once
     if (total > 1 && Atomics.load(c, SLEEPING) > 0) Atomics.notify(c, JOB);
 
-    for (let k = Atomics.add(c, NEXT, 1); k < total; k = Atomics.add(c, NEXT, 1)) {
+    let mine = 0;
+    for (let k = Atomics.add(c, NEXT, 1); k < total; k = Atomics.add(c, NEXT, 1), mine++) {
       try {
         runChunk(k);
       } catch {
@@ -153,6 +156,7 @@ export class SimdThreadPool {
     for (let done = Atomics.load(c, DONE); done < total; done = Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
     Atomics.store(c, NEXT, CLOSED); // a worker waking late takes nothing from a finished job
     this.running = false;
+    this.workerChunks = total - mine;
     if (c[FAILED] !== 0) throw new Error(`radnb SIMD kernels: ${job.name} trapped (a bad shape or memory offset)`);
   }
 
