@@ -589,54 +589,35 @@ void winogradFilterGradFinish(const float* du, float* dw, int ci, int co, int m)
 // ---- Layers with few input channels, and max pooling, so that XNNPACK's thread pool stays idle in a step ----
 // (its workers spin for a while after each of its operations, on the cores these kernels' threads need)
 
-// Sixteen output channels [c0, c0 + 16) of `pixels` (1 or 2) neighbouring output pixels, `xStep` apart in x, from
-// taps [i0, i1) × [j0, j1) (those inside the image); x points at tap (0, 0) of the first pixel (possibly outside the
-// image: only taps inside are read). Two pixels share each load of the filter.
+// `width` (16 or 4: the channels past the last multiple of 16) output channels from c0 of `pixels` (1 or 2)
+// neighbouring output pixels, `xStep` apart in x, from taps [i0, i1) × [j0, j1) (those inside the image); x points
+// at tap (0, 0) of the first pixel (possibly outside the image: only taps inside are read). Two pixels share each
+// load of the filter. Callers pass width and pixels as constants.
 static inline __attribute__((always_inline)) void directPixels(const float* x, const float* w, const float* bias, int flags, float* out,
-                                                               const Conv* g, int ci, int kw, int c0, int i0, int i1, int j0, int j1, int xStep,
-                                                               int pixels) {
+                                                               const Conv* g, int ci, int kw, int c0, int width, int i0, int i1, int j0,
+                                                               int j1, int xStep, int pixels) {
   const int co = g->co, rowStride = g->inW * ci;
-  v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  v128_t a[4] = {zero, zero, zero, zero}, b[4] = {zero, zero, zero, zero};
   for (int i = i0; i < i1; i++) {
     for (int j = j0; j < j1; j++) {
       const float* xp = x + i * rowStride + j * ci;
       const float* wp = w + (i * kw + j) * ci * co + c0;
       for (int c = 0; c < ci; c++, wp += co) {
-        const v128_t w0 = wasm_v128_load(wp), w1 = wasm_v128_load(wp + 4), w2 = wasm_v128_load(wp + 8), w3 = wasm_v128_load(wp + 12);
         const v128_t u = wasm_v128_load32_splat(xp + c);
-        MADD(a0, u, w0); MADD(a1, u, w1); MADD(a2, u, w2); MADD(a3, u, w3);
-        if (pixels == 2) {
-          const v128_t v = wasm_v128_load32_splat(xp + xStep + c);
-          MADD(b0, v, w0); MADD(b1, v, w1); MADD(b2, v, w2); MADD(b3, v, w3);
+        const v128_t v = pixels == 2 ? wasm_v128_load32_splat(xp + xStep + c) : zero;
+        UNROLL for (int k = 0; k < width / 4; k++) {
+          const v128_t wk = wasm_v128_load(wp + 4 * k);
+          MADD(a[k], u, wk);
+          if (pixels == 2) MADD(b[k], v, wk);
         }
       }
     }
   }
-  wasm_v128_store(out + c0, finish(a0, bias + c0, flags));
-  wasm_v128_store(out + c0 + 4, finish(a1, bias + c0 + 4, flags));
-  wasm_v128_store(out + c0 + 8, finish(a2, bias + c0 + 8, flags));
-  wasm_v128_store(out + c0 + 12, finish(a3, bias + c0 + 12, flags));
-  if (pixels == 2) {
-    wasm_v128_store(out + co + c0, finish(b0, bias + c0, flags));
-    wasm_v128_store(out + co + c0 + 4, finish(b1, bias + c0 + 4, flags));
-    wasm_v128_store(out + co + c0 + 8, finish(b2, bias + c0 + 8, flags));
-    wasm_v128_store(out + co + c0 + 12, finish(b3, bias + c0 + 12, flags));
+  UNROLL for (int k = 0; k < width / 4; k++) {
+    wasm_v128_store(out + c0 + 4 * k, finish(a[k], bias + c0 + 4 * k, flags));
+    if (pixels == 2) wasm_v128_store(out + co + c0 + 4 * k, finish(b[k], bias + c0 + 4 * k, flags));
   }
-}
-
-// Four output channels [c0, c0 + 4) of one output pixel (the channels past the last multiple of 16).
-static inline __attribute__((always_inline)) void directPixel4(const float* x, const float* w, const float* bias, int flags, float* out, const Conv* g, int c0,
-                                int i0, int i1, int j0, int j1) {
-  const int ci = g->ci, co = g->co, rowStride = g->inW * ci;
-  v128_t acc = wasm_f32x4_splat(0.0f);
-  for (int i = i0; i < i1; i++) {
-    for (int j = j0; j < j1; j++) {
-      const float* xp = x + i * rowStride + j * ci;
-      const float* wp = w + (i * g->kw + j) * ci * co + c0;
-      for (int c = 0; c < ci; c++, wp += co) MADD(acc, wasm_v128_load32_splat(xp + c), wasm_v128_load(wp));
-    }
-  }
-  wasm_v128_store(out + c0, finish(acc, bias + c0, flags));
 }
 
 // The rows [row0, row1) of a direct convolution (see direct_conv2d), with ci, kh and kw constants where the
@@ -661,12 +642,12 @@ static inline __attribute__((always_inline)) void directRows(const float* x, con
       const float* xp = x + ((b * inH + y0) * inW + x0) * ci;
       float* out = outRow + ox * co;
       for (int c0 = 0; c0 < co16; c0 += 16) {
-        if (pixels == 2 && i0 == 0 && i1 == kh) directPixels(xp, w, bias, flags, out, g, ci, kw, c0, 0, kh, 0, kw, strideW * ci, 2);
-        else if (pixels == 2) directPixels(xp, w, bias, flags, out, g, ci, kw, c0, i0, i1, 0, kw, strideW * ci, 2);
-        else directPixels(xp, w, bias, flags, out, g, ci, kw, c0, i0, i1, j0, j1, 0, 1);
+        if (pixels == 2 && i0 == 0 && i1 == kh) directPixels(xp, w, bias, flags, out, g, ci, kw, c0, 16, 0, kh, 0, kw, strideW * ci, 2);
+        else if (pixels == 2) directPixels(xp, w, bias, flags, out, g, ci, kw, c0, 16, i0, i1, 0, kw, strideW * ci, 2);
+        else directPixels(xp, w, bias, flags, out, g, ci, kw, c0, 16, i0, i1, j0, j1, 0, 1);
       }
       for (int p = 0; p < pixels; p++) {
-        for (int c0 = co16; c0 < co; c0 += 4) directPixel4(xp + p * strideW * ci, w, bias, flags, out + p * co, g, c0, i0, i1, j0, j1);
+        for (int c0 = co16; c0 < co; c0 += 4) directPixels(xp + p * strideW * ci, w, bias, flags, out + p * co, g, ci, kw, c0, 4, i0, i1, j0, j1, 0, 1);
       }
       ox += pixels;
     }
