@@ -249,7 +249,7 @@ export class SimdKernels {
     const n = sizeOf(value.shape);
     const bits = new Int32Array(new Float32Array([scalars.beta1, 1 - scalars.beta1, scalars.beta2, 1 - scalars.beta2, scalars.c1, scalars.c2, scalars.epsilon, -scalars.learningRate]).buffer);
     const args = [value, m, v, gradient, ...outs].map((t) => this.offsetOf(t));
-    this.pool.run({ name: 'adam_step', args: [...args, n, ...bits], rows: Math.ceil(n / ELEMENT_CHUNK) }, n >= PARALLEL_ELEMENTS);
+    this.elementwise('adam_step', [...args, n, ...bits], n);
     return outs;
   }
 
@@ -257,7 +257,7 @@ export class SimdKernels {
   reluGrad(dy: TensorInfo, x: TensorInfo): TensorInfo {
     const dx = this.newOutput(x.shape);
     const n = sizeOf(x.shape);
-    this.pool.run({ name: 'relu_grad', args: [this.offsetOf(dy), this.offsetOf(x), this.offsetOf(dx), n], rows: Math.ceil(n / ELEMENT_CHUNK) }, n >= PARALLEL_ELEMENTS);
+    this.elementwise('relu_grad', [this.offsetOf(dy), this.offsetOf(x), this.offsetOf(dx), n], n);
     return dx;
   }
 
@@ -265,7 +265,7 @@ export class SimdKernels {
   relu(x: TensorInfo): TensorInfo {
     const y = this.newOutput(x.shape);
     const n = sizeOf(x.shape);
-    this.pool.run({ name: 'relu', args: [this.offsetOf(x), this.offsetOf(y), n], rows: Math.ceil(n / ELEMENT_CHUNK) }, n >= PARALLEL_ELEMENTS);
+    this.elementwise('relu', [this.offsetOf(x), this.offsetOf(y), n], n);
     return y;
   }
 
@@ -276,6 +276,11 @@ export class SimdKernels {
     const ch = x.shape[x.shape.length - 1];
     this.pool.run({ name: 'add_bias', args: [this.offsetOf(x), this.offsetOf(bias), this.offsetOf(out), ch], rows: n / ch }, n >= PARALLEL_ELEMENTS);
     return out;
+  }
+
+  /** Runs an element-wise kernel over n elements, in rows of ELEMENT_CHUNK, on every thread when there are enough. */
+  private elementwise(name: string, args: number[], n: number): void {
+    this.pool.run({ name, args, rows: Math.ceil(n / ELEMENT_CHUNK) }, n >= PARALLEL_ELEMENTS);
   }
 
   /**
