@@ -1,4 +1,4 @@
-// Augmentation: flips and rotations move image and mask together, intensity jitter stays in its range,
+// Augmentation: flips, rotations, zoom and shifts move image and mask together, intensity jitter stays in its range,
 // noise has the asked spread, the same seed repeats, and nothing leaks.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,16 +6,17 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/cnn/backend';
 import { augment } from '../../src/cnn/augment';
 
-/** 8×8 images with one bright pixel at (row 1, column 2); the mask marks the same pixel. */
-function marked(n: number): tf.Tensor4D {
-  const buffer = tf.buffer([n, 8, 8, 1]);
-  for (let i = 0; i < n; i++) buffer.set(1, i, 1, 2, 0);
+/** side×side images with one bright pixel at (row, column); the mask marks the same pixel. */
+function marked(n: number, [row, column] = [1, 2], side = 8): tf.Tensor4D {
+  const buffer = tf.buffer([n, side, side, 1]);
+  for (let i = 0; i < n; i++) buffer.set(1, i, row, column, 0);
   return buffer.toTensor() as tf.Tensor4D;
 }
 
 function brightest(image: tf.Tensor, i: number): [number, number] {
-  const flat = tf.tidy(() => image.slice([i, 0, 0, 0], [1, 8, 8, 1]).reshape([-1]).argMax().dataSync()[0]);
-  return [Math.floor(flat / 8), flat % 8];
+  const side = image.shape[2]!;
+  const flat = tf.tidy(() => image.slice([i, 0, 0, 0], [1, -1, -1, 1]).reshape([-1]).argMax().dataSync()[0]);
+  return [Math.floor(flat / side), flat % side];
 }
 
 describe('augment', () => {
@@ -46,6 +47,36 @@ describe('augment', () => {
       assert.ok(Math.abs(r - 1) <= 1 && Math.abs(c - 2) <= 1, `image ${i}: (${r}, ${c})`);
     }
     tf.dispose([x, out.x]);
+  });
+
+  it('zooms in and out about the centre by at most the given factor', () => {
+    // (2, 2) is 5.5 px up and left of the centre (7.5, 7.5): a zoom z puts it 5.5·z px away, z in [0.7, 1.3]
+    const x = marked(24, [2, 2], 16);
+    const out = augment(x, { zoom: 0.3 }, 5);
+    const rows = new Set<number>();
+    for (let i = 0; i < 24; i++) {
+      const [r, c] = brightest(out.x, i);
+      assert.equal(r, c, `image ${i}: the pixel stays on the diagonal through the centre`);
+      assert.ok(r >= 0 && r <= 4, `image ${i}: row ${r} within 7.5 − 5.5 × (0.7…1.3)`);
+      rows.add(r);
+    }
+    assert.ok([...rows].some((r) => r < 2) && [...rows].some((r) => r > 2), `both magnified and shrunk: rows ${[...rows]}`);
+    tf.dispose([x, out.x]);
+  });
+
+  it('shifts by at most the given fraction of each side and moves the mask the same way', () => {
+    const x = marked(24, [8, 8], 16);
+    const mask = marked(24, [8, 8], 16);
+    const out = augment(x, { translate: 0.25 }, 9, mask);
+    const seen = new Set<string>();
+    for (let i = 0; i < 24; i++) {
+      const [r, c] = brightest(out.x, i);
+      assert.deepEqual(brightest(out.target!, i), [r, c], `image ${i}: mask follows the image`);
+      assert.ok(Math.abs(r - 8) <= 4 && Math.abs(c - 8) <= 4, `image ${i}: (${r}, ${c}) within ±4 px`);
+      seen.add(`${r},${c}`);
+    }
+    assert.ok(seen.size > 12, `each image gets its own shift (${seen.size} distinct positions)`);
+    tf.dispose([x, mask, out.x, out.target!]);
   });
 
   it('jitters intensity within its range and adds noise of the given spread', () => {
