@@ -72,12 +72,22 @@ function notebooks(files) {
   return `${table(['Notebook, full mode (issue 6)', 'run time', 'key figures'], rows)}${refLine}`;
 }
 
+/** How notebook 02's design was chosen on val (bench/torch/pneumonia_designs.py): the best few and the old recipe. */
+function designs(d) {
+  const shown = d.designs.filter((r, i) => i < 5 || r.design === 'base');
+  const changes = (r) => Object.entries(r.changes).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('/') : v}`).join(', ') || 'the earlier recipe';
+  return `${table(['Notebook 02 design, chosen on val (issue 6)', 'changes', 'val log-loss', 'val AUC'],
+    shown.map((r) => [r.design === d.chosen ? `**${r.design}** (chosen)` : r.design, changes(r), n(r.val_log_loss, 4), n(r.val_auc, 4)]))}\n\n` +
+    `Criterion: ${d.criterion}; ${d.designs.length} designs × ${d.seeds.length} starts, all in the JSON.`;
+}
+
 const sections = [
   ['kernel', kernel],
   ['medical', medical],
   ['cnn', cnn],
   ['renderers', renderers],
   ['soak', soak],
+  ['pneumonia-designs', designs],
 ]
   .map(([name, render]) => {
     const data = load(name);

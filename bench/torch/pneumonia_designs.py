@@ -18,6 +18,7 @@ import math
 import os
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -217,7 +218,7 @@ def main() -> None:
                          pytorch_seconds_per_network=round(float(np.mean([r["seconds"] for r in runs])))))
         print(json.dumps(rows[-1]), flush=True)
     rows.sort(key=lambda r: r["val_log_loss"])
-    result = dict(criterion="lowest val log-loss of the three-network ensemble (test split never loaded)",
+    result = dict(date=datetime.now(timezone.utc).isoformat(timespec="seconds"), criterion="lowest val log-loss of the three-network ensemble (test split never loaded)",
                   recipe=RECIPE, seeds=list(SEEDS), chosen=rows[0]["design"], designs=rows)
     (ROOT / "bench" / "results" / "pneumonia-designs.json").write_text(json.dumps(result, indent=1) + "\n")
     print(f"chosen: {rows[0]['design']}")
