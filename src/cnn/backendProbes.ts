@@ -126,6 +126,8 @@ const wasmProbe: BackendProbe = async (tf) => {
   useFusedAdam();
   const { useFusedReluGradient } = await import('./kernels/reluGradient');
   useFusedReluGradient();
+  const { useFusedBatchNormGradient } = await import('./kernels/batchNorm');
+  useFusedBatchNormGradient();
   const { useFusedConvolutionWhileTraining } = await import('./kernels/fusedConvTraining');
   useFusedConvolutionWhileTraining();
   const outcome = await withoutProcessHooks(() => activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`));

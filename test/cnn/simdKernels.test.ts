@@ -109,6 +109,8 @@ describe('SIMD training kernels', () => {
     const y16 = buffer(B * H * W * 16);
     call('direct_conv2d', x, w, w, 3, y16, H, W, 1, H, W, 16, 3, 3, 1, 1, 1, 1, 0, B * H);
     call('max_pool', x, y, H, W, 2, 3, CI, 2, 2, 0, B * 2);
+    call('channel_affine', x, w, w, w, y, 6, 0, 10); // 6 channels: the SIMD loop and its tail
+    call('batch_norm_sums', dy, x, w, u, 6, 0, 10);
     const changed = heap.subarray(0, FREE / 4).findIndex((v) => v !== 1.5);
     assert.equal(changed, -1, `a kernel wrote at byte ${changed * 4}, outside its buffers`);
   });

@@ -3,7 +3,8 @@
 // 'same' padding wrong) max-pool gradient, a slow path for transposed matrix products, a per-element
 // Tile (the batch-norm gradient's largest cost), slow reductions over all but the channel axis, an
 // Identity that copies and a per-element broadcasting Add for biases; it also gets fused ReLU gradients
-// and Adam steps, and convolutions, max pooling, ReLU and dense layers on radnb's threads; the cpu backend's convolution gradients are per-element
+// and Adam steps, and convolutions, max pooling, ReLU, dense layers and batch normalisation (forward and
+// gradient) on radnb's threads; the cpu backend's convolution gradients are per-element
 // loops (~60× slower than a matrix product).
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -15,6 +16,7 @@ import {
 } from './convGradients';
 import type { KernelArgs } from './convGradients';
 import { ADAM_STEP, adamStep } from './adamStep';
+import { BATCH_NORM_GRAD, batchNormFor, batchNormGrad } from './batchNorm';
 import { biasAddFor } from './biasAdd';
 import { conv2dFor, fusedConv2dFor } from './convolution';
 import { markRadnbConvolutionGradients, useDilatedConvolutionGradients } from './convGradientConfig';
@@ -55,6 +57,8 @@ const GRADIENT_KERNELS: Array<{ kernelName: string; factory: KernelFactory; back
   { kernelName: 'MaxPool', factory: maxPoolFor, backends: ['wasm'] },
   { kernelName: 'Relu', factory: reluFor, backends: ['wasm'] },
   { kernelName: '_FusedMatMul', factory: always(fusedMatMul), backends: ['wasm'] },
+  { kernelName: 'FusedBatchNorm', factory: batchNormFor, backends: ['wasm'] },
+  { kernelName: BATCH_NORM_GRAD, factory: always(batchNormGrad), backends: ['wasm'] },
 ];
 
 /** The kernels each backend shipped, captured before radnb's first registration replaced them. */

@@ -280,6 +280,46 @@ void addBias(const float* x, const float* bias, float* out, int ch, int row0, in
   }
 }
 
+// Batch normalisation over the last axis: out[r][c] = (x[r][c] − mean[c]) · a[c] + offset[c] for rows
+// [row0, row1), with a = scale / √(variance + ε) per channel from the caller. With mean and offset 0 it is
+// also the normalisation's input gradient dy · a. (tfjs' kernel recomputes the square root per element.)
+__attribute__((export_name("channel_affine")))
+void channelAffine(const float* x, const float* mean, const float* a, const float* offset, float* out, int ch, int row0, int row1) {
+  for (int r = row0; r < row1; r++) {
+    const float* xr = x + r * ch;
+    float* outr = out + r * ch;
+    int c = 0;
+    for (; c + 4 <= ch; c += 4) {
+      const v128_t centred = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+      wasm_v128_store(outr + c, wasm_f32x4_add(wasm_f32x4_mul(centred, wasm_v128_load(a + c)), wasm_v128_load(offset + c)));
+    }
+    for (; c < ch; c++) outr[c] = (xr[c] - mean[c]) * a[c] + offset[c];
+  }
+}
+
+// Per channel, Σ dy into sums[c] and Σ dy · (x − mean) into sums[ch + c], over rows [row0, row1): everything
+// the gradients of a batch normalisation's offset, scale, mean and variance need, in one pass over the
+// activation (tfjs' formula makes five full-size products and differences, then sums them).
+__attribute__((export_name("batch_norm_sums")))
+void batchNormSums(const float* dy, const float* x, const float* mean, float* sums, int ch, int row0, int row1) {
+  float* sumDyCentred = sums + ch;
+  for (int r = row0; r < row1; r++) {
+    const float* dyr = dy + r * ch;
+    const float* xr = x + r * ch;
+    int c = 0;
+    for (; c + 4 <= ch; c += 4) {
+      const v128_t d = wasm_v128_load(dyr + c);
+      const v128_t centred = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+      wasm_v128_store(sums + c, wasm_f32x4_add(wasm_v128_load(sums + c), d));
+      wasm_v128_store(sumDyCentred + c, wasm_f32x4_add(wasm_v128_load(sumDyCentred + c), wasm_f32x4_mul(d, centred)));
+    }
+    for (; c < ch; c++) {
+      sums[c] += dyr[c];
+      sumDyCentred[c] += dyr[c] * (xr[c] - mean[c]);
+    }
+  }
+}
+
 // ---- 3×3 convolutions with stride 1 by Winograd's minimal filtering F(m×m, 3×3), m = 2 or 4 (Lavin & Gray 2016) ----
 // Each m×m block ("tile") of outputs comes from an n×n input patch d (n = m + 2) and the filter g as
 // Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A: n² multiplications per tile and channel pair instead of 9m² (16 for 4 outputs

@@ -10,7 +10,7 @@ import { MAX_CHUNKS, SimdThreadPool } from './threadPool';
 const PARALLEL_WORK = 2_000_000;
 /** The same for element-wise kernels (max pooling and its gradient, ReLU and its gradient, bias addition, Adam), in elements. */
 const PARALLEL_ELEMENTS = 150_000;
-/** Filter-gradient chunks, each summed in its own buffer: enough for 8 threads to share the work. */
+/** Filter-gradient and batch-norm-sum chunks, each summed in its own buffer: enough for 8 threads to share the work. */
 const FILTER_GRAD_CHUNKS = 8;
 /** Tiles per block of the Winograd convolution and filter gradient (multiples of 4; a block's transforms stay in cache). */
 const WINOGRAD_BLOCK = 16;
@@ -275,6 +275,60 @@ export class SimdKernels {
     const n = sizeOf(x.shape);
     const ch = x.shape[x.shape.length - 1];
     this.pool.run({ name: 'add_bias', args: [this.offsetOf(x), this.offsetOf(bias), this.offsetOf(out), ch], rows: n / ch }, n >= PARALLEL_ELEMENTS);
+    return out;
+  }
+
+  /**
+   * (x − mean) · a + offset per channel of x's last axis (see channel_affine in gradients.c): batch
+   * normalisation with a = scale / √(variance + ε), or its input gradient with mean and offset 0.
+   */
+  channelAffine(x: TensorInfo, mean: Float32Array, a: Float32Array, offset: Float32Array): TensorInfo {
+    const out = this.newOutput(x.shape);
+    const n = sizeOf(x.shape);
+    const ch = x.shape[x.shape.length - 1];
+    if (n === 0) return out;
+    this.withScratch([3 * ch * 4], ([at]) => {
+      const heap = this.heapOf(out);
+      [mean, a, offset].forEach((vector, k) => heap.set(vector, at / 4 + k * ch));
+      const args = [this.offsetOf(x), at, at + ch * 4, at + 2 * ch * 4, this.offsetOf(out), ch];
+      this.pool.run({ name: 'channel_affine', args, rows: n / ch }, n >= PARALLEL_ELEMENTS);
+    });
+    return out;
+  }
+
+  /**
+   * Per channel of the last axis, Σ dy and Σ dy · (x − mean) over all other axes (see batch_norm_sums in
+   * gradients.c), as [Σ dy…, Σ dy · (x − mean)…]. Each chunk of rows sums into its own buffer and the buffers
+   * are added in order: the same numbers whichever thread took a chunk.
+   */
+  batchNormSums(dy: TensorInfo, x: TensorInfo, mean: Float32Array): Float32Array {
+    const n = sizeOf(x.shape);
+    const ch = x.shape[x.shape.length - 1];
+    const rows = n / ch;
+    const sums = new Float32Array(2 * ch);
+    if (n === 0) return sums;
+    const chunks = Math.min(rows, FILTER_GRAD_CHUNKS);
+    this.withScratch([ch * 4, ...Array<number>(chunks).fill(2 * ch * 4)], ([meanAt, ...partials]) => {
+      let heap = this.heapOf(x);
+      heap.set(mean, meanAt / 4);
+      for (const at of partials) heap.fill(0, at / 4, at / 4 + 2 * ch);
+      const job = { name: 'batch_norm_sums', args: [this.offsetOf(dy), this.offsetOf(x), meanAt, 0, ch], rows, chunks, perChunk: { index: 3, values: partials } };
+      this.pool.run(job, n >= PARALLEL_ELEMENTS);
+      heap = this.heapOf(x);
+      for (const at of partials) for (let i = 0; i < 2 * ch; i++) sums[i] += heap[at / 4 + i];
+    });
+    return sums;
+  }
+
+  /** A small float32 tensor's values (a copy), read from the backend's memory. */
+  readFloats(t: TensorInfo): Float32Array {
+    return this.backend.typedArrayFromHeap(t).slice();
+  }
+
+  /** A new float32 vector holding `values`. */
+  vectorOutput(values: Float32Array): TensorInfo {
+    const out = this.newOutput([values.length]);
+    this.backend.typedArrayFromHeap(out).set(values);
     return out;
   }
 
