@@ -128,6 +128,8 @@ const wasmProbe: BackendProbe = async (tf) => {
   useFusedReluGradient();
   const { useFusedBatchNormGradient } = await import('./kernels/batchNorm');
   useFusedBatchNormGradient();
+  const { useBroadcastMeanGradient } = await import('./kernels/meanGradient');
+  useBroadcastMeanGradient();
   const { useFusedConvolutionWhileTraining } = await import('./kernels/fusedConvTraining');
   useFusedConvolutionWhileTraining();
   const outcome = await withoutProcessHooks(() => activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`));

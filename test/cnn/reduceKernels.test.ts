@@ -1,6 +1,7 @@
 // radnb's Sum and Mean over the leading axes on wasm (one average-pooling window over every axis but the
 // channels: bias gradients, batch-norm statistics) agree with the cpu backend, keep dims when asked, and
-// leave every other reduction (inner axes, all axes, int32) to the backend's own kernels.
+// leave every other reduction (inner axes, all axes, int32) to the backend's own kernels. Mean's gradient
+// (dy / n broadcast by one Tile) gives tfjs' numbers bit for bit, without its full-size Fill and product.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -51,4 +52,24 @@ describe('Sum and Mean over leading axes on wasm', () => {
     const out = tf.tidy(() => tf.sum(tf.tensor([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), 0).arraySync());
     assert.deepEqual(out, [9, 12]);
   });
+
+  for (const c of CASES) {
+    it(`mean's gradient over ${JSON.stringify(c.axis)} of ${JSON.stringify(c.shape)} is tfjs' (dy · 1) / n bit for bit, in one Tile`, async () => {
+      await initBackend({ prefer: 'wasm' });
+      const [ours, tfjs] = tf.tidy(() => {
+        const x = tf.randomUniform(c.shape, -2, 2, 'float32', 3);
+        const dy = tf.randomUniform(tf.mean(x, c.axis, c.keepDims).shape, -2, 2, 'float32', 4);
+        const gradient = tf.grad((v: tf.Tensor) => tf.mean(v, c.axis, c.keepDims).mul(dy).sum())(x);
+        const axes = tf.util.parseAxisParam(c.axis, c.shape);
+        const kept = c.shape.map((size, axis) => (axes.includes(axis) ? 1 : size));
+        const n = axes.reduce((product, axis) => product * c.shape[axis], 1);
+        return [gradient, tf.div(tf.mul(dy.reshape(kept), tf.ones(c.shape)), n)].map((t) => t.dataSync());
+      });
+      assert.deepEqual(new Uint32Array(ours.buffer), new Uint32Array(tfjs.buffer));
+      const x = tf.ones(c.shape);
+      const kernels = (await tf.profile(() => tf.grad((v: tf.Tensor) => tf.mean(v, c.axis))(x))).kernels.map((k) => k.name);
+      assert.ok(!kernels.includes('Multiply') && !kernels.includes('Fill'), kernels.join(', '));
+      x.dispose();
+    });
+  }
 });
