@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
+import { gradientInstaller, tapeRecording } from './gradientInstaller';
 import { shippedKernel } from './kernelCalls';
 import { simdKernelsActive, simdKernelsOf } from './simd/simdKernels';
 import type { SimdKernels } from './simd/simdKernels';
@@ -92,26 +93,18 @@ function composedGradients(dy: tf.Tensor, [x, mean, variance, scale]: tf.Tensor[
   };
 }
 
-let installed = false;
-
 /** Makes FusedBatchNorm's gradient one 'RadnbBatchNormGrad' kernel where the SIMD kernels run and apply. */
-export function useFusedBatchNormGradient(): void {
-  if (installed) return;
-  installed = true;
-  tf.registerGradient({
-    kernelName: 'FusedBatchNorm',
-    inputsToSave: ['x', 'mean', 'variance', 'scale'],
-    gradFunc: (dy, saved, attrs) => {
-      const epsilon = attrs.varianceEpsilon as number;
-      const [x, mean, variance, scale] = saved;
-      // a tape recording this backward pass (second-order gradients) needs differentiable ops: tfjs' formula
-      const recorded = tf.engine().state.gradientDepth > 0;
-      if (recorded || !simdKernelsActive() || !perChannel({ x, mean, variance, scale })) return composedGradients(dy as tf.Tensor, saved, epsilon);
-      // one kernel call gives all five, made here: tfjs runs each input's gradient in a tidy of its own, which
-      // would dispose the other four if the first of them made the call
-      const grads = tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x, mean, variance, ...(scale ? { scale } : {}) } as tf.NamedTensorMap, { varianceEpsilon: epsilon }) as tf.Tensor[];
-      const grad = (k: number) => () => grads[k];
-      return { x: grad(0), mean: grad(1), variance: grad(2), scale: grad(3), offset: grad(4) };
-    },
-  });
-}
+export const useFusedBatchNormGradient = gradientInstaller({
+  kernelName: 'FusedBatchNorm',
+  inputsToSave: ['x', 'mean', 'variance', 'scale'],
+  gradFunc: (dy, saved, attrs) => {
+    const epsilon = attrs.varianceEpsilon as number;
+    const [x, mean, variance, scale] = saved;
+    if (tapeRecording() || !simdKernelsActive() || !perChannel({ x, mean, variance, scale })) return composedGradients(dy as tf.Tensor, saved, epsilon);
+    // one kernel call gives all five, made here: tfjs runs each input's gradient in a tidy of its own, which
+    // would dispose the other four if the first of them made the call
+    const grads = tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x, mean, variance, ...(scale ? { scale } : {}) } as tf.NamedTensorMap, { varianceEpsilon: epsilon }) as tf.Tensor[];
+    const grad = (k: number) => () => grads[k];
+    return { x: grad(0), mean: grad(1), variance: grad(2), scale: grad(3), offset: grad(4) };
+  },
+});

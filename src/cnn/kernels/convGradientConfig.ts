@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import type { ConvAttrs } from './convGeometry';
+import { gradientInstaller } from './gradientInstaller';
 
 /** Backends whose convolution-gradient kernels are radnb's (register.ts adds them as it registers the kernels). */
 const withRadnbGradients = new Set<string>();
@@ -37,17 +38,11 @@ export function convolutionGradients(dy: tf.Tensor, x: tf.Tensor, filter: tf.Ten
   };
 }
 
-let installed = false;
-
-export function useDilatedConvolutionGradients(): void {
-  if (installed) return;
-  installed = true;
-  tf.registerGradient({
-    kernelName: 'Conv2D',
-    inputsToSave: ['x', 'filter'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, filter] = saved;
-      return convolutionGradients(dy as tf.Tensor, x, filter, attrs as unknown as ConvAttrs);
-    },
-  });
-}
+export const useDilatedConvolutionGradients = gradientInstaller({
+  kernelName: 'Conv2D',
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, filter] = saved;
+    return convolutionGradients(dy as tf.Tensor, x, filter, attrs as unknown as ConvAttrs);
+  },
+});

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { convolutionGradients, hasRadnbConvolutionGradients, isDilated } from './convGradientConfig';
 import type { ConvAttrs } from './convGeometry';
+import { tapeRecording } from './gradientInstaller';
 import { reluGradient } from './reluGradient';
 
 type FusedConv2d = typeof tf.fused.conv2d;
@@ -54,10 +55,9 @@ export function useFusedConvolutionWhileTraining(): void {
   const fused = tf.fused as { conv2d: FusedConv2d };
   const shipped = fused.conv2d;
   fused.conv2d = ((args: FusedConv2dArgs) => {
-    const recording = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
     const activation = args.activation ?? 'linear';
     if (activation !== 'relu' && activation !== 'linear') return shipped(args);
-    const tensors = recording && args.preluActivationWeights == null && (args.dataFormat ?? 'NHWC') === 'NHWC'
+    const tensors = tapeRecording() && args.preluActivationWeights == null && (args.dataFormat ?? 'NHWC') === 'NHWC'
       && hasRadnbConvolutionGradients(tf.getBackend()) ? layerTensors(args) : undefined;
     if (tensors === undefined) return shipped(args);
     const { x, filter, bias } = tensors;

@@ -3,21 +3,16 @@
 // (its batch mean and variance) in each training step. The numbers are the same: dy · 1 is dy exactly.
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, util } from '@tensorflow/tfjs-core';
+import { gradientInstaller } from './gradientInstaller';
 
-let installed = false;
-
-export function useBroadcastMeanGradient(): void {
-  if (installed) return;
-  installed = true;
-  tf.registerGradient({
-    kernelName: 'Mean',
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
-      const axes = util.parseAxisParam(attrs.axis as number | number[], x.shape);
-      const reduceSize = util.sizeFromShape(backend_util.computeOutAndReduceShapes(x.shape, axes)[1]);
-      const keptShape = x.shape.map((size, axis) => (axes.includes(axis) ? 1 : size));
-      return { x: () => tf.broadcastTo(tf.div(tf.reshape(dy as tf.Tensor, keptShape), reduceSize), x.shape) };
-    },
-  });
-}
+export const useBroadcastMeanGradient = gradientInstaller({
+  kernelName: 'Mean',
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved;
+    const axes = util.parseAxisParam(attrs.axis as number | number[], x.shape);
+    const reduceSize = util.sizeFromShape(backend_util.computeOutAndReduceShapes(x.shape, axes)[1]);
+    const keptShape = x.shape.map((size, axis) => (axes.includes(axis) ? 1 : size));
+    return { x: () => tf.broadcastTo(tf.div(tf.reshape(dy as tf.Tensor, keptShape), reduceSize), x.shape) };
+  },
+});

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from './convGradients';
+import { gradientInstaller } from './gradientInstaller';
 import { simdKernelsActive, simdKernelsOf } from './simd/simdKernels';
 
 export const RELU_GRAD = 'RadnbReluGrad';
@@ -22,26 +23,22 @@ export function reluGradient(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
   return fused ? tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor : tf.mul(dy, tf.cast(tf.step(x), 'float32'));
 }
 
-let installed = false;
-
-export function useFusedReluGradient(): void {
-  if (installed) return;
-  installed = true;
-  tf.registerGradient({
+export const useFusedReluGradient = gradientInstaller(
+  {
     kernelName: 'Relu',
     inputsToSave: ['x'],
     gradFunc: (dy, saved) => {
       const [x] = saved;
       return { x: () => reluGradient(dy as tf.Tensor, x) };
     },
-  });
+  },
   // second-order gradients pass through it as through dy · step(x): step(x) for dy, 0 for x
-  tf.registerGradient({
+  {
     kernelName: RELU_GRAD,
     inputsToSave: ['x'],
     gradFunc: (g, saved) => {
       const [x] = saved;
       return { dy: () => tf.engine().runKernel(RELU_GRAD, { dy: g as tf.Tensor, x }) as tf.Tensor, x: () => tf.zerosLike(x) };
     },
-  });
-}
+  },
+);
