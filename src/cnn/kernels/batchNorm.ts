@@ -37,9 +37,14 @@ function valuesOf(simd: SimdKernels, t: TensorInfo | null | undefined, ch: numbe
   return t == null ? new Float32Array(ch).fill(fill) : simd.readFloats(t);
 }
 
-/** 1 / √(variance + ε) per channel, in float32 as tfjs' Rsqrt gives it. */
-function reciprocalDeviations(variance: Float32Array, epsilon: number): Float32Array {
-  return variance.map((v) => 1 / Math.sqrt(Math.fround(v + epsilon)));
+/**
+ * Per channel, r = 1 / √(variance + ε) (in float32 as tfjs' Rsqrt gives it), the scale s (1 when absent), and
+ * a = s · r: the factor of the normalisation and of its input gradient.
+ */
+function factorsOf(simd: SimdKernels, variance: TensorInfo, scale: TensorInfo | null | undefined, epsilon: number) {
+  const r = simd.readFloats(variance).map((v) => 1 / Math.sqrt(Math.fround(v + epsilon)));
+  const s = valuesOf(simd, scale, r.length, 1);
+  return { r, s, a: r.map((v, c) => v * s[c]) };
 }
 
 export function batchNormFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
@@ -48,10 +53,8 @@ export function batchNormFor(backendName: string, shipped: KernelFunc | undefine
     const inputs = args.inputs as unknown as BatchNormInputs;
     const simd = perChannel(inputs) ? simdKernelsOf(args.backend) : undefined;
     if (simd === undefined) return fallback(args);
-    const ch = inputs.x.shape[inputs.x.shape.length - 1];
-    const r = reciprocalDeviations(simd.readFloats(inputs.variance), args.attrs?.varianceEpsilon as number);
-    const scale = valuesOf(simd, inputs.scale, ch, 1);
-    return simd.channelAffine(inputs.x, simd.readFloats(inputs.mean), r.map((v, c) => v * scale[c]), valuesOf(simd, inputs.offset, ch, 0));
+    const { a } = factorsOf(simd, inputs.variance, inputs.scale, args.attrs?.varianceEpsilon as number);
+    return simd.channelAffine(inputs.x, simd.readFloats(inputs.mean), a, valuesOf(simd, inputs.offset, a.length, 0));
   };
 }
 
@@ -60,15 +63,13 @@ export function batchNormGrad(args: KernelArgs): TensorInfo[] {
   const { dy, x, mean, variance, scale } = args.inputs as unknown as BatchNormInputs & { dy: TensorInfo };
   const simd = simdKernelsOf(args.backend);
   if (simd === undefined) throw new Error(`radnb ${BATCH_NORM_GRAD}: the SIMD kernels cannot run on this backend`);
-  const ch = x.shape[x.shape.length - 1];
-  const means = simd.readFloats(mean);
-  const r = reciprocalDeviations(simd.readFloats(variance), args.attrs?.varianceEpsilon as number);
-  const s = valuesOf(simd, scale, ch, 1);
-  const sums = simd.batchNormSums(dy, x, means);
+  const { r, s, a } = factorsOf(simd, variance, scale, args.attrs?.varianceEpsilon as number);
+  const ch = r.length;
+  const sums = simd.batchNormSums(dy, x, simd.readFloats(mean));
   const sumDy = sums.subarray(0, ch);
   const sumDyCentred = sums.subarray(ch);
   const zeros = new Float32Array(ch);
-  const dx = simd.channelAffine(dy, zeros, r.map((v, c) => v * s[c]), zeros);
+  const dx = simd.channelAffine(dy, zeros, a, zeros);
   const vectors = [
     sumDy.map((d, c) => -r[c] * s[c] * d),
     sumDyCentred.map((d, c) => -0.5 * r[c] ** 3 * s[c] * d),
@@ -83,12 +84,14 @@ function composedGradients(dy: tf.Tensor, [x, mean, variance, scale]: tf.Tensor[
   const axes = backend_util.getReductionAxes(mean.shape, x.shape);
   const reduce = (t: tf.Tensor) => tf.reshape(axes.length > 0 ? tf.sum(t, axes) : t, mean.shape);
   const r = tf.rsqrt(tf.add(variance, epsilon));
-  const dyTimesScale = () => tf.mul(dy, scale ?? 1);
+  // made once for the three gradients that use them, as tfjs does
+  const centred = tf.sub(x, mean);
+  const dyTimesScale = tf.mul(dy, scale ?? 1);
   return {
     x: () => tf.mul(tf.mul(dy, r), scale ?? 1),
-    mean: () => reduce(tf.mul(tf.mul(r, -1), dyTimesScale())),
-    variance: () => reduce(tf.mul(tf.mul(tf.mul(tf.mul(tf.mul(r, r), r), -0.5), tf.sub(x, mean)), dyTimesScale())),
-    scale: () => reduce(tf.mul(dy, tf.mul(tf.sub(x, mean), r))),
+    mean: () => reduce(tf.mul(tf.mul(r, -1), dyTimesScale)),
+    variance: () => reduce(tf.mul(tf.mul(tf.mul(tf.mul(tf.mul(r, r), r), -0.5), centred), dyTimesScale)),
+    scale: () => reduce(tf.mul(dy, tf.mul(centred, r))),
     offset: () => reduce(dy),
   };
 }
