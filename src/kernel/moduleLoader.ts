@@ -1,9 +1,8 @@
-// Resolves `import` in cells. Packages come from the notebook's folder (its node_modules, then the
-// folders above it) first, then from radnb's own installation. 'radnb' and TensorFlow.js always come from
-// radnb's own installation: the library and the cells must share one tfjs instance, or tensors made by
-// one would be foreign to the other.
+// Resolves `import` in cells where common/importPolicy.ts says: packages from the notebook's folder
+// first, then radnb's own installation; 'radnb' and TensorFlow.js always from radnb's own.
 import path from 'node:path';
 import vm from 'node:vm';
+import { RADNB_LIBRARY, importSource, packageName } from '../common/importPolicy';
 
 type DynamicImport = (specifier: string) => Promise<Record<string, unknown>>;
 
@@ -38,12 +37,13 @@ export class ModuleLoader {
   }
 
   async import(specifier: string): Promise<Record<string, unknown>> {
-    if (specifier === 'radnb' || isTfjs(specifier)) {
+    const source = importSource(specifier);
+    if (source === 'radnb') {
       await (this.tfjsReady ??= this.options.beforeTfjs());
-      if (specifier === 'radnb') return namespaceOf(this.options.loadLibrary());
+      if (specifier === RADNB_LIBRARY) return namespaceOf(this.options.loadLibrary());
       return this.fromRadnb(specifier);
     }
-    if (/^(\.{1,2}\/|\/|file:|node:)/.test(specifier)) return this.fromNotebook(specifier);
+    if (source === 'notebook') return this.fromNotebook(specifier);
     try {
       return await this.fromNotebook(specifier);
     } catch (err) {
@@ -61,10 +61,6 @@ export class ModuleLoader {
 /** `import x from 'cjs-module'` yields module.exports, like Node's ESM loader. */
 export function defaultExport(ns: Record<string, unknown>): unknown {
   return 'default' in ns ? ns.default : ns;
-}
-
-function isTfjs(specifier: string): boolean {
-  return specifier === '@tensorflow/tfjs' || specifier.startsWith('@tensorflow/tfjs-') || specifier.startsWith('@tensorflow/tfjs/');
 }
 
 function namespaceOf(exports: Record<string, unknown>): Record<string, unknown> {
@@ -89,9 +85,4 @@ function isNotFound(err: unknown, specifier: string): boolean {
     typeof e.message === 'string' &&
     e.message.includes(`'${packageName(specifier)}`)
   );
-}
-
-function packageName(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
