@@ -1,10 +1,10 @@
-// What evaluated cells see of the kernel: the `display` function family, `params`/`param` from the
-// headless runner, `require` relative to the notebook, and the hidden helper object the compiler
-// rewrites imports and awaits to.
+// What evaluated cells see of the kernel: the globals of common/kernelGlobals.ts, `require` relative to
+// the notebook, and the hidden helper object the compiler rewrites imports and awaits to.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DisplayHandle, DisplayOptions } from '../common/display';
+import type { DisplayFunction, KernelGlobals, Widened } from '../common/kernelGlobals';
 import { RUNTIME } from './compile';
 import { defaultExport, type ModuleLoader } from './moduleLoader';
 
@@ -25,46 +25,36 @@ export interface RuntimeHooks {
   registerDataset(absolutePath: string): void;
 }
 
-export type DisplayFunction = ((value: unknown, options?: DisplayOptions) => DisplayHandle) & {
-  update(handle: DisplayHandle | string, value: unknown): void;
-  html(html: string): DisplayHandle;
-  markdown(markdown: string): DisplayHandle;
-  text(text: string): DisplayHandle;
-  png(bytes: Uint8Array): DisplayHandle;
-  json(value: unknown): DisplayHandle;
-};
-
 export function installRuntime(hooks: RuntimeHooks, notebookDir: string): void {
   const asBundle = (mime: string, data: unknown) => ({ [Symbol.for('radnb.display')]: () => ({ [mime]: data }) });
-  const display = Object.assign((value: unknown, options?: DisplayOptions) => hooks.display(value, options), {
+  const display: DisplayFunction = Object.assign((value: unknown, options?: DisplayOptions) => hooks.display(value, options), {
     update: (handle: DisplayHandle | string, value: unknown) => hooks.update(handle, value),
     html: (html: string) => hooks.display(asBundle('text/html', html)),
     markdown: (markdown: string) => hooks.display(asBundle('text/markdown', markdown)),
     text: (text: string) => hooks.display(asBundle('text/plain', text)),
     png: (bytes: Uint8Array) => hooks.display(asBundle('image/png', bytes)),
     json: (value: unknown) => hooks.display(asBundle('application/json', value)),
-  }) satisfies DisplayFunction;
-
+  });
   const params: Record<string, unknown> = {};
+  const globals: KernelGlobals = {
+    display,
+    params,
+    param: <T>(name: string, fallback: T) => (name in params ? params[name] : fallback) as Widened<T>,
+    log: (metrics, step) => {
+      if (typeof metrics !== 'object' || metrics === null) throw new TypeError('log() takes an object of numbers, e.g. log({ auc: 0.93 })');
+      const numbers = Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number'));
+      hooks.log(numbers, step);
+    },
+    registerDataset: (file) => {
+      const absolute = path.resolve(notebookDir, file);
+      if (!existsSync(absolute)) throw new Error(`registerDataset: ${absolute} does not exist`);
+      hooks.registerDataset(absolute);
+      return absolute;
+    },
+  };
   const g = globalThis as Record<string, unknown>;
-  g.display = display;
-  g.params = params;
-  /** A parameter set by `radnb run --param name=value`, or the fallback. */
-  g.param = <T>(name: string, fallback: T): T => (name in params ? (params[name] as T) : fallback);
+  Object.assign(g, globals);
   g.require = createRequire(path.join(notebookDir, '__radnb_notebook__.js'));
-  /** Records metrics in the notebook's experiment record (`metadata.radnb.runs`). */
-  g.log = (metrics: Record<string, number>, step?: number): void => {
-    if (typeof metrics !== 'object' || metrics === null) throw new TypeError('log() takes an object of numbers, e.g. log({ auc: 0.93 })');
-    const numbers = Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number'));
-    hooks.log(numbers, step);
-  };
-  /** Records a data file's checksum in the experiment record; returns its absolute path. */
-  g.registerDataset = (file: string): string => {
-    const absolute = path.resolve(notebookDir, file);
-    if (!existsSync(absolute)) throw new Error(`registerDataset: ${absolute} does not exist`);
-    hooks.registerDataset(absolute);
-    return absolute;
-  };
   g[RUNTIME] = {
     import: (specifier: string) => hooks.loader.import(specifier),
     defaultExport,
