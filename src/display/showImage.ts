@@ -6,6 +6,8 @@ import { dicomViewBundle, type DicomViewOptions } from './dicomView';
 
 export interface ShowImageOptions extends DicomViewOptions {
   title?: string;
+  /** Window the viewer opens with, in the image's real units (HU for CT); the image's own otherwise. */
+  window?: { center: number; width: number };
   /** Drawn over the image (after any it already has); each holds rows × columns × frames values. */
   overlays?: ViewerOverlay[];
 }
@@ -17,6 +19,7 @@ export function showImage(source: ViewerImageSource, options: ShowImageOptions =
   const image: ViewerImage = {
     ...base,
     title: options.title ?? base.title,
+    window: options.window ?? base.window,
     overlays: [...(base.overlays ?? []), ...(options.overlays ?? [])],
   };
   return {

@@ -44,4 +44,9 @@ describe('split by patient', () => {
     assert.notDeepEqual(splitByPatient(patients, { val: 0.2, test: 0.1 }, 4), splits);
     assert.throws(() => splitByPatient(patients, { val: 0.6, test: 0.4 }), RangeError);
   });
+
+  test('a train share may be given too, and must complete val and test to 1', () => {
+    assert.deepEqual(splitByPatient(patients, { train: 0.7, val: 0.2, test: 0.1 }, 3), splitByPatient(patients, { val: 0.2, test: 0.1 }, 3));
+    assert.throws(() => splitByPatient(patients, { train: 0.8, val: 0.2, test: 0.1 }), /train=0.8, val=0.2, test=0.1 do not add up to 1/);
+  });
 });

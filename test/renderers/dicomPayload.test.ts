@@ -120,6 +120,14 @@ test('frames decode one at a time, so a viewer shows a slice before the whole vo
   assert.deepEqual(Array.from(reader.pixels), Array.from(img.pixels));
 });
 
+test("showImage opens the viewer in the window it is given, else in the image's own", async () => {
+  const ct = { ...image(new Int16Array(35).map((_, i) => i * 10)), units: 'HU', window: { center: 40, width: 400 } };
+  const header = async (options: Parameters<typeof showImage>[1]) =>
+    (await decodeDicomPayload((showImage(ct, options)[DISPLAY]() as Record<string, unknown>)['application/vnd.radnb.dicom'] as Uint8Array, inflate)).header;
+  assert.deepEqual((await header({ window: { center: -600, width: 1500 } })).window, { center: -600, width: 1500 });
+  assert.deepEqual((await header({})).window, { center: 40, width: 400 });
+});
+
 test('showImage adds overlays to a DICOM image and displays it in the viewer', async (t) => {
   if (!needFile(t, CT_SMALL, 'python3-pydicom test files (Debian python3-pydicom)')) return;
   const dicom = await readDicom(CT_SMALL);

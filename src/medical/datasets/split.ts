@@ -4,6 +4,8 @@
 import { shuffle } from '../../common/random';
 
 export interface SplitFractions {
+  /** Share of examples for training: the rest, which is what it is when left out; given, the three must add up to 1. */
+  train?: number;
   /** Share of examples for validation (default 0.15). */
   val?: number;
   /** Share of examples for testing (default 0.15). */
@@ -17,6 +19,9 @@ export function splitByPatient(patients: readonly string[], fractions: SplitFrac
   const val = fractions.val ?? 0.15;
   const test = fractions.test ?? 0.15;
   if (val < 0 || test < 0 || val + test >= 1) throw new RangeError(`split fractions val=${val}, test=${test} leave nothing to train on`);
+  if (fractions.train !== undefined && Math.abs(fractions.train + val + test - 1) > 1e-9) {
+    throw new RangeError(`split fractions train=${fractions.train}, val=${val}, test=${test} do not add up to 1`);
+  }
   const counts = new Map<string, number>();
   for (const p of patients) counts.set(p, (counts.get(p) ?? 0) + 1);
   const order = shuffle([...counts.keys()].sort(), seed);
