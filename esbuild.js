@@ -8,9 +8,11 @@ const path = require('node:path');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-/** Entry points that run in Node: extension host, kernel child process, CLI, the library cells import. */
+/** Entry points that run in Node: extension host, its language-service worker, kernel child process, CLI,
+ *  the library cells import. */
 const nodeBuilds = [
   { entryPoints: { 'extension/extension': 'src/extension/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { 'language/worker': 'src/language/worker.ts' } },
   { entryPoints: { 'kernel/main': 'src/kernel/main.ts', 'kernel/interruptWorker': 'src/kernel/interruptWorker.ts' } },
   { entryPoints: { 'cli/radnb': 'src/cli/radnb.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { 'lib/index': 'src/lib/index.ts' } },
@@ -59,13 +61,16 @@ async function main() {
     });
   }
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+  // The language service's declarations of radnb's library and the kernel's globals (out/types/).
+  const types = import('./scripts/buildTypes.mjs').then((m) => m.buildTypes());
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));
     console.log('esbuild: watching for changes');
     return;
   }
   // Every process is built even when another one fails, so one broken bundle does not hide the rest.
-  const results = await Promise.allSettled(contexts.map((c) => c.rebuild()));
+  const results = await Promise.allSettled([...contexts.map((c) => c.rebuild()), types]);
+  for (const r of results) if (r.status === 'rejected' && !r.reason?.errors) console.error(r.reason?.message ?? r.reason);
   await Promise.all(contexts.map((c) => c.dispose()));
   const cli = 'out/cli/radnb.js';
   if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);

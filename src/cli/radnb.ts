@@ -4,6 +4,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAssignCommand } from './assign';
+import { runCheckCommand } from './check';
 import { runCleanCommand } from './clean';
 import { runDicomCommand, type CommandIO } from './dicom';
 import { runExportCommand } from './export';
@@ -15,6 +16,7 @@ const USAGE = `usage:
   radnb run NOTEBOOK.radnb [--out EXECUTED.radnb] [--param name=value]... [--timeout SECONDS] [--backend NAME]
             [--allow-identifiers] [--trust]
       --trust   run a notebook from outside the current folder (code in a notebook can do anything you can)
+  radnb check NB|DIR... [--json]
   radnb clean NB... [--check] [--stdin] [--outputs all|small|none] [--max-image-bytes N] [--drop-runs]
   radnb export NB --to ipynb|html [--out FILE]
   radnb assign SOURCE.radnb [--out STUDENT.radnb]
@@ -33,6 +35,7 @@ const consoleIO: CommandIO = {
 
 const commands: Record<string, Command> = {
   run: runCommand,
+  check: runCheckCommand,
   clean: runCleanCommand,
   export: runExportCommand,
   assign: runAssignCommand,
