@@ -1,6 +1,7 @@
 // Messages between a kernel client (extension host or headless runner) and the kernel child process.
 // They travel over Node's IPC channel with 'advanced' serialization, so binary output items stay bytes.
 // Interrupts travel on a separate pipe (fd 4), because a kernel busy in a synchronous loop cannot read IPC.
+import type { KernelVariable } from './variables';
 
 /** A MIME bundle on the wire: text and JSON types as strings (JSON as text), binary types as bytes. */
 export type WireBundle = Record<string, string | Uint8Array>;
@@ -96,7 +97,24 @@ export interface DatasetMessage {
   path: string;
 }
 
-export type KernelMessage = ReadyMessage | StreamMessage | DisplayMessage | ExecuteResult | BackendMessage | LogMessage | DatasetMessage;
+/** The notebook's top-level variables, sent after each cell's result (the editor answers from the last one). */
+export interface VariablesMessage {
+  type: 'variables';
+  execId: number;
+  variables: KernelVariable[];
+  /** All tfjs tensors alive, when tfjs is loaded. */
+  tensors?: { count: number; bytes: number };
+}
+
+export type KernelMessage =
+  | ReadyMessage
+  | StreamMessage
+  | DisplayMessage
+  | ExecuteResult
+  | BackendMessage
+  | LogMessage
+  | DatasetMessage
+  | VariablesMessage;
 
 /** File descriptor of the interrupt pipe in the kernel process. */
 export const INTERRUPT_FD = 4;

@@ -17,7 +17,7 @@ function hasViewerImage(value: unknown): value is HasViewerImage {
 }
 
 /** tfjs LayersModel by shape (no instanceof: the user's tfjs copy may not be the kernel's). */
-function isLayersModel(value: unknown): value is LayersModel {
+export function isLayersModel(value: unknown): value is LayersModel {
   const v = value as Partial<LayersModel> | null;
   return typeof v === 'object' && v !== null && Array.isArray(v.layers) && typeof v.countParams === 'function' && typeof v.getClassName === 'function';
 }

@@ -12,6 +12,7 @@ import {
   type KernelMessage,
   type KernelRequest,
   type LogMessage,
+  type VariablesMessage,
   type WireBundle,
 } from '../common/kernelProtocol';
 
@@ -74,8 +75,11 @@ export class KernelClient {
   private readonly backendListeners: ((backend: BackendMessage) => void)[] = [];
   private readonly logListeners: ((message: LogMessage) => void)[] = [];
   private readonly datasetListeners: ((message: DatasetMessage) => void)[] = [];
+  private readonly variablesListeners: ((message: VariablesMessage) => void)[] = [];
   /** The most recently reported tfjs backend, once a cell has loaded tfjs. */
   backend: BackendMessage | undefined;
+  /** The top-level variables after the last cell that finished (none before the first). */
+  variables: VariablesMessage | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -148,6 +152,11 @@ export class KernelClient {
   /** Data files a cell registered with `registerDataset()`, for experiment records. */
   onDataset(listener: (message: DatasetMessage) => void): void {
     this.datasetListeners.push(listener);
+  }
+
+  /** The top-level variables, after each cell's result. */
+  onVariables(listener: (message: VariablesMessage) => void): void {
+    this.variablesListeners.push(listener);
   }
 
   /** Ends the kernel: politely first, then by force. */
@@ -233,6 +242,10 @@ export class KernelClient {
         break;
       case 'dataset':
         for (const listener of this.datasetListeners) listener(message);
+        break;
+      case 'variables':
+        this.variables = message;
+        for (const listener of this.variablesListeners) listener(message);
         break;
     }
   }

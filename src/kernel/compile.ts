@@ -14,6 +14,8 @@ export interface CompiledCell {
   js: string;
   /** esbuild's source map (JSON) from `js` to the cell's TypeScript. */
   map: string;
+  /** Names of the cell's top-level `var` and function declarations (they live on the global object). */
+  globalNames: string[];
 }
 
 export class CompileError extends Error {
@@ -51,9 +53,9 @@ export async function compileCell(source: string, fileName: string): Promise<Com
     if (!first) throw err;
     throw new CompileError(first.text, first.location?.line ?? 1, (first.location?.column ?? 0) + 1);
   }
-  const js = rewriteModuleSyntax(result.code);
+  const { js, globalNames } = rewriteModuleSyntax(result.code);
   const folded = endsWithExpression(js) ? undefined : await foldedLastExpression(source);
-  return { js: folded ? `${js}\n${folded}` : js, map: result.map };
+  return { js: folded ? `${js}\n${folded}` : js, map: result.map, globalNames };
 }
 
 /** Wraps a recovered last expression so the evaluated script's completion value is its value. */
@@ -98,11 +100,17 @@ function endsWithExpression(js: string): boolean {
 }
 
 /** Rewrites import/export declarations, dynamic import() and await for REPL-mode evaluation. */
-export function rewriteModuleSyntax(js: string): string {
+export function rewriteModuleSyntax(js: string): { js: string; globalNames: string[] } {
   const ast = parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true });
   const edits: Edit[] = [];
+  const globalNames: string[] = [];
   let moduleCount = 0;
   for (const node of (ast as unknown as { body: AnyNode[] }).body) {
+    const declaration: AnyNode = node.type === 'ExportNamedDeclaration' && node.declaration ? node.declaration : node;
+    if (declaration.type === 'FunctionDeclaration') globalNames.push(declaration.id.name);
+    if (declaration.type === 'VariableDeclaration' && declaration.kind === 'var') {
+      for (const d of declaration.declarations as AnyNode[]) globalNames.push(...patternNames(d.id));
+    }
     switch (node.type) {
       case 'ImportDeclaration':
         edits.push({ start: node.start, end: node.end, text: keepLines(js, node, importStatement(node, moduleCount++)) });
@@ -130,7 +138,24 @@ export function rewriteModuleSyntax(js: string): string {
       edits.push({ start: n.argument.end, end: n.argument.end, text: ')' });
     },
   });
-  return applyEdits(js, edits);
+  return { js: applyEdits(js, edits), globalNames };
+}
+
+function patternNames(pattern: AnyNode): string[] {
+  switch (pattern.type) {
+    case 'Identifier':
+      return [pattern.name];
+    case 'ObjectPattern':
+      return (pattern.properties as AnyNode[]).flatMap((p) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
+    case 'ArrayPattern':
+      return (pattern.elements as (AnyNode | null)[]).flatMap((e) => (e ? patternNames(e) : []));
+    case 'RestElement':
+      return patternNames(pattern.argument);
+    case 'AssignmentPattern':
+      return patternNames(pattern.left);
+    default:
+      return [];
+  }
 }
 
 // acorn's ESTree nodes, typed loosely for the few fields this pass reads.

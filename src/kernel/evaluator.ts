@@ -48,6 +48,11 @@ export class Evaluator {
     }
   }
 
+  /** Names of the global lexical scope: every cell's top-level let, const and class. */
+  async globalLexicalNames(): Promise<string[]> {
+    return (await this.post<{ names: string[] }>('Runtime.globalLexicalScopeNames', {})).names;
+  }
+
   /** The JS value behind a remote object. */
   private async capture(remote: RemoteObject): Promise<unknown> {
     if (remote.objectId === undefined) return primitive(remote);

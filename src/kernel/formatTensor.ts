@@ -29,7 +29,7 @@ export function formatTensor(t: TensorLike): MimeBundle {
   if (t.size > MAX_STATS_ELEMENTS || t.dtype === 'string') return { 'text/plain': head };
   const data = t.dataSync() as ArrayLike<number>;
   const s = stats(data);
-  const statsLine = t.size === 0 ? 'empty' : `min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${fmt(s.std)}`;
+  const statsLine = t.size === 0 ? 'empty' : `min ${formatNumber(s.min)}  max ${formatNumber(s.max)}  mean ${formatNumber(s.mean)}  std ${formatNumber(s.std)}`;
   const preview = previewText(data, t.shape);
   const text = `${head}\n${statsLine}\n${preview}`;
   const html =
@@ -56,13 +56,13 @@ function stats(data: ArrayLike<number>): { min: number; max: number; mean: numbe
 
 /** The first and last values along every axis, nested like tf.print. */
 function previewText(data: ArrayLike<number>, shape: number[]): string {
-  if (shape.length === 0) return fmt(Number(data[0]));
+  if (shape.length === 0) return formatNumber(Number(data[0]));
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const render = (axis: number, offset: number, indent: string): string => {
     const n = shape[axis];
     const indices = n <= PREVIEW ? range(0, n) : [...range(0, PREVIEW / 2), -1, ...range(n - PREVIEW / 2, n)];
     if (axis === shape.length - 1) {
-      return `[${indices.map((i) => (i < 0 ? '...' : fmt(Number(data[offset + i])))).join(', ')}]`;
+      return `[${indices.map((i) => (i < 0 ? '...' : formatNumber(Number(data[offset + i])))).join(', ')}]`;
     }
     const inner = indices.map((i) => (i < 0 ? `${indent} ...` : `${indent} ${render(axis + 1, offset + i * strides[axis], indent + ' ')}`));
     return `[\n${inner.join(',\n')}\n${indent}]`;
@@ -74,7 +74,8 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
 }
 
-function fmt(v: number): string {
+/** A value as tensor previews and summaries print it: integers whole, others to 4 decimals or in exponent form. */
+export function formatNumber(v: number): string {
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : v.toFixed(4);

@@ -11,6 +11,7 @@ import { installRuntime } from './runtime';
 import { StackMapper } from './stackMapper';
 import { StreamCapture } from './streams';
 import { tensorStats } from './tensorStats';
+import { VariableReader } from './variables';
 
 interface Running {
   execId: number;
@@ -40,6 +41,7 @@ export class Kernel {
   private outputExecId = 0;
   private generation = 0;
   private displayCount = 0;
+  private readonly variables: VariableReader;
 
   constructor(private readonly options: KernelOptions) {
     this.streams = new StreamCapture((name, text) => this.sendStream(name, text));
@@ -55,6 +57,7 @@ export class Kernel {
       },
       options.notebookDir,
     );
+    this.variables = new VariableReader();
     const kernel = this;
     setDisplayHost({
       display: (value, opts) => this.display(value, opts),
@@ -86,6 +89,7 @@ export class Kernel {
             if (this.running === running) this.running = undefined;
             this.options.send(result);
             resolve(result);
+            void this.sendVariables(running.execId);
           });
         },
       };
@@ -127,6 +131,7 @@ export class Kernel {
       return this.result(running, { status: 'error', error: { name: 'SyntaxError', message: `${err.message} (${where})`, stack: `SyntaxError: ${err.message}\n    at ${where}` } });
     }
     this.mapper.register(scriptName, request.cellName, compiled.map);
+    this.variables.declared(compiled.globalNames);
     const evaluation = await this.options.evaluator.evaluate(`${compiled.js}\n//# sourceURL=${scriptName}`).catch((err: unknown) => {
       // The interrupt worker terminated the cell's synchronous code.
       if (String((err as Error)?.message).includes('Execution was terminated')) return undefined;
@@ -147,6 +152,17 @@ export class Kernel {
       ...fields,
       ...(stats && { tensors: { count: stats.count, bytes: stats.bytes, leaked: Math.max(0, stats.count - running.tensorsBefore) } }),
     };
+  }
+
+  /** After the result, so that describing the variables never delays the cell's end. */
+  private async sendVariables(execId: number): Promise<void> {
+    try {
+      const variables = this.variables.read(await this.options.evaluator.globalLexicalNames());
+      const stats = tensorStats();
+      this.options.send({ type: 'variables', execId, variables, ...(stats && { tensors: stats }) });
+    } catch (err) {
+      this.reportBackgroundError(err);
+    }
   }
 
   private sendStream(name: 'stdout' | 'stderr', text: string): void {

@@ -20,6 +20,8 @@ export function redactMessage(message: KernelMessage): KernelMessage {
           error: { ...message.error, message: redactText(message.error.message), stack: redactText(message.error.stack) },
         }),
       };
+    case 'variables':
+      return { ...message, variables: message.variables.map((v) => ({ ...v, summary: redactText(v.summary) })) };
     default:
       return message;
   }

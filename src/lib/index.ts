@@ -1,7 +1,8 @@
 // The radnb library: what a cell gets from `import … from 'radnb'`. It runs in the kernel process
-// (and in plain Node scripts). Loading it registers radnb's display formatters, so DICOM images open
-// in the viewer and tfjs models show their summary.
+// (and in plain Node scripts). Loading it registers radnb's display formatters and variable summaries, so
+// DICOM images open in the viewer, tfjs models show their summary, and the editor can describe both.
 import { registerDisplayFormatters } from '../display/formatters';
+import { registerVariableSummaries } from '../display/summaries';
 
 export { DISPLAY, MIME, getDisplayHost, registerFormatter } from '../common/display';
 export type { DisplayHandle, DisplayHost, Displayable, MimeBundle } from '../common/display';
@@ -33,3 +34,4 @@ export type { ShowImageOptions } from '../display/showImage';
 export { featureMapsBundle, modelSummaryBundle, plotlyBundle } from '../display/index';
 
 registerDisplayFormatters();
+registerVariableSummaries();
