@@ -49,6 +49,6 @@ function smallOutput(output: CellOutput, maxImageBytes: number): CellOutput {
   return { items: [{ mime: 'text/plain', data: new TextEncoder().encode(note) }], metadata: { ...output.metadata, outputType: 'display_data' } };
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

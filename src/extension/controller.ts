@@ -6,6 +6,7 @@ import { ERROR_MIME } from '../common/notebook';
 import { bundleItems, displayOutput, errorOutput, resultOutput, streamItem } from '../common/outputs';
 import { KernelDiedError } from '../kernel/client';
 import type { KernelSession } from './kernelSession';
+import { RADNB_LANGUAGE } from './language/radnbLanguage';
 import { toVscodeOutput } from './serializer';
 
 export interface SessionProvider {
@@ -18,16 +19,20 @@ export class RadnbController implements vscode.Disposable {
   private readonly controllers: vscode.NotebookController[] = [];
   private readonly queues = new WeakMap<vscode.NotebookDocument, Promise<void>>();
   private readonly unresponsiveTimers = new WeakMap<vscode.NotebookDocument, NodeJS.Timeout>();
+  private readonly selectionChanged = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; selected: boolean }>();
+  /** A notebook chose radnb's kernel, or another one. */
+  readonly onDidChangeSelection = this.selectionChanged.event;
 
   constructor(private readonly sessions: SessionProvider) {
     // Own notebooks, and Jupyter notebooks whose cells are TypeScript (never preferred for others).
     for (const [id, type] of [[CONTROLLER_ID, 'radnb'], [`${CONTROLLER_ID}-jupyter`, 'jupyter-notebook']] as const) {
       const controller = vscode.notebooks.createNotebookController(id, type, 'radnb TypeScript');
       controller.description = 'TypeScript + TensorFlow.js';
-      controller.supportedLanguages = ['typescript', 'javascript'];
+      controller.supportedLanguages = [RADNB_LANGUAGE, 'typescript', 'javascript'];
       controller.supportsExecutionOrder = true;
       controller.executeHandler = (cells, notebook, ctrl) => this.enqueue(cells, notebook, ctrl);
       controller.interruptHandler = (notebook) => this.interrupt(notebook);
+      controller.onDidChangeSelectedNotebooks((e) => this.selectionChanged.fire(e));
       this.controllers.push(controller);
     }
   }
@@ -132,6 +137,7 @@ export class RadnbController implements vscode.Disposable {
 
   dispose(): void {
     for (const c of this.controllers) c.dispose();
+    this.selectionChanged.dispose();
   }
 }
 

@@ -1,6 +1,6 @@
-// The VS Code side of radnb: the .radnb serializer, the kernel controller, commands, the status bar
-// and the channel through which renderers ask to stop a cell. Everything medical or tfjs runs in the
-// kernel process; this host only relays.
+// The VS Code side of radnb: the .radnb serializer, the kernel controller, the language features,
+// the variables view, commands, the status bar and the channel through which renderers ask to stop a
+// cell. Everything medical or tfjs runs in the kernel process; this host only relays.
 import * as vscode from 'vscode';
 import { emptyNotebook } from '../common/notebook';
 import { backendsDir, registerInstallBackend } from './backendCommand';
@@ -8,12 +8,17 @@ import { registerCompareRuns } from './compareRuns';
 import { RadnbController } from './controller';
 import { registerExerciseCommands } from './exerciseCommands';
 import { KernelSession } from './kernelSession';
+import { registerLanguageFeatures } from './language/languageFeatures';
+import { RADNB_LANGUAGE } from './language/radnbLanguage';
 import { RadnbSerializer, toNotebookData } from './serializer';
 import { KernelStatusBar } from './statusBar';
+import { registerVariablesView } from './variables/variablesView';
 
 export function activate(context: vscode.ExtensionContext): void {
   const kernelScript = vscode.Uri.joinPath(context.extensionUri, 'out', 'kernel', 'main.js').fsPath;
   const sessions = new Map<vscode.NotebookDocument, KernelSession>();
+  const variablesChanged = new vscode.EventEmitter<void>();
+  const log = vscode.window.createOutputChannel('radnb', { log: true });
   const statusBar = new KernelStatusBar();
   const activeNotebook = () => vscode.window.activeNotebookEditor?.notebook;
   const refreshStatus = () => {
@@ -25,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!s) {
       s = new KernelSession(notebook, kernelScript, backendsDir(context));
       s.onDidChangeStatus(() => refreshStatus());
+      s.onDidChangeVariables(() => variablesChanged.fire());
       sessions.set(notebook, s);
     }
     return s;
@@ -33,6 +39,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const messaging = vscode.notebooks.createRendererMessaging('radnb.renderer');
 
   context.subscriptions.push(
+    log,
+    variablesChanged,
+    registerVariablesView((nb) => sessions.get(nb)?.variables, variablesChanged.event),
     vscode.workspace.registerNotebookSerializer('radnb', new RadnbSerializer(), { transientOutputs: false }),
     controller,
     statusBar,
@@ -43,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidCloseNotebookDocument((nb) => {
       sessions.get(nb)?.dispose();
       sessions.delete(nb);
+      variablesChanged.fire();
     }),
     vscode.window.onDidChangeActiveNotebookEditor(refreshStatus),
     vscode.commands.registerCommand('radnb.restartKernel', async () => {
@@ -60,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('radnb.newNotebook', async () => {
       const data = toNotebookData(emptyNotebook());
-      data.cells.push(new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "import * as tf from '@tensorflow/tfjs';\n", 'typescript'));
+      data.cells.push(new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "import * as tf from '@tensorflow/tfjs';\n", RADNB_LANGUAGE));
       const doc = await vscode.workspace.openNotebookDocument('radnb', data);
       await vscode.window.showNotebookDocument(doc);
     }),
@@ -71,6 +81,11 @@ export function activate(context: vscode.ExtensionContext): void {
     await Promise.all([...sessions.values()].filter((s) => s.running).map((s) => s.restart()));
   });
   registerExerciseCommands(context);
+  registerLanguageFeatures(context, {
+    onDidChangeKernelSelection: controller.onDidChangeSelection,
+    live: (nb) => sessions.get(nb)?.variables?.variables,
+    log: (message) => log.info(message),
+  });
   vscode.workspace.notebookDocuments.forEach((nb) => controller.prefer(nb));
   refreshStatus();
 }

@@ -2,7 +2,7 @@
 // the next run after it dies. It reports its state for the status bar.
 import * as vscode from 'vscode';
 import path from 'node:path';
-import type { BackendMessage, TensorStats } from '../common/kernelProtocol';
+import type { BackendMessage, TensorStats, VariablesMessage } from '../common/kernelProtocol';
 import { KernelClient } from '../kernel/client';
 import { resolveNodeRuntime } from './nodePath';
 
@@ -25,6 +25,10 @@ export class KernelSession implements vscode.Disposable {
   status: KernelStatus = { state: 'not started' };
   private readonly changed = new vscode.EventEmitter<KernelStatus>();
   readonly onDidChangeStatus = this.changed.event;
+  /** The kernel's top-level variables after its last cell; none before the first and after a restart. */
+  variables: VariablesMessage | undefined;
+  private readonly variablesChanged = new vscode.EventEmitter<VariablesMessage | undefined>();
+  readonly onDidChangeVariables = this.variablesChanged.event;
 
   constructor(
     readonly notebook: vscode.NotebookDocument,
@@ -63,12 +67,19 @@ export class KernelSession implements vscode.Disposable {
     const old = this.client;
     this.client = undefined;
     old?.kill('restarted or shut down at your request');
+    this.setVariables(undefined);
     this.setState('not started', { backend: undefined, detail: undefined, tensors: undefined, leak: undefined });
   }
 
   dispose(): void {
     this.stop();
     this.changed.dispose();
+    this.variablesChanged.dispose();
+  }
+
+  private setVariables(variables: VariablesMessage | undefined): void {
+    this.variables = variables;
+    this.variablesChanged.fire(variables);
   }
 
   private async start(): Promise<KernelClient> {
@@ -92,9 +103,13 @@ export class KernelSession implements vscode.Disposable {
       });
       this.client = client;
       client.onBackend((backend) => this.setState(this.status.state, { backend }));
+      client.onVariables((variables) => {
+        if (this.client === client) this.setVariables(variables);
+      });
       client.onExit((description) => {
         if (this.client !== client) return;
         this.setState('dead', { detail: `kernel ended: ${description}` });
+        this.setVariables(undefined);
       });
       this.setState('idle');
       return client;

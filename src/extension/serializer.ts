@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { parseNotebook, serializeNotebook, type CellOutput, type Notebook, type NotebookCell } from '../common/notebook';
 import { DEFAULT_MAX_IMAGE_BYTES, applyOutputsPolicy, isOutputsPolicy, notebookOutputsPolicy } from '../common/outputsPolicy';
+import { RADNB_LANGUAGE } from './language/radnbLanguage';
 
 /** Where nbformat fields that VS Code does not model are kept in VS Code's cell metadata. */
 interface CellMetadata {
@@ -43,7 +44,7 @@ export function toNotebookData(notebook: Notebook): vscode.NotebookData {
 
 function toCellData(cell: NotebookCell): vscode.NotebookCellData {
   const kind = cell.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code;
-  const language = cell.kind === 'markdown' ? 'markdown' : cell.kind === 'raw' ? 'raw' : 'typescript';
+  const language = cell.kind === 'markdown' ? 'markdown' : cell.kind === 'raw' ? 'raw' : RADNB_LANGUAGE;
   const data = new vscode.NotebookCellData(kind, cell.source, language);
   data.metadata = {
     ...(cell.id !== undefined && { id: cell.id }),
