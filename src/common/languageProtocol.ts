@@ -44,6 +44,8 @@ export interface LanguageRequest<M extends LanguageMethod = LanguageMethod> {
   params: LanguageMethods[M]['params'];
   /** For updates: the value the host wrote into the UPDATE_GENERATION slot just before sending it. */
   generation?: number;
+  /** Counted in the REQUESTS_SENT slot: someone waits for this answer. */
+  awaited?: boolean;
 }
 
 export type LanguageResponse = { id: number; result: unknown } | { id: number; error: string };
@@ -59,3 +61,5 @@ export type WorkerMessage = LanguageResponse | DiagnosticsEvent;
 
 /** Slot of the shared Int32Array the host bumps on every update, so a check in progress stops early. */
 export const UPDATE_GENERATION = 0;
+/** Slot the host bumps on every request it sends: a check gives way to a request that waits for an answer. */
+export const REQUESTS_SENT = 1;

@@ -21,6 +21,8 @@ export class NotebookHost implements TS.LanguageServiceHost {
   /** Module specifier of a cell (as written in the generated preludes) → its file. */
   private readonly cellModules = new Map<string, string>();
   private rootNames: string[] = [];
+  /** Bumped on every change, so that a request after no change skips TypeScript's look at every file. */
+  private projectVersion = 0;
   private readonly resolutionCache: TS.ModuleResolutionCache;
   private readonly radnbAnchor: string;
   /** Folders whose files do not change while the editor runs: TypeScript's libs, radnb's declarations. */
@@ -57,7 +59,18 @@ export class NotebookHost implements TS.LanguageServiceHost {
     for (const fileName of [...this.virtualFiles.keys()]) if (!seen.has(fileName)) this.virtualFiles.delete(fileName);
     for (const [specifier, fileName] of [...this.cellModules]) if (!seen.has(fileName)) this.cellModules.delete(specifier);
     this.rootNames = [this.radnb.globals, ...this.settings.declarationFiles, ...files.map((f) => f.fileName)];
+    if (changed) this.projectVersion++;
     return changed;
+  }
+
+  getProjectVersion(): string {
+    return String(this.projectVersion);
+  }
+
+  /** Read by TypeScript although its public typings leave it out: without it every program after an edit
+   *  reads and parses every package.json again. */
+  getModuleResolutionCache(): TS.ModuleResolutionCache {
+    return this.resolutionCache;
   }
 
   getCompilationSettings(): TS.CompilerOptions {

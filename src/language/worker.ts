@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import ts from 'typescript';
 import type { CellDiagnostic, CellText } from '../common/cellLanguage';
-import { UPDATE_GENERATION, type LanguageMethod, type LanguageMethods, type LanguageRequest, type WorkerMessage } from '../common/languageProtocol';
+import { REQUESTS_SENT, UPDATE_GENERATION, type LanguageMethod, type LanguageMethods, type LanguageRequest, type WorkerMessage } from '../common/languageProtocol';
 import { radnbTypesAt } from './compilerOptions';
 import { NotebookLanguageService } from './notebookLanguageService';
 
@@ -43,6 +43,8 @@ class LanguageWorker {
   private checking = false;
   /** The UPDATE_GENERATION of the last update applied: a higher one in the flags means an update is on its way. */
   private appliedGeneration = 0;
+  /** Awaited requests answered; fewer than REQUESTS_SENT means one is waiting. */
+  private requestsAnswered = 0;
 
   constructor(
     private readonly data: LanguageWorkerData,
@@ -50,9 +52,11 @@ class LanguageWorker {
   ) {
     this.flags = new Int32Array(data.flags);
     this.appliedGeneration = Atomics.load(this.flags, UPDATE_GENERATION);
+    this.requestsAnswered = Atomics.load(this.flags, REQUESTS_SENT);
   }
 
   handle(request: LanguageRequest): void {
+    if (request.awaited) this.requestsAnswered++;
     try {
       const result = this.run(request);
       this.post({ id: request.id, result });
@@ -148,7 +152,7 @@ class LanguageWorker {
 
   /** Checks one stale cell per turn of the event loop, so requests that arrive meanwhile are answered first. */
   private scheduleChecks(): void {
-    if (this.checking || this.updatePending()) return;
+    if (this.checking || this.somethingWaits()) return;
     const next = [...this.notebooks].find(([, n]) => n.staleFrom !== undefined);
     if (!next) return;
     this.checking = true;
@@ -174,9 +178,14 @@ class LanguageWorker {
     return Atomics.load(this.flags, UPDATE_GENERATION) !== this.appliedGeneration;
   }
 
+  /** An update or a request waits behind the check that is running: the check gives way. */
+  private somethingWaits(): boolean {
+    return this.updatePending() || Atomics.load(this.flags, REQUESTS_SENT) !== this.requestsAnswered;
+  }
+
   private checkOne(key: string, notebook: OpenNotebook): void {
-    // With an update on its way, checking now would be wasted: its arrival schedules the checks again.
-    if (notebook.staleFrom === undefined || this.updatePending()) return;
+    // With an update or a request on its way, it goes first: handling it schedules the checks again.
+    if (notebook.staleFrom === undefined || this.somethingWaits()) return;
     const cellId = this.nextToCheck(notebook);
     if (cellId === undefined) {
       notebook.staleFrom = undefined;
@@ -184,12 +193,16 @@ class LanguageWorker {
     }
     const deadline = Date.now() + CHECK_BUDGET_MS;
     let timedOut = false;
-    this.stopWhen = () => this.updatePending() || (timedOut = Date.now() > deadline);
+    this.stopWhen = () => this.somethingWaits() || (timedOut = Date.now() > deadline);
     let diagnostics: CellDiagnostic[];
     try {
       diagnostics = notebook.service.diagnostics(cellId);
     } catch (error) {
-      if (error instanceof ts.OperationCanceledException && !timedOut) return; // an edit arrived: its update restarts the checks
+      // An edit or a request arrived: the cell is checked again once it is handled.
+      if (error instanceof ts.OperationCanceledException && !timedOut) {
+        if (notebook.fresh.has(cellId) === false) notebook.urgent.unshift(cellId);
+        return;
+      }
       diagnostics = [notChecked(cellId, timedOut ? `radnb stopped type-checking this cell after ${CHECK_BUDGET_MS / 1000} s` : `radnb could not type-check this cell (${String(error)})`)];
     } finally {
       this.stopWhen = () => false;

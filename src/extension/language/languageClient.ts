@@ -4,10 +4,12 @@
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
 import {
+  REQUESTS_SENT,
   UPDATE_GENERATION,
   type DiagnosticsEvent,
   type LanguageMethod,
   type LanguageMethods,
+  type LanguageRequest,
   type WorkerMessage,
 } from '../../common/languageProtocol';
 import type { LanguageWorkerData } from '../../language/worker';
@@ -56,7 +58,7 @@ export class LanguageClient implements vscode.Disposable {
   notify<M extends LanguageMethod>(method: M, params: LanguageMethods[M]['params']): void {
     // Bumped before the update is sent, so a check in progress can stop as soon as it is stale.
     const generation = method === 'update' ? Atomics.add(this.flags, UPDATE_GENERATION, 1) + 1 : undefined;
-    this.send(this.nextId++, method, params, generation);
+    this.send({ id: this.nextId++, method, params, ...(generation !== undefined && { generation }) });
   }
 
   /** The answer, or undefined when the worker failed or did not answer in time. */
@@ -68,7 +70,8 @@ export class LanguageClient implements vscode.Disposable {
         resolve(undefined);
       }, REQUEST_TIMEOUT_MS);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, timer, sentAt: Date.now() });
-      this.send(id, method, params, undefined);
+      Atomics.add(this.flags, REQUESTS_SENT, 1);
+      this.send({ id, method, params, awaited: true });
     });
   }
 
@@ -79,9 +82,9 @@ export class LanguageClient implements vscode.Disposable {
     this.worker = undefined;
   }
 
-  private send(id: number, method: LanguageMethod, params: unknown, generation: number | undefined): void {
+  private send(request: LanguageRequest): void {
     if (this.disposed || this.stuckRestarts >= MAX_STUCK_RESTARTS) return;
-    this.ensureWorker().postMessage({ id, method, params, ...(generation !== undefined && { generation }) });
+    this.ensureWorker().postMessage(request);
   }
 
   private ensureWorker(): Worker {
