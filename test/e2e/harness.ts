@@ -1,12 +1,15 @@
 // Starts a real VS Code (code-server) on a scratch copy of the fixtures with radnb loaded as the
 // extension under development, and opens it in headless Debian chromium driven by playwright-core.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { format } from 'node:util';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import type { TestContext } from 'node:test';
 import { ensureCodeServer, launchCodeServer, type RunningCodeServer, type WorkbenchOptions } from '../../scripts/codeServer.mjs';
 import { need, repoRoot } from '../support/env';
-import { makeScratchWorkspace } from './buildSuite.mjs';
+import { buildSuite, makeScratchWorkspace } from './buildSuite.mjs';
+import type { SuiteReport } from './suite/index';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const screenshotsDir = path.join(repoRoot, 'test', 'e2e', 'screenshots');
@@ -147,4 +150,52 @@ async function waitInFrames(page: Page, locate: (frame: Frame) => Locator, what:
     await page.waitForTimeout(100);
   }
   throw new Error(`no webview frame showed ${what} within ${timeoutMs} ms`);
+}
+
+export interface SuiteRun {
+  /** The exit code VS Code reported for the test run. */
+  code: number;
+  /** What the suite wrote, or undefined when it wrote nothing (it did not load, or crashed). */
+  report: SuiteReport | undefined;
+  /** Milliseconds until the workbench had opened. */
+  openedAfterMs: number;
+}
+
+/**
+ * Runs the mocha suite of test/e2e/suite inside VS Code's extension host (extensionTestsPath, the
+ * `@vscode/test-web` mechanism) and returns its report; `env` reaches the suite (e.g. RADNB_E2E_GREP).
+ */
+export async function runSuite(options: { env?: Record<string, string>; folder?: string; timeoutMs: number; log?: (line: string) => void }): Promise<SuiteRun> {
+  const started = Date.now();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'radnb-e2e-report-'));
+  const reportFile = path.join(scratch, 'report.json');
+  let exited: (code: number) => void = () => {};
+  const exitCode = new Promise<number>((resolve) => (exited = resolve));
+  const log = options.log ?? (() => {});
+  const workbench = await openWorkbench({
+    folder: options.folder,
+    extensionDevelopmentPath: repoRoot,
+    extensionTestsPath: await buildSuite(),
+    env: { ...options.env, RADNB_E2E_REPORT: reportFile },
+    beforeLoad: async (page) => {
+      // How VS Code's web workbench hands extension-test logs and the exit code to an automation driver.
+      await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => log(`[vscode ${type}] ${format(...args)}`));
+      await page.exposeFunction('codeAutomationExit', (code: number) => exited(code));
+    },
+  });
+  const openedAfterMs = Date.now() - started;
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      exitCode,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the suite did not finish in ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as SuiteReport) : undefined;
+    return { code, report, openedAfterMs };
+  } finally {
+    await workbench.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

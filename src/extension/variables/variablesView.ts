@@ -34,7 +34,7 @@ class VariablesTree implements vscode.TreeDataProvider<KernelVariable> {
 
   getTreeItem(v: KernelVariable): vscode.TreeItem {
     const item = new vscode.TreeItem(v.name, vscode.TreeItemCollapsibleState.None);
-    item.description = variableLine(v);
+    item.description = `${variableLine(v)} — ${v.summary}`;
     item.tooltip = new vscode.MarkdownString().appendText(`${v.name}: ${variableLine(v)}\n${v.summary}`);
     item.contextValue = v.viewable ? 'viewable' : 'value';
     item.iconPath = new vscode.ThemeIcon(v.type === 'Tensor' ? 'symbol-array' : v.type.startsWith('Dicom') ? 'file-media' : v.type === 'function' || v.type === 'class' ? 'symbol-method' : 'symbol-variable');

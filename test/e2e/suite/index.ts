@@ -5,6 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import Mocha from 'mocha';
 import { registerKernelCellTests } from './kernelCells.spec';
+import { registerLanguageBenchmark } from './languageBenchmark.spec';
+import { registerLanguageFeatureTests } from './languageFeatures.spec';
 import { measurements } from './measurements';
 import { registerNotebookFeatureTests } from './notebookFeatures.spec';
 
@@ -14,16 +16,22 @@ export interface SuiteReport {
   passed: string[];
   failed: { title: string; error: string }[];
   durationMs: number;
-  /** Milliseconds, by what was measured. */
-  measurements: Record<string, number>;
+  /** Figures with their units, by what was measured. */
+  measurements: Record<string, { value: number; unit: string }>;
 }
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', grep: process.env.RADNB_E2E_GREP });
   // Bundled spec files are registered by calling them, with mocha's globals (describe, it, …) installed first.
   mocha.suite.emit('pre-require', globalThis, 'radnb-e2e', mocha);
-  registerKernelCellTests();
-  registerNotebookFeatureTests();
+  // bench/language.ts runs the suite for its measurements only.
+  if (process.env.RADNB_BENCH_LANGUAGE) {
+    registerLanguageBenchmark(process.env.RADNB_BENCH_LANGUAGE);
+  } else {
+    registerKernelCellTests();
+    registerNotebookFeatureTests();
+    registerLanguageFeatureTests();
+  }
 
   const report: SuiteReport = { total: 0, passed: [], failed: [], durationMs: 0, measurements };
   const started = Date.now();

@@ -1,6 +1,7 @@
-// Timings the suite measures in the real VS Code (interrupt, restart, …), reported with its results.
-export const measurements: Record<string, number> = {};
+// What the suite measures in the real VS Code (interrupt, restart, activation, memory…), reported with its
+// results: a figure and its unit, by what was measured.
+export const measurements: Record<string, { value: number; unit: string }> = {};
 
-export function record(name: string, milliseconds: number): void {
-  measurements[name] = milliseconds;
+export function record(name: string, value: number, unit = 'ms'): void {
+  measurements[name] = { value, unit };
 }

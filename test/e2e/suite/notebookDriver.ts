@@ -32,11 +32,11 @@ export class NotebookDriver {
     return new NotebookDriver(document, editor);
   }
 
-  /** Appends a TypeScript code cell and returns it without running it. */
-  async append(code: string): Promise<vscode.NotebookCell> {
+  /** Appends a code cell (in radnb's cell language unless told) and returns it without running it. */
+  async append(code: string, language = 'radnb-typescript'): Promise<vscode.NotebookCell> {
     const index = this.document.cellCount;
     const edit = new vscode.WorkspaceEdit();
-    const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, code, 'typescript');
+    const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, code, language);
     edit.set(this.document.uri, [vscode.NotebookEdit.insertCells(index, [cell])]);
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not append a cell to ${this.document.uri.fsPath}`);
     return this.document.cellAt(index);
