@@ -99,6 +99,7 @@ test('training curves: plotly loads offline, live updates reuse the plot, Stop i
   await page.render('curves', plotlyMime, plotlyBundle(trainingFigure(6, false))[plotlyMime]);
   assert.equal(await root.locator('.radnb-live').isVisible(), false, 'the final figure has no Stop button');
   await root.screenshot({ path: path.join(SCREENSHOTS, 'training-curves.png') });
+  assert.ok(requests.includes('http://radnb.test/renderers/plotly.min.js'), 'plotly came from its dist beside the renderer');
   const foreign = requests.filter((u) => !u.startsWith('http://radnb.test/'));
   assert.deepEqual(foreign, [], 'no request leaves the webview (no CDN)');
 });
