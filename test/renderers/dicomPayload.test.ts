@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { DISPLAY } from '../../src/common/display';
 import type { ViewerImage, ViewerPixels } from '../../src/common/viewer';
-import { decodeDicomPayload, encodeDicomPayload, openDicomPayload } from '../../src/display/dicomPayload';
+import { decodeDicomPayload, encodeDicomPayload, openDicomPayload } from '../../src/common/dicomPayload';
 import { dicomViewBundle } from '../../src/display/dicomView';
 import { showImage } from '../../src/display/showImage';
 import { readDicom } from '../../src/medical';

@@ -8,7 +8,7 @@ import { getFormatters, type MimeBundle } from '../../src/common/display';
 import { featureMapsView } from '../../src/cnn/explain';
 import { featureMapsBundle } from '../../src/display/featureMaps';
 import { modelFormatter, registerDisplayFormatters, viewerImageFormatter } from '../../src/display/formatters';
-import { decodeFeatureMapsPayload } from '../../src/display/featureMapsPayload';
+import { decodeFeatureMapsPayload } from '../../src/common/featureMapsPayload';
 import { modelSummaryBundle } from '../../src/display/modelSummary';
 import { plotlyBundle } from '../../src/display/plotly';
 import { readPng } from '../support/pngReader';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { calibration, confusionMatrix, metricsAtThreshold, precisionRecallCurve, rocCurve } from '../../src/cnn/metrics';
-import type { ConfusionView, MetricsView, RocView } from '../../src/cnn/metrics/views';
+import type { ConfusionView, MetricsView, RocView } from '../../src/common/metricsViews';
 import { DISPLAY, type Displayable, MIME, type MimeBundle } from '../../src/common/display';
 import { featureMapsView } from '../../src/cnn/explain';
 import { featureMapsBundle } from '../../src/display/featureMaps';

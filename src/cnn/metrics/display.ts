@@ -1,7 +1,7 @@
 // Turns metric results into MIME bundles: plain text and a small HTML table for any notebook, plus the
-// JSON view (views.ts) for radnb's metrics renderer.
+// JSON view (src/common/metricsViews.ts) for radnb's metrics renderer.
 import { MIME, type MimeBundle } from '../../common/display';
-import type { MetricsView, TableView } from './views';
+import type { MetricsView, TableView } from '../../common/metricsViews';
 
 export type Cell = string | number | null;
 

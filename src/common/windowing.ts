@@ -1,6 +1,6 @@
 // VOI windowing shared by the Node snapshot (PNG) and the browser viewer's lookup table, so that the saved
 // PNG and the interactive view show the same grey levels. Pure TypeScript.
-import type { ViewerPixels } from '../common/viewer';
+import type { ViewerPixels } from './viewer';
 
 export interface VoiWindow {
   center: number;

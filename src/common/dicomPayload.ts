@@ -1,7 +1,7 @@
 // The binary output item of the DICOM viewer (application/vnd.radnb.dicom): a ViewerImage as a container
 // (see binaryContainer.ts) whose JSON header carries everything but the samples, and whose sections hold the
 // pixels of each frame and then each overlay. Used by the Node encoder and by the browser renderer.
-import type { ViewerImage, ViewerOverlay, ViewerPixels } from '../common/viewer';
+import type { ViewerImage, ViewerOverlay, ViewerPixels } from './viewer';
 import {
   allocateSamples,
   type Compress,
