@@ -135,17 +135,69 @@ test('markdown becomes HTML with headings, lists, code, emphasis and links, and 
     [
       '<h2>Data</h2>',
       '<p>Use <strong>bold</strong>, <em>italic</em>, <code>a&lt;b&gt;</code> and <a href="https://doi.org/10.1016/j.cell.2018.02.010">the paper</a> or [x](javascript:alert(1)).</p>',
-      '<ul><li>one</li><li>two_three with https://x.org/a_b_c</li></ul>',
-      '<ol><li>first</li><li>second</li></ol>',
-      '<pre><code>const x = &quot;&lt;script&gt;&quot;;</code></pre>',
+      '<ul>\n<li>one</li>\n<li>two_three with https://x.org/a_b_c</li>\n</ul>',
+      '<ol>\n<li>first</li>\n<li>second</li>\n</ol>',
+      '<pre><code class="language-ts">const x = &quot;&lt;script&gt;&quot;;\n</code></pre>',
       '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>',
-      '<blockquote><p>quoted</p>\n</blockquote>',
+      '<blockquote>\n<p>quoted</p>\n</blockquote>',
       '<hr>',
       '<p><a href="https://example.com/scan.png">remote</a></p>',
       '',
     ].join('\n'),
   );
   assert.equal(renderMarkdown('[a_b](https://x.org/a_b_c_d) _em_', {}), '<p><a href="https://x.org/a_b_c_d">a_b</a> <em>em</em></p>\n');
+});
+
+test('markdown tables and nested lists render; raw HTML in them is shown as text', () => {
+  const md = [
+    '| Split | Images | <b>AUC</b> |',
+    '|:--|--:|---|',
+    '| val | 524 | 0.97 <img src=x onerror=alert(1)> |',
+    '',
+    '1. Data',
+    '   - train',
+    '     - 3,882 images',
+    '   - test',
+    '2. Model',
+    '',
+    '<div onclick="alert(1)">block</div>',
+  ].join('\n');
+  assert.equal(
+    renderMarkdown(md, {}),
+    [
+      '<table>',
+      '<thead>',
+      '<tr>',
+      '<th style="text-align:left">Split</th>',
+      '<th style="text-align:right">Images</th>',
+      '<th>&lt;b&gt;AUC&lt;/b&gt;</th>',
+      '</tr>',
+      '</thead>',
+      '<tbody>',
+      '<tr>',
+      '<td style="text-align:left">val</td>',
+      '<td style="text-align:right">524</td>',
+      '<td>0.97 &lt;img src=x onerror=alert(1)&gt;</td>',
+      '</tr>',
+      '</tbody>',
+      '</table>',
+      '<ol>',
+      '<li>Data',
+      '<ul>',
+      '<li>train',
+      '<ul>',
+      '<li>3,882 images</li>',
+      '</ul>',
+      '</li>',
+      '<li>test</li>',
+      '</ul>',
+      '</li>',
+      '<li>Model</li>',
+      '</ol>',
+      '<p>&lt;div onclick=&quot;alert(1)&quot;&gt;block&lt;/div&gt;</p>',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('radnb export writes next to the notebook by default and rejects an unknown format', async () => {
