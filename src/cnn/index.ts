@@ -2,7 +2,8 @@
 // saving/loading, memory accounting. Metrics and explainability live in ./metrics and ./explain.
 export { initBackend, backend, BackendError } from './backend';
 export type { BackendCandidate, BackendInfo, BackendName, BackendPreference, InitBackendOptions } from './backend';
-export { registerGradientKernels } from './kernels/register';
+export { installKernels } from './kernels/installKernels';
+export type { InstalledKernels } from './kernels/installKernels';
 export * from './models';
 export { train, balancedClassWeights, TrainError } from './train';
 export type { EarlyStoppingOptions, LabelledTensors, StopReason, TrainData, TrainOptions, TrainProgress, TrainResult } from './train';

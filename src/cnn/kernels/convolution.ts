@@ -6,7 +6,7 @@
 // step, and its workers, which spin after each of its operations, leave the cores to radnb's. Everything
 // else (other shapes, other activations, NCHW) goes to the shipped kernel.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { convInfo } from './convGeometry';
 import { shippedKernel } from './kernelCalls';
 import type { ConvAttrs } from './convGeometry';
@@ -26,12 +26,12 @@ function simdConvolution(args: KernelArgs, fused: FusedOutput): TensorInfo | und
   return SimdKernels.handlesDirect(info, ...operands) ? simd.directConv2d(x, filter, info, fused) : undefined;
 }
 
-export function conv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function conv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('Conv2D', backendName, shipped);
   return (args) => simdConvolution(args, {}) ?? fallback(args);
 }
 
-export function fusedConv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function fusedConv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('FusedConv2D', backendName, shipped);
   return (args) => {
     const { bias, preluActivationWeights } = args.inputs;
@@ -43,3 +43,6 @@ export function fusedConv2dFor(backendName: string, shipped: KernelFunc | undefi
     return (supported ? simdConvolution(args, { bias, relu: activation === 'relu' }) : undefined) ?? fallback(args);
   };
 }
+
+export const conv2DKernel: RadnbKernel = { kernelName: 'Conv2D', backends: ['wasm'], kernelFuncFor: conv2dFor };
+export const fusedConv2DKernel: RadnbKernel = { kernelName: 'FusedConv2D', backends: ['wasm'], kernelFuncFor: fusedConv2dFor };

@@ -13,6 +13,7 @@ import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { convolutionGradients, hasRadnbConvolutionGradients, isDilated } from './convGradientConfig';
 import type { ConvAttrs } from './convGeometry';
 import { tapeRecording } from './gradientInstaller';
+import type { RadnbPatch } from './kernelTypes';
 import { reluGradient } from './reluGradient';
 
 type FusedConv2d = typeof tf.fused.conv2d;
@@ -37,7 +38,7 @@ function layerTensors(args: FusedConv2dArgs): { x: tf.Tensor4D; filter: tf.Tenso
 
 let installed = false;
 
-export function useFusedConvolutionWhileTraining(): void {
+function useFusedConvolutionWhileTraining(): void {
   if (installed) return;
   installed = true;
   tf.registerGradient({
@@ -65,3 +66,5 @@ export function useFusedConvolutionWhileTraining(): void {
     return tf.engine().runKernel('FusedConv2D', bias === undefined ? { x, filter } : { x, filter, bias }, attrs as unknown as NamedAttrMap) as tf.Tensor4D;
   }) as FusedConv2d;
 }
+
+export const fusedConvolutionTrainingPatch: RadnbPatch = { name: 'tf.fused.conv2d while training', backends: ['wasm', 'cpu'], install: useFusedConvolutionWhileTraining };

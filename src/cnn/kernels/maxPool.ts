@@ -4,12 +4,12 @@
 // the shipped kernel.
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { shippedKernel } from './kernelCalls';
-import type { PoolAttrs } from './poolGradients';
+import type { PoolAttrs } from './maxPoolGrad';
 import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
 
-export function maxPoolFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function maxPoolFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('MaxPool', backendName, shipped);
   return (args) => {
     const { x } = args.inputs;
@@ -19,3 +19,5 @@ export function maxPoolFor(backendName: string, shipped: KernelFunc | undefined)
     return simd?.maxPool(x, info) ?? fallback(args);
   };
 }
+
+export const maxPoolKernel: RadnbKernel = { kernelName: 'MaxPool', backends: ['wasm'], kernelFuncFor: maxPoolFor };

@@ -4,8 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import { gradientInstaller } from './gradientInstaller';
+import type { RadnbPatch } from './kernelTypes';
 
-export const useBroadcastMeanGradient = gradientInstaller({
+const useBroadcastMeanGradient = gradientInstaller({
   kernelName: 'Mean',
   inputsToSave: ['x'],
   gradFunc: (dy, saved, attrs) => {
@@ -16,3 +17,5 @@ export const useBroadcastMeanGradient = gradientInstaller({
     return { x: () => tf.broadcastTo(tf.div(tf.reshape(dy as tf.Tensor, keptShape), reduceSize), x.shape) };
   },
 });
+
+export const meanGradientPatch: RadnbPatch = { name: 'Mean gradient', backends: ['wasm', 'cpu'], install: useBroadcastMeanGradient };

@@ -3,11 +3,11 @@
 // ~0.2 ms for a dense layer's 32 × 64 activations. The numbers are the cpu backend's (Math.max: NaN stays NaN,
 // −0 becomes +0). Other dtypes: the shipped kernel.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { shippedKernel } from './kernelCalls';
 import { simdKernelsOf } from './simd/simdKernels';
 
-export function reluFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function reluFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('Relu', backendName, shipped);
   return (args) => {
     const { x } = args.inputs;
@@ -15,3 +15,5 @@ export function reluFor(backendName: string, shipped: KernelFunc | undefined): (
     return simd?.relu(x) ?? fallback(args);
   };
 }
+
+export const reluKernel: RadnbKernel = { kernelName: 'Relu', backends: ['wasm'], kernelFuncFor: reluFor };

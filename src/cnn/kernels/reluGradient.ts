@@ -4,13 +4,13 @@
 // formula everywhere else; the numbers are the same.
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel, RadnbPatch } from './kernelTypes';
 import { gradientInstaller } from './gradientInstaller';
 import { simdKernelsActive, simdKernelsOf } from './simd/simdKernels';
 
 export const RELU_GRAD = 'RadnbReluGrad';
 
-export function reluGrad(args: KernelArgs): TensorInfo {
+function reluGrad(args: KernelArgs): TensorInfo {
   const { dy, x } = args.inputs;
   const simd = simdKernelsOf(args.backend);
   if (simd === undefined) throw new Error(`radnb ${RELU_GRAD}: the SIMD kernels cannot run on this backend`);
@@ -23,7 +23,7 @@ export function reluGradient(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
   return fused ? tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor : tf.mul(dy, tf.cast(tf.step(x), 'float32'));
 }
 
-export const useFusedReluGradient = gradientInstaller(
+const useFusedReluGradient = gradientInstaller(
   {
     kernelName: 'Relu',
     inputsToSave: ['x'],
@@ -42,3 +42,6 @@ export const useFusedReluGradient = gradientInstaller(
     },
   },
 );
+
+export const reluGradKernel: RadnbKernel = { kernelName: RELU_GRAD, backends: ['wasm'], kernelFuncFor: () => reluGrad };
+export const reluGradientPatch: RadnbPatch = { name: 'Relu gradient', backends: ['wasm'], install: useFusedReluGradient };

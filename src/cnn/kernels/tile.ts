@@ -4,7 +4,7 @@
 // axis is then filled by doubling copies of what is already there (copyWithin is a memmove).
 import { util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { loopKernel } from './hostArrays';
 import { shippedKernel } from './kernelCalls';
 
@@ -35,7 +35,7 @@ export function tileInto(x: Float32Array, shape: number[], reps: number[], out: 
 }
 
 /** radnb's Tile for float32 tensors; other dtypes go to the backend's own kernel. */
-export function tileFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function tileFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('Tile', backendName, shipped);
   return (args) => {
     const { x } = args.inputs;
@@ -45,3 +45,5 @@ export function tileFor(backendName: string, shipped: KernelFunc | undefined): (
     return loopKernel(args.backend, [x], outShape, ([values], out) => tileInto(values, x.shape, reps, out));
   };
 }
+
+export const tileKernel: RadnbKernel = { kernelName: 'Tile', backends: ['wasm', 'cpu'], kernelFuncFor: tileFor };

@@ -5,7 +5,7 @@
 // and inner-axis concats are slow there).
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { loopKernel } from './hostArrays';
 import { simdKernelsOf } from './simd/simdKernels';
 
@@ -16,7 +16,7 @@ export interface PoolAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-export function maxPoolGrad(args: KernelArgs, backendName: string): TensorInfo {
+function maxPoolGrad(args: KernelArgs, backendName: string): TensorInfo {
   const { dy, input } = args.inputs;
   const attrs = args.attrs as unknown as PoolAttrs;
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
@@ -109,3 +109,9 @@ function generalMaxPoolGrad(info: backend_util.Conv2DInfo): PoolGradFill {
     }
   };
 }
+
+export const maxPoolGradKernel: RadnbKernel = {
+  kernelName: 'MaxPoolGrad',
+  backends: ['wasm', 'cpu'],
+  kernelFuncFor: (backendName) => (args) => maxPoolGrad(args, backendName),
+};
