@@ -127,7 +127,7 @@ const wasmProbe: BackendProbe = async (tf) => {
   // started now (a worker thread boots in the background) so that the reason says whether training is fast
   const { simdKernelsUnavailable } = await import('./kernels/simd/simdKernels');
   const missing = simdKernelsUnavailable(tf.engine().backend);
-  return { ...outcome, detail: `${outcome.detail}${missing === undefined ? ' and SIMD training kernels' : ` (radnb SIMD training kernels off: ${missing})`}` };
+  return { ...outcome, detail: `${outcome.detail}${missing === undefined ? ' and SIMD kernels' : ` (radnb SIMD kernels off: ${missing})`}` };
 };
 
 const cpuProbe: BackendProbe = async (tf) => {

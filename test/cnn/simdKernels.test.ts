@@ -1,4 +1,4 @@
-// radnb's WebAssembly SIMD training kernels (src/cnn/kernels/simd): the committed module is the one its C
+// radnb's WebAssembly SIMD kernels (src/cnn/kernels/simd): the committed module is the one its C
 // source builds, it can only touch memory it is given, the wasm backend binds it on all of XNNPACK's threads,
 // and the thread pool splits work correctly and reports a trap in any thread without hanging. The kernels'
 // numbers are checked against the definition and the cpu backend in convGradients.test.ts and
@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/cnn/backend';
-import { plainModule, sharedModule } from '../../src/cnn/kernels/simd/gradientsWasm';
+import { plainModule, sharedModule } from '../../src/cnn/kernels/simd/simdKernelsWasm';
 import { simdKernelsOf, simdKernelsUnavailable } from '../../src/cnn/kernels/simd/simdKernels';
 import { SimdThreadPool } from '../../src/cnn/kernels/simd/threadPool';
 import { wantedThreads } from '../../src/cnn/wasmThreads';
@@ -42,12 +42,12 @@ function twoThreadPool(pages: number): { memory: WebAssembly.Memory; pool: SimdT
   return { memory, pool: new SimdThreadPool(module, memory, exports, 2) };
 }
 
-describe('SIMD training kernels', () => {
+describe('SIMD kernels', () => {
   before(async () => {
     assert.equal((await initBackend({ prefer: 'wasm' })).name, 'wasm');
   });
 
-  it('the committed module is what gradients.c builds', { skip: !hasClang && !process.env.CI && 'clang-14 is not installed (apt-get install clang-14 lld-14); CI installs it and runs this check' }, () => {
+  it('the committed module is what simdKernels.c builds', { skip: !hasClang && !process.env.CI && 'clang-14 is not installed (apt-get install clang-14 lld-14); CI installs it and runs this check' }, () => {
     const run = spawnSync(process.execPath, ['scripts/buildSimdKernels.mjs', '--check'], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stdout + run.stderr);
   });
@@ -65,7 +65,7 @@ describe('SIMD training kernels', () => {
 
   it('keeps no stack in the memory it shares: every kernel leaves the memory outside its buffers as it was', () => {
     // A function with locals left in memory would keep them below the module's stack pointer (64 KiB in),
-    // which is tfjs' own data: the module must never use its stack (see the top of gradients.c).
+    // which is tfjs' own data: the module must never use its stack (see the top of simdKernels.c).
     const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
     const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(sharedModule, 'base64')), { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
     const heap = new Float32Array(memory.buffer);

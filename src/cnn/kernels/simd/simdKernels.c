@@ -1,8 +1,8 @@
-// Training kernels in WebAssembly SIMD that work directly on the tfjs wasm backend's memory (this module
-// imports it): matrix products (dense layers), 3×3 convolutions and their filter gradients by Winograd's
+// Forward and gradient kernels in WebAssembly SIMD that work directly on the tfjs wasm backend's memory (this
+// module imports it): matrix products (dense layers), 3×3 convolutions and their filter gradients by Winograd's
 // F(4×4, 3×3) and F(2×2, 3×3), a direct convolution for layers with few input channels, the convolution filter
 // gradient as a matrix product over each filter tap (other shapes), max pooling and its gradient, ReLU and its
-// gradient, bias addition and Adam's update.
+// gradient, batch normalisation and its gradient, bias addition and Adam's update.
 // Each function does the part of the work in [row0, row1) — rows are (image, output row) pairs, images,
 // blocks of tiles or of elements — so that several threads sharing the memory can split a call.
 // Freestanding: no libc, no data segment and no stack use (no local's address escapes and small local
