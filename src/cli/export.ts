@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import MarkdownIt from 'markdown-it';
+import { escapeHtml } from '../common/escapeHtml';
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, parseNotebook, serializeNotebook, type CellOutput, type Notebook, type NotebookCell, type OutputItem } from '../common/notebook';
 
 export type ExportFormat = 'ipynb' | 'html';
@@ -170,8 +171,4 @@ export function renderMarkdown(markdown: string, attachments: Record<string, str
 /** Web and mail links, in-page anchors and relative paths; never javascript: or other schemes. */
 function isSafeLink(href: string): boolean {
   return /^(https?:|mailto:|#)/i.test(href) || !/^[^/?#]*:/.test(href);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
