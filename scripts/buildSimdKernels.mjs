@@ -1,7 +1,7 @@
 // Compiles src/cnn/kernels/simd/simdKernels.c to WebAssembly twice — importing a shared memory (tfjs' threaded
 // wasm build) and a plain one (its single-threaded build) — and writes both, base64, into
 // src/cnn/kernels/simd/simdKernelsWasm.ts, which is committed: users and CI need no C compiler. Run after
-// editing the C file (Debian: apt-get install clang-14 lld-14); test/cnn/simdKernels.test.ts checks that
+// editing the C file (Debian: apt-get install clang-14 lld-14); test/cnn/kernels/simd/simdKernels.test.ts checks that
 // the committed module matches the source whenever clang-14 is installed.
 //   node scripts/buildSimdKernels.mjs [--check]
 import { execFileSync } from 'node:child_process';

@@ -10,7 +10,7 @@ import { dicomViewBundle } from '../../src/display/dicomView';
 import { windowFrame } from '../../src/common/windowing';
 import { need, needFile } from '../support/env';
 import { CHROMIUM, RendererPage } from './browser';
-import { CT_SMALL, readViewerImage } from './fixtures';
+import { CT_SMALL, readViewerImage } from '../support/viewerImages';
 
 const DICOM = 'application/vnd.radnb.dicom';
 const SCREENSHOTS = path.join(__dirname, 'screenshots');

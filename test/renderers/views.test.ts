@@ -14,7 +14,7 @@ import { modelSummaryBundle } from '../../src/display/modelSummary';
 import { type PlotlyFigure, plotlyBundle } from '../../src/display/plotly';
 import { need } from '../support/env';
 import { CHROMIUM, RendererPage } from './browser';
-import { smallCnn } from './tinyCnn';
+import { smallCnn } from '../support/tinyCnn';
 
 const SCREENSHOTS = path.join(__dirname, 'screenshots');
 let view: RendererPage | undefined;

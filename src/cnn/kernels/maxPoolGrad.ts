@@ -1,7 +1,7 @@
 // Max-pool gradient as one loop over tensor memory: each window's gradient goes to its first maximum
 // (row-major, as tfjs' cpu backend does). Replaces the wasm backend's MaxPoolGrad, which is slow and
 // wrong for overlapping windows with 'same' padding (it disagrees with the definition; see
-// test/cnn/poolAndMatMulKernels.test.ts), and beats any composition of wasm kernels (strided slices
+// test/cnn/kernels/poolAndMatMul.test.ts), and beats any composition of wasm kernels (strided slices
 // and inner-axis concats are slow there).
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';

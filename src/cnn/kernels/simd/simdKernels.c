@@ -6,7 +6,7 @@
 // Each function does the part of the work in [row0, row1) — rows are (image, output row) pairs, images,
 // blocks of tiles or of elements — so that several threads sharing the memory can split a call.
 // Freestanding: no libc, no data segment and no stack use (no local's address escapes and small local
-// arrays are unrolled into registers; test/cnn/simdKernels.test.ts checks that every kernel leaves the
+// arrays are unrolled into registers; test/cnn/kernels/simd/simdKernels.test.ts checks that every kernel leaves the
 // memory outside its buffers untouched), so this module never writes memory it was not given.
 // Build: node scripts/buildSimdKernels.mjs (clang-14 + wasm-ld from Debian).
 #include <wasm_simd128.h>

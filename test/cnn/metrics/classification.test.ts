@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { DISPLAY, MIME, type MimeBundle } from '../../src/common/display';
+import { DISPLAY, MIME, type MimeBundle } from '../../../src/common/display';
 import {
   MetricsError,
   averagePrecision,
@@ -20,9 +20,9 @@ import {
   type CalibrationView,
   type ConfusionView,
   type RocView,
-} from '../../src/cnn/metrics';
-import { seededRandom } from '../../src/common/random';
-import { needNumpy, reference } from './reference/python';
+} from '../../../src/cnn/metrics';
+import { seededRandom } from '../../../src/common/random';
+import { needNumpy, reference } from '../reference/python';
 
 /** Labels and scores rounded to 1 decimal, so that many scores tie across classes. */
 function randomCase(n: number, seed: number): { labels: number[]; scores: number[] } {

@@ -4,9 +4,9 @@
 import { before, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/cnn/backend';
-import { assertClose } from './support/compare';
-import { SimdKernels } from '../../src/cnn/kernels/simd/simdKernels';
+import { initBackend } from '../../../src/cnn/backend';
+import { assertClose } from '../support/compare';
+import { SimdKernels } from '../../../src/cnn/kernels/simd/simdKernels';
 
 interface Case {
   x: [number, number, number, number];

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { loadMedMNIST } from '../../src/medical/datasets/medmnist';
-import { need, needFile, sharedDir } from '../support/env';
+import { loadMedMNIST } from '../../../src/medical/datasets/medmnist';
+import { need, needFile, sharedDir } from '../../support/env';
 
 const PYTHON = '/usr/bin/python3';
 const hasNumpy = spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;

@@ -12,7 +12,7 @@ import { decodeFeatureMapsPayload } from '../../src/common/featureMapsPayload';
 import { modelSummaryBundle } from '../../src/display/modelSummary';
 import { plotlyBundle } from '../../src/display/plotly';
 import { readPng } from '../support/pngReader';
-import { smallCnn } from './tinyCnn';
+import { smallCnn } from '../support/tinyCnn';
 
 before(async () => {
   await tf.setBackend('cpu');

@@ -3,7 +3,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/cnn/backend';
+import { initBackend } from '../../../src/cnn/backend';
 
 describe('Identity kernel on wasm', () => {
   before(async () => {

@@ -1,4 +1,5 @@
-// Viewer images for renderer tests: real DICOM files of Debian packages, read by radnb's medical library.
+// Viewer images for the payload and renderer tests: real DICOM files of Debian packages, read by radnb's
+// medical library.
 import type { ViewerImage } from '../../src/common/viewer';
 import { readDicom } from '../../src/medical';
 

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/cnn/backend';
+import { initBackend } from '../../../src/cnn/backend';
 
 /** The definition, one output element at a time. */
 function referenceTile(x: number[], shape: number[], reps: number[]): number[] {

@@ -3,10 +3,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { DISPLAY, MIME } from '../../src/common/display';
-import { MetricsError, dice, hausdorff95, imageQuality, iou, psnr, segmentationMetrics, ssim, ssimWithMap } from '../../src/cnn/metrics';
-import { seededRandom } from '../../src/common/random';
-import { needNumpy, reference } from './reference/python';
+import { DISPLAY, MIME } from '../../../src/common/display';
+import { MetricsError, dice, hausdorff95, imageQuality, iou, psnr, segmentationMetrics, ssim, ssimWithMap } from '../../../src/cnn/metrics';
+import { seededRandom } from '../../../src/common/random';
+import { needNumpy, reference } from '../reference/python';
 
 /** A rows × cols mask with the box [r0, r1) × [c0, c1) set. */
 function box(rows: number, cols: number, r0: number, r1: number, c0: number, c1: number): Uint8Array {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { needFile, repoRoot } from '../support/env';
-import { pydicomFile } from './support/samples';
+import { needFile, repoRoot } from '../../support/env';
+import { pydicomFile } from '../support/samples';
 
 const SCRIPT = `
 const { readDicom } = require('./src/medical/image');

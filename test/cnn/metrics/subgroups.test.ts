@@ -2,7 +2,7 @@
 // groups are reported not thrown, and the disparity summary names the worst and best groups.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DISPLAY, MIME } from '../../src/common/display';
+import { DISPLAY, MIME } from '../../../src/common/display';
 import {
   ageBands,
   ageInYears,
@@ -15,7 +15,7 @@ import {
   sexGroups,
   type RocView,
   type TableView,
-} from '../../src/cnn/metrics';
+} from '../../../src/cnn/metrics';
 
 // Sample i: sex, label, score. Females are ranked perfectly, males at chance.
 const SEX = ['F', 'F', 'F', 'F', 'M', 'M', 'M', 'M', '', 'M'];

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { loadDicomFolder } from '../../src/medical/datasets/dicomFolder';
-import { deidentifyDirectory } from '../../src/medical/deid';
-import { writePhantomDataset, type PhantomWriteResult } from '../../src/medical/phantomDicom';
-import { needFile } from '../support/env';
+import { loadDicomFolder } from '../../../src/medical/datasets/dicomFolder';
+import { deidentifyDirectory } from '../../../src/medical/deid';
+import { writePhantomDataset, type PhantomWriteResult } from '../../../src/medical/phantomDicom';
+import { needFile } from '../../support/env';
 
 const SAMPLES = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 

@@ -5,8 +5,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/cnn/backend';
-import { leadingAxes } from '../../src/cnn/kernels/reduce';
+import { initBackend } from '../../../src/cnn/backend';
+import { leadingAxes } from '../../../src/cnn/kernels/reduce';
 
 const CASES: Array<{ shape: number[]; axis: number | number[]; keepDims: boolean }> = [
   { shape: [8, 16, 16, 5], axis: [0, 1, 2], keepDims: false },

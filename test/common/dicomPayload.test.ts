@@ -10,7 +10,7 @@ import { dicomViewBundle } from '../../src/display/dicomView';
 import { showImage } from '../../src/display/showImage';
 import { readDicom } from '../../src/medical';
 import { needFile } from '../support/env';
-import { CT_ANKLE_512, CT_SMALL, readViewerImage } from './fixtures';
+import { CT_ANKLE_512, CT_SMALL, readViewerImage } from '../support/viewerImages';
 
 const inflate = (bytes: Uint8Array): Uint8Array => inflateSync(bytes);
 const deflate = (bytes: Uint8Array): Uint8Array => deflateSync(bytes);

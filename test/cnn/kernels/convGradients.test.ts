@@ -6,9 +6,9 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/cnn/backend';
-import { assertClose, onBackend } from './support/compare';
-import { winogradTileFor } from '../../src/cnn/kernels/simd/simdKernels';
+import { initBackend } from '../../../src/cnn/backend';
+import { assertClose, onBackend } from '../support/compare';
+import { winogradTileFor } from '../../../src/cnn/kernels/simd/simdKernels';
 
 type Pad = 'same' | 'valid' | backend_util.ExplicitPadding;
 

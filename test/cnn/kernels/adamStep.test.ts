@@ -5,7 +5,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/cnn/backend';
+import { initBackend } from '../../../src/cnn/backend';
 
 const SHAPES: number[][] = [[3, 3, 1, 5], [7], [200_003]];
 

@@ -2,8 +2,8 @@
 // the split follows the asked fractions and the seed.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CsvError, parseCsv } from '../../src/medical/datasets/csv';
-import { splitByPatient } from '../../src/medical/datasets/split';
+import { CsvError, parseCsv } from '../../../src/medical/datasets/csv';
+import { splitByPatient } from '../../../src/medical/datasets/split';
 
 describe('label CSV', () => {
   test('header, quoted commas, quotes, line breaks, CRLF and BOM', () => {

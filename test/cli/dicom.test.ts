@@ -11,7 +11,7 @@ import { readDicom } from '../../src/medical/image';
 import { WINDOW_PRESETS } from '../../src/medical/presets';
 import { applyWindow } from '../../src/medical/voiLut';
 import { need, needFile } from '../support/env';
-import { hasPydicom, octaveFile, pydicomFile, PYTHON } from './support/samples';
+import { hasPydicom, octaveFile, pydicomFile, PYTHON } from '../medical/support/samples';
 import { readPng } from '../support/pngReader';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -6,10 +6,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadMedMNIST } from '../../src/medical/datasets/medmnist';
-import { bootstrapAuc, metricsAtThreshold, rocAuc, thresholdForSensitivity } from '../../src/cnn/metrics';
-import { needFile, sharedDir } from '../support/env';
-import { needNumpy, reference } from './reference/python';
+import { loadMedMNIST } from '../../../src/medical/datasets/medmnist';
+import { bootstrapAuc, metricsAtThreshold, rocAuc, thresholdForSensitivity } from '../../../src/cnn/metrics';
+import { needFile, sharedDir } from '../../support/env';
+import { needNumpy, reference } from '../reference/python';
 
 const FILE = path.join(sharedDir, 'data', 'pneumoniamnist.npz');
 

@@ -4,8 +4,8 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/cnn/backend';
-import { onBackend } from './support/compare';
+import { initBackend } from '../../../src/cnn/backend';
+import { onBackend } from '../support/compare';
 
 /** Values with every case the ReLU gradient distinguishes: positive, zero, negative, NaN. */
 function reluInputs(n: number): Float32Array {

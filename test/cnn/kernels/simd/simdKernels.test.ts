@@ -2,18 +2,18 @@
 // source builds, it can only touch memory it is given, the wasm backend binds it on all of XNNPACK's threads,
 // and the thread pool splits work correctly and reports a trap in any thread without hanging. The kernels'
 // numbers are checked against the definition and the cpu backend in convGradients.test.ts and
-// poolAndMatMulKernels.test.ts.
+// poolAndMatMul.test.ts.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/cnn/backend';
-import { plainModule, sharedModule } from '../../src/cnn/kernels/simd/simdKernelsWasm';
-import { simdKernelsOf, simdKernelsUnavailable } from '../../src/cnn/kernels/simd/simdKernels';
-import { SimdThreadPool } from '../../src/cnn/kernels/simd/threadPool';
-import { wantedThreads } from '../../src/cnn/wasmThreads';
-import { repoRoot } from '../support/env';
+import { initBackend } from '../../../../src/cnn/backend';
+import { plainModule, sharedModule } from '../../../../src/cnn/kernels/simd/simdKernelsWasm';
+import { simdKernelsOf, simdKernelsUnavailable } from '../../../../src/cnn/kernels/simd/simdKernels';
+import { SimdThreadPool } from '../../../../src/cnn/kernels/simd/threadPool';
+import { wantedThreads } from '../../../../src/cnn/wasmThreads';
+import { repoRoot } from '../../../support/env';
 
 const hasClang = spawnSync('clang-14', ['--version']).status === 0;
 

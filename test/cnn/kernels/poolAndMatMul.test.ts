@@ -5,9 +5,9 @@
 import { before, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/cnn/backend';
-import { onBackend } from './support/compare';
-import { SimdKernels } from '../../src/cnn/kernels/simd/simdKernels';
+import { initBackend } from '../../../src/cnn/backend';
+import { onBackend } from '../support/compare';
+import { SimdKernels } from '../../../src/cnn/kernels/simd/simdKernels';
 
 interface PoolCase {
   shape: [number, number, number, number];

@@ -6,9 +6,9 @@
 import { afterEach, before, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/cnn/backend';
-import { SimdKernels } from '../../src/cnn/kernels/simd/simdKernels';
-import { assertClose, onBackend } from './support/compare';
+import { initBackend } from '../../../src/cnn/backend';
+import { SimdKernels } from '../../../src/cnn/kernels/simd/simdKernels';
+import { assertClose, onBackend } from '../support/compare';
 
 const wave = (n: number, k: number, scale = 1, shift = 0) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k + 0.3) * scale + shift);
 
