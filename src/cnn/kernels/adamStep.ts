@@ -1,8 +1,6 @@
-// Adam's update of one variable as one kernel ('RadnbAdamStep') on wasm: tfjs' AdamOptimizer runs
-// fourteen element-wise operations per variable and step — a quarter of a small CNN's training step on
-// 28² images. useFusedAdam() makes every AdamOptimizer use it while the wasm backend is active; the numbers
-// are the same (same float32 operations in the same order), and the optimizer's state, weights and
-// serialisation are tfjs' own.
+// Adam's update of one variable as one kernel ('RadnbAdamStep') on wasm: tfjs' AdamOptimizer runs fourteen
+// element-wise operations per variable and step. Same float32 operations in the same order, so the same numbers;
+// the optimizer's state, weights and serialisation stay tfjs' own.
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs, RadnbKernel, RadnbPatch } from './kernelTypes';

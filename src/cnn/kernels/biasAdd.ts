@@ -1,6 +1,5 @@
-// Add on wasm with a bias-shaped operand ([C] against a tensor whose last axis is C — every convolution
-// and dense layer's bias while training, when tfjs does not fuse it into the layer): one SIMD pass instead
-// of the shipped kernel's element-at-a-time broadcasting. Everything else goes to the shipped Add.
+// Add on wasm when one operand is a bias ([C] against a tensor whose last axis is C, every layer's bias while
+// training): one SIMD pass instead of the shipped kernel's element-at-a-time broadcasting.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { shippedKernel } from './kernelCalls';

@@ -12,13 +12,13 @@ import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
  * dW[kh,kw,ci,co] = Σ_b,oh,ow xpad[b, oh·s + kh·d, ow·s + kw·d, ci] · dy[b,oh,ow,co]: itself a convolution
  * once batch and channels swap places — input xpad as [ci, h, w, b], filter dy as [oh, ow, b, co], with
  * the forward stride as dilation and the forward dilation as stride — so it runs on the backend's fast
- * (XNNPACK) convolution, ~6× faster than an im2col matrix product there.
+ * (XNNPACK) convolution rather than an im2col matrix product.
  */
 function conv2DBackpropFilter(args: KernelArgs, backendName: string): TensorInfo {
   const { x, dy } = args.inputs;
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
   const info = convInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs, false);
-  // wasm: one cache-blocked SIMD pass over the tensors in place (4–11× the composed convolution below)
+  // wasm: one cache-blocked SIMD pass over the tensors in place
   const simd = backendName === 'wasm' && SimdKernels.handlesFilterGrad(x, dy) ? simdKernelsOf(args.backend) : undefined;
   if (simd !== undefined) return SimdKernels.handlesWinograd(info, x, dy) ? simd.winogradFilterGrad(x, dy, info) : simd.conv2dFilterGrad(x, dy, info);
   const c = new KernelCalls(args.backend, backendName);

@@ -1,9 +1,6 @@
-// The gradients of the convolution kernels, as tfjs' engine calls them. tfjs' own gradients of Conv2D and of
-// fused.conv2d refuse dilation rates above 1, though radnb's convolution-gradient kernels (wasm, cpu: see
-// installKernels.ts) compute them (test/cnn/kernels/convGradients.test.ts checks them against the definition). Here the input
-// and filter gradients pass the dilation to those kernels, and useDilatedConvolutionGradients() registers such
-// a Conv2D gradient; on other backends, whose kernels may ignore the dilation, a dilated gradient still fails
-// with tfjs' reason. An undilated convolution gets the same kernels with the same attributes as from tfjs.
+// The convolution gradients as tfjs' engine calls them, passing dilations on: tfjs' own gradients of Conv2D and
+// fused.conv2d refuse dilation rates above 1, which radnb's gradient kernels (wasm, cpu) compute. On other
+// backends, whose kernels may ignore the dilation, a dilated gradient still fails with tfjs' reason.
 import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import type { ConvAttrs } from './convGeometry';

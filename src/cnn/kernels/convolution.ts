@@ -1,10 +1,6 @@
-// Conv2D and FusedConv2D (convolution + bias + activation, what layers run when not training) on wasm
-// by radnb's Winograd kernels (F(4×4, 3×3), or F(2×2, 3×3) for small images) for 3×3 filters with stride 1 —
-// most layers of the radiology CNNs, and every input gradient of one (a convolution too): 4× (2.25×) fewer
-// multiplications than XNNPACK's direct convolution — and by a direct convolution for layers with at most
-// 4 input channels (an image's first layer), on radnb's threads: XNNPACK's pool then stays idle during a
-// step, and its workers, which spin after each of its operations, leave the cores to radnb's. Everything
-// else (other shapes, other activations, NCHW) goes to the shipped kernel.
+// Conv2D and FusedConv2D on wasm by radnb's Winograd kernels (3×3, stride 1: most layers of the radiology CNNs
+// and every input gradient) and a direct convolution for layers with at most 4 input channels, on radnb's threads
+// so that XNNPACK's spinning pool stays idle during a step. Other shapes go to the shipped kernel.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { convInfo } from './convGeometry';

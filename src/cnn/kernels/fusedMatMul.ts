@@ -20,8 +20,8 @@ const ACTIVATIONS: Record<Exclude<Activation, 'linear'>, (c: KernelCalls, x: Ten
 /**
  * A dense layer (_FusedMatMul): the product — the SIMD one where it applies — then the bias and the activation,
  * each by its own kernel (for a ReLU layer: radnb's bias Add and Relu). Never the shipped kernel: in
- * tfjs-backend-wasm 4.22 it gives wrong numbers with transposeB or a batch (measured: errors up to 12 on a
- * 32×576 · 576×64 product with a bias and ReLU). test/cnn/kernels/poolAndMatMul.test.ts covers those cases.
+ * tfjs-backend-wasm 4.22 it gives wrong numbers with transposeB or a batch (test/cnn/kernels/poolAndMatMul.test.ts
+ * covers those cases).
  */
 function fusedMatMul(args: KernelArgs, backendName: string): TensorInfo {
   const { a, b, bias, preluActivationWeights } = args.inputs;

@@ -1,6 +1,5 @@
-// Identity (tf.clone, and every gradient that passes a tensor through) without a copy: tensors are
-// immutable, so the output can share the input's buffer, as on the cpu and WebGL backends. The wasm
-// backend copies it — three copies of the largest activation per training step of a 128² CNN.
+// Identity (tf.clone, and every gradient that passes a tensor through) without a copy: tensors are immutable,
+// so the output can share the input's buffer, as on the cpu and WebGL backends; the wasm backend copies it.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { shippedKernel } from './kernelCalls';

@@ -14,7 +14,7 @@ export interface KernelArgs {
 export interface RadnbKernel {
   kernelName: string;
   backends: readonly string[];
-  /** The kernel for one backend; `shipped` is the backend's own kernel of that name, for the cases radnb leaves to it. */
+  /** The kernel for one backend; `shipped` is the backend's own of that name, for the cases radnb leaves to it. */
   kernelFuncFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo | TensorInfo[];
 }
 

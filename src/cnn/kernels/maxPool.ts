@@ -1,7 +1,5 @@
-// MaxPool on wasm for windows side by side (2×2 pooling with stride 2, the CNNs' usual one) on radnb's threads:
-// with the convolutions and gradients, it keeps XNNPACK's thread pool idle during a training step (see
-// convolution.ts). The windows choose their maximum as the max-pool gradient does. Anything else goes to
-// the shipped kernel.
+// MaxPool on wasm for windows side by side (2×2 pooling with stride 2, the CNNs' usual one) on radnb's threads,
+// so that XNNPACK's pool stays idle during a step; each window picks its maximum as the gradient does.
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs, RadnbKernel } from './kernelTypes';

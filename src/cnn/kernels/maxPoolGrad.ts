@@ -1,8 +1,6 @@
-// Max-pool gradient as one loop over tensor memory: each window's gradient goes to its first maximum
-// (row-major, as tfjs' cpu backend does). Replaces the wasm backend's MaxPoolGrad, which is slow and
-// wrong for overlapping windows with 'same' padding (it disagrees with the definition; see
-// test/cnn/kernels/poolAndMatMul.test.ts), and beats any composition of wasm kernels (strided slices
-// and inner-axis concats are slow there).
+// Max-pool gradient as one loop over tensor memory, each window's gradient to its first maximum (row-major, as the
+// cpu backend). The wasm backend's own is slow and wrong for overlapping windows with 'same' padding (see
+// test/cnn/kernels/poolAndMatMul.test.ts); no composition of wasm kernels is as fast as one pass.
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs, RadnbKernel } from './kernelTypes';
@@ -38,7 +36,7 @@ function tilesExactly(info: backend_util.Conv2DInfo): boolean {
 
 /**
  * Tiling windows, all channels of a window at once: every tap is one contiguous run of channels, so the
- * loops stream memory in order (~5× faster than the per-channel search below). Taps are visited in
+ * loops stream memory in order, unlike the per-channel search below. Taps are visited in
  * row-major order and only a strictly larger value wins, so the first maximum receives the gradient.
  */
 function tilingMaxPoolGrad(info: backend_util.Conv2DInfo): PoolGradFill {

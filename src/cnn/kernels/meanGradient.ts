@@ -1,6 +1,6 @@
-// Mean's gradient as dy / n broadcast to x's shape. tfjs writes it (dy · ones(x.shape)) / n: a full-size Fill,
-// product and division where one Tile does — and batch normalisation takes two means of every activation
-// (its batch mean and variance) in each training step. The numbers are the same: dy · 1 is dy exactly.
+// Mean's gradient as dy / n broadcast to x's shape by one Tile; tfjs writes (dy · ones(x.shape)) / n, a full-size
+// Fill, product and division, and batch normalisation takes two means per layer and step. Same numbers: dy · 1 is
+// dy exactly.
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import { gradientInstaller } from './gradientInstaller';

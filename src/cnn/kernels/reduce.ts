@@ -1,7 +1,6 @@
-// Sum and Mean over the leading axes — every axis but the channels, as in a bias gradient or a batch-norm
-// statistic — as XNNPACK's average pooling with one window as tall as the reduced axes: ~10× faster than
-// the wasm backend's reduction, which first transposes the reduced axes to the end. (A matrix product with
-// a row of ones would repack the data as GEMM weights on every call.)
+// Sum and Mean over the leading axes (every axis but the channels: bias gradients, batch-norm statistics) as
+// XNNPACK's average pooling with one window as tall as the reduced axes; the wasm backend's reduction first
+// transposes them to the end, and a product with a row of ones would repack the data on every call.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { KernelCalls, shippedKernel } from './kernelCalls';

@@ -1,7 +1,6 @@
-// Relu on wasm in radnb's SIMD module. The shipped kernel runs XNNPACK's clamp on XNNPACK's thread pool, and
-// in a training step, where radnb's kernels do everything else, that pool's worker is asleep: waking it cost
-// ~0.2 ms for a dense layer's 32 × 64 activations. The numbers are the cpu backend's (Math.max: NaN stays NaN,
-// −0 becomes +0). Other dtypes: the shipped kernel.
+// Relu on wasm in radnb's SIMD module: the shipped kernel runs on XNNPACK's pool, whose worker sleeps during a
+// step that radnb's kernels otherwise run alone, and waking it costs more than the ReLU. The numbers are the cpu
+// backend's (Math.max: NaN stays NaN, −0 becomes +0).
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { shippedKernel } from './kernelCalls';

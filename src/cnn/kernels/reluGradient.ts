@@ -1,7 +1,5 @@
-// The ReLU gradient as one kernel ('RadnbReluGrad') on wasm: tfjs computes dy · cast(step(x)) — three
-// passes over every activation of a CNN, per ReLU and training step. useFusedReluGradient() replaces
-// Relu's registered gradient with one that runs the kernel while the wasm backend has it and tfjs' own
-// formula everywhere else; the numbers are the same.
+// The ReLU gradient as one kernel ('RadnbReluGrad') on wasm, one pass where tfjs' dy · cast(step(x)) makes three
+// over every activation; tfjs' formula on other backends. The numbers are the same.
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs, RadnbKernel, RadnbPatch } from './kernelTypes';

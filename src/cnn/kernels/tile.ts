@@ -1,7 +1,6 @@
-// Tile as block copies. tfjs' batch-norm gradient tiles per-channel statistics over the whole activation
-// ([1, 1, 1, C] → [B, H, W, C]) and the wasm backend's Tile computes an index per element, which made it
-// the largest cost of a training step with batch normalisation. Here the input is placed once and each
-// axis is then filled by doubling copies of what is already there (copyWithin is a memmove).
+// Tile as block copies: tfjs' batch-norm gradient tiles per-channel statistics over whole activations, and the
+// wasm backend's Tile computes an index per element. The input is placed once, then each axis is filled by
+// doubling copies of what is there (copyWithin is a memmove).
 import { util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelArgs, RadnbKernel } from './kernelTypes';

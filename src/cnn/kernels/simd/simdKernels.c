@@ -6,8 +6,8 @@
 // Each function does the part of the work in [row0, row1) — rows are (image, output row) pairs, images,
 // blocks of tiles or of elements — so that several threads sharing the memory can split a call.
 // Freestanding: no libc, no data segment and no stack use (no local's address escapes and small local
-// arrays are unrolled into registers; test/cnn/kernels/simd/simdKernels.test.ts checks that every kernel leaves the
-// memory outside its buffers untouched), so this module never writes memory it was not given.
+// arrays are unrolled into registers; test/cnn/kernels/simd/simdKernels.test.ts checks that every kernel leaves
+// the memory outside its buffers untouched), so this module never writes memory it was not given.
 // Build: node scripts/buildSimdKernels.mjs (clang-14 + wasm-ld from Debian).
 #include <wasm_simd128.h>
 
@@ -341,7 +341,7 @@ static inline int positions(int m) { return (m + 2) * (m + 2); }
 
 // Transformed tiles are stored as n² planes, one per position of the transform, each `tb` tiles × `width`
 // channels. A plane is padded by 16 floats: with power-of-two sizes (32 tiles × 32 channels = 4 KiB) the
-// planes' rows would fall in the same cache set, and the transforms ran ~10× slower.
+// planes' rows would fall in the same cache set.
 static inline int plane(int tb, int width) { return tb * width + 16; }
 // The same for the planes of a transformed filter (or its gradient), ci × co each: at 32 × 64 channels the n²
 // planes' rows were 8 KiB apart.

@@ -1,6 +1,6 @@
 // radnb's WebAssembly SIMD kernels (simdKernels.c: forward and gradient) bound to a tfjs wasm backend: the
 // module imports the backend's own memory, so kernels read tensors and write outputs in place, on as many
-// threads as XNNPACK uses. Used where they apply (float32, the layouts below); the composed kernels cover the rest.
+// threads as XNNPACK uses. Used where they apply (float32, the layouts below); other kernels cover the rest.
 import { backend_util, engine, getBackend } from '@tensorflow/tfjs-core';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { plainModule, sharedModule } from './simdKernelsWasm';
