@@ -30,6 +30,17 @@ function listEntries(dir, accept) {
   return entries;
 }
 
+/**
+ * plotly.js ships minified; it is copied beside the renderer as it is (re-bundling it would re-print 4.8 MB
+ * and add a 10 MB source map). plotlyView.ts loads it on the first plot. The folder starts empty so that no
+ * stale bundle ships beside the renderer.
+ */
+function copyPlotly() {
+  fs.rmSync('out/renderers', { recursive: true, force: true });
+  fs.mkdirSync('out/renderers', { recursive: true });
+  fs.copyFileSync(require.resolve('plotly.js-dist-min'), 'out/renderers/plotly.min.js');
+}
+
 const common = {
   bundle: true,
   outdir: 'out',
@@ -60,6 +71,7 @@ async function main() {
       loader: { '.css': 'text' },
     });
   }
+  copyPlotly();
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
   // The language service's declarations of radnb's library and the kernel's globals (out/types/).
   const types = import('./scripts/buildTypes.mjs').then((m) => m.buildTypes());

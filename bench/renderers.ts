@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ViewerImage } from '../src/common/viewer';
 import { dicomSnapshotPng, dicomViewBundle } from '../src/display/dicomView';
 import { RendererPage } from '../test/renderers/browser';
-import { CT_ANKLE_512, readViewerImage } from '../test/renderers/fixtures';
+import { CT_ANKLE_512, readViewerImage } from '../test/support/viewerImages';
 import { stats, type Stats } from './support/stats';
 
 const DICOM = 'application/vnd.radnb.dicom';

@@ -13,6 +13,7 @@ import type { PixelInfo } from '../medical/pixelData';
 import { isWindowPreset, WINDOW_PRESETS } from '../medical/presets';
 import type { WindowSpec } from '../medical/voiLut';
 import { runDeidCommand, type CommandIO } from './dicomDeid';
+import { isUsageError, UsageError } from './usageError';
 
 export type { CommandIO } from './dicomDeid';
 
@@ -24,8 +25,6 @@ const USAGE = `usage:
             pydicom's pixel_array: (rows, cols[, samples]), (frames, rows, cols[, samples]) for several frames
       .png: one frame (default 0), windowed to 8 bits; presets: ${Object.keys(WINDOW_PRESETS).join(', ')}
   radnb dicom deid IN_DIR OUT_DIR [--secret TEXT] [--json]`;
-
-class UsageError extends Error {}
 
 /** Runs `radnb dicom …`; `args` are the words after `dicom`. Returns the exit code. */
 export async function runDicomCommand(args: string[], io: CommandIO): Promise<number> {
@@ -40,7 +39,7 @@ export async function runDicomCommand(args: string[], io: CommandIO): Promise<nu
     }
     throw new UsageError(`unknown command '${sub}'`);
   } catch (error) {
-    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(error)) {
       io.stderr(`radnb dicom: ${(error as Error).message}`);
       io.stderr(USAGE);
       return 2;

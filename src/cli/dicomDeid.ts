@@ -2,7 +2,9 @@
 // another folder, one consistent UID mapping for the whole folder, and prints what it did.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { deidentifyDirectory, type DeidDirectoryReport } from '../medical/deid';
+import { isUsageError, UsageError } from './usageError';
 
 export interface CommandIO {
   stdout: (line: string) => void;
@@ -14,9 +16,12 @@ const USAGE = 'usage: radnb dicom deid IN_DIR OUT_DIR [--secret TEXT] [--json]';
 /** Runs the command; `args` are the words after `radnb dicom deid`. Returns the exit code: 0 done,
  *  1 bad input (missing folder, files skipped), 2 wrong command line. */
 export async function runDeidCommand(args: string[], io: CommandIO): Promise<number> {
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') {
-    io.stderr(`radnb dicom deid: ${parsed}`);
+  let parsed: DeidArgs;
+  try {
+    parsed = parseDeidArgs(args);
+  } catch (error) {
+    if (!isUsageError(error)) throw error;
+    io.stderr(`radnb dicom deid: ${(error as Error).message}`);
     io.stderr(USAGE);
     return 2;
   }
@@ -42,21 +47,10 @@ interface DeidArgs {
   json: boolean;
 }
 
-function parseArgs(args: string[]): DeidArgs | string {
-  const positional: string[] = [];
-  let secret: string | undefined;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--json') json = true;
-    else if (arg === '--secret') {
-      secret = args[++i];
-      if (secret === undefined) return '--secret needs a value';
-    } else if (arg.startsWith('--')) return `unknown option ${arg}`;
-    else positional.push(arg);
-  }
-  if (positional.length !== 2) return `expected IN_DIR and OUT_DIR, got ${positional.length} path(s)`;
-  return { inDir: positional[0], outDir: positional[1], secret, json };
+function parseDeidArgs(args: string[]): DeidArgs {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { secret: { type: 'string' }, json: { type: 'boolean' } } });
+  if (positionals.length !== 2) throw new UsageError(`expected IN_DIR and OUT_DIR, got ${positionals.length} path(s)`);
+  return { inDir: positionals[0], outDir: positionals[1], secret: values.secret, json: values.json ?? false };
 }
 
 async function checkDirectories(inDir: string, outDir: string): Promise<string | undefined> {

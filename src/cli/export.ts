@@ -5,6 +5,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import MarkdownIt from 'markdown-it';
+import { escapeHtml } from '../common/escapeHtml';
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, parseNotebook, serializeNotebook, type CellOutput, type Notebook, type NotebookCell, type OutputItem } from '../common/notebook';
 
 export type ExportFormat = 'ipynb' | 'html';
@@ -136,102 +138,37 @@ function attachmentsOf(cell: NotebookCell): Record<string, string> {
 
 // ---------------------------------------------------------------- markdown
 
-/** A small, safe markdown: headings, paragraphs, lists, fenced code, block quotes, rules, emphasis, code
- *  spans, links and images (data URIs and cell attachments only — nothing is fetched). Raw HTML in the
- *  markdown is shown as text: everything not produced here is escaped. */
-export function renderMarkdown(markdown: string, attachments: Record<string, string>): string {
-  const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
-  const html: string[] = [];
-  let i = 0;
-  const isBlank = (line: string) => line.trim() === '';
-  while (i < lines.length) {
-    const line = lines[i];
-    const fence = /^\s*(```|~~~)/.exec(line);
-    if (fence) {
-      const body: string[] = [];
-      for (i++; i < lines.length && !lines[i].trim().startsWith(fence[1]); i++) body.push(lines[i]);
-      i++;
-      html.push(`<pre><code>${escapeHtml(body.join('\n'))}</code></pre>`);
-      continue;
-    }
-    const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
-    if (heading) {
-      html.push(`<h${heading[1].length}>${inline(heading[2], attachments)}</h${heading[1].length}>`);
-      i++;
-      continue;
-    }
-    if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) {
-      html.push('<hr>');
-      i++;
-      continue;
-    }
-    const listItem = /^\s*([-*+]|\d+[.)])\s+/;
-    if (listItem.test(line)) {
-      const ordered = /^\s*\d/.test(line);
-      const items: string[] = [];
-      while (i < lines.length && !isBlank(lines[i])) {
-        if (listItem.test(lines[i])) items.push(lines[i].replace(listItem, ''));
-        else items[items.length - 1] += ` ${lines[i].trim()}`;
-        i++;
-      }
-      const tag = ordered ? 'ol' : 'ul';
-      html.push(`<${tag}>${items.map((item) => `<li>${inline(item, attachments)}</li>`).join('')}</${tag}>`);
-      continue;
-    }
-    if (/^\s*>/.test(line)) {
-      const quoted: string[] = [];
-      while (i < lines.length && /^\s*>/.test(lines[i])) quoted.push(lines[i++].replace(/^\s*>\s?/, ''));
-      html.push(`<blockquote>${renderMarkdown(quoted.join('\n'), attachments)}</blockquote>`);
-      continue;
-    }
-    if (isBlank(line)) {
-      i++;
-      continue;
-    }
-    const paragraph: string[] = [];
-    while (i < lines.length && !isBlank(lines[i]) && !/^\s*(```|~~~|#{1,6}\s|>|[-*+]\s|\d+[.)]\s)/.test(lines[i])) paragraph.push(lines[i++]);
-    if (paragraph.length === 0) paragraph.push(lines[i++]);
-    html.push(`<p>${inline(paragraph.join('\n'), attachments)}</p>`);
-  }
-  return `${html.join('\n')}\n`;
-}
+type MarkdownEnv = {
+  /** Cell attachments by name, as data URIs. */
+  attachments: Record<string, string>;
+};
 
-/** Code spans are cut out first so nothing inside them is formatted; the rest is escaped, then marked up. */
-function inline(text: string, attachments: Record<string, string>): string {
-  return text
-    .split(/(`[^`\n]+`)/)
-    .map((part, index) => (index % 2 === 1 ? `<code>${escapeHtml(part.slice(1, -1))}</code>` : formatText(part, attachments)))
-    .join('');
-}
+const DATA_IMAGE = /^data:image\/(png|jpeg|gif);base64,[A-Za-z0-9+/=]+$/;
 
-function formatText(text: string, attachments: Record<string, string>): string {
-  // Links and images become placeholders while emphasis is marked up, so an underscore in a URL stays a URL.
-  const tags: string[] = [];
-  const hold = (tag: string) => `\u0000${tags.push(tag) - 1}\u0000`;
-  return escapeHtml(text.replace(/\u0000/g, ''))
-    .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (_, alt: string, src: string) => hold(image(alt, src, attachments)))
-    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole: string, label: string, href: string) =>
-      isSafeLink(href) ? `${hold(`<a href="${href}">`)}${label}${hold('</a>')}` : whole,
-    )
-    .replace(/\*\*(?=\S)(.+?)\*\*|__(?=\S)(.+?)__/g, (_, a?: string, b?: string) => `<strong>${a ?? b}</strong>`)
-    .replace(/\*(?=\S)(.+?)\*|\b_(?=\S)(.+?)_\b/g, (_, a?: string, b?: string) => `<em>${a ?? b}</em>`)
-    .replace(/\n/g, ' ')
-    .replace(/\u0000(\d+)\u0000/g, (_, n: string) => tags[Number(n)]);
-}
-
-/** Only images the report carries itself; a remote image becomes a link, so opening the report fetches nothing. */
-function image(alt: string, src: string, attachments: Record<string, string>): string {
-  const attached = src.startsWith('attachment:') ? attachments[src.slice('attachment:'.length)] : undefined;
+/**
+ * CommonMark with GitHub's tables and strikethrough (markdown-it). Raw HTML is shown as text, links go only to
+ * the web, mail, anchors and relative paths, and images only to what the report carries itself.
+ */
+const markdownIt = new MarkdownIt({ html: false, linkify: false, typographer: false });
+markdownIt.validateLink = (url) => isSafeLink(url) || url.startsWith('attachment:') || DATA_IMAGE.test(url);
+markdownIt.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const token = tokens[idx];
+  const alt = escapeHtml(self.renderInlineAsText(token.children ?? [], options, env));
+  const src = String(token.attrGet('src') ?? '');
+  const { attachments } = env as MarkdownEnv;
+  const attached = src.startsWith('attachment:') ? attachments[decodeURIComponent(src.slice('attachment:'.length))] : undefined;
   if (attached) return `<img alt="${alt}" src="${escapeHtml(attached)}">`;
-  if (/^data:image\/(png|jpeg|gif);base64,[A-Za-z0-9+/=]+$/.test(src)) return `<img alt="${alt}" src="${src}">`;
-  return isSafeLink(src) ? `<a href="${src}">${alt || src}</a>` : alt;
+  if (DATA_IMAGE.test(src)) return `<img alt="${alt}" src="${escapeHtml(src)}">`;
+  // a remote image becomes a link, so opening the report fetches nothing
+  return isSafeLink(src) ? `<a href="${escapeHtml(src)}">${alt || escapeHtml(src)}</a>` : alt;
+};
+
+export function renderMarkdown(markdown: string, attachments: Record<string, string>): string {
+  const env: MarkdownEnv = { attachments };
+  return markdownIt.render(markdown, env);
 }
 
 /** Web and mail links, in-page anchors and relative paths; never javascript: or other schemes. */
 function isSafeLink(href: string): boolean {
   return /^(https?:|mailto:|#)/i.test(href) || !/^[^/?#]*:/.test(href);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

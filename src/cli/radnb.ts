@@ -11,6 +11,7 @@ import { runExportCommand } from './export';
 import { runGradeCommand } from './grade';
 import { parseParams } from './params';
 import { runNotebook } from './run';
+import { UsageError } from './usageError';
 
 const USAGE = `usage:
   radnb run NOTEBOOK.radnb [--out EXECUTED.radnb] [--param name=value]... [--timeout SECONDS] [--backend NAME]
@@ -85,8 +86,6 @@ function isInside(folder: string, file: string): boolean {
   const relative = path.relative(realpathSync(folder), realpathSync(path.resolve(file)));
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
-
-class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -120,29 +120,19 @@ const wasmProbe: BackendProbe = async (tf) => {
   } catch (err) {
     threads = `1 thread: the threaded build did not start (${firstLine(err)})`;
   }
-  const { registerGradientKernels } = await import('./kernels/register');
-  registerGradientKernels('wasm');
-  const { useFusedAdam } = await import('./kernels/adamStep');
-  useFusedAdam();
-  const { useFusedReluGradient } = await import('./kernels/reluGradient');
-  useFusedReluGradient();
-  const { useFusedBatchNormGradient } = await import('./kernels/batchNorm');
-  useFusedBatchNormGradient();
-  const { useBroadcastMeanGradient } = await import('./kernels/meanGradient');
-  useBroadcastMeanGradient();
-  const { useFusedConvolutionWhileTraining } = await import('./kernels/fusedConvTraining');
-  useFusedConvolutionWhileTraining();
+  const { installKernels } = await import('./kernels/installKernels');
+  installKernels('wasm');
   const outcome = await withoutProcessHooks(() => activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`));
   if (!outcome.ok) return outcome;
   // started now (a worker thread boots in the background) so that the reason says whether training is fast
   const { simdKernelsUnavailable } = await import('./kernels/simd/simdKernels');
   const missing = simdKernelsUnavailable(tf.engine().backend);
-  return { ...outcome, detail: `${outcome.detail}${missing === undefined ? ' and SIMD training kernels' : ` (radnb SIMD training kernels off: ${missing})`}` };
+  return { ...outcome, detail: `${outcome.detail}${missing === undefined ? ' and SIMD kernels' : ` (radnb SIMD kernels off: ${missing})`}` };
 };
 
 const cpuProbe: BackendProbe = async (tf) => {
-  const { registerGradientKernels } = await import('./kernels/register');
-  registerGradientKernels('cpu');
+  const { installKernels } = await import('./kernels/installKernels');
+  installKernels('cpu');
   const outcome = await activate(tf, 'cpu', 'plain JavaScript with radnb convolution gradients');
   // The cpu backend prints a "install tfjs-node" banner on first use; backend() already says why cpu runs
   if (outcome.ok) (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;

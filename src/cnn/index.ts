@@ -2,7 +2,8 @@
 // saving/loading, memory accounting. Metrics and explainability live in ./metrics and ./explain.
 export { initBackend, backend, BackendError } from './backend';
 export type { BackendCandidate, BackendInfo, BackendName, BackendPreference, InitBackendOptions } from './backend';
-export { registerGradientKernels } from './kernels/register';
+export { installKernels } from './kernels/installKernels';
+export type { InstalledKernels } from './kernels/installKernels';
 export * from './models';
 export { train, balancedClassWeights, TrainError } from './train';
 export type { EarlyStoppingOptions, LabelledTensors, StopReason, TrainData, TrainOptions, TrainProgress, TrainResult } from './train';
@@ -14,7 +15,8 @@ export { saveModel, loadModel, ModelFileError } from './modelIO';
 export type { SaveModelOptions } from './modelIO';
 export { saveCheckpoint, restoreCheckpoint } from './checkpoint';
 export type { CheckpointState } from './checkpoint';
-export { memorySnapshot, leakReport, formatBytes } from './memory';
+export { memorySnapshot, leakReport } from './memory';
+export { formatBytes } from '../common/formatBytes';
 export type { LeakReport, MemorySnapshot } from './memory';
 export { TrainingCurves } from './trainingCurves';
 export type { PlotlyFigure, PlotlyTrace } from './trainingCurves';

@@ -1,6 +1,7 @@
 // Tensor memory per cell: the kernel takes a snapshot before and after each cell and warns when a cell
 // leaves tensors behind. Reads the engine tfjs keeps on globalThis, so a snapshot taken before any cell
 // has loaded tfjs costs nothing and loads nothing.
+import { formatBytes } from '../common/formatBytes';
 
 export interface MemorySnapshot {
   /** Whether tfjs has been loaded in this process at all. */
@@ -34,18 +35,6 @@ export function memorySnapshot(): MemorySnapshot {
   if (e === undefined) return { loaded: false, backend: null, numTensors: 0, numBytes: 0 };
   const { numTensors, numBytes } = e.memory();
   return { loaded: true, backend: e.backendName, numTensors, numBytes };
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = Math.abs(bytes);
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const sign = bytes < 0 ? '−' : '';
-  return `${sign}${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** What a cell added between two snapshots. Tensors a cell keeps on purpose (a model, a dataset) count too. */

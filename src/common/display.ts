@@ -16,9 +16,9 @@ export interface Displayable {
 
 /** MIME types of radnb's own renderers (see src/renderers). */
 export const MIME = {
-  /** Binary: viewer payload for a DICOM image / multi-frame / series / volume (src/display/dicomPayload). */
+  /** Binary: viewer payload for a DICOM image / multi-frame / series / volume (src/common/dicomPayload.ts). */
   dicom: 'application/vnd.radnb.dicom',
-  /** Binary: feature maps of one or more layers (src/display/featureMapsPayload). */
+  /** Binary: feature maps of one or more layers (src/common/featureMapsPayload.ts). */
   featureMaps: 'application/vnd.radnb.featuremaps',
   /** JSON: plotly figure {data, layout}; training curves and other charts. */
   plotly: 'application/vnd.plotly.v1+json',

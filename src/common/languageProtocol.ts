@@ -59,6 +59,14 @@ export interface DiagnosticsEvent {
 
 export type WorkerMessage = LanguageResponse | DiagnosticsEvent;
 
+/** What the host hands the worker when it starts it. */
+export interface LanguageWorkerData {
+  /** radnb's installation folder. */
+  installDir: string;
+  /** Int32Array slots (UPDATE_GENERATION, REQUESTS_SENT) the host writes. */
+  flags: SharedArrayBuffer;
+}
+
 /** Slot of the shared Int32Array the host bumps on every update, so a check in progress stops early. */
 export const UPDATE_GENERATION = 0;
 /** Slot the host bumps on every request it sends: a check gives way to a request that waits for an answer. */

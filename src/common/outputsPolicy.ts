@@ -1,6 +1,7 @@
 // What of a notebook's outputs is saved: everything, only the small and portable part (text and PNG
 // images below a size), or nothing. A notebook chooses in `metadata.radnb.outputs`; otherwise the
 // `radnb.outputs.policy` setting (or the CLI flag) decides. Pure: returns a new notebook.
+import { formatBytes } from './formatBytes';
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, type CellOutput, type Notebook, type OutputItem } from './notebook';
 
 export type OutputsPolicy = 'all' | 'small' | 'none';
@@ -47,8 +48,4 @@ function smallOutput(output: CellOutput, maxImageBytes: number): CellOutput {
   const dropped = output.items.map((i) => `${i.mime}, ${formatBytes(i.data.byteLength)}`).join('; ');
   const note = `[output not saved by the 'small' outputs policy (${dropped}); run the cell to see it]`;
   return { items: [{ mime: 'text/plain', data: new TextEncoder().encode(note) }], metadata: { ...output.metadata, outputType: 'display_data' } };
-}
-
-export function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

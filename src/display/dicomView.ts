@@ -6,8 +6,8 @@ import { MIME, type MimeBundle } from '../common/display';
 import { identifiersAllowed, REDACTED } from '../common/phi';
 import { encodePng } from '../common/png';
 import type { ViewerImage } from '../common/viewer';
-import { encodeDicomPayload } from './dicomPayload';
-import { fullRangeWindow, isRealValued, type VoiWindow, windowFrame } from './windowing';
+import { encodeDicomPayload } from '../common/dicomPayload';
+import { fullRangeWindow, isRealValued, type VoiWindow, windowFrame } from '../common/windowing';
 
 export interface DicomViewOptions {
   /** Deflate the samples (default true; level 6: level 9 saves ~2 % at 3× the time): a 512² CT output then

@@ -4,7 +4,7 @@
 import { deflateSync } from 'node:zlib';
 import { MIME, type MimeBundle } from '../common/display';
 import { encodePng } from '../common/png';
-import { encodeFeatureMapsPayload, type FeatureMapLayer, type FeatureMapsInput } from './featureMapsPayload';
+import { encodeFeatureMapsPayload, type FeatureMapLayer, type FeatureMapsInput } from '../common/featureMapsPayload';
 
 const MOSAIC_COLUMNS = 8;
 

@@ -1,25 +1,8 @@
-// Model summary output (application/vnd.radnb.model+json): layers, output shapes and parameter counts of a
-// tfjs LayersModel, plus a text table in the style of Keras' model.summary() for viewers without radnb.
+// Model summary output (application/vnd.radnb.model+json, shape in src/common/modelSummaryView.ts) of a tfjs
+// LayersModel, plus a text table in the style of Keras' model.summary() for viewers without radnb.
 import type { LayersModel } from '@tensorflow/tfjs';
 import { MIME, type MimeBundle } from '../common/display';
-
-export type Shape = (number | null)[];
-
-export interface ModelSummaryLayer {
-  name: string;
-  className: string;
-  /** One shape, or several for layers with several outputs. */
-  outputShape: Shape | Shape[];
-  params: number;
-  trainable: boolean;
-}
-
-export interface ModelSummaryView {
-  name: string;
-  layers: ModelSummaryLayer[];
-  totalParams: number;
-  trainableParams: number;
-}
+import { formatShape, type ModelSummaryView, type Shape } from '../common/modelSummaryView';
 
 export function summarizeModel(model: LayersModel): ModelSummaryView {
   const layers = model.layers.map((layer) => ({
@@ -31,11 +14,6 @@ export function summarizeModel(model: LayersModel): ModelSummaryView {
   }));
   const trainableParams = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
   return { name: model.name, layers, totalParams: model.countParams(), trainableParams };
-}
-
-export function formatShape(shape: Shape | Shape[]): string {
-  const one = (s: Shape): string => `[${s.map((d) => (d === null ? 'null' : String(d))).join(',')}]`;
-  return Array.isArray(shape[0]) ? (shape as Shape[]).map(one).join(' ') : one(shape as Shape);
 }
 
 export function modelSummaryText(view: ModelSummaryView): string {

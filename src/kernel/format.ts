@@ -3,6 +3,7 @@
 // then text. The result is made wire-ready (JSON types as text) and capped in size.
 import { inspect } from 'node:util';
 import { DISPLAY, getFormatters, isDisplayable, type Formatter, type MimeBundle } from '../common/display';
+import { formatBytes } from '../common/formatBytes';
 import type { WireBundle } from '../common/kernelProtocol';
 import { formatTensor, isTensorLike } from './formatTensor';
 
@@ -81,8 +82,4 @@ function wireItem(mime: string, data: unknown): string | Uint8Array {
   if (typeof data === 'string') return data;
   if (mime.endsWith('json')) return JSON.stringify(data);
   return textOf(data);
-}
-
-function formatBytes(n: number): string {
-  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
 }

@@ -1,6 +1,6 @@
 // Built-in rich display of tfjs tensors: shape, dtype, summary statistics and a small preview.
 // Tensors are recognised by shape rather than by class, so the kernel need not load tfjs to display.
-import { escapeHtml } from './html';
+import { escapeHtml } from '../common/escapeHtml';
 import type { MimeBundle } from '../common/display';
 
 export interface TensorLike {

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import ts from 'typescript';
 import type { CellDiagnostic, CellText } from '../common/cellLanguage';
-import { REQUESTS_SENT, UPDATE_GENERATION, type LanguageMethod, type LanguageMethods, type LanguageRequest, type WorkerMessage } from '../common/languageProtocol';
+import {
+  REQUESTS_SENT,
+  UPDATE_GENERATION,
+  type LanguageMethod,
+  type LanguageMethods,
+  type LanguageRequest,
+  type LanguageWorkerData,
+  type WorkerMessage,
+} from '../common/languageProtocol';
 import { radnbTypesAt } from './compilerOptions';
 import { NotebookLanguageService } from './notebookLanguageService';
 
@@ -13,13 +21,6 @@ import { NotebookLanguageService } from './notebookLanguageService';
 const REQUEST_BUDGET_MS = 5_000;
 /** A cell whose check takes longer than this is reported as too slow to check, and skipped. */
 const CHECK_BUDGET_MS = 10_000;
-
-export interface LanguageWorkerData {
-  /** radnb's installation folder. */
-  installDir: string;
-  /** Int32Array slots (languageProtocol.ts) the extension host writes. */
-  flags: SharedArrayBuffer;
-}
 
 interface OpenNotebook {
   service: NotebookLanguageService;

@@ -2,7 +2,8 @@
 // (and in plain Node scripts). Loading it registers radnb's display formatters and variable summaries, so
 // DICOM images open in the viewer, tfjs models show their summary, and the editor can describe both.
 import { registerDisplayFormatters } from '../display/formatters';
-import { registerVariableSummaries } from '../display/summaries';
+import { modelSummarizer, registerSummarizersOnce } from '../display/summarizers';
+import { dicomSummarizer } from '../medical/dicomSummarizer';
 
 export { DISPLAY, MIME, getDisplayHost, registerFormatter } from '../common/display';
 export type { DisplayHandle, DisplayHost, Displayable, MimeBundle } from '../common/display';
@@ -34,4 +35,4 @@ export type { ShowImageOptions } from '../display/showImage';
 export { featureMapsBundle, modelSummaryBundle, plotlyBundle } from '../display/index';
 
 registerDisplayFormatters();
-registerVariableSummaries();
+registerSummarizersOnce([modelSummarizer, dicomSummarizer]);

@@ -5,7 +5,7 @@
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { inflateRawSync } from 'node:zlib';
 import { DicomError } from './errors';
-import { IMPLICIT_LITTLE_ENDIAN, transferSyntax, type TransferSyntax } from './transferSyntax';
+import { TRANSFER_SYNTAX, transferSyntax, type TransferSyntax } from './transferSyntax';
 
 export interface ParsedDicom {
   file: string;
@@ -23,8 +23,6 @@ export interface ParseOptions {
 /** Largest inflated size of a deflated data set: a guard against decompression bombs. */
 const MAX_INFLATED_BYTES = 1 << 30;
 
-const EXPLICIT_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
-const DEFLATED_EXPLICIT_LITTLE_ENDIAN = '1.2.840.10008.1.2.1.99';
 const UNDEFINED_LENGTH = 0xffffffff;
 
 export function parseDicom(bytes: Uint8Array, file: string, options: ParseOptions = {}): ParsedDicom {
@@ -43,7 +41,7 @@ export function parseDicom(bytes: Uint8Array, file: string, options: ParseOption
   }
   const uid = hasFileMeta ? dataSet.string('x00020010') : rawSyntax;
   if (!uid) throw new DicomError(file, 'the file meta information has no Transfer Syntax UID (0002,0010)');
-  if (uid === DEFLATED_EXPLICIT_LITTLE_ENDIAN) dropHeaderElements(dataSet);
+  if (uid === TRANSFER_SYNTAX.deflatedExplicitLittle) dropHeaderElements(dataSet);
   checkElementBounds(dataSet, file);
   return { file, dataSet, syntax: transferSyntax(uid), hasFileMeta };
 }
@@ -77,7 +75,7 @@ function guessRawSyntax(buffer: Buffer, file: string): string {
     throw new DicomError(file, 'not a DICOM file (no DICM prefix at byte 128 and no data set at byte 0)');
   }
   const vr = buffer.toString('latin1', 4, 6);
-  return /^[A-Z]{2}$/.test(vr) ? EXPLICIT_LITTLE_ENDIAN : IMPLICIT_LITTLE_ENDIAN;
+  return /^[A-Z]{2}$/.test(vr) ? TRANSFER_SYNTAX.explicitLittle : TRANSFER_SYNTAX.implicitLittle;
 }
 
 function describeParserFailure(error: unknown, size: number): string {

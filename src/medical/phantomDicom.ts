@@ -6,7 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeNpy } from './npzSave';
 import { generatePhantomCase, phantomDefaults, sliceHasNodule, type PhantomCase, type PhantomOptions } from './phantom';
-import { createDicomFile, TRANSFER_SYNTAX, writeDicomFile } from './writer';
+import { TRANSFER_SYNTAX } from './transferSyntax';
+import { createDicomFile, writeDicomFile } from './writer';
 
 const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 const RESCALE_INTERCEPT = -1024;

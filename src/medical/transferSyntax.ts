@@ -18,14 +18,23 @@ export interface TransferSyntax {
   bigEndian: boolean;
 }
 
+/** The syntaxes radnb's own code names: the only place their UIDs are written. */
+export const TRANSFER_SYNTAX = {
+  implicitLittle: '1.2.840.10008.1.2',
+  explicitLittle: '1.2.840.10008.1.2.1',
+  deflatedExplicitLittle: '1.2.840.10008.1.2.1.99',
+  explicitBig: '1.2.840.10008.1.2.2',
+  jpegExtended: '1.2.840.10008.1.2.4.51',
+} as const;
+
 const SYNTAXES: TransferSyntax[] = [
-  { uid: '1.2.840.10008.1.2', name: 'Implicit VR Little Endian', encoding: 'native', bigEndian: false },
-  { uid: '1.2.840.10008.1.2.1', name: 'Explicit VR Little Endian', encoding: 'native', bigEndian: false },
-  { uid: '1.2.840.10008.1.2.1.99', name: 'Deflated Explicit VR Little Endian', encoding: 'native', bigEndian: false },
-  { uid: '1.2.840.10008.1.2.2', name: 'Explicit VR Big Endian', encoding: 'native', bigEndian: true },
+  { uid: TRANSFER_SYNTAX.implicitLittle, name: 'Implicit VR Little Endian', encoding: 'native', bigEndian: false },
+  { uid: TRANSFER_SYNTAX.explicitLittle, name: 'Explicit VR Little Endian', encoding: 'native', bigEndian: false },
+  { uid: TRANSFER_SYNTAX.deflatedExplicitLittle, name: 'Deflated Explicit VR Little Endian', encoding: 'native', bigEndian: false },
+  { uid: TRANSFER_SYNTAX.explicitBig, name: 'Explicit VR Big Endian', encoding: 'native', bigEndian: true },
   { uid: '1.2.840.10008.1.2.5', name: 'RLE Lossless', encoding: 'rle', bigEndian: false },
   { uid: '1.2.840.10008.1.2.4.50', name: 'JPEG Baseline (Process 1)', encoding: 'jpeg-baseline', bigEndian: false },
-  { uid: '1.2.840.10008.1.2.4.51', name: 'JPEG Extended (Process 2 & 4)', encoding: 'unsupported', bigEndian: false },
+  { uid: TRANSFER_SYNTAX.jpegExtended, name: 'JPEG Extended (Process 2 & 4)', encoding: 'unsupported', bigEndian: false },
   { uid: '1.2.840.10008.1.2.4.57', name: 'JPEG Lossless (Process 14)', encoding: 'jpeg-lossless', bigEndian: false },
   { uid: '1.2.840.10008.1.2.4.70', name: 'JPEG Lossless SV1 (Process 14, Selection Value 1)', encoding: 'jpeg-lossless', bigEndian: false },
   { uid: '1.2.840.10008.1.2.4.80', name: 'JPEG-LS Lossless', encoding: 'jpeg-ls', bigEndian: false },
@@ -44,4 +53,3 @@ export function transferSyntax(uid: string): TransferSyntax {
   return BY_UID.get(uid) ?? { uid, name: `unknown transfer syntax ${uid}`, encoding: 'unsupported', bigEndian: false };
 }
 
-export const IMPLICIT_LITTLE_ENDIAN = '1.2.840.10008.1.2';

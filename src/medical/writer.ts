@@ -5,6 +5,7 @@
 // Files are rewritten in their own transfer syntax (pixel data stay byte-identical, compressed or not),
 // except deflated files, which dcmjs cannot write deflated: they come out explicit VR little endian,
 // the syntax a deflated data set has once inflated.
+import { TRANSFER_SYNTAX } from './transferSyntax';
 
 /** One element as dcmjs holds it: sequences hold items (element trees), PN values are {Alphabetic}. */
 export interface DicomElement {
@@ -46,13 +47,6 @@ const dcmjs = require('dcmjs') as DcmjsModule;
 // reports problems as typed errors instead.
 dcmjs.log.setLevel('error');
 dcmjs.log.getLogger('validation.dcmjs').setLevel('silent');
-
-export const TRANSFER_SYNTAX = {
-  implicitLittle: '1.2.840.10008.1.2',
-  explicitLittle: '1.2.840.10008.1.2.1',
-  deflatedExplicitLittle: '1.2.840.10008.1.2.1.99',
-  explicitBig: '1.2.840.10008.1.2.2',
-} as const;
 
 export class DicomWriteError extends Error {
   constructor(

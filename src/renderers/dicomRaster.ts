@@ -2,9 +2,9 @@
 // and slice scrolling. Integer images go through a lookup table indexed by stored value (rebuilt only when
 // the window changes), so a frame costs one table read per pixel.
 import type { ViewerPixels } from '../common/viewer';
-import type { DicomPayloadOverlay } from '../display/dicomPayload';
-import { isRealValued, type VoiWindow, windowLevel } from '../display/windowing';
-import { colormapLut, isColormapName, packRgba, parseHexColor } from './colormaps';
+import type { DicomPayloadOverlay } from '../common/dicomPayload';
+import { isRealValued, type VoiWindow, windowLevel } from '../common/windowing';
+import { colormapLut, isColormapName, packRgba, parseHexColor } from '../common/colormaps';
 
 export interface RasterSource {
   pixels: ViewerPixels;

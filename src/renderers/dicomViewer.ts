@@ -1,9 +1,9 @@
 // The interactive DICOM viewer: window/level (drag, presets, keys), invert, zoom/pan, slice scroll, real
 // value under the cursor, scale bar, orientation labels, overlays, metadata with PHI hidden by default.
 import type { ViewerMetadataEntry } from '../common/viewer';
-import { openDicomPayload } from '../display/dicomPayload';
-import { fullRangeWindow, isRealValued, minimumWindowWidth, type VoiWindow } from '../display/windowing';
-import { COLORMAPS } from './colormaps';
+import { openDicomPayload } from '../common/dicomPayload';
+import { fullRangeWindow, isRealValued, minimumWindowWidth, type VoiWindow } from '../common/windowing';
+import { COLORMAPS } from '../common/colormaps';
 import { DicomRaster, type OverlayLayer, type RasterSource, valueAt } from './dicomRaster';
 import { errorBox, formatNumber, h } from './dom';
 import { inflate } from './inflate';

@@ -1,7 +1,7 @@
 // Feature maps: a layer picker over all conv layers of the output, a grid of the chosen layer's channels
 // in a colour map (channel and range on hover/focus, click or Enter to enlarge), and the first layer's filters.
-import { decodeFeatureMapsPayload, type FeatureMapsLayerHeader } from '../display/featureMapsPayload';
-import { type ColormapName, COLORMAPS, colormapLut } from './colormaps';
+import { decodeFeatureMapsPayload, type FeatureMapsLayerHeader } from '../common/featureMapsPayload';
+import { type ColormapName, COLORMAPS, colormapLut } from '../common/colormaps';
 import { formatNumber, h } from './dom';
 import { inflate } from './inflate';
 import type { RenderedOutput } from './view';

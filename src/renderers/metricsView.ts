@@ -1,7 +1,7 @@
-// Metric views (application/vnd.radnb.metrics+json, shapes in src/cnn/metrics/views.ts): confusion matrix,
+// Metric views (application/vnd.radnb.metrics+json, shapes in src/common/metricsViews.ts): confusion matrix,
 // ROC curves with AUC and operating points, precision–recall with the guessing baseline, reliability
 // diagram, tables. A payload that does not match is reported as a message, never drawn half-way.
-import type { CalibrationView, ConfusionView, MetricsView, PrView, RocView, TableView } from '../cnn/metrics/views';
+import type { CalibrationView, ConfusionView, MetricsView, PrView, RocView, TableView } from '../common/metricsViews';
 import { lineChart } from './chart';
 import { formatNumber, h } from './dom';
 import type { RenderedOutput } from './view';

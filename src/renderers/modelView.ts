@@ -1,5 +1,5 @@
 // Model summary view: one row per layer with its type, output shape and parameters, and the totals.
-import { formatShape, type ModelSummaryView } from '../display/modelSummary';
+import { formatShape, type ModelSummaryView } from '../common/modelSummaryView';
 import { h } from './dom';
 import type { RenderedOutput } from './view';
 

@@ -1,14 +1,31 @@
-// plotly figures (training curves): plotly.js is loaded on first use from the bundle next to this one.
-// A live figure (layout.meta.radnbLive) is replaced many times while training runs: the same plot is
-// updated with Plotly.react instead of being rebuilt, and a Stop button interrupts the kernel.
-import type { Figure, PlotlyStatic } from 'plotly.js-dist-min';
+// plotly figures (training curves): plotly.js is loaded on first use from its minified dist, copied beside
+// this bundle by esbuild.js. A live figure (layout.meta.radnbLive) is replaced many times while training runs:
+// the same plot is updated with Plotly.react instead of being rebuilt, and a Stop button interrupts the kernel.
 import { h } from './dom';
 import type { RenderedOutput, RendererHost } from './view';
 
+export interface Figure {
+  data: Record<string, unknown>[];
+  layout?: Record<string, unknown> & { meta?: Record<string, unknown> };
+  config?: Record<string, unknown>;
+}
+
+/** The part of plotly.js this view uses. */
+interface PlotlyStatic {
+  react(root: HTMLElement, data: Figure['data'], layout?: Figure['layout'], config?: Figure['config']): Promise<HTMLElement>;
+  purge(root: HTMLElement): void;
+  Plots: { resize(root: HTMLElement): void };
+}
+
 let plotly: Promise<PlotlyStatic> | undefined;
 
+/** plotly's dist is a UMD script, not an ES module: imported, it exports nothing and sets window.Plotly. */
 function loadPlotly(): Promise<PlotlyStatic> {
-  plotly ??= import(/* webpackIgnore: true */ new URL('./plotly.js', import.meta.url).href).then((m: { default: PlotlyStatic }) => m.default);
+  plotly ??= import(new URL('./plotly.min.js', import.meta.url).href).then(() => {
+    const loaded = (globalThis as { Plotly?: PlotlyStatic }).Plotly;
+    if (loaded === undefined) throw new Error('plotly.min.js did not define Plotly');
+    return loaded;
+  });
   return plotly;
 }
 

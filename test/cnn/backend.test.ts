@@ -49,7 +49,7 @@ describe('backend selection', () => {
         ['tensorflow-gpu', 'skipped', '@tensorflow/tfjs-node-gpu not installed'],
         ['webgpu', 'skipped', 'webgpu not installed'],
         ['tensorflow', 'skipped', '@tensorflow/tfjs-node not installed'],
-        ['wasm', 'chosen', `WebAssembly (XNNPACK, SIMD, ${wantedThreads()} threads) with radnb convolution gradients and SIMD training kernels`],
+        ['wasm', 'chosen', `WebAssembly (XNNPACK, SIMD, ${wantedThreads()} threads) with radnb convolution gradients and SIMD kernels`],
         ['cpu', 'not tried', 'wasm was chosen first'],
       ],
     );

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { formatBytes, leakReport, memorySnapshot } from '../../src/cnn/memory';
+import { leakReport, memorySnapshot } from '../../src/cnn/memory';
 import { repoRoot } from '../support/env';
 
 describe('memory snapshots', () => {
@@ -31,11 +31,5 @@ describe('memory snapshots', () => {
     kept.dispose();
     const clean = leakReport(before, memorySnapshot());
     assert.deepEqual(clean, { tensors: 0, bytes: 0, leaked: false, message: '' });
-  });
-
-  it('formats byte counts', () => {
-    assert.equal(formatBytes(512), '512 B');
-    assert.equal(formatBytes(3 * 1024 * 1024), '3.0 MiB');
-    assert.equal(formatBytes(-2048), '−2.0 KiB');
   });
 });

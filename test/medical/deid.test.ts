@@ -12,7 +12,6 @@ import { basicProfileAction, basicProfileTags } from '../../src/medical/deidProf
 import { identifyingText, leftoverText } from '../../src/medical/deidVerify';
 import { seededRandom } from '../../src/common/random';
 import { DicomWriteError, readDicomFile, writeDicomFile, type ElementTree } from '../../src/medical/writer';
-import { runDeidCommand } from '../../src/cli/dicomDeid';
 import { need, needFile } from '../support/env';
 
 const SAMPLES = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
@@ -268,38 +267,5 @@ describe('de-identification of damaged files', () => {
       }
     }
     assert.ok(outcomes.clean > 100 && outcomes.refused > 100, JSON.stringify(outcomes));
-  });
-});
-
-describe('radnb dicom deid', () => {
-  const io = (): { out: string[]; err: string[]; io: { stdout: (l: string) => void; stderr: (l: string) => void } } => {
-    const out: string[] = [];
-    const err: string[] = [];
-    return { out, err, io: { stdout: (l) => out.push(l), stderr: (l) => err.push(l) } };
-  };
-
-  test('de-identifies a folder and exits 0', async (t) => {
-    if (!needFile(t, path.join(SAMPLES, 'MR_small.dcm'), 'Debian python3-pydicom test files')) return;
-    const work = mkdtempSync(path.join(tmpdir(), 'radnb-deid-cli-'));
-    try {
-      mkdirSync(path.join(work, 'in', 'series'), { recursive: true });
-      writeFileSync(path.join(work, 'in', 'series', 'a.dcm'), readFileSync(path.join(SAMPLES, 'MR_small.dcm')));
-      const r = io();
-      assert.equal(await runDeidCommand([path.join(work, 'in'), path.join(work, 'out')], r.io), 0);
-      assert.match(r.out.at(-1)!, /1 file\(s\) de-identified/);
-      assert.match(r.err.join('\n'), /burned into the pixels/);
-      assert.equal(topLevelString(readFileSync(path.join(work, 'out', 'series', 'a.dcm')), '00120062'), 'YES');
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  });
-
-  test('bad input exits 1 and a wrong command line 2, each with a one-line reason', async () => {
-    const cases: [string[], number][] = [[[], 2], [['a', 'b', 'c'], 2], [['--bogus', 'a', 'b'], 2], [['/nonexistent/in', '/tmp/x'], 1], [['/tmp', '/tmp'], 1]];
-    for (const [args, code] of cases) {
-      const r = io();
-      assert.equal(await runDeidCommand(args, r.io), code, args.join(' '));
-      assert.match(r.err[0], /^radnb dicom deid: \S.*$/);
-    }
   });
 });

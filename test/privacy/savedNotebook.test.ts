@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { decodeDicomPayload } from '../../src/display/dicomPayload';
+import { decodeDicomPayload } from '../../src/common/dicomPayload';
 import { readDicom } from '../../src/medical';
 import { needFile, repoRoot } from '../support/env';
 

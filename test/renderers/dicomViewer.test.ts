@@ -7,10 +7,10 @@ import { after, before, test } from 'node:test';
 import { setIdentifiersAllowed } from '../../src/common/phi';
 import type { ViewerImage } from '../../src/common/viewer';
 import { dicomViewBundle } from '../../src/display/dicomView';
-import { windowFrame } from '../../src/display/windowing';
+import { windowFrame } from '../../src/common/windowing';
 import { need, needFile } from '../support/env';
 import { CHROMIUM, RendererPage } from './browser';
-import { CT_SMALL, readViewerImage } from './fixtures';
+import { CT_SMALL, readViewerImage } from '../support/viewerImages';
 
 const DICOM = 'application/vnd.radnb.dicom';
 const SCREENSHOTS = path.join(__dirname, 'screenshots');

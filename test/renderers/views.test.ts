@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { calibration, confusionMatrix, metricsAtThreshold, precisionRecallCurve, rocCurve } from '../../src/cnn/metrics';
-import type { ConfusionView, MetricsView, RocView } from '../../src/cnn/metrics/views';
+import type { ConfusionView, MetricsView, RocView } from '../../src/common/metricsViews';
 import { DISPLAY, type Displayable, MIME, type MimeBundle } from '../../src/common/display';
 import { featureMapsView } from '../../src/cnn/explain';
 import { featureMapsBundle } from '../../src/display/featureMaps';
@@ -14,7 +14,7 @@ import { modelSummaryBundle } from '../../src/display/modelSummary';
 import { type PlotlyFigure, plotlyBundle } from '../../src/display/plotly';
 import { need } from '../support/env';
 import { CHROMIUM, RendererPage } from './browser';
-import { smallCnn } from './tinyCnn';
+import { smallCnn } from '../support/tinyCnn';
 
 const SCREENSHOTS = path.join(__dirname, 'screenshots');
 let view: RendererPage | undefined;
@@ -99,6 +99,7 @@ test('training curves: plotly loads offline, live updates reuse the plot, Stop i
   await page.render('curves', plotlyMime, plotlyBundle(trainingFigure(6, false))[plotlyMime]);
   assert.equal(await root.locator('.radnb-live').isVisible(), false, 'the final figure has no Stop button');
   await root.screenshot({ path: path.join(SCREENSHOTS, 'training-curves.png') });
+  assert.ok(requests.includes('http://radnb.test/renderers/plotly.min.js'), 'plotly came from its dist beside the renderer');
   const foreign = requests.filter((u) => !u.startsWith('http://radnb.test/'));
   assert.deepEqual(foreign, [], 'no request leaves the webview (no CDN)');
 });

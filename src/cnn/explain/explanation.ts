@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DISPLAY, MIME, type MimeBundle } from '../../common/display';
 import { encodePng } from '../../common/png';
 import type { ViewerImage, ViewerOverlay } from '../../common/viewer';
-import { colormapLut } from '../../renderers/colormaps';
+import { colormapLut } from '../../common/colormaps';
 import { ExplainError } from './errors';
 
 export interface OverlayOptions {

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DISPLAY, type MimeBundle } from '../../common/display';
 import { featureMapsBundle } from '../../display/featureMaps';
-import type { FeatureMapLayer, FeatureMapsInput } from '../../display/featureMapsPayload';
+import type { FeatureMapLayer, FeatureMapsInput } from '../../common/featureMapsPayload';
 import { ExplainError } from './errors';
 import { runRecording } from './intercept';
 import { findLayer, firstLayerFilters, listConvLayers } from './layers';

@@ -1,7 +1,7 @@
 // Finding layers in a tfjs-layers model, nested models included (a backbone inside a classifier), and
 // reading the first convolution's filters.
 import type * as tf from '@tensorflow/tfjs';
-import type { ConvFilters } from '../../display/featureMapsPayload';
+import type { ConvFilters } from '../../common/featureMapsPayload';
 import { ExplainError } from './errors';
 
 const CONV_CLASSES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DISPLAY, type MimeBundle } from '../../common/display';
 import { metricsBundle } from '../metrics/display';
-import type { TableView } from '../metrics/views';
+import type { TableView } from '../../common/metricsViews';
 import { ExplainError } from './errors';
 import type { Explanation } from './explanation';
 import { allLayers } from './layers';

@@ -1,17 +1,15 @@
-// Adam's update of one variable as one kernel ('RadnbAdamStep') on wasm: tfjs' AdamOptimizer runs
-// fourteen element-wise operations per variable and step — a quarter of a small CNN's training step on
-// 28² images. useFusedAdam() makes every AdamOptimizer use it while the wasm backend is active; the numbers
-// are the same (same float32 operations in the same order), and the optimizer's state, weights and
-// serialisation are tfjs' own.
+// Adam's update of one variable as one kernel ('RadnbAdamStep') on wasm: tfjs' AdamOptimizer runs fourteen
+// element-wise operations per variable and step. Same float32 operations in the same order, so the same numbers;
+// the optimizer's state, weights and serialisation stay tfjs' own.
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel, RadnbPatch } from './kernelTypes';
 import { simdKernelsActive, simdKernelsOf } from './simd/simdKernels';
 import type { AdamScalars } from './simd/simdKernels';
 
 export const ADAM_STEP = 'RadnbAdamStep';
 
-export function adamStep(args: KernelArgs): TensorInfo[] {
+function adamStep(args: KernelArgs): TensorInfo[] {
   const { value, m, v, gradient } = args.inputs;
   const simd = simdKernelsOf(args.backend);
   if (simd === undefined) throw new Error(`radnb ${ADAM_STEP}: the SIMD kernels cannot run on this backend`);
@@ -39,7 +37,7 @@ interface AdamState {
 let installed = false;
 
 /** Routes AdamOptimizer.applyGradients through the fused kernel whenever the active backend has it. */
-export function useFusedAdam(): void {
+function useFusedAdam(): void {
   if (installed) return;
   installed = true;
   const prototype = tf.AdamOptimizer.prototype as unknown as { applyGradients(this: AdamState, g: Gradients): void };
@@ -80,3 +78,6 @@ function fusedApply(adam: AdamState, gradients: Gradients): void {
   });
   adam.incrementIterations();
 }
+
+export const adamStepKernel: RadnbKernel = { kernelName: ADAM_STEP, backends: ['wasm'], kernelFuncFor: () => adamStep };
+export const fusedAdamPatch: RadnbPatch = { name: 'AdamOptimizer.applyGradients', backends: ['wasm'], install: useFusedAdam };

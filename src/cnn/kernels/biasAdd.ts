@@ -1,8 +1,7 @@
-// Add on wasm with a bias-shaped operand ([C] against a tensor whose last axis is C — every convolution
-// and dense layer's bias while training, when tfjs does not fuse it into the layer): one SIMD pass instead
-// of the shipped kernel's element-at-a-time broadcasting. Everything else goes to the shipped Add.
+// Add on wasm when one operand is a bias ([C] against a tensor whose last axis is C, every layer's bias while
+// training): one SIMD pass instead of the shipped kernel's element-at-a-time broadcasting.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { shippedKernel } from './kernelCalls';
 import { simdKernelsOf } from './simd/simdKernels';
 
@@ -13,7 +12,7 @@ function isBiasOf(bias: TensorInfo, x: TensorInfo): boolean {
     && bias.shape.slice(0, -1).every((d) => d === 1) && bias.shape[bias.shape.length - 1] === ch && x.shape.slice(0, -1).some((d) => d > 1);
 }
 
-export function biasAddFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function biasAddFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('Add', backendName, shipped);
   return (args) => {
     const { a, b } = args.inputs;
@@ -23,3 +22,5 @@ export function biasAddFor(backendName: string, shipped: KernelFunc | undefined)
     return fallback(args);
   };
 }
+
+export const biasAddKernel: RadnbKernel = { kernelName: 'Add', backends: ['wasm'], kernelFuncFor: biasAddFor };

@@ -1,15 +1,13 @@
-// The gradients of the convolution kernels, as tfjs' engine calls them. tfjs' own gradients of Conv2D and of
-// fused.conv2d refuse dilation rates above 1, though radnb's convolution-gradient kernels (wasm, cpu: see
-// register.ts) compute them (test/cnn/convGradients.test.ts checks them against the definition). Here the input
-// and filter gradients pass the dilation to those kernels, and useDilatedConvolutionGradients() registers such
-// a Conv2D gradient; on other backends, whose kernels may ignore the dilation, a dilated gradient still fails
-// with tfjs' reason. An undilated convolution gets the same kernels with the same attributes as from tfjs.
+// The convolution gradients as tfjs' engine calls them, passing dilations on: tfjs' own gradients of Conv2D and
+// fused.conv2d refuse dilation rates above 1, which radnb's gradient kernels (wasm, cpu) compute. On other
+// backends, whose kernels may ignore the dilation, a dilated gradient still fails with tfjs' reason.
 import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import type { ConvAttrs } from './convGeometry';
 import { gradientInstaller } from './gradientInstaller';
+import type { RadnbPatch } from './kernelTypes';
 
-/** Backends whose convolution-gradient kernels are radnb's (register.ts adds them as it registers the kernels). */
+/** Backends whose convolution-gradient kernels are radnb's (installKernels.ts marks them as it registers the kernels). */
 const withRadnbGradients = new Set<string>();
 
 export function markRadnbConvolutionGradients(backendName: string): void {
@@ -38,7 +36,7 @@ export function convolutionGradients(dy: tf.Tensor, x: tf.Tensor, filter: tf.Ten
   };
 }
 
-export const useDilatedConvolutionGradients = gradientInstaller({
+const useDilatedConvolutionGradients = gradientInstaller({
   kernelName: 'Conv2D',
   inputsToSave: ['x', 'filter'],
   gradFunc: (dy, saved, attrs) => {
@@ -46,3 +44,5 @@ export const useDilatedConvolutionGradients = gradientInstaller({
     return convolutionGradients(dy as tf.Tensor, x, filter, attrs as unknown as ConvAttrs);
   },
 });
+
+export const dilatedConvolutionGradientPatch: RadnbPatch = { name: 'Conv2D gradient', backends: ['wasm', 'cpu'], install: useDilatedConvolutionGradients };

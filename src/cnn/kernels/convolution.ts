@@ -1,12 +1,8 @@
-// Conv2D and FusedConv2D (convolution + bias + activation, what layers run when not training) on wasm
-// by radnb's Winograd kernels (F(4×4, 3×3), or F(2×2, 3×3) for small images) for 3×3 filters with stride 1 —
-// most layers of the radiology CNNs, and every input gradient of one (a convolution too): 4× (2.25×) fewer
-// multiplications than XNNPACK's direct convolution — and by a direct convolution for layers with at most
-// 4 input channels (an image's first layer), on radnb's threads: XNNPACK's pool then stays idle during a
-// step, and its workers, which spin after each of its operations, leave the cores to radnb's. Everything
-// else (other shapes, other activations, NCHW) goes to the shipped kernel.
+// Conv2D and FusedConv2D on wasm by radnb's Winograd kernels (3×3, stride 1: most layers of the radiology CNNs
+// and every input gradient) and a direct convolution for layers with at most 4 input channels, on radnb's threads
+// so that XNNPACK's spinning pool stays idle during a step. Other shapes go to the shipped kernel.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { convInfo } from './convGeometry';
 import { shippedKernel } from './kernelCalls';
 import type { ConvAttrs } from './convGeometry';
@@ -26,12 +22,12 @@ function simdConvolution(args: KernelArgs, fused: FusedOutput): TensorInfo | und
   return SimdKernels.handlesDirect(info, ...operands) ? simd.directConv2d(x, filter, info, fused) : undefined;
 }
 
-export function conv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function conv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('Conv2D', backendName, shipped);
   return (args) => simdConvolution(args, {}) ?? fallback(args);
 }
 
-export function fusedConv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function fusedConv2dFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('FusedConv2D', backendName, shipped);
   return (args) => {
     const { bias, preluActivationWeights } = args.inputs;
@@ -43,3 +39,6 @@ export function fusedConv2dFor(backendName: string, shipped: KernelFunc | undefi
     return (supported ? simdConvolution(args, { bias, relu: activation === 'relu' }) : undefined) ?? fallback(args);
   };
 }
+
+export const conv2DKernel: RadnbKernel = { kernelName: 'Conv2D', backends: ['wasm'], kernelFuncFor: conv2dFor };
+export const fusedConv2DKernel: RadnbKernel = { kernelName: 'FusedConv2D', backends: ['wasm'], kernelFuncFor: fusedConv2dFor };

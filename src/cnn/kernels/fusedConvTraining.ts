@@ -1,18 +1,12 @@
-// Convolution layers while training. Under gradient recording tfjs runs a layer with a bias and ReLU as three
-// kernels — convolution, bias Add, ReLU: three passes over the layer's largest tensor — because the gradient of
-// its fused op handles a linear activation only; that gradient also computes every input's gradient at once (a
-// first layer's input gradient too, which nothing needs) and refuses dilated convolutions. On backends whose
-// convolution gradients are radnb's (wasm, cpu), useFusedConvolutionWhileTraining() makes tf.fused.conv2d, which
-// tfjs-layers calls, run such a layer as the one FusedConv2D kernel it runs in inference, and registers that
-// kernel's gradient: the ReLU's from the layer's output (positive exactly where its input is), then the input,
-// filter and bias gradients, each only when something needs it, dilated or not. Where radnb's kernels compute
-// the layer (wasm: Winograd and direct convolutions) the numbers are those of the three kernels; a shipped fused
-// kernel may round the bias differently. Anything else goes to tfjs' own function unchanged.
+// While training, tfjs runs a conv layer with bias and ReLU as three kernels (its fused op's gradient takes linear
+// activations only, computes every input's gradient and refuses dilations). This makes tf.fused.conv2d run the
+// one FusedConv2D kernel, with a gradient that computes only what is needed, where radnb's conv gradients run.
 import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { convolutionGradients, hasRadnbConvolutionGradients, isDilated } from './convGradientConfig';
 import type { ConvAttrs } from './convGeometry';
 import { tapeRecording } from './gradientInstaller';
+import type { RadnbPatch } from './kernelTypes';
 import { reluGradient } from './reluGradient';
 
 type FusedConv2d = typeof tf.fused.conv2d;
@@ -37,7 +31,12 @@ function layerTensors(args: FusedConv2dArgs): { x: tf.Tensor4D; filter: tf.Tenso
 
 let installed = false;
 
-export function useFusedConvolutionWhileTraining(): void {
+/**
+ * FusedConv2D's gradient: the ReLU's from the layer's output (positive exactly where its input is), then the
+ * input, filter and bias gradients, each only when something needs it. With radnb's forward kernels (wasm) the
+ * numbers are the three kernels'; a shipped fused kernel (cpu) may round the bias differently.
+ */
+function useFusedConvolutionWhileTraining(): void {
   if (installed) return;
   installed = true;
   tf.registerGradient({
@@ -65,3 +64,5 @@ export function useFusedConvolutionWhileTraining(): void {
     return tf.engine().runKernel('FusedConv2D', bias === undefined ? { x, filter } : { x, filter, bias }, attrs as unknown as NamedAttrMap) as tf.Tensor4D;
   }) as FusedConv2d;
 }
+
+export const fusedConvolutionTrainingPatch: RadnbPatch = { name: 'tf.fused.conv2d while training', backends: ['wasm', 'cpu'], install: useFusedConvolutionWhileTraining };

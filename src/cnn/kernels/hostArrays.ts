@@ -1,6 +1,5 @@
-// Direct access to tensor memory for the few gradient kernels that are fastest as one plain loop (no
-// composition of backend kernels beats a single pass): on wasm, views into the WebAssembly heap (no
-// copies); on cpu, the stored arrays.
+// Direct access to tensor memory for the kernels that are fastest as one plain loop: on wasm, views into the
+// WebAssembly heap (no copies); on cpu, the stored arrays.
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 
 interface WasmLike {

@@ -1,11 +1,10 @@
-// Identity (tf.clone, and every gradient that passes a tensor through) without a copy: tensors are
-// immutable, so the output can share the input's buffer, as on the cpu and WebGL backends. The wasm
-// backend copies it — three copies of the largest activation per training step of a 128² CNN.
+// Identity (tf.clone, and every gradient that passes a tensor through) without a copy: tensors are immutable,
+// so the output can share the input's buffer, as on the cpu and WebGL backends; the wasm backend copies it.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { shippedKernel } from './kernelCalls';
 
-export function sharedIdentityFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function sharedIdentityFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const forStrings = shippedKernel('Identity', backendName, shipped);
   return (args) => {
     const { x } = args.inputs;
@@ -15,3 +14,5 @@ export function sharedIdentityFor(backendName: string, shipped: KernelFunc | und
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 }
+
+export const identityKernel: RadnbKernel = { kernelName: 'Identity', backends: ['wasm'], kernelFuncFor: sharedIdentityFor };

@@ -3,7 +3,7 @@
 // frees each intermediate buffer as soon as it is consumed.
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs } from './kernelTypes';
 
 export class KernelCalls {
   constructor(

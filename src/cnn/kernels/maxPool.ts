@@ -1,15 +1,13 @@
-// MaxPool on wasm for windows side by side (2×2 pooling with stride 2, the CNNs' usual one) on radnb's threads:
-// with the convolutions and gradients, it keeps XNNPACK's thread pool idle during a training step (see
-// convolution.ts). The windows choose their maximum as the max-pool gradient does. Anything else goes to
-// the shipped kernel.
+// MaxPool on wasm for windows side by side (2×2 pooling with stride 2, the CNNs' usual one) on radnb's threads,
+// so that XNNPACK's pool stays idle during a step; each window picks its maximum as the gradient does.
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { shippedKernel } from './kernelCalls';
-import type { PoolAttrs } from './poolGradients';
+import type { PoolAttrs } from './maxPoolGrad';
 import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
 
-export function maxPoolFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function maxPoolFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('MaxPool', backendName, shipped);
   return (args) => {
     const { x } = args.inputs;
@@ -19,3 +17,5 @@ export function maxPoolFor(backendName: string, shipped: KernelFunc | undefined)
     return simd?.maxPool(x, info) ?? fallback(args);
   };
 }
+
+export const maxPoolKernel: RadnbKernel = { kernelName: 'MaxPool', backends: ['wasm'], kernelFuncFor: maxPoolFor };

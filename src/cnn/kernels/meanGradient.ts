@@ -1,11 +1,12 @@
-// Mean's gradient as dy / n broadcast to x's shape. tfjs writes it (dy · ones(x.shape)) / n: a full-size Fill,
-// product and division where one Tile does — and batch normalisation takes two means of every activation
-// (its batch mean and variance) in each training step. The numbers are the same: dy · 1 is dy exactly.
+// Mean's gradient as dy / n broadcast to x's shape by one Tile; tfjs writes (dy · ones(x.shape)) / n, a full-size
+// Fill, product and division, and batch normalisation takes two means per layer and step. Same numbers: dy · 1 is
+// dy exactly.
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import { gradientInstaller } from './gradientInstaller';
+import type { RadnbPatch } from './kernelTypes';
 
-export const useBroadcastMeanGradient = gradientInstaller({
+const useBroadcastMeanGradient = gradientInstaller({
   kernelName: 'Mean',
   inputsToSave: ['x'],
   gradFunc: (dy, saved, attrs) => {
@@ -16,3 +17,5 @@ export const useBroadcastMeanGradient = gradientInstaller({
     return { x: () => tf.broadcastTo(tf.div(tf.reshape(dy as tf.Tensor, keptShape), reduceSize), x.shape) };
   },
 });
+
+export const meanGradientPatch: RadnbPatch = { name: 'Mean gradient', backends: ['wasm', 'cpu'], install: useBroadcastMeanGradient };

@@ -1,9 +1,8 @@
-// Sum and Mean over the leading axes — every axis but the channels, as in a bias gradient or a batch-norm
-// statistic — as XNNPACK's average pooling with one window as tall as the reduced axes: ~10× faster than
-// the wasm backend's reduction, which first transposes the reduced axes to the end. (A matrix product with
-// a row of ones would repack the data as GEMM weights on every call.)
+// Sum and Mean over the leading axes (every axis but the channels: bias gradients, batch-norm statistics) as
+// XNNPACK's average pooling with one window as tall as the reduced axes; the wasm backend's reduction first
+// transposes them to the end, and a product with a row of ones would repack the data on every call.
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { KernelCalls, shippedKernel } from './kernelCalls';
 
 /** The reduced axes when they are exactly 0 … k−1 for some k < rank; otherwise undefined. */
@@ -13,7 +12,7 @@ export function leadingAxes(axis: number | number[], rank: number): number | und
   return isPrefix ? axes.length : undefined;
 }
 
-export function leadingAxesReduceFor(kind: 'Sum' | 'Mean'): (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo {
+function leadingAxesReduceFor(kind: 'Sum' | 'Mean'): (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo {
   return (backendName, shipped) => {
     const fallback = shippedKernel(kind, backendName, shipped);
     return (args) => {
@@ -35,3 +34,6 @@ export function leadingAxesReduceFor(kind: 'Sum' | 'Mean'): (backendName: string
     };
   };
 }
+
+export const sumKernel: RadnbKernel = { kernelName: 'Sum', backends: ['wasm'], kernelFuncFor: leadingAxesReduceFor('Sum') };
+export const meanKernel: RadnbKernel = { kernelName: 'Mean', backends: ['wasm'], kernelFuncFor: leadingAxesReduceFor('Mean') };

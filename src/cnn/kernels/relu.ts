@@ -1,13 +1,12 @@
-// Relu on wasm in radnb's SIMD module. The shipped kernel runs XNNPACK's clamp on XNNPACK's thread pool, and
-// in a training step, where radnb's kernels do everything else, that pool's worker is asleep: waking it cost
-// ~0.2 ms for a dense layer's 32 × 64 activations. The numbers are the cpu backend's (Math.max: NaN stays NaN,
-// −0 becomes +0). Other dtypes: the shipped kernel.
+// Relu on wasm in radnb's SIMD module: the shipped kernel runs on XNNPACK's pool, whose worker sleeps during a
+// step that radnb's kernels otherwise run alone, and waking it costs more than the ReLU. The numbers are the cpu
+// backend's (Math.max: NaN stays NaN, −0 becomes +0).
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { shippedKernel } from './kernelCalls';
 import { simdKernelsOf } from './simd/simdKernels';
 
-export function reluFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function reluFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('Relu', backendName, shipped);
   return (args) => {
     const { x } = args.inputs;
@@ -15,3 +14,5 @@ export function reluFor(backendName: string, shipped: KernelFunc | undefined): (
     return simd?.relu(x) ?? fallback(args);
   };
 }
+
+export const reluKernel: RadnbKernel = { kernelName: 'Relu', backends: ['wasm'], kernelFuncFor: reluFor };

@@ -1,16 +1,14 @@
-// The ReLU gradient as one kernel ('RadnbReluGrad') on wasm: tfjs computes dy · cast(step(x)) — three
-// passes over every activation of a CNN, per ReLU and training step. useFusedReluGradient() replaces
-// Relu's registered gradient with one that runs the kernel while the wasm backend has it and tfjs' own
-// formula everywhere else; the numbers are the same.
+// The ReLU gradient as one kernel ('RadnbReluGrad') on wasm, one pass where tfjs' dy · cast(step(x)) makes three
+// over every activation; tfjs' formula on other backends. The numbers are the same.
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel, RadnbPatch } from './kernelTypes';
 import { gradientInstaller } from './gradientInstaller';
 import { simdKernelsActive, simdKernelsOf } from './simd/simdKernels';
 
 export const RELU_GRAD = 'RadnbReluGrad';
 
-export function reluGrad(args: KernelArgs): TensorInfo {
+function reluGrad(args: KernelArgs): TensorInfo {
   const { dy, x } = args.inputs;
   const simd = simdKernelsOf(args.backend);
   if (simd === undefined) throw new Error(`radnb ${RELU_GRAD}: the SIMD kernels cannot run on this backend`);
@@ -23,7 +21,7 @@ export function reluGradient(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
   return fused ? tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor : tf.mul(dy, tf.cast(tf.step(x), 'float32'));
 }
 
-export const useFusedReluGradient = gradientInstaller(
+const useFusedReluGradient = gradientInstaller(
   {
     kernelName: 'Relu',
     inputsToSave: ['x'],
@@ -42,3 +40,6 @@ export const useFusedReluGradient = gradientInstaller(
     },
   },
 );
+
+export const reluGradKernel: RadnbKernel = { kernelName: RELU_GRAD, backends: ['wasm'], kernelFuncFor: () => reluGrad };
+export const reluGradientPatch: RadnbPatch = { name: 'Relu gradient', backends: ['wasm'], install: useFusedReluGradient };

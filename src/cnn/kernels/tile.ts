@@ -1,10 +1,9 @@
-// Tile as block copies. tfjs' batch-norm gradient tiles per-channel statistics over the whole activation
-// ([1, 1, 1, C] → [B, H, W, C]) and the wasm backend's Tile computes an index per element, which made it
-// the largest cost of a training step with batch normalisation. Here the input is placed once and each
-// axis is then filled by doubling copies of what is already there (copyWithin is a memmove).
+// Tile as block copies: tfjs' batch-norm gradient tiles per-channel statistics over whole activations, and the
+// wasm backend's Tile computes an index per element. The input is placed once, then each axis is filled by
+// doubling copies of what is there (copyWithin is a memmove).
 import { util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from './convGradients';
+import type { KernelArgs, RadnbKernel } from './kernelTypes';
 import { loopKernel } from './hostArrays';
 import { shippedKernel } from './kernelCalls';
 
@@ -35,7 +34,7 @@ export function tileInto(x: Float32Array, shape: number[], reps: number[], out: 
 }
 
 /** radnb's Tile for float32 tensors; other dtypes go to the backend's own kernel. */
-export function tileFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
+function tileFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
   const fallback = shippedKernel('Tile', backendName, shipped);
   return (args) => {
     const { x } = args.inputs;
@@ -45,3 +44,5 @@ export function tileFor(backendName: string, shipped: KernelFunc | undefined): (
     return loopKernel(args.backend, [x], outShape, ([values], out) => tileInto(values, x.shape, reps, out));
   };
 }
+
+export const tileKernel: RadnbKernel = { kernelName: 'Tile', backends: ['wasm', 'cpu'], kernelFuncFor: tileFor };

@@ -8,7 +8,7 @@ import { binaryInputs, type BinaryLabels, type NumericInput } from './inputs';
 import { seededRandom } from '../../common/random';
 import { quantileSorted } from './quantile';
 import { rankScores, weightedAuc } from './ranking';
-import type { TableView } from './views';
+import type { TableView } from '../../common/metricsViews';
 
 export interface BootstrapOptions {
   /** Number of resamples. Default 2000. */

@@ -8,7 +8,7 @@ import { DISPLAY, type MimeBundle } from '../../common/display';
 import { metricsBundle } from './display';
 import { MetricsError } from './errors';
 import { classLabels, shapeOf, toValues, type NumericInput } from './inputs';
-import type { CalibrationBinView, CalibrationView, TableView } from './views';
+import type { CalibrationBinView, CalibrationView, TableView } from '../../common/metricsViews';
 
 export interface CalibrationOptions {
   /** Number of equal-width bins. Default 10. */

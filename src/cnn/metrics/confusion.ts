@@ -3,7 +3,7 @@ import { DISPLAY, type MimeBundle } from '../../common/display';
 import { metricsBundle } from './display';
 import { MetricsError } from './errors';
 import { classLabels, shapeOf, toValues, type NumericInput } from './inputs';
-import type { ConfusionView, TableView } from './views';
+import type { ConfusionView, TableView } from '../../common/metricsViews';
 
 export interface ClassScores {
   label: string;

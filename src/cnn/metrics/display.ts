@@ -1,7 +1,8 @@
 // Turns metric results into MIME bundles: plain text and a small HTML table for any notebook, plus the
-// JSON view (views.ts) for radnb's metrics renderer.
+// JSON view (src/common/metricsViews.ts) for radnb's metrics renderer.
 import { MIME, type MimeBundle } from '../../common/display';
-import type { MetricsView, TableView } from './views';
+import { escapeHtml } from '../../common/escapeHtml';
+import type { MetricsView, TableView } from '../../common/metricsViews';
 
 export type Cell = string | number | null;
 
@@ -16,10 +17,6 @@ export function formatCell(value: Cell): string {
 /** JSON cannot hold NaN or ±Infinity: they become null. */
 export function jsonNumber(value: number): number | null {
   return Number.isFinite(value) ? value : null;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 }
 
 export function tableText(table: TableView): string {

@@ -7,7 +7,7 @@ import { DISPLAY, type MimeBundle } from '../../common/display';
 import { metricsBundle } from './display';
 import { MetricsError } from './errors';
 import { shapeOf, toValues, type NumericInput } from './inputs';
-import type { TableView } from './views';
+import type { TableView } from '../../common/metricsViews';
 
 export interface ImageQualityOptions {
   /** Range of possible values (e.g. 255 for 8-bit, the HU window width for CT). Default: the reference's max − min. */

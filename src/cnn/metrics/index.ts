@@ -2,7 +2,7 @@
 // quality, and per-subgroup audits. Every result displays as a table (and a chart where it is a curve).
 export { MetricsError } from './errors';
 export type { BinaryLabels, NumericInput } from './inputs';
-export type * from './views';
+export type * from '../../common/metricsViews';
 export { RocCurve, rocCurve, rocAuc } from './roc';
 export type { RocOptions } from './roc';
 export { MulticlassRoc, rocOneVsRest } from './multiclassRoc';

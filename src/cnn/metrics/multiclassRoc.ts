@@ -6,7 +6,7 @@ import { metricsBundle } from './display';
 import { MetricsError } from './errors';
 import { classLabels, shapeOf, toValues, type NumericInput } from './inputs';
 import { type RocCurve, rocCurve } from './roc';
-import type { RocView, TableView } from './views';
+import type { RocView, TableView } from '../../common/metricsViews';
 
 export class MulticlassRoc {
   constructor(

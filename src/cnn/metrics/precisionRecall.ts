@@ -5,7 +5,7 @@ import { DISPLAY, type MimeBundle } from '../../common/display';
 import { jsonNumber, metricsBundle } from './display';
 import { binaryInputs, type BinaryLabels, type NumericInput } from './inputs';
 import { cumulativeCounts, rankScores } from './ranking';
-import type { PrView, TableView } from './views';
+import type { PrView, TableView } from '../../common/metricsViews';
 
 /** Point 0 is (recall 0, precision 1) at threshold +Infinity, then one point per distinct score, decreasing. */
 export class PrecisionRecallCurve {

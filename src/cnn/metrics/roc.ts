@@ -6,7 +6,7 @@ import { jsonNumber, metricsBundle } from './display';
 import { binaryInputs, type BinaryLabels, type NumericInput } from './inputs';
 import { cumulativeCounts, rankScores, weightedAuc } from './ranking';
 import type { ThresholdMetrics } from './threshold';
-import type { RocView, TableView } from './views';
+import type { RocView, TableView } from '../../common/metricsViews';
 
 /** A ROC curve: point 0 is (0, 0) at threshold +Infinity (nothing called positive), then one point per
  *  distinct score, decreasing; score ≥ threshold is called positive. */

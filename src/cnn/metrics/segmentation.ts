@@ -8,7 +8,7 @@ import { metricsBundle } from './display';
 import { MetricsError } from './errors';
 import { shapeOf, toValues, type NumericInput } from './inputs';
 import { quantileSorted } from './quantile';
-import type { TableView } from './views';
+import type { TableView } from '../../common/metricsViews';
 
 export interface MaskOptions {
   /** Foreground is value ≥ threshold (0/1 masks, 0/255 masks, probability maps). Default 0.5. */

@@ -5,7 +5,7 @@ import { DISPLAY, type MimeBundle } from '../../common/display';
 import { type Cell, metricsBundle } from './display';
 import { MetricsError } from './errors';
 import { shapeOf, toValues, type NumericInput } from './inputs';
-import type { MetricsView, PrView, RocView, TableView } from './views';
+import type { MetricsView, PrView, RocView, TableView } from '../../common/metricsViews';
 
 export type GroupKey = string | number | boolean | null | undefined;
 

@@ -6,7 +6,7 @@ import { metricsBundle } from './display';
 import { MetricsError } from './errors';
 import { binaryInputs, type BinaryLabels, type NumericInput } from './inputs';
 import { cumulativeCounts, rankScores } from './ranking';
-import type { TableView } from './views';
+import type { TableView } from '../../common/metricsViews';
 
 /** Undefined ratios (0/0, e.g. PPV with no predicted positives) are NaN. */
 function ratio(numerator: number, denominator: number): number {

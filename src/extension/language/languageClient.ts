@@ -10,9 +10,9 @@ import {
   type LanguageMethod,
   type LanguageMethods,
   type LanguageRequest,
+  type LanguageWorkerData,
   type WorkerMessage,
 } from '../../common/languageProtocol';
-import type { LanguageWorkerData } from '../../language/worker';
 
 /** Past this, an answer would arrive after the user moved on. */
 const REQUEST_TIMEOUT_MS = 4_000;

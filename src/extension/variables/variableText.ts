@@ -1,6 +1,6 @@
 // How a kernel variable reads in the variables view and in hovers: type, shape or length, memory, and
 // the kernel's one-line summary (already free of identifying DICOM values: the kernel redacts it).
-import { formatBytes } from '../../common/outputsPolicy';
+import { formatBytes } from '../../common/formatBytes';
 import type { KernelVariable } from '../../common/variables';
 
 /** `Tensor [32, 28, 28, 1] · 98.0 KiB`, `string (length 12)`, `Map (size 3)`. */

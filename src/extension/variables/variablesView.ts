@@ -3,7 +3,7 @@
 // tensor, image or model shows it in the notebook, in a new cell below the selected one.
 import * as vscode from 'vscode';
 import type { VariablesMessage } from '../../common/kernelProtocol';
-import { formatBytes } from '../../common/outputsPolicy';
+import { formatBytes } from '../../common/formatBytes';
 import type { KernelVariable } from '../../common/variables';
 import { RADNB_LANGUAGE } from '../language/radnbLanguage';
 import { variableLine } from './variableText';

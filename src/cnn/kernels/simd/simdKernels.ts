@@ -1,9 +1,9 @@
-// radnb's WebAssembly SIMD training kernels (gradients.c) bound to a tfjs wasm backend: the module imports
-// the backend's own memory, so kernels read tensors and write outputs in place, on as many threads as
-// XNNPACK uses. Used where they apply (float32, the layouts below); the composed kernels cover the rest.
+// radnb's WebAssembly SIMD kernels (simdKernels.c: forward and gradient) bound to a tfjs wasm backend: the
+// module imports the backend's own memory, so kernels read tensors and write outputs in place, on as many
+// threads as XNNPACK uses. Used where they apply (float32, the layouts below); other kernels cover the rest.
 import { backend_util, engine, getBackend } from '@tensorflow/tfjs-core';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { plainModule, sharedModule } from './gradientsWasm';
+import { plainModule, sharedModule } from './simdKernelsWasm';
 import { MAX_CHUNKS, SimdThreadPool } from './threadPool';
 
 /** Below this many multiply-adds (~100 µs) one thread is faster than waking another. */
@@ -19,7 +19,7 @@ const WINOGRAD_GRAD_BLOCK = 32;
 const WINOGRAD_MIN_CHANNELS = 8;
 /** Most input channels the direct convolution takes (an image's first layer: 1 or 3). */
 const DIRECT_MAX_CHANNELS = 4;
-/** Elements per row of the element-wise kernels (ELEMENT_CHUNK in gradients.c). */
+/** Elements per row of the element-wise kernels (ELEMENT_CHUNK in simdKernels.c). */
 const ELEMENT_CHUNK = 4096;
 
 /** Adam's scalars for one step: c1 = 1 − β1^t and c2 = 1 − β2^t as tfjs computes them (float32). */
@@ -241,7 +241,7 @@ export class SimdKernels {
   }
 
   /**
-   * One Adam step of a float32 variable (see adam_step in gradients.c): returns [value, m, v] after it.
+   * One Adam step of a float32 variable (see adam_step in simdKernels.c): returns [value, m, v] after it.
    * `scalars` are the float32 numbers tfjs' AdamOptimizer uses.
    */
   adamStep(value: TensorInfo, m: TensorInfo, v: TensorInfo, gradient: TensorInfo, scalars: AdamScalars): TensorInfo[] {
@@ -253,7 +253,7 @@ export class SimdKernels {
     return outs;
   }
 
-  /** The ReLU gradient dy · step(x) (see relu_grad in gradients.c). */
+  /** The ReLU gradient dy · step(x) (see relu_grad in simdKernels.c). */
   reluGrad(dy: TensorInfo, x: TensorInfo): TensorInfo {
     const dx = this.newOutput(x.shape);
     const n = sizeOf(x.shape);
@@ -261,7 +261,7 @@ export class SimdKernels {
     return dx;
   }
 
-  /** max(0, x) as tfjs computes it (see reluOf in gradients.c). */
+  /** max(0, x) as tfjs computes it (see reluOf in simdKernels.c). */
   relu(x: TensorInfo): TensorInfo {
     const y = this.newOutput(x.shape);
     const n = sizeOf(x.shape);
@@ -279,7 +279,7 @@ export class SimdKernels {
   }
 
   /**
-   * (x − mean) · a + offset per channel of x's last axis (see channel_affine in gradients.c): batch
+   * (x − mean) · a + offset per channel of x's last axis (see channel_affine in simdKernels.c): batch
    * normalisation with a = scale / √(variance + ε), or its input gradient with mean and offset 0.
    */
   channelAffine(x: TensorInfo, mean: Float32Array, a: Float32Array, offset: Float32Array): TensorInfo {
@@ -298,7 +298,7 @@ export class SimdKernels {
 
   /**
    * Per channel of the last axis, Σ dy and Σ dy · (x − mean) over all other axes (see batch_norm_sums in
-   * gradients.c), as [Σ dy…, Σ dy · (x − mean)…]. Each chunk of rows sums into its own buffer and the buffers
+   * simdKernels.c), as [Σ dy…, Σ dy · (x − mean)…]. Each chunk of rows sums into its own buffer and the buffers
    * are added in order: the same numbers whichever thread took a chunk.
    */
   batchNormSums(dy: TensorInfo, x: TensorInfo, mean: Float32Array): Float32Array {
@@ -368,7 +368,7 @@ export class SimdKernels {
     return this.backend.makeOutput(shape, 'float32');
   }
 
-  /** The bias pointer and flags (WITH_BIAS, WITH_RELU in gradients.c) of a fused convolution. */
+  /** The bias pointer and flags (WITH_BIAS, WITH_RELU in simdKernels.c) of a fused convolution. */
   private fusedArgs({ bias, relu }: FusedOutput): [number, number] {
     return [bias === undefined ? 0 : this.offsetOf(bias), (bias === undefined ? 0 : 1) | (relu ? 2 : 0)];
   }
@@ -393,10 +393,10 @@ export function winogradTileFor(outHeight: number, outWidth: number): WinogradTi
   return multiplications(4) < multiplications(2) ? 4 : 2;
 }
 
-/** Floats of one plane of a transformed filter or its gradient: ci × co, padded by 16 (see filterPlane() in gradients.c). */
+/** Floats of one plane of a transformed filter or its gradient: ci × co, padded by 16 (see filterPlane() in simdKernels.c). */
 const filterPlane = (ci: number, co: number): number => ci * co + 16;
 
-/** Floats of a Winograd kernel's transformed tiles: (m + 2)² planes of `block` tiles of ci, and of co, channels, each padded by 16 (see plane() in gradients.c). */
+/** Floats of a Winograd kernel's transformed tiles: (m + 2)² planes of `block` tiles of ci, and of co, channels, each padded by 16 (see plane() in simdKernels.c). */
 const winogradScratch = (m: WinogradTile, block: number, ci: number, co: number): number => (m + 2) ** 2 * (block * ci + 16 + block * co + 16);
 
 /**
