@@ -124,4 +124,22 @@ export function registerLanguageFeatureTests(): void {
       assert.ok(labels.includes('slices'), labels.join(', '));
     });
   });
+
+  describe('a Jupyter notebook run by radnb', function () {
+    this.timeout(FIRST_ANSWER_MS * 2);
+    it('gives its TypeScript cells the notebook-wide language service once radnb is its kernel', async () => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      assert.ok(folder);
+      const document = await vscode.workspace.openNotebookDocument(vscode.Uri.joinPath(folder.uri, 'editor.ipynb'));
+      await vscode.window.showNotebookDocument(document);
+      const languages = () => document.getCells().map((c) => c.document.languageId);
+      assert.deepEqual(languages(), ['typescript', 'typescript']);
+      await vscode.commands.executeCommand('notebook.selectKernel', { id: 'radnb-kernel-jupyter', extension: 'radnb.radnb' });
+      await waitFor(() => languages().every((l) => l === RADNB_LANGUAGE), 10_000, () => `cell languages ${languages().join(', ')}`);
+      const second = document.cellAt(1);
+      const labels = await eventually(() => completionLabels(second, new vscode.Position(0, 7), '.'), (l) => l.includes('lung'), 'organs. to offer lung');
+      assert.deepEqual(labels.sort(), ['heart', 'lung']);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+  });
 }
