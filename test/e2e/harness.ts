@@ -94,7 +94,7 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: setup.viewport ?? { width: 1400, height: 900 } });
     await setup.beforeLoad?.(page);
-    await page.goto(server.workbenchUrl({ ...setup, folder: workspace }));
+    await page.goto(server.workbenchUrl({ extensionDevelopmentPath: setup.extensionDevelopmentPath, extensionTestsPath: setup.extensionTestsPath }));
     return { page, workspace, close };
   } catch (error) {
     await close();
