@@ -16,8 +16,13 @@ interface VirtualFile {
   snapshot: TS.IScriptSnapshot;
 }
 
+/** Shared by the notebooks open in one process: libraries' texts are held once. */
+const diskSnapshots = new Map<string, { version: string; snapshot: TS.IScriptSnapshot | undefined }>();
+
 export class NotebookHost implements TS.LanguageServiceHost {
   private readonly virtualFiles = new Map<string, VirtualFile>();
+  /** TypeScript asks for every file's snapshot on every change, before it compares versions: read each once. */
+  private readonly diskSnapshots = diskSnapshots;
   /** Module specifier of a cell (as written in the generated preludes) → its file. */
   private readonly cellModules = new Map<string, string>();
   private rootNames: string[] = [];
@@ -96,8 +101,13 @@ export class NotebookHost implements TS.LanguageServiceHost {
   getScriptSnapshot(fileName: string): TS.IScriptSnapshot | undefined {
     const virtual = this.virtualFiles.get(fileName);
     if (virtual) return virtual.snapshot;
+    const version = this.getScriptVersion(fileName);
+    const cached = this.diskSnapshots.get(fileName);
+    if (cached?.version === version) return cached.snapshot;
     const text = this.readFile(fileName);
-    return text === undefined ? undefined : this.ts.ScriptSnapshot.fromString(text);
+    const snapshot = text === undefined ? undefined : this.ts.ScriptSnapshot.fromString(text);
+    this.diskSnapshots.set(fileName, { version, snapshot });
+    return snapshot;
   }
 
   getCurrentDirectory(): string {

@@ -20,6 +20,8 @@ import type {
 import { cellScope, type CellScope } from './cellScope';
 import { notebookCompilerOptions, type NotebookOptions, type RadnbTypes } from './compilerOptions';
 import { NotebookHost } from './notebookHost';
+import { expressionEndingAt, namePath, nodeAt } from './syntax';
+import { warmMemberCompletions } from './warmMemberCompletions';
 
 /** The generated prelude is one line, so a cell's line n is its module's line n + 1, columns unchanged. */
 const PRELUDE_LINES = 1;
@@ -66,6 +68,11 @@ export class NotebookLanguageService {
   /** A cell's names when it last parsed: a cell being typed must not take its names away from the cells below. */
   private readonly lastGoodNames = new Map<string, string[]>();
   private readonly scopeCache = new Map<string, { text: string; scope: CellScope }>();
+  /** The program built by the last call, with the host's project version then. */
+  private lastBuilt: TS.Program | undefined;
+  private builtVersion: string | undefined;
+  /** The program as it was before the last update: its checker is warm. */
+  private previous: TS.Program | undefined;
 
   constructor(options: NotebookLanguageServiceOptions) {
     this.ts = options.ts;
@@ -102,6 +109,7 @@ export class NotebookLanguageService {
     const ids = new Set(cells.map((c) => c.id));
     for (const id of [...this.scopeCache.keys()]) if (!ids.has(id)) this.scopeCache.delete(id);
     for (const id of [...this.lastGoodNames.keys()]) if (!ids.has(id)) this.lastGoodNames.delete(id);
+    this.previous = this.lastBuilt;
     this.host.setCells(modules);
   }
 
@@ -112,7 +120,10 @@ export class NotebookLanguageService {
 
   /** Errors of one cell: syntax errors, type errors, and deprecated or unused names. */
   diagnostics(cellId: string): CellDiagnostic[] {
-    const cell = this.cell(cellId);
+    return this.built(() => this.diagnosticsOf(this.cell(cellId)));
+  }
+
+  private diagnosticsOf(cell: CellModule): CellDiagnostic[] {
     const syntactic = this.service.getSyntacticDiagnostics(cell.fileName);
     const semantic = this.service.getSemanticDiagnostics(cell.fileName);
     const suggestions = this.service.getSuggestionDiagnostics(cell.fileName).filter((d) => d.reportsDeprecated || d.reportsUnnecessary);
@@ -129,6 +140,17 @@ export class NotebookLanguageService {
   completions(cellId: string, at: CellPosition, triggerCharacter?: string): CellCompletions {
     const cell = this.cell(cellId);
     const offset = this.offsetOf(cell, at);
+    const dot = this.dotBefore(cell, offset);
+    const warmProgram = dot === undefined ? undefined : this.warmProgramFor(cell);
+    const warm = warmProgram && dot !== undefined ? warmMemberCompletions(this.ts, warmProgram, cell.fileName, cell.text, dot) : undefined;
+    if (warm && dot !== undefined && (warm.entries.length > 0 || warm.untyped)) {
+      const entries = warm.entries.map(({ replacesDot, ...entry }) => (replacesDot ? { ...entry, replacementRange: this.rangeOf(cell, dot, offset - dot) } : entry));
+      return { entries, isMemberCompletion: true, ...(warm.untyped && warm.path && { untypedMemberPath: warm.path }) };
+    }
+    return this.built(() => this.coldCompletions(cell, offset, dot, triggerCharacter));
+  }
+
+  private coldCompletions(cell: CellModule, offset: number, dot: number | undefined, triggerCharacter?: string): CellCompletions {
     const info = this.service.getCompletionsAtPosition(cell.fileName, offset, {
       triggerCharacter: triggerCharacter as TS.CompletionsTriggerCharacter | undefined,
       includeCompletionsWithInsertText: true,
@@ -151,7 +173,7 @@ export class NotebookLanguageService {
         ...(e.data !== undefined && { data: e.data }),
       }));
     const isMemberCompletion = info?.isMemberCompletion ?? false;
-    const untypedMemberPath = this.untypedMemberPath(cell, offset);
+    const untypedMemberPath = this.untypedMemberPath(cell, dot);
     return { entries, isMemberCompletion, ...(untypedMemberPath && { untypedMemberPath }) };
   }
 
@@ -340,26 +362,35 @@ export class NotebookLanguageService {
   }
 
   /** `a.b.` where `a.b` is `any` or `unknown`: the path, when it starts at a top-level name. */
-  private untypedMemberPath(cell: CellModule, offset: number): string[] | undefined {
-    const ts = this.ts;
-    const file = this.sourceFile(cell);
+  private untypedMemberPath(cell: CellModule, dot: number | undefined): string[] | undefined {
+    if (dot === undefined) return undefined;
+    const expression = expressionEndingAt(this.ts, this.sourceFile(cell), dot);
+    const type = expression && this.service.getProgram()?.getTypeChecker().getTypeAtLocation(expression);
+    if (!type || !(type.flags & (this.ts.TypeFlags.Any | this.ts.TypeFlags.Unknown))) return undefined;
+    return namePath(this.ts, expression);
+  }
+
+  /** The `.` before the name being typed at `offset`, if the completion is of a member. */
+  private dotBefore(cell: CellModule, offset: number): number | undefined {
     let dot = offset - 1;
-    while (dot >= 0 && /[\w$]/.test(file.text[dot])) dot--;
-    if (file.text[dot] !== '.' || dot < cell.preludeLength) return undefined;
-    // The longest expression that ends at the dot: `a.b` in `a.b.`, not just `b`.
-    let expression = this.tokenAt(cell, dot - 1);
-    while (expression?.parent && expression.parent.getEnd() === dot && !ts.isExpressionStatement(expression.parent)) expression = expression.parent;
-    if (!expression || !ts.isExpression(expression)) return undefined;
-    const checker = this.service.getProgram()?.getTypeChecker();
-    const type = checker?.getTypeAtLocation(expression);
-    if (!type || !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return undefined;
-    const names: string[] = [];
-    while (ts.isPropertyAccessExpression(expression)) {
-      names.unshift(expression.name.text);
-      expression = expression.expression;
-    }
-    if (!ts.isIdentifier(expression)) return undefined;
-    return [expression.text, ...names];
+    while (dot >= cell.preludeLength && /[\w$]/.test(cell.text[dot])) dot--;
+    return dot >= cell.preludeLength && cell.text[dot] === '.' ? dot : undefined;
+  }
+
+  /** The program before the last edit can still answer when only `cell` changed since it was built. */
+  private warmProgramFor(cell: CellModule): TS.Program | undefined {
+    const previous = this.previous;
+    if (!previous || this.host.getProjectVersion() === this.builtVersion) return undefined;
+    const same = this.cells.every((m) => m === cell || previous.getSourceFile(m.fileName)?.text === m.text);
+    return same && previous.getSourceFile(cell.fileName) ? previous : undefined;
+  }
+
+  /** Runs a language-service call and notes the program it built, for the warm completions after the next edit. */
+  private built<T>(work: () => T): T {
+    const result = work();
+    this.lastBuilt = this.service.getProgram();
+    this.builtVersion = this.host.getProjectVersion();
+    return result;
   }
 
   private topLevelNameAt(cell: CellModule, offset: number): string | undefined {
@@ -371,12 +402,7 @@ export class NotebookLanguageService {
   }
 
   private tokenAt(cell: CellModule, offset: number): TS.Node | undefined {
-    const ts = this.ts;
-    const find = (node: TS.Node): TS.Node | undefined => {
-      if (offset < node.getStart() || offset >= node.getEnd()) return undefined;
-      return ts.forEachChild(node, find) ?? node;
-    };
-    return find(this.sourceFile(cell));
+    return nodeAt(this.ts, this.sourceFile(cell), offset);
   }
 
   private documentation(parts: TS.SymbolDisplayPart[] | undefined, tags: TS.JSDocTagInfo[] | undefined): string {

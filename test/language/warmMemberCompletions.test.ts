@@ -1,0 +1,54 @@
+// Member completions right after a keystroke come from the checker of the program before it: they must list
+// what TypeScript's own completions list on the new text, member for member, kind for kind.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import ts from 'typescript';
+import type { CellCompletions } from '../../src/common/cellLanguage';
+import { radnbTypesAt } from '../../src/language/compilerOptions';
+import { NotebookLanguageService } from '../../src/language/notebookLanguageService';
+import { repoRoot } from '../support/env';
+
+const radnb = radnbTypesAt(repoRoot);
+const registry = ts.createDocumentRegistry();
+const above = [
+  "import * as tf from '@tensorflow/tfjs';\nimport { smallCnn, readDicom } from 'radnb';",
+  'const model = smallCnn({ inputShape: [28, 28, 1], filters: [4], denseUnits: 4, seed: 1 });\nconst t = tf.zeros([2, 2]);',
+  "class Scan { private secret = 1; protected guarded = 2; constructor(readonly id: string, public slices?: number) {} describe() { return this.id; } get size() { return 1; } }\nconst scan = new Scan('a', 3);",
+  "const study = { series: [{ modality: 'CT' as const }], date: '2026-01-01' };\nconst names = ['a', 'b'];\nconst loose: any = {};\nconst image = await readDicom('x.dcm');",
+];
+
+function service(): NotebookLanguageService {
+  return new NotebookLanguageService({ ts, notebookFile: path.join(mkdtempSync(path.join(tmpdir(), 'radnb-warm-')), 'nb.radnb'), radnb, registry });
+}
+
+const summary = (c: CellCompletions) => c.entries.map((e) => `${e.name}:${e.kind}${e.kindModifiers?.includes('optional') ? '?' : ''}`).sort();
+
+test('completions after a keystroke list the same members as a cold check of the new text', () => {
+  for (const expression of ['model', 't', 'scan', 'study.series[0]', 'study', 'names', 'image', 'study.date']) {
+    const typed = `const before = 1;\n${expression}`;
+    const warm = service();
+    warm.update(above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed }));
+    warm.diagnostics('typed'); // the checker of the text before the dot is warm, as after a check
+    const cells = above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: `${typed}.` });
+    warm.update(cells);
+    const at = { line: 1, character: expression.length + 1 };
+    const fromWarm = warm.completions('typed', at, '.');
+    const cold = service();
+    cold.update(cells);
+    const fromCold = cold.completions('typed', at, '.');
+    assert.ok(fromCold.entries.length > 0, expression);
+    assert.deepEqual(summary(fromWarm), summary(fromCold), expression);
+  }
+});
+
+test('an untyped value still gives the path for the live kernel after a keystroke', () => {
+  const warm = service();
+  const cells = (typed: string) => above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed });
+  warm.update(cells('loose'));
+  warm.diagnostics('typed');
+  warm.update(cells('loose.'));
+  assert.deepEqual(warm.completions('typed', { line: 0, character: 6 }, '.').untypedMemberPath, ['loose']);
+});
