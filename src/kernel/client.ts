@@ -7,8 +7,10 @@ import type { Writable } from 'node:stream';
 import {
   INTERRUPT_BYTE,
   type BackendMessage,
+  type CompleteReply,
   type DatasetMessage,
   type ExecuteResult,
+  type InspectReply,
   type KernelMessage,
   type KernelRequest,
   type LogMessage,
@@ -63,9 +65,16 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** A completion or inspection waiting for its reply. */
+interface PendingLookup {
+  resolve(reply: CompleteReply | InspectReply): void;
+  reject(err: Error): void;
+}
+
 export class KernelClient {
   private nextId = 1;
   private pending: Pending | undefined;
+  private readonly lookups = new Map<number, PendingLookup>();
   private lastExecId = 0;
   private stderrTail = '';
   private killReason: string | undefined;
@@ -124,6 +133,24 @@ export class KernelClient {
       this.pending = { id, handlers, resolve, reject };
       this.lastExecId = id;
       this.send({ type: 'execute', id, code, cellName });
+    });
+  }
+
+  /** Names that complete `code` at `cursor` (a UTF-16 offset), from the kernel's live values. */
+  complete(code: string, cursor: number): Promise<CompleteReply> {
+    return this.lookup({ type: 'complete', id: this.nextId++, code, cursor }) as Promise<CompleteReply>;
+  }
+
+  /** A description of the live value named at `cursor`. */
+  inspect(code: string, cursor: number): Promise<InspectReply> {
+    return this.lookup({ type: 'inspect', id: this.nextId++, code, cursor }) as Promise<InspectReply>;
+  }
+
+  private lookup(request: Extract<KernelRequest, { type: 'complete' | 'inspect' }>): Promise<CompleteReply | InspectReply> {
+    if (this.exited) return Promise.reject(new KernelDiedError(`The kernel has ended (${this.describeExit()}).`, this.exited.code, this.exited.signal));
+    return new Promise((resolve, reject) => {
+      this.lookups.set(request.id, { resolve, reject });
+      this.send(request);
     });
   }
 
@@ -234,6 +261,11 @@ export class KernelClient {
       case 'dataset':
         for (const listener of this.datasetListeners) listener(message);
         break;
+      case 'complete':
+      case 'inspect':
+        this.lookups.get(message.id)?.resolve(message);
+        this.lookups.delete(message.id);
+        break;
     }
   }
 
@@ -248,6 +280,8 @@ export class KernelClient {
 
   private onExitDuringUse(): void {
     const description = this.describeExit();
+    for (const lookup of this.lookups.values()) lookup.reject(new KernelDiedError(`The kernel has ended (${description}).`, this.exited?.code ?? null, this.exited?.signal ?? null));
+    this.lookups.clear();
     const pending = this.pending;
     this.pending = undefined;
     pending?.reject(

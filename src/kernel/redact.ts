@@ -20,6 +20,8 @@ export function redactMessage(message: KernelMessage): KernelMessage {
           error: { ...message.error, message: redactText(message.error.message), stack: redactText(message.error.stack) },
         }),
       };
+    case 'inspect':
+      return { ...message, text: redactText(message.text) };
     default:
       return message;
   }
