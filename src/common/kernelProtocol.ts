@@ -59,6 +59,13 @@ export interface DisplayMessage {
   update: boolean;
 }
 
+/** `display.clear(wait)` in a cell: remove the running cell's outputs, now or (wait) when the next arrives. */
+export interface ClearMessage {
+  type: 'clear';
+  execId: number;
+  wait: boolean;
+}
+
 export interface CellError {
   name: string;
   message: string;
@@ -135,6 +142,7 @@ export type KernelMessage =
   | ReadyMessage
   | StreamMessage
   | DisplayMessage
+  | ClearMessage
   | ExecuteResult
   | BackendMessage
   | LogMessage

@@ -37,6 +37,8 @@ export interface KernelClientOptions {
 export interface ExecutionHandlers {
   onStream?(name: 'stdout' | 'stderr', text: string): void;
   onDisplay?(displayId: string, bundle: WireBundle, update: boolean): void;
+  /** The cell asked to remove its outputs so far (`wait`: when the next output arrives). */
+  onClear?(wait: boolean): void;
 }
 
 export class KernelStartError extends Error {
@@ -244,6 +246,9 @@ export class KernelClient {
         break;
       case 'display':
         if (pending && message.execId === pending.id) pending.handlers.onDisplay?.(message.displayId, message.bundle, message.update);
+        break;
+      case 'clear':
+        if (pending && message.execId === pending.id) pending.handlers.onClear?.(message.wait);
         break;
       case 'result':
         if (pending && message.execId === pending.id) {

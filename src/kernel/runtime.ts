@@ -19,6 +19,7 @@ export interface RuntimeHooks {
   loader: ModuleLoader;
   display(value: unknown, options?: DisplayOptions): DisplayHandle;
   update(handle: DisplayHandle | string, value: unknown): void;
+  clear(wait: boolean): void;
   /** Incremented on every interrupt: an await that spans an interrupt throws when it resumes. */
   generation(): number;
   log(metrics: Record<string, number>, step?: number): void;
@@ -32,6 +33,8 @@ export type DisplayFunction = ((value: unknown, options?: DisplayOptions) => Dis
   text(text: string): DisplayHandle;
   png(bytes: Uint8Array): DisplayHandle;
   json(value: unknown): DisplayHandle;
+  /** Removes the running cell's outputs; `wait`: only when its next output arrives (no flicker in loops). */
+  clear(wait?: boolean): void;
 };
 
 export function installRuntime(hooks: RuntimeHooks, notebookDir: string): void {
@@ -43,6 +46,7 @@ export function installRuntime(hooks: RuntimeHooks, notebookDir: string): void {
     text: (text: string) => hooks.display(asBundle('text/plain', text)),
     png: (bytes: Uint8Array) => hooks.display(asBundle('image/png', bytes)),
     json: (value: unknown) => hooks.display(asBundle('application/json', value)),
+    clear: (wait = false) => hooks.clear(wait === true),
   }) satisfies DisplayFunction;
 
   const params: Record<string, unknown> = {};
