@@ -31,6 +31,7 @@ export function paramsFromEnvironment(env: NodeJS.ProcessEnv): Params | Error {
 export class KernelChild {
   private client: KernelClient | undefined;
   private starting: Promise<KernelClient> | undefined;
+  private stopping = false;
 
   constructor(private readonly options: KernelChildOptions) {}
 
@@ -46,6 +47,7 @@ export class KernelChild {
   }
 
   async shutdown(): Promise<void> {
+    this.stopping = true;
     await this.client?.shutdown();
   }
 
@@ -57,9 +59,9 @@ export class KernelChild {
       nodePath: process.execPath,
       backend: this.options.backend,
       allowIdentifiers: this.options.allowIdentifiers,
-      env: { RADNB_IGNORE_SIGINT: '1' },
+      ownProcessGroup: true,
     });
-    client.onExit((description) => this.options.log(`the kernel process ended (${description})`));
+    client.onExit((description) => this.stopping || this.options.log(`the kernel process ended (${description})`));
     await injectParams(client, params);
     this.client = client;
     return client;

@@ -32,6 +32,9 @@ export interface KernelClientOptions {
   /** The built kernel entry (out/kernel/main.js). */
   kernelScript?: string;
   startTimeoutMs?: number;
+  /** Start the kernel in a process group of its own, out of reach of signals sent to the client's group
+   *  (a Jupyter client interrupts by SIGINT to the group: the client passes it on through the pipe). */
+  ownProcessGroup?: boolean;
 }
 
 export interface ExecutionHandlers {
@@ -102,6 +105,7 @@ export class KernelClient {
       cwd: options.notebookDir,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       serialization: 'advanced',
+      detached: options.ownProcessGroup === true,
       env: {
         ...process.env,
         ...options.env,
@@ -111,6 +115,8 @@ export class KernelClient {
         ...(options.maxOutputBytes && { RADNB_MAX_OUTPUT_BYTES: String(options.maxOutputBytes) }),
       },
     });
+    // The interrupt pipe can be reset as the kernel exits; the exit itself is reported through 'exit'.
+    (child.stdio[4] as Writable | null)?.on('error', () => undefined);
     const client = new KernelClient(child, options);
     return client.waitReady(nodePath, options.startTimeoutMs ?? 20_000);
   }

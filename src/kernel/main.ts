@@ -77,9 +77,6 @@ function main(): void {
     else if (request.type === 'inspect') void liveNames.inspect(request).then(send);
     else if (request.type === 'shutdown') process.exit(0);
   });
-  // A Jupyter client interrupts by sending SIGINT to the whole process group: its front end passes the
-  // interrupt on through the pipe, and the signal must not end this process and its variables.
-  if (process.env.RADNB_IGNORE_SIGINT === '1') process.on('SIGINT', () => undefined);
   // The client going away (extension host reload, runner killed) ends the kernel.
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready', pid: process.pid, nodeVersion: process.version });
