@@ -20,6 +20,8 @@ const USAGE = `usage:
   radnb export NB --to ipynb|html [--out FILE]
   radnb assign SOURCE.radnb [--out STUDENT.radnb]
   radnb grade SUBMISSIONS_DIR --source SOURCE.radnb [--out DIR] [--timeout SECONDS] [--param name=value]...
+            [--shard INDEX/COUNT]
+  radnb grade --merge GRADED_DIR... [--out DIR]
   radnb dicom info FILE... [--json] [--phi]
   radnb dicom export FILE --out PATH.npy|PATH.png [--raw] [--frame N] [--window C,W | --preset NAME]
   radnb dicom deid IN_DIR OUT_DIR [--secret TEXT] [--json]
