@@ -5,24 +5,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { installKernelSpec } from '../src/jupyter/kernelspec';
+import { PYTHON, jupyterEnvironment } from '../test/jupyter/jupyterSandbox';
 import { stats } from './support/stats';
 
 const ROUNDS = 400;
 const WARMUP = 30;
-const PYTHON = '/usr/bin/python3';
 const KERNELS = { radnb: 'console.log("x")', python3: 'print("x")' };
 
-const root = mkdtempSync(path.join(os.tmpdir(), 'radnb-bench-jupyter-'));
-installKernelSpec({ kind: 'prefix', prefix: path.join(root, 'prefix') });
-const env = {
-  ...process.env,
-  JUPYTER_PATH: path.join(root, 'prefix', 'share', 'jupyter'),
-  JUPYTER_DATA_DIR: path.join(root, 'data'),
-  JUPYTER_RUNTIME_DIR: path.join(root, 'runtime'),
-  JUPYTER_CONFIG_DIR: path.join(root, 'config'),
-  IPYTHONDIR: path.join(root, 'ipython'),
-};
+const env = jupyterEnvironment(mkdtempSync(path.join(os.tmpdir(), 'radnb-bench-jupyter-')));
 const run = spawnSync(
   PYTHON,
   [path.join(__dirname, 'jupyterRoundTrip.py'), String(ROUNDS), String(WARMUP), ...Object.entries(KERNELS).map(([k, code]) => `${k}=${code}`)],

@@ -22,7 +22,19 @@ export function jupyterSandbox(t: TestContext, modules: string[], packages: stri
   const probe = spawnSync(PYTHON, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
   if (!need(t, probe.status === 0, `Debian ${packages} (${PYTHON} -c "import ${modules.join(', ')}" failed)`)) return undefined;
   const root = mkdtempSync(path.join(tmpdir(), 'radnb-jupyter-'));
-  const env: NodeJS.ProcessEnv = {
+  const env = jupyterEnvironment(root);
+  return {
+    root,
+    env,
+    python: (args, options = {}) =>
+      spawnSync(PYTHON, args, { cwd: options.cwd ?? __dirname, env: { ...env, ...options.env }, encoding: 'utf8', timeout: options.timeoutMs ?? 300_000 }),
+  };
+}
+
+/** The environment of a Jupyter whose folders are all under `root`, with the radnb kernelspec installed there. */
+export function jupyterEnvironment(root: string): NodeJS.ProcessEnv {
+  installKernelSpec({ kind: 'prefix', prefix: path.join(root, 'prefix') });
+  return {
     ...process.env,
     JUPYTER_PATH: path.join(root, 'prefix', 'share', 'jupyter'),
     JUPYTER_DATA_DIR: path.join(root, 'data'),
@@ -30,13 +42,6 @@ export function jupyterSandbox(t: TestContext, modules: string[], packages: stri
     JUPYTER_CONFIG_DIR: path.join(root, 'config'),
     IPYTHONDIR: path.join(root, 'ipython'),
     PYTHONDONTWRITEBYTECODE: '1',
-  };
-  installKernelSpec({ kind: 'prefix', prefix: path.join(root, 'prefix') });
-  return {
-    root,
-    env,
-    python: (args, options = {}) =>
-      spawnSync(PYTHON, args, { cwd: options.cwd ?? __dirname, env: { ...env, ...options.env }, encoding: 'utf8', timeout: options.timeoutMs ?? 300_000 }),
   };
 }
 
