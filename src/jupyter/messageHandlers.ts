@@ -84,7 +84,7 @@ export class MessageHandlers {
     complete_request: (r) => this.complete(r),
     inspect_request: (r) => this.inspect(r),
     is_complete_request: (r) => this.isComplete(r),
-    history_request: (r) => this.reply(r, 'history_reply', { status: 'ok', history: this.options.history.query(r.message.content as HistoryQuery) }),
+    history_request: (r) => this.reply(r, 'history_reply', { status: 'ok', history: this.options.history.query(historyQuery(r.message.content)) }),
     comm_info_request: (r) => this.reply(r, 'comm_info_reply', { status: 'ok', comms: {} }),
     kernel_info_request: (r) => this.reply(r, 'kernel_info_reply', { status: 'ok', ...KERNEL_INFO }),
     connect_request: (r) => this.reply(r, 'connect_reply', { status: 'ok', ...this.ports() }),
@@ -167,7 +167,8 @@ export class MessageHandlers {
         onClear: (wait) => void (silent || this.publish(request, 'clear_output', { wait })),
       });
     } catch (err) {
-      const name = err instanceof KernelDiedError ? 'KernelDied' : (err as Error).name || 'KernelStartError';
+      // Anything but a death during the cell means no kernel could be started for it.
+      const name = err instanceof KernelDiedError ? 'KernelDied' : 'KernelStartError';
       result = { status: 'died', error: { name, message: (err as Error).message, stack: '' } };
     }
 
@@ -252,6 +253,22 @@ export class MessageHandlers {
     const { ports } = this.options.connection;
     return { shell_port: ports.shell, iopub_port: ports.iopub, stdin_port: ports.stdin, control_port: ports.control, hb_port: ports.hb };
   }
+}
+
+/** The fields of a history request that have the types the protocol gives them; others are left out. */
+function historyQuery(content: Record<string, unknown>): HistoryQuery {
+  const pick = <T>(key: string, type: string): T | undefined => (typeof content[key] === type ? (content[key] as T) : undefined);
+  const access = content.hist_access_type;
+  return {
+    hist_access_type: access === 'tail' || access === 'range' || access === 'search' ? access : undefined,
+    output: pick<boolean>('output', 'boolean'),
+    session: pick<number>('session', 'number'),
+    start: pick<number>('start', 'number'),
+    stop: pick<number>('stop', 'number'),
+    n: pick<number>('n', 'number'),
+    pattern: pick<string>('pattern', 'string'),
+    unique: pick<boolean>('unique', 'boolean'),
+  };
 }
 
 /** The request's code and cursor; Jupyter counts the cursor in code points, JavaScript in UTF-16 units. */

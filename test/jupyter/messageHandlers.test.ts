@@ -154,6 +154,9 @@ test('kernel info, is_complete, history and comm requests get their replies; unk
   assert.deepEqual(replyOf(await request('shell', 'is_complete_request', { code: 'if (x) {' }).done), { status: 'incomplete', indent: '  ' });
   const history = replyOf(await request('shell', 'history_request', { hist_access_type: 'tail', n: 1, output: false, raw: true }).done);
   assert.deepEqual((history.history as unknown[][])[0].slice(2), ['const scanWindow = { center: 40, width: 400 };']);
+  const garbled = replyOf(await request('shell', 'history_request', { hist_access_type: 'search', pattern: 42, n: 'all' }).done);
+  assert.equal(garbled.status, 'ok', 'fields of the wrong type are ignored, the request still answered');
+  assert.ok((garbled.history as unknown[]).length > 1, 'a pattern that is not a string matches everything, as no pattern does');
   assert.deepEqual(replyOf(await request('shell', 'comm_info_request').done), { status: 'ok', comms: {} });
   const comm = await request('shell', 'comm_open', { comm_id: 'c1', target_name: 'jupyter.widget', data: {} }).done;
   assert.deepEqual(comm.find((m) => m.message.header.msg_type === 'comm_close')?.message.content, { comm_id: 'c1', data: {} });
@@ -175,4 +178,26 @@ test('a shutdown request is answered before the front end is told to end', async
   const messages = await request('control', 'shutdown_request', { restart: true }).done;
   assert.deepEqual(replyOf(messages), { status: 'ok', restart: true });
   assert.deepEqual(shutdowns, [true]);
+});
+
+test('when no kernel can be started (bad RADNB_PARAMS) each cell says why, and the front end keeps answering', async () => {
+  const broken = new KernelChild({ notebookDir: tmpdir(), params: paramsFromEnvironment({ RADNB_PARAMS: '{fast: true}' }), allowIdentifiers: false, log: () => undefined });
+  const messages: Sent[] = [];
+  const front = new MessageHandlers({
+    transport: { send: async (channel, identities, message) => void messages.push({ channel, identities, message: message as JupyterMessage }), publish: async (message) => void messages.push({ channel: 'iopub', identities: [], message: message as JupyterMessage }) },
+    kernel: broken,
+    completions: new LiveCompletions(() => broken.ready()),
+    history: new ExecutionHistory(),
+    connection,
+    log: () => undefined,
+    onShutdown: () => undefined,
+  });
+  front.handle({ channel: 'shell', identities: [], message: client.make('execute_request', { code: '1' }) as JupyterMessage });
+  front.handle({ channel: 'shell', identities: [], message: client.make('complete_request', { code: 'Ma', cursor_pos: 2 }) as JupyterMessage });
+  const started = Date.now();
+  while (messages.filter((m) => m.message.header.msg_type.endsWith('_reply')).length < 2 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 10));
+  const execute = messages.find((m) => m.message.header.msg_type === 'execute_reply')!.message.content;
+  assert.equal(execute.ename, 'KernelStartError');
+  assert.match(String(execute.evalue), /RADNB_PARAMS must be a JSON object such as \{"fast": true\}, not "\{fast: true\}"/);
+  assert.deepEqual(messages.find((m) => m.message.header.msg_type === 'complete_reply')!.message.content.matches, []);
 });
