@@ -52,6 +52,15 @@ function soak(s) {
   ]);
 }
 
+function jupyter(j) {
+  const { radnb, ipykernel } = j.roundTripMs;
+  const cell = (s) => `${n(s.median, 2)} ms (p95 ${n(s.p95, 1)})`;
+  return table(['Jupyter execute round trip via jupyter_client (issue 17)', 'radnb', 'ipykernel, same run', 'radnb / ipykernel'], [
+    ['`1 + 1`', cell(radnb.trivial), cell(ipykernel.trivial), `${n(j.ratio.trivial, 2)}×`],
+    ['one printed line', cell(radnb.printed), cell(ipykernel.printed), `${n(j.ratio.printed, 2)}×`],
+  ]) + `\n\nGoal: no slower than ipykernel (median) — ${j.ratio.trivial <= 1 && j.ratio.printed <= 1 ? 'met' : '**not met**'}.`;
+}
+
 /** Full-mode runs of the teaching notebooks (issue 6): run time and each notebook's key figures. */
 function notebooks(files) {
   const entries = files.flatMap((f) => Object.entries(f.notebooks ?? {}));
@@ -87,6 +96,7 @@ const sections = [
   ['cnn', cnn],
   ['renderers', renderers],
   ['soak', soak],
+  ['jupyter', jupyter],
   ['pneumonia-designs', designs],
 ]
   .map(([name, render]) => {

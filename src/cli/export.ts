@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import MarkdownIt from 'markdown-it';
 import { escapeHtml } from '../common/escapeHtml';
-import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, parseNotebook, serializeNotebook, type CellOutput, type Notebook, type NotebookCell, type OutputItem } from '../common/notebook';
+import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, parseNotebook, serializeNotebook, withCurrentKernelspec, type CellOutput, type Notebook, type NotebookCell, type OutputItem } from '../common/notebook';
 
 export type ExportFormat = 'ipynb' | 'html';
 
@@ -29,9 +29,9 @@ export async function runExportCommand(args: string[]): Promise<number> {
 }
 
 /** nbformat 4.5 as Jupyter writes it (older notebooks gain cell ids); radnb's outputs keep their MIME
- *  types next to their PNG/text fallbacks. */
+ *  types next to their PNG/text fallbacks; the kernelspec names the kernel `radnb jupyter install` adds. */
 export function exportIpynb(notebook: Notebook): string {
-  return serializeNotebook({ ...notebook, nbformatMinor: Math.max(notebook.nbformatMinor, 5) });
+  return serializeNotebook({ ...notebook, metadata: withCurrentKernelspec(notebook.metadata), nbformatMinor: Math.max(notebook.nbformatMinor, 5) });
 }
 
 // ---------------------------------------------------------------- HTML report

@@ -9,6 +9,7 @@ import { runCleanCommand } from './clean';
 import { runDicomCommand, type CommandIO } from './dicom';
 import { runExportCommand } from './export';
 import { runGradeCommand } from './grade';
+import { runJupyterCommand } from './jupyter';
 import { parseParams } from './params';
 import { runNotebook } from './run';
 import { UsageError } from './usageError';
@@ -22,9 +23,15 @@ const USAGE = `usage:
   radnb export NB --to ipynb|html [--out FILE]
   radnb assign SOURCE.radnb [--out STUDENT.radnb]
   radnb grade SUBMISSIONS_DIR --source SOURCE.radnb [--out DIR] [--timeout SECONDS] [--param name=value]...
+            [--shard INDEX/COUNT]
+  radnb grade --merge GRADED_DIR... [--out DIR]
   radnb dicom info FILE... [--json] [--phi]
   radnb dicom export FILE --out PATH.npy|PATH.png [--raw] [--frame N] [--window C,W | --preset NAME]
   radnb dicom deid IN_DIR OUT_DIR [--secret TEXT] [--json]
+  radnb jupyter install [--user | --sys-prefix [--python PYTHON] | --prefix PREFIX]
+  radnb jupyter uninstall [--user | --sys-prefix | --prefix PREFIX]
+  radnb jupyter list
+  radnb jupyter kernel -f CONNECTION_FILE   (started by Jupyter; runs cells with your rights)
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -42,6 +49,7 @@ const commands: Record<string, Command> = {
   assign: runAssignCommand,
   grade: runGradeCommand,
   dicom: (args) => runDicomCommand(args, consoleIO),
+  jupyter: (args) => runJupyterCommand(args, consoleIO),
 };
 
 async function runCommand(args: string[]): Promise<number> {

@@ -51,6 +51,10 @@ export class Kernel {
         loader: options.loader,
         display: (value, opts) => this.display(value, opts),
         update: (handle, value) => this.update(handle, value),
+        clear: (wait) => {
+          this.streams.flush();
+          options.send({ type: 'clear', execId: this.outputExecId, wait });
+        },
         generation: () => this.generation,
         log: (metrics, step) => options.send({ type: 'log', execId: this.outputExecId, metrics, ...(step !== undefined && { step }) }),
         registerDataset: (file) => options.send({ type: 'dataset', execId: this.outputExecId, path: file }),

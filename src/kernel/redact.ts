@@ -22,6 +22,8 @@ export function redactMessage(message: KernelMessage): KernelMessage {
       };
     case 'variables':
       return { ...message, variables: message.variables.map((v) => ({ ...v, summary: redactText(v.summary) })) };
+    case 'inspect':
+      return { ...message, text: redactText(message.text) };
     default:
       return message;
   }

@@ -19,6 +19,7 @@ export interface RuntimeHooks {
   loader: ModuleLoader;
   display(value: unknown, options?: DisplayOptions): DisplayHandle;
   update(handle: DisplayHandle | string, value: unknown): void;
+  clear(wait: boolean): void;
   /** Incremented on every interrupt: an await that spans an interrupt throws when it resumes. */
   generation(): number;
   log(metrics: Record<string, number>, step?: number): void;
@@ -34,6 +35,7 @@ export function installRuntime(hooks: RuntimeHooks, notebookDir: string): void {
     text: (text: string) => hooks.display(asBundle('text/plain', text)),
     png: (bytes: Uint8Array) => hooks.display(asBundle('image/png', bytes)),
     json: (value: unknown) => hooks.display(asBundle('application/json', value)),
+    clear: (wait = false) => hooks.clear(wait === true),
   });
   const params: Record<string, unknown> = {};
   const globals: KernelGlobals = {

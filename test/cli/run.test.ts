@@ -123,3 +123,19 @@ test('log() and registerDataset() in cells land in the run\'s experiment record'
   assert.equal(record.datasets[0].sha256, expected);
   assert.equal(record.seed, 7);
 });
+
+test('display.clear() removes the outputs before it; display.clear(true) waits for the next output', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  const file = path.join(dir, 'nb.radnb');
+  const progress = [
+    "console.log('loading');\ndisplay.text('step 1');\ndisplay.clear();\nconsole.log('done')",
+    "for (let i = 1; i <= 3; i++) { display.clear(true); display.text(`epoch ${i}`); }\ndisplay.clear(true);",
+  ];
+  writeFileSync(file, notebook(progress));
+  const r = run(file);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(out.cells[0].outputs.map((o: { text?: string[] }) => o.text), [['done\n']]);
+  // The last clear(true) had no output after it: the last epoch stays.
+  assert.deepEqual(out.cells[1].outputs.map((o: { data?: Record<string, string[]> }) => o.data?.['text/plain']), [['epoch 3']]);
+});

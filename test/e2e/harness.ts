@@ -15,7 +15,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const screenshotsDir = path.join(repoRoot, 'test', 'e2e', 'screenshots');
 const extensionEntry = path.join(repoRoot, 'out', 'extension', 'extension.js');
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
