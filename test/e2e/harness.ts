@@ -29,9 +29,10 @@ export const CODE_SERVER_INSTALL_TIMEOUT_MS = 15 * 60_000;
 let codeServerProblem: string | undefined;
 let codeServerTried = false;
 
-/** Installs code-server into .cache once; a failure (e.g. offline) is kept for needVSCode to report. */
+/** Installs code-server into .cache once; a failure (e.g. offline) is kept for needVSCode to report.
+ *  Without a browser no test can use it, so its minutes-long install is not started. */
 export function installCodeServer(): void {
-  if (codeServerTried) return;
+  if (codeServerTried || !existsSync(CHROMIUM)) return;
   codeServerTried = true;
   try {
     ensureCodeServer();
@@ -42,9 +43,9 @@ export function installCodeServer(): void {
 
 /** Everything a real-VS Code test needs; skips (outside CI) or fails (in CI) naming what is missing. */
 export function needVSCode(t: TestContext): boolean {
+  if (!need(t, existsSync(CHROMIUM), `Debian chromium at ${CHROMIUM}`)) return false;
   installCodeServer();
   if (!need(t, codeServerProblem === undefined, `code-server (${codeServerProblem})`)) return false;
-  if (!need(t, existsSync(CHROMIUM), `Debian chromium at ${CHROMIUM}`)) return false;
   return need(t, existsSync(extensionEntry), `the built extension ${path.relative(repoRoot, extensionEntry)} (npm run build)`);
 }
 
