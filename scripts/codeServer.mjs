@@ -165,13 +165,25 @@ export function freePort() {
  * @param {import('./codeServer.d.mts').LaunchOptions} options
  * @returns {Promise<import('./codeServer.d.mts').RunningCodeServer>}
  */
-export async function launchCodeServer({ folder, port, settings = {}, env = {}, trusted = true, log = () => {} }) {
+export async function launchCodeServer({ folder, port, settings = {}, env = {}, trusted = true, extensions = [], log = () => {} }) {
   const entry = ensureCodeServer();
   const host = '127.0.0.1';
   const chosenPort = port ?? (await freePort());
   const profile = mkdtempSync(path.join(os.tmpdir(), 'radnb-code-server-'));
   const dirs = Object.fromEntries(['data', 'extensions', 'config', 'cache', 'state', 'tmp'].map((d) => [d, path.join(profile, d)]));
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  const profileEnv = { XDG_CONFIG_HOME: dirs.config, XDG_CACHE_HOME: dirs.cache, XDG_STATE_HOME: dirs.state, XDG_DATA_HOME: dirs.data, TMPDIR: dirs.tmp };
+  for (const vsix of extensions) {
+    const installed = spawnSync(process.execPath, [entry, '--install-extension', vsix, '--user-data-dir', dirs.data, '--extensions-dir', dirs.extensions], {
+      encoding: 'utf8',
+      env: { ...process.env, ...profileEnv },
+    });
+    if (installed.status !== 0) {
+      rmSync(profile, { recursive: true, force: true });
+      throw new CodeServerError(`code-server --install-extension ${vsix} failed (exit ${installed.status}):\n${installed.stdout}${installed.stderr}`);
+    }
+    log(installed.stdout.trim());
+  }
   mkdirSync(path.join(dirs.data, 'User'), { recursive: true });
   writeFileSync(
     path.join(dirs.data, 'User', 'settings.json'),
@@ -201,15 +213,7 @@ export async function launchCodeServer({ folder, port, settings = {}, env = {}, 
   const child = spawn(process.execPath, args, {
     detached: true, // its own process group, so stop() also ends the extension host and the kernels
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      XDG_CONFIG_HOME: dirs.config,
-      XDG_CACHE_HOME: dirs.cache,
-      XDG_STATE_HOME: dirs.state,
-      XDG_DATA_HOME: dirs.data,
-      TMPDIR: dirs.tmp,
-      ...env,
-    },
+    env: { ...process.env, ...profileEnv, ...env },
   });
   let output = ''; // the tail, for the error when it fails to start
   const collect = (chunk) => {

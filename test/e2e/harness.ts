@@ -63,6 +63,8 @@ export interface WorkbenchSetup extends WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** false: open the folder untrusted (Restricted Mode). Default true. */
   trusted?: boolean;
+  /** .vsix files installed into the fresh profile before the server starts. */
+  extensions?: string[];
   /** Browser window size; VS Code renders only the outputs it scrolls into view. Default 1400 × 900. */
   viewport?: { width: number; height: number };
   /** Called on the page before the workbench loads (e.g. to expose functions to it). */
@@ -86,6 +88,7 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
       folder: workspace,
       env: setup.env,
       trusted: setup.trusted,
+      extensions: setup.extensions,
       // Let the notebook be the only thing on screen: no welcome page, no chat, no tips.
       settings: { 'workbench.tips.enabled': false, 'chat.commandCenter.enabled': false, 'window.commandCenter': false, ...setup.settings },
     });
