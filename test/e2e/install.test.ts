@@ -10,7 +10,7 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { version } from '../../package.json';
 import { listZip } from '../../src/medical/npzZip';
-import { repoRoot } from '../support/env';
+import { need, repoRoot } from '../support/env';
 import { CODE_SERVER_INSTALL_TIMEOUT_MS, installCodeServer, needVSCode, openNotebookFromExplorer, openWorkbench, runAll, screenshotsDir, waitForSelectorInFrames, waitForTextInFrames } from './harness';
 
 before(installCodeServer, { timeout: CODE_SERVER_INSTALL_TIMEOUT_MS });
@@ -109,7 +109,14 @@ test('the radnb command installs from the npm pack tarball and runs a notebook f
     const packed = run('npm', ['pack', '--pack-destination', scratch, '--silent'], { cwd: repoRoot, timeout: 120_000 });
     const tarball = path.join(scratch, packed.stdout.trim().split('\n').at(-1)!);
     const prefix = path.join(scratch, 'prefix');
-    run('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', tarball], { cwd: scratch, timeout: 480_000 });
+    const install = spawnSync('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], {
+      cwd: scratch,
+      encoding: 'utf8',
+      timeout: 480_000,
+    });
+    const offline = install.status !== 0 && /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT/.test(install.stderr);
+    if (!need(t, !offline, `the npm registry for the dependencies (npm install failed: ${install.stderr.trim().split('\n').at(-1)})`)) return;
+    assert.equal(install.status, 0, `npm install -g ${path.basename(tarball)} failed:\n${install.stderr}`);
     const radnb = path.join(prefix, 'bin', 'radnb');
 
     const notebookDir = path.join(scratch, 'notebooks');
