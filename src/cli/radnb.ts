@@ -1,7 +1,6 @@
 // The `radnb` command: headless notebook runs and DICOM tools. Each subcommand lives in its own module;
 // this file only dispatches and turns failures into a one-line reason and a non-zero exit code.
-import { existsSync, realpathSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runAssignCommand } from './assign';
 import { runCheckCommand } from './check';
@@ -16,8 +15,8 @@ import { UsageError } from './usageError';
 
 const USAGE = `usage:
   radnb run NOTEBOOK.radnb [--out EXECUTED.radnb] [--param name=value]... [--timeout SECONDS] [--backend NAME]
-            [--allow-identifiers] [--trust]
-      --trust   run a notebook from outside the current folder (code in a notebook can do anything you can)
+            [--allow-identifiers]
+      runs the notebook it is given, wherever it is: its code can do anything you can
   radnb check NB|DIR... [--json]
   radnb clean NB... [--check] [--stdin] [--outputs all|small|none] [--max-image-bytes N] [--drop-runs]
   radnb export NB --to ipynb|html [--out FILE]
@@ -63,14 +62,13 @@ async function runCommand(args: string[]): Promise<number> {
       backend: { type: 'string' },
       node: { type: 'string' },
       'allow-identifiers': { type: 'boolean', default: false },
+      // Naming the notebook is the act of trust (as with nbconvert and papermill); 0.1.0 asked for
+      // --trust outside the current folder, so scripts that pass it keep working.
       trust: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError('radnb run takes exactly one notebook');
   if (!existsSync(positionals[0])) throw new Error(`${positionals[0]}: no such notebook`);
-  if (!values.trust && !isInside(process.cwd(), positionals[0])) {
-    throw new UsageError(`${positionals[0]} is outside the current folder; run it only if you trust it, with --trust`);
-  }
   const timeoutSeconds = Number(values.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw new UsageError(`--timeout must be a number of seconds, not '${values.timeout}'`);
   const summary = await runNotebook(positionals[0], {
@@ -90,10 +88,6 @@ async function runCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-function isInside(folder: string, file: string): boolean {
-  const relative = path.relative(realpathSync(folder), realpathSync(path.resolve(file)));
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -32,6 +32,11 @@ export class ExecutionHistory {
     this.entries.push(entry);
   }
 
+  /** The inputs in execution order: the cells "above" the one being typed, for the language service. */
+  inputs(): string[] {
+    return this.entries.map((e) => e.input);
+  }
+
   query(q: HistoryQuery): HistoryRow[] {
     return this.select(q).map((e) => [SESSION_NUMBER, e.line, q.output ? [e.input, e.output] : e.input]);
   }

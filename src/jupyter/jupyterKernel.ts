@@ -1,12 +1,14 @@
 // `radnb jupyter kernel -f CONNECTION_FILE`: the process Jupyter starts for a notebook with the radnb
 // kernelspec. It wires the connection file, the sockets, the message handlers and radnb's kernel child,
 // and ends cleanly on a shutdown request or SIGTERM; SIGINT (Jupyter's signal interrupt) stops the cell.
+import path from 'node:path';
 import { LiveCompletions } from './completionSource';
 import { readConnectionFile } from './connectionFile';
 import { ExecutionHistory } from './executionHistory';
 import { KernelChild, paramsFromEnvironment } from './kernelChild';
 import { KernelSockets } from './kernelSockets';
 import { MessageHandlers } from './messageHandlers';
+import { TypedCompletions } from './typedCompletions';
 
 export interface JupyterKernelOptions {
   connectionFile: string;
@@ -37,11 +39,17 @@ export async function runJupyterKernel(options: JupyterKernelOptions): Promise<n
       await sockets.close();
       resolve(0);
     };
+    const history = new ExecutionHistory();
     handlers = new MessageHandlers({
       transport: sockets,
       kernel,
-      completions: new LiveCompletions(() => kernel.ready()),
-      history: new ExecutionHistory(),
+      completions: new TypedCompletions({
+        notebookDir: options.notebookDir,
+        installDir: path.resolve(__dirname, '..', '..'),
+        executed: () => history.inputs(),
+        fallback: new LiveCompletions(() => kernel.ready()),
+      }),
+      history,
       connection,
       log: options.log,
       onShutdown: () => void end(),

@@ -7,7 +7,7 @@ import { CompileError, compileCell } from './compile';
 import type { Evaluator } from './evaluator';
 import { textOf, toMimeBundle, toWireBundle, truncateText } from './format';
 import type { ModuleLoader } from './moduleLoader';
-import { installRuntime } from './runtime';
+import { displayHandle, installRuntime, isDisplayHandle } from './runtime';
 import { StackMapper } from './stackMapper';
 import { StreamCapture } from './streams';
 import { tensorStats } from './tensorStats';
@@ -143,7 +143,8 @@ export class Kernel {
     });
     if (!evaluation) return this.result(running, { status: 'interrupted' });
     if (!evaluation.ok) return this.result(running, { status: 'error', error: this.cellError(evaluation.error) });
-    const value = evaluation.value === undefined ? undefined : await this.wire(evaluation.value);
+    const shown = evaluation.value !== undefined && !isDisplayHandle(evaluation.value);
+    const value = shown ? await this.wire(evaluation.value) : undefined;
     return this.result(running, { status: 'ok', value });
   }
 
@@ -183,7 +184,7 @@ export class Kernel {
   }
 
   private display(value: unknown, options?: DisplayOptions): DisplayHandle {
-    const handle = { id: options?.id ?? `radnb-display-${process.pid}-${++this.displayCount}` };
+    const handle = displayHandle(options?.id ?? `radnb-display-${process.pid}-${++this.displayCount}`);
     this.sendDisplay(handle.id, value, false);
     return handle;
   }

@@ -15,6 +15,18 @@ export class InterruptedError extends Error {
   }
 }
 
+const DISPLAY_HANDLE = Symbol('radnb.displayHandle');
+
+/** A display call's handle. Marked so that a cell ending in a display call shows only the display,
+ *  as IPython's display() returns None: the handle is for display.update, not a result of its own. */
+export function displayHandle(id: string): DisplayHandle {
+  return Object.defineProperty({ id }, DISPLAY_HANDLE, { value: true });
+}
+
+export function isDisplayHandle(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && DISPLAY_HANDLE in value;
+}
+
 export interface RuntimeHooks {
   loader: ModuleLoader;
   display(value: unknown, options?: DisplayOptions): DisplayHandle;

