@@ -62,12 +62,18 @@ interface Steps {
 
 /** Slow backends (~100× slower): a step or two says enough, on the small workloads only. */
 function stepsFor(backend: BackendName, w: Workload): Steps | undefined {
-  if (!SLOW.includes(backend)) return { train: w.trainSteps, infer: w.inferSteps, warmup: w.trainSteps, warmupSeconds: WARMUP_SECONDS };
+  if (!SLOW.includes(backend))
+    return { train: w.trainSteps, infer: w.inferSteps, warmup: w.trainSteps, warmupSeconds: WARMUP_SECONDS };
   if (!SLOW_WORKLOADS.includes(w.id) || (quick && w.size > 32)) return undefined;
   return { train: w.size > 32 ? 1 : 3, infer: w.size > 32 ? 2 : 5, warmup: 1, warmupSeconds: 0 };
 }
 
-async function imagesPerSecond(batch: number, warmup: { steps: number; seconds: number }, steps: number, step: () => Promise<void>): Promise<number> {
+async function imagesPerSecond(
+  batch: number,
+  warmup: { steps: number; seconds: number },
+  steps: number,
+  step: () => Promise<void>,
+): Promise<number> {
   const warmupStart = performance.now();
   for (let i = 0; i < warmup.steps || performance.now() - warmupStart < warmup.seconds * 1000; i++) await step();
   const start = performance.now();
@@ -98,7 +104,12 @@ function runnable(w: Workload) {
 
 async function measureTfjs(backend: BackendName, w: Workload): Promise<Omit<Row, 'workload' | 'runner'>> {
   const steps = stepsFor(backend, w);
-  if (steps === undefined) return { trainImgPerSec: null, inferImgPerSec: null, note: quick ? 'left out in --quick mode' : 'left out: too slow on this backend' };
+  if (steps === undefined)
+    return {
+      trainImgPerSec: null,
+      inferImgPerSec: null,
+      note: quick ? 'left out in --quick mode' : 'left out: too slow on this backend',
+    };
   const run = runnable(w);
   const warmup = { steps: steps.warmup, seconds: steps.warmupSeconds };
   const train = await imagesPerSecond(w.batch, warmup, steps.train, run.train);
@@ -110,19 +121,34 @@ async function measureTfjs(backend: BackendName, w: Workload): Promise<Omit<Row,
 function measureTorch(w: Workload, tuned: boolean): Omit<Row, 'workload' | 'runner'> {
   const script = path.join(__dirname, 'torch', 'cnn_bench.py');
   if (!existsSync(PYTHON)) return { trainImgPerSec: null, inferImgPerSec: null, note: `${PYTHON} not found` };
-  if (tuned && !existsSync(JEMALLOC)) return { trainImgPerSec: null, inferImgPerSec: null, note: 'libjemalloc2 not installed' };
+  if (tuned && !existsSync(JEMALLOC))
+    return { trainImgPerSec: null, inferImgPerSec: null, note: 'libjemalloc2 not installed' };
   // page faults are expensive on these VMs: jemalloc that keeps its memory is most of the tuning
   const env = tuned
     ? { ...process.env, LD_PRELOAD: JEMALLOC, MALLOC_CONF: 'retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1' }
     : process.env;
-  const argv = [script, w.torch, String(w.size), String(w.batch), String(w.trainSteps), String(w.inferSteps), String(THREADS), tuned ? '1' : '0', String(WARMUP_SECONDS)];
+  const argv = [
+    script,
+    w.torch,
+    String(w.size),
+    String(w.batch),
+    String(w.trainSteps),
+    String(w.inferSteps),
+    String(THREADS),
+    tuned ? '1' : '0',
+    String(WARMUP_SECONDS),
+  ];
   const run = spawnSync(PYTHON, argv, { env, encoding: 'utf8', timeout: 900_000 });
   if (run.status !== 0) {
     const why = (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();
     return { trainImgPerSec: null, inferImgPerSec: null, note: `PyTorch did not run: ${why}` };
   }
   const out = JSON.parse(run.stdout) as { train_img_s: number; infer_img_s: number; torch: string; threads: number };
-  return { trainImgPerSec: out.train_img_s, inferImgPerSec: out.infer_img_s, note: `torch ${out.torch}, ${out.threads} threads${tuned ? ', jemalloc + channels_last' : ''}` };
+  return {
+    trainImgPerSec: out.train_img_s,
+    inferImgPerSec: out.infer_img_s,
+    note: `torch ${out.torch}, ${out.threads} threads${tuned ? ', jemalloc + channels_last' : ''}`,
+  };
 }
 
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
@@ -141,7 +167,11 @@ function keepBest(rows: Row[], row: Row): void {
     return;
   }
   const best = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
-  rows[i] = { ...rows[i], trainImgPerSec: best(rows[i].trainImgPerSec, row.trainImgPerSec), inferImgPerSec: best(rows[i].inferImgPerSec, row.inferImgPerSec) };
+  rows[i] = {
+    ...rows[i],
+    trainImgPerSec: best(rows[i].trainImgPerSec, row.trainImgPerSec),
+    inferImgPerSec: best(rows[i].inferImgPerSec, row.inferImgPerSec),
+  };
 }
 
 async function main(): Promise<void> {
@@ -149,7 +179,10 @@ async function main(): Promise<void> {
     await initBackend({ prefer: 'wasm' });
     for (const w of WORKLOADS) {
       const run = runnable(w);
-      for (const [mode, step] of [['training', run.train], ['inference', run.infer]] as const) {
+      for (const [mode, step] of [
+        ['training', run.train],
+        ['inference', run.infer],
+      ] as const) {
         console.log(`\n${w.name}, ${mode} on wasm\n${(await profileSteps(step, w.batch, WARMUP_SECONDS)).join('\n')}`);
       }
       run.dispose();
@@ -166,7 +199,10 @@ async function main(): Promise<void> {
         const info = await initBackend({ prefer: backend, packagePaths: PACKAGE_PATHS });
         backendReasons[backend] = `ran (${info.candidates.find((c) => c.status === 'chosen')?.reason})`;
       } catch (err) {
-        const reason = err instanceof BackendError ? err.candidates.find((c) => c.name === backend)?.reason ?? err.message : String(err);
+        const reason =
+          err instanceof BackendError
+            ? (err.candidates.find((c) => c.name === backend)?.reason ?? err.message)
+            : String(err);
         backendReasons[backend] = `unavailable: ${reason}`;
         continue;
       }
@@ -178,7 +214,11 @@ async function main(): Promise<void> {
     for (const w of WORKLOADS) {
       for (const tuned of [false, true]) {
         process.stderr.write(`round ${round}/${ROUNDS} PyTorch ${tuned ? 'tuned' : 'default'}: ${w.name}…\n`);
-        keepBest(rows, { workload: w.name, runner: `PyTorch CPU ${tuned ? 'tuned' : 'default'}`, ...measureTorch(w, tuned) });
+        keepBest(rows, {
+          workload: w.name,
+          runner: `PyTorch CPU ${tuned ? 'tuned' : 'default'}`,
+          ...measureTorch(w, tuned),
+        });
       }
     }
   }
@@ -195,14 +235,20 @@ async function main(): Promise<void> {
     };
   });
 
-  console.log(`\n${'workload'.padEnd(40)} ${'runner'.padEnd(24)} ${'train img/s'.padStart(12)} ${'infer img/s'.padStart(12)}  note`);
+  console.log(
+    `\n${'workload'.padEnd(40)} ${'runner'.padEnd(24)} ${'train img/s'.padStart(12)} ${'infer img/s'.padStart(12)}  note`,
+  );
   for (const r of rows) {
-    console.log(`${r.workload.slice(0, 40).padEnd(40)} ${r.runner.padEnd(24)} ${fmt(r.trainImgPerSec).padStart(12)} ${fmt(r.inferImgPerSec).padStart(12)}  ${r.note}`);
+    console.log(
+      `${r.workload.slice(0, 40).padEnd(40)} ${r.runner.padEnd(24)} ${fmt(r.trainImgPerSec).padStart(12)} ${fmt(r.inferImgPerSec).padStart(12)}  ${r.note}`,
+    );
   }
   console.log('\nwasm ÷ PyTorch (goal: ≥ 1.0 of tuned for training and inference)');
   for (const q of ratios) {
     const p = (v: number | null) => (v === null ? '—' : v.toFixed(2));
-    console.log(`${q.workload.slice(0, 40).padEnd(40)} train ${p(q.wasmTrainVsTorchTuned)} of tuned, ${p(q.wasmTrainVsTorchDefault)} of default; infer ${p(q.wasmInferVsTorchTuned)} of tuned, ${p(q.wasmInferVsTorchDefault)} of default`);
+    console.log(
+      `${q.workload.slice(0, 40).padEnd(40)} train ${p(q.wasmTrainVsTorchTuned)} of tuned, ${p(q.wasmTrainVsTorchDefault)} of default; infer ${p(q.wasmInferVsTorchTuned)} of tuned, ${p(q.wasmInferVsTorchDefault)} of default`,
+    );
   }
   for (const [b, why] of Object.entries(backendReasons)) console.log(`backend ${b}: ${why}`);
   if (only !== undefined) return;

@@ -21,10 +21,16 @@ const above = [
 ];
 
 function service(): NotebookLanguageService {
-  return new NotebookLanguageService({ ts, notebookFile: path.join(mkdtempSync(path.join(tmpdir(), 'radnb-warm-')), 'nb.radnb'), radnb, registry });
+  return new NotebookLanguageService({
+    ts,
+    notebookFile: path.join(mkdtempSync(path.join(tmpdir(), 'radnb-warm-')), 'nb.radnb'),
+    radnb,
+    registry,
+  });
 }
 
-const summary = (c: CellCompletions) => c.entries.map((e) => `${e.name}:${e.kind}${e.kindModifiers?.includes('optional') ? '?' : ''}`).sort();
+const summary = (c: CellCompletions) =>
+  c.entries.map((e) => `${e.name}:${e.kind}${e.kindModifiers?.includes('optional') ? '?' : ''}`).sort();
 
 test('completions after a keystroke list the same members as a cold check of the new text', () => {
   for (const expression of ['model', 't', 'scan', 'study.series[0]', 'study', 'names', 'image', 'study.date']) {
