@@ -44,6 +44,28 @@ test('completions after a keystroke list the same members as a cold check of the
   }
 });
 
+test('when the previous program has only part of the name typed since, the members are still the same', () => {
+  const cases: [string, string][] = [
+    ['const before = 1;\n', 'model'],
+    ['const before = 1;\n', 'study.series'],
+    ['const before = 1;\n', 'study.date'],
+    ['[1].map((item) => { const local = { organ: "lung", slices: 3 }; return ', 'local'],
+  ];
+  for (const [head, expression] of cases) {
+    const warm = service();
+    const cells = (typed: string) => above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed });
+    warm.update(cells(`${head}${expression.slice(0, 2)}`));
+    warm.diagnostics('typed');
+    warm.update(cells(`${head}${expression}.`));
+    const at = { line: head.split('\n').length - 1, character: head.split('\n').pop()!.length + expression.length + 1 };
+    const cold = service();
+    cold.update(cells(`${head}${expression}.`));
+    const fromCold = cold.completions('typed', at, '.');
+    assert.ok(fromCold.entries.length > 0, expression);
+    assert.deepEqual(summary(warm.completions('typed', at, '.')), summary(fromCold), expression);
+  }
+});
+
 test('an untyped value still gives the path for the live kernel after a keystroke', () => {
   const warm = service();
   const cells = (typed: string) => above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed });
