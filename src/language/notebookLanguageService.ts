@@ -386,12 +386,12 @@ export class NotebookLanguageService {
     return same && previous.getSourceFile(cell.fileName) ? previous : undefined;
   }
 
-  /** Runs a language-service call and notes the program it built, for the warm completions after the next edit. */
+  /** Builds the program first and notes it, for the warm completions after the next edit: even a check that
+   *  an edit stops half-way leaves a program whose checker has done part of the work. */
   private built<T>(work: () => T): T {
-    const result = work();
     this.lastBuilt = this.service.getProgram();
     this.builtVersion = this.host.getProjectVersion();
-    return result;
+    return work();
   }
 
   private topLevelNameAt(cell: CellModule, offset: number): string | undefined {
