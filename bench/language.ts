@@ -112,7 +112,7 @@ function peer(): Record<string, unknown> {
   let version = 0;
   const declare = 'declare function param<T>(name: string, fallback: T): T; declare function display(v: unknown): void; declare function log(m: Record<string, number>, step?: number): void;\n';
   writeFileSync(path.join(dir, 'globals.d.ts'), declare);
-  const options: ts.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'], types: ['node'], typeRoots: [path.join(repoRoot, 'node_modules', '@types')], skipLibCheck: true, noEmit: true, paths: { radnb: [path.join(repoRoot, 'out', 'types', 'lib', 'index.d.ts')], '@tensorflow/tfjs': [path.join(repoRoot, 'node_modules', '@tensorflow', 'tfjs', 'dist', 'index.d.ts')] } };
+  const options: ts.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ['lib.es2023.d.ts'], types: ['node'], typeRoots: [path.join(repoRoot, 'node_modules', '@types')], skipLibCheck: true, noEmit: true, paths: { radnb: [path.join(repoRoot, 'out', 'types', 'lib', 'index.d.ts')], '@tensorflow/tfjs': [path.join(repoRoot, 'node_modules', '@tensorflow', 'tfjs', 'dist', 'index.d.ts')] } };
   const host: ts.LanguageServiceHost = {
     getCompilationSettings: () => options,
     getScriptFileNames: () => [file, path.join(dir, 'globals.d.ts')],

@@ -148,11 +148,12 @@ describe('cells in document order', () => {
 });
 
 describe("types that match what runs in the notebook's folder", () => {
-  test("node:* modules have Node's types", () => {
+  test("node:* modules have Node's types; a browser's globals are not there, as in the kernel", () => {
     const service = notebookIn();
-    service.update(cells("import { readFileSync } from 'node:fs';\nconst text = readFileSync('x', 'utf8');"));
-    assert.deepEqual(errors(service, 'c1'), []);
+    service.update(cells("import { readFileSync } from 'node:fs';\nconst text = readFileSync('x', 'utf8');\nconst body = await (await fetch('http://localhost/')).text();\ndocument.title;"));
+    assert.deepEqual(errors(service, 'c1'), ["3:0 TS2584 Cannot find name 'document'. Do you need to change your target library? Try changing the 'lib' compiler option to include 'dom'."]);
     assert.equal(typeAt(service, 'c1', 1, 7), 'const text: string');
+    assert.equal(typeAt(service, 'c1', 2, 7), 'const body: string');
   });
 
   test("a package in the notebook's node_modules and a tsconfig.json beside the notebook are honoured", () => {
