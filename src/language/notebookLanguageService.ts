@@ -19,12 +19,21 @@ import type {
 } from '../common/cellLanguage';
 import { cellScope, type CellScope } from './cellScope';
 import { notebookCompilerOptions, type NotebookOptions, type RadnbTypes } from './compilerOptions';
+import { completionsInProgram } from './completionsInProgram';
 import { NotebookHost } from './notebookHost';
 import { expressionEndingAt, namePath, nodeAt } from './syntax';
 import { warmMemberCompletions } from './warmMemberCompletions';
 
 /** The generated prelude is one line, so a cell's line n is its module's line n + 1, columns unchanged. */
 const PRELUDE_LINES = 1;
+/** What completions include: names and members, without snippets or auto-imports (a notebook imports in its cells). */
+const COMPLETION_PREFERENCES: TS.UserPreferences = {
+  includeCompletionsWithInsertText: true,
+  includeCompletionsWithSnippetText: false,
+  includeCompletionsForModuleExports: false,
+  includeCompletionsWithClassMemberSnippets: false,
+  includeCompletionsWithObjectLiteralMethodSnippets: false,
+};
 /** "Cannot assign to 'x' because it is an import": a `let` of an earlier cell may be assigned again. */
 const ASSIGN_TO_IMPORT = 2632;
 const ASSIGN_TO_CONSTANT = 2588;
@@ -147,19 +156,37 @@ export class NotebookLanguageService {
       const entries = warm.entries.map(({ replacesDot, ...entry }) => (replacesDot ? { ...entry, replacementRange: this.rangeOf(cell, dot, offset - dot) } : entry));
       return { entries, isMemberCompletion: true, ...(warm.untyped && warm.path && { untypedMemberPath: warm.path }) };
     }
-    return this.built(() => this.coldCompletions(cell, offset, dot, triggerCharacter));
+    const names = dot === undefined && !triggerCharacter ? this.warmNameCompletions(cell, offset) : undefined;
+    return names ?? this.built(() => this.coldCompletions(cell, offset, dot, triggerCharacter));
+  }
+
+  /** Names in scope as a statement is started: TypeScript's own list, computed in the previous program at
+   *  the word's start, when the text before it is the same there (it decides the scope and the context).
+   *  Elsewhere (an initializer, an argument) what follows can change the list: those are answered cold. */
+  private warmNameCompletions(cell: CellModule, offset: number): CellCompletions | undefined {
+    const previous = this.warmProgramFor(cell);
+    let start = offset;
+    while (start > cell.preludeLength && /[\w$]/.test(cell.text[start - 1])) start--;
+    const old = previous?.getSourceFile(cell.fileName);
+    if (!previous || !old || !startsStatement(cell.text, cell.preludeLength, start) || old.text.slice(0, start) !== cell.text.slice(0, start)) return undefined;
+    const info = completionsInProgram(this.ts, this.host, previous, old, start, COMPLETION_PREFERENCES);
+    if (info === 'unavailable' || !info || info.isMemberCompletion || info.entries.some((e) => e.replacementSpan)) return undefined;
+    return { entries: this.toEntries(cell, info.entries), isMemberCompletion: false };
   }
 
   private coldCompletions(cell: CellModule, offset: number, dot: number | undefined, triggerCharacter?: string): CellCompletions {
     const info = this.service.getCompletionsAtPosition(cell.fileName, offset, {
+      ...COMPLETION_PREFERENCES,
       triggerCharacter: triggerCharacter as TS.CompletionsTriggerCharacter | undefined,
-      includeCompletionsWithInsertText: true,
-      includeCompletionsWithSnippetText: false,
-      includeCompletionsForModuleExports: false,
-      includeCompletionsWithClassMemberSnippets: false,
-      includeCompletionsWithObjectLiteralMethodSnippets: false,
     });
-    const entries = (info?.entries ?? [])
+    const entries = this.toEntries(cell, info?.entries ?? []);
+    const isMemberCompletion = info?.isMemberCompletion ?? false;
+    const untypedMemberPath = this.untypedMemberPath(cell, dot);
+    return { entries, isMemberCompletion, ...(untypedMemberPath && { untypedMemberPath }) };
+  }
+
+  private toEntries(cell: CellModule, found: readonly TS.CompletionEntry[]): CellCompletions['entries'] {
+    return found
       .filter((e) => !e.name.startsWith('__radnb'))
       .map((e) => ({
         name: e.name,
@@ -172,9 +199,6 @@ export class NotebookLanguageService {
         ...(e.source && { source: e.source }),
         ...(e.data !== undefined && { data: e.data }),
       }));
-    const isMemberCompletion = info?.isMemberCompletion ?? false;
-    const untypedMemberPath = this.untypedMemberPath(cell, dot);
-    return { entries, isMemberCompletion, ...(untypedMemberPath && { untypedMemberPath }) };
   }
 
   completionDetails(cellId: string, at: CellPosition, name: string, source?: string, data?: unknown): CompletionDetails | undefined {
@@ -427,4 +451,14 @@ function prelude(imports: Map<string, string>, exports: string[]): string {
   if (exports.length > 0) parts.push(`export { ${exports.join(', ')} };`);
   parts.push('export {};');
   return `${parts.join(' ')}\n`;
+}
+
+/** Whether a word at `start` begins a statement: after `;`, `{`, `}`, the cell's start, or a line that ends a
+ *  statement (not with an operator, a comma or an opening bracket, which would continue an expression). */
+function startsStatement(text: string, from: number, start: number): boolean {
+  let i = start - 1;
+  let newline = false;
+  while (i >= from && /\s/.test(text[i])) newline ||= text[i--] === '\n';
+  if (i < from || ';{}'.includes(text[i])) return true;
+  return newline && /[\w$)\]'"`]/.test(text[i]);
 }

@@ -66,6 +66,31 @@ test('when the previous program has only part of the name typed since, the membe
   }
 });
 
+test('names in scope as a statement is started: the same list as a cold check', () => {
+  const places = [
+    ['const before = 1;\n', 'mo'],
+    ['const before = 1\n', 'mo'],
+    ['function inner(slices: number) {\n  const local = 2;\n  ', 'sl'],
+    ['const total = ', 'st'],
+    ['display(', 'sc'],
+  ];
+  for (const [head, word] of places) {
+    const cells = (typed: string) => above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed });
+    const at = { line: head.split('\n').length - 1, character: head.split('\n').pop()!.length + 1 };
+    const warm = service();
+    warm.update(cells(head));
+    warm.diagnostics('typed');
+    warm.update(cells(`${head}${word[0]}`));
+    const fromWarm = warm.completions('typed', at);
+    const cold = service();
+    cold.update(cells(`${head}${word[0]}`));
+    const fromCold = cold.completions('typed', at);
+    const all = (c: CellCompletions) => c.entries.map((e) => `${e.name}:${e.kind}:${e.sortText}`).sort();
+    assert.ok(fromCold.entries.length > 100, head);
+    assert.deepEqual(all(fromWarm), all(fromCold), head);
+  }
+});
+
 test('an untyped value still gives the path for the live kernel after a keystroke', () => {
   const warm = service();
   const cells = (typed: string) => above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed });
