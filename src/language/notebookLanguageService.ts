@@ -37,6 +37,7 @@ const COMPLETION_PREFERENCES: TS.UserPreferences = {
 /** "Cannot assign to 'x' because it is an import": a `let` of an earlier cell may be assigned again. */
 const ASSIGN_TO_IMPORT = 2632;
 const ASSIGN_TO_CONSTANT = 2588;
+const NOT_ASSIGNABLE = 2322;
 
 interface CellModule {
   id: string;
@@ -71,9 +72,11 @@ export class NotebookLanguageService {
   private readonly service: TS.LanguageService;
   private readonly serviceId = nextServiceId++;
   private readonly fileNumbers = new Map<string, number>();
+  private nextFileNumber = 1;
   private cells: CellModule[] = [];
   private readonly byId = new Map<string, CellModule>();
   private readonly byFile = new Map<string, CellModule>();
+  private readonly bySpecifier = new Map<string, CellModule>();
   /** A cell's names when it last parsed: a cell being typed must not take its names away from the cells below. */
   private readonly lastGoodNames = new Map<string, string[]>();
   private readonly scopeCache = new Map<string, { text: string; scope: CellScope }>();
@@ -111,13 +114,16 @@ export class NotebookLanguageService {
     this.cells = modules;
     this.byId.clear();
     this.byFile.clear();
+    this.bySpecifier.clear();
     for (const m of modules) {
       this.byId.set(m.id, m);
       this.byFile.set(m.fileName, m);
+      this.bySpecifier.set(m.specifier, m);
     }
     const ids = new Set(cells.map((c) => c.id));
     for (const id of [...this.scopeCache.keys()]) if (!ids.has(id)) this.scopeCache.delete(id);
     for (const id of [...this.lastGoodNames.keys()]) if (!ids.has(id)) this.lastGoodNames.delete(id);
+    for (const id of [...this.fileNumbers.keys()]) if (!ids.has(id)) this.fileNumbers.delete(id);
     this.previous = this.lastBuilt;
     this.host.setCells(modules);
   }
@@ -138,11 +144,7 @@ export class NotebookLanguageService {
     const suggestions = this.service.getSuggestionDiagnostics(cell.fileName).filter((d) => d.reportsDeprecated || d.reportsUnnecessary);
     return [...syntactic, ...semantic, ...suggestions]
       .filter((d) => this.inCell(cell, d.start))
-      .flatMap((d) => {
-        if (d.code !== ASSIGN_TO_IMPORT) return [d];
-        const constant = this.assignedConstant(cell, d);
-        return constant ? [{ ...d, code: ASSIGN_TO_CONSTANT, messageText: `Cannot assign to '${constant}' because it is a constant.` }] : [];
-      })
+      .flatMap((d) => (d.code === ASSIGN_TO_IMPORT ? this.assignmentToEarlierName(cell, d) : [d]))
       .map((d) => this.toDiagnostic(cell, d));
   }
 
@@ -214,16 +216,22 @@ export class NotebookLanguageService {
     const info = this.service.getQuickInfoAtPosition(cell.fileName, offset);
     if (!info || !this.inCell(cell, info.textSpan.start)) return undefined;
     const topLevelName = this.topLevelNameAt(cell, offset);
-    let signature = this.ts.displayPartsToString(info.displayParts);
-    // A name from a cell above reaches this cell through the generated import: show it as declared there.
-    const alias = /\nimport ([\w$]+)$/.exec(signature);
-    if (signature.startsWith('(alias) ') && alias && cell.imports.has(alias[1])) signature = signature.slice('(alias) '.length, alias.index);
+    const shown = this.asDeclared(cell, info) ?? info;
     return {
       range: this.rangeOf(cell, info.textSpan.start, info.textSpan.length),
-      signature,
-      documentation: this.documentation(info.documentation, info.tags),
+      signature: this.ts.displayPartsToString(shown.displayParts),
+      documentation: this.documentation(shown.documentation, shown.tags),
       ...(topLevelName && { topLevelName }),
     };
+  }
+
+  /** A name from a cell above reaches this cell through the generated import (`(alias) … import x`): what
+   *  the cell that declares it says of it instead, as the user wrote it there. */
+  private asDeclared(cell: CellModule, info: TS.QuickInfo): TS.QuickInfo | undefined {
+    const alias = /\nimport ([\w$]+)$/.exec(this.ts.displayPartsToString(info.displayParts));
+    const declaring = alias && this.bySpecifier.get(cell.imports.get(alias[1]) ?? '');
+    const at = alias && declaring?.scope.positions.get(alias[1]);
+    return at && declaring ? this.service.getQuickInfoAtPosition(declaring.fileName, declaring.preludeLength + at.start) : undefined;
   }
 
   signatureHelp(cellId: string, at: CellPosition, triggerCharacter?: string): SignatureHelp | undefined {
@@ -303,7 +311,7 @@ export class NotebookLanguageService {
 
   private numberOf(cellId: string): number {
     let n = this.fileNumbers.get(cellId);
-    if (n === undefined) this.fileNumbers.set(cellId, (n = this.fileNumbers.size + 1));
+    if (n === undefined) this.fileNumbers.set(cellId, (n = this.nextFileNumber++));
     return n;
   }
 
@@ -370,20 +378,41 @@ export class NotebookLanguageService {
     });
   }
 
-  /** For "cannot assign to an import": the name, when the cell above declared it `const` (else the assignment is fine). */
-  private assignedConstant(cell: CellModule, d: TS.Diagnostic): string | undefined {
-    const name = this.sourceFile(cell).text.slice(d.start, (d.start ?? 0) + (d.length ?? 0));
-    const from = cell.imports.get(name);
-    if (!from) return name; // an import the cell wrote itself: the kernel's imports are constants too
+  /**
+   * "Cannot assign to an import" is TypeScript's view of a name from a cell above; the kernel's is the
+   * declaration's: a constant (or function, class, import) cannot be assigned, a `let` or `var` can, with a
+   * value of its type. TypeScript stops at the first message, so the type is checked here.
+   */
+  private assignmentToEarlierName(cell: CellModule, d: TS.Diagnostic): TS.Diagnostic[] {
+    const ts = this.ts;
+    const start = d.start ?? 0;
+    const name = this.sourceFile(cell).text.slice(start, start + (d.length ?? 0));
+    const declaring = this.bySpecifier.get(cell.imports.get(name) ?? '');
+    if (!declaring || declaring.scope.constants.has(name)) return [{ ...d, code: ASSIGN_TO_CONSTANT, messageText: `Cannot assign to '${name}' because it is a constant.` }];
+    const node = this.tokenAt(cell, start);
+    const assignment = node?.parent;
+    if (!assignment || !ts.isBinaryExpression(assignment) || assignment.left !== node || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
     const checker = this.service.getProgram()?.getTypeChecker();
-    const node = this.tokenAt(cell, d.start ?? 0);
-    const symbol = node && checker?.getSymbolAtLocation(node);
-    const target = symbol && symbol.flags & this.ts.SymbolFlags.Alias ? checker?.getAliasedSymbol(symbol) : symbol;
-    const declaration = target?.valueDeclaration;
-    if (declaration && this.ts.isVariableDeclaration(declaration) && this.ts.isVariableDeclarationList(declaration.parent)) {
-      return declaration.parent.flags & this.ts.NodeFlags.Const ? name : undefined;
-    }
-    return name; // functions, classes, enums, imports: not assignable in the kernel either
+    const symbol = checker?.getSymbolAtLocation(node);
+    const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker?.getAliasedSymbol(symbol) : symbol;
+    if (!checker || !target) return [];
+    const declared = checker.getTypeOfSymbol(target);
+    const assigned = checker.getTypeAtLocation(assignment.right);
+    if (checker.isTypeAssignableTo(assigned, declared)) return [];
+    const message = `Type '${checker.typeToString(checker.getBaseTypeOfLiteralType(assigned))}' is not assignable to type '${checker.typeToString(declared)}'.`;
+    return [{ ...d, code: NOT_ASSIGNABLE, messageText: message }];
+  }
+
+  /** Where a name resolves to a top-level declaration of a cell (this one, or one above through the prelude). */
+  private topLevelNameAt(cell: CellModule, offset: number): string | undefined {
+    const node = this.tokenAt(cell, offset);
+    if (!node || !this.ts.isIdentifier(node)) return undefined;
+    const symbol = this.service.getProgram()?.getTypeChecker().getSymbolAtLocation(node);
+    const declaration = symbol?.declarations?.[0];
+    if (!declaration || declaration.getSourceFile().fileName !== cell.fileName) return undefined;
+    const inPrelude = declaration.getStart() < cell.preludeLength;
+    const atTopLevel = this.ts.isSourceFile(topStatement(this.ts, declaration).parent);
+    return (inPrelude && cell.imports.has(node.text)) || (atTopLevel && cell.scope.declared.includes(node.text)) ? node.text : undefined;
   }
 
   /** `a.b.` where `a.b` is `any` or `unknown`: the path, when it starts at a top-level name. */
@@ -416,14 +445,6 @@ export class NotebookLanguageService {
     this.lastBuilt = this.service.getProgram();
     this.builtVersion = this.host.getProjectVersion();
     return work();
-  }
-
-  private topLevelNameAt(cell: CellModule, offset: number): string | undefined {
-    const node = this.tokenAt(cell, offset);
-    if (!node || !this.ts.isIdentifier(node)) return undefined;
-    const name = node.text;
-    if (cell.imports.has(name)) return name;
-    return cell.scope.declared.includes(name) ? name : undefined;
   }
 
   private tokenAt(cell: CellModule, offset: number): TS.Node | undefined {
@@ -461,4 +482,11 @@ function startsStatement(text: string, from: number, start: number): boolean {
   while (i >= from && /\s/.test(text[i])) newline ||= text[i--] === '\n';
   if (i < from || ';{}'.includes(text[i])) return true;
   return newline && /[\w$)\]'"`]/.test(text[i]);
+}
+
+/** The statement a declaration belongs to (a variable's is its VariableStatement). */
+function topStatement(ts: typeof TS, node: TS.Node): TS.Node {
+  let current = node;
+  while (current.parent && !ts.isSourceFile(current.parent) && (ts.isVariableDeclaration(current) || ts.isVariableDeclarationList(current) || ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current))) current = current.parent;
+  return current;
 }

@@ -68,10 +68,22 @@ describe('cells in document order', () => {
     assert.equal(typeAt(service, 'c3', 0, 0), 'const x: "a"');
   });
 
-  test('a let of an earlier cell may be assigned again; a const may not', () => {
+  test('a let of an earlier cell may be assigned again, with a value of its type; a const may not', () => {
     const service = notebookIn();
-    service.update(cells('let count = 0;\nconst limit = 3;', 'count += 1;\ncount = count * 2;\nlimit = 4;'));
-    assert.deepEqual(errors(service, 'c2'), ["2:0 TS2588 Cannot assign to 'limit' because it is a constant."]);
+    service.update(cells('let count = 0;\nconst limit = 3;\nfunction f() {}', "count += 1;\ncount = count * 2;\nlimit = 4;\ncount = 'many';\n({ limit } = { limit: 5 });\nf = () => {};"));
+    assert.deepEqual(errors(service, 'c2'), [
+      "2:0 TS2588 Cannot assign to 'limit' because it is a constant.",
+      "3:0 TS2322 Type 'string' is not assignable to type 'number'.",
+      "4:3 TS2588 Cannot assign to 'limit' because it is a constant.",
+      "5:0 TS2588 Cannot assign to 'f' because it is a constant.",
+    ]);
+  });
+
+  test('export default and export { a as b } leave the names for the cells below as declared', () => {
+    const service = notebookIn();
+    service.update(cells('export default function scale(x: number) { return 2 * x; }\nconst b = 1;\nexport { b as alias };', 'const n: number = scale(2) + b;'));
+    assert.deepEqual(errors(service, 'c2'), []);
+    assert.equal(typeAt(service, 'c2', 0, 19), 'function scale(x: number): number');
   });
 
   test('top-level await is fine, and the kernel globals are typed', () => {
@@ -131,6 +143,15 @@ describe('cells in document order', () => {
     service.update(cells('let n = 1;\nn = n + 1;', 'n;'));
     const found = service.highlights('c1', { line: 0, character: 4 });
     assert.deepEqual(found.map((h) => `${h.range.start.line}:${h.range.start.character} ${h.kind}`), ['0:4 write', '1:0 write', '1:4 read']);
+  });
+
+  test("hover marks a top-level variable for its live value, not a property or a parameter of the same name", () => {
+    const service = notebookIn();
+    service.update(cells('const model = 1;', 'model;\nconst o = { model: 2 };\no.model;\nfunction f(model: number) { return model; }'));
+    assert.equal(service.quickInfo('c2', { line: 0, character: 1 })?.topLevelName, 'model');
+    assert.equal(service.quickInfo('c2', { line: 2, character: 4 })?.topLevelName, undefined, 'a property');
+    assert.equal(service.quickInfo('c2', { line: 3, character: 35 })?.topLevelName, undefined, 'a parameter');
+    assert.equal(service.quickInfo('c2', { line: 1, character: 6 })?.topLevelName, 'o');
   });
 
   test('a member of an untyped value gives the path to ask the live kernel', () => {
