@@ -14,6 +14,10 @@ export interface CellScope {
   positions: Map<string, { start: number; length: number }>;
   /** The cell does not parse: its names are a guess from what did parse. */
   hasSyntaxErrors: boolean;
+  /** `// @ts-nocheck` before its code: the user asked for no type errors in this cell. */
+  noCheck: boolean;
+  /** `/// <reference lib="…" />`, `types="…"` and `path="…"` directives, which apply to the whole notebook. */
+  references: { libs: string[]; types: string[]; paths: string[] };
 }
 
 export function cellScope(ts: typeof TS, sourceFile: TS.SourceFile): CellScope {
@@ -60,7 +64,19 @@ export function cellScope(ts: typeof TS, sourceFile: TS.SourceFile): CellScope {
     }
   }
   const parseDiagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics ?? [];
-  return { declared: [...declared], exported, constants, positions, hasSyntaxErrors: parseDiagnostics.length > 0 };
+  return {
+    declared: [...declared],
+    exported,
+    constants,
+    positions,
+    hasSyntaxErrors: parseDiagnostics.length > 0,
+    noCheck: (ts.getLeadingCommentRanges(sourceFile.text, 0) ?? []).some((c) => /@ts-nocheck\b/.test(sourceFile.text.slice(c.pos, c.end))),
+    references: {
+      libs: sourceFile.libReferenceDirectives.map((d) => d.fileName.toLowerCase()),
+      types: sourceFile.typeReferenceDirectives.map((d) => d.fileName),
+      paths: sourceFile.referencedFiles.map((d) => d.fileName),
+    },
+  };
 }
 
 function bindingNames(ts: typeof TS, name: TS.BindingName): TS.Identifier[] {

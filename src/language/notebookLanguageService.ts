@@ -107,7 +107,9 @@ export class NotebookLanguageService {
       const imports = new Map([...visible].filter(([name]) => !own.has(name)));
       const exports = scope.declared.filter((name) => !scope.exported.has(name));
       const head = prelude(imports, exports);
-      modules.push({ id: cell.id, fileName: this.fileNameOf(cell.id), specifier, text: head + cell.text, preludeLength: head.length, scope, imports });
+      // A shebang is valid only on a file's first line, which the prelude takes: blanked, offsets unchanged.
+      const body = cell.text.startsWith('#!') ? cell.text.replace(/^#![^\n]*/, (line) => ' '.repeat(line.length)) : cell.text;
+      modules.push({ id: cell.id, fileName: this.fileNameOf(cell.id), specifier, text: head + body, preludeLength: head.length, scope, imports });
       const names = scope.hasSyntaxErrors ? new Set([...scope.declared, ...(this.lastGoodNames.get(cell.id) ?? [])]) : own;
       for (const name of names) visible.set(name, specifier);
     }
@@ -125,6 +127,12 @@ export class NotebookLanguageService {
     for (const id of [...this.lastGoodNames.keys()]) if (!ids.has(id)) this.lastGoodNames.delete(id);
     for (const id of [...this.fileNumbers.keys()]) if (!ids.has(id)) this.fileNumbers.delete(id);
     this.previous = this.lastBuilt;
+    const references = modules.map((m) => m.scope.references);
+    this.host.setReferences({
+      libs: [...new Set(references.flatMap((r) => r.libs))],
+      types: [...new Set(references.flatMap((r) => r.types))],
+      files: [...new Set(references.flatMap((r) => r.paths.map((p) => path.resolve(this.notebookDir, p))))],
+    });
     this.host.setCells(modules);
   }
 
@@ -140,6 +148,8 @@ export class NotebookLanguageService {
 
   private diagnosticsOf(cell: CellModule): CellDiagnostic[] {
     const syntactic = this.service.getSyntacticDiagnostics(cell.fileName);
+    // `// @ts-nocheck` must be a file's first comment to count, and the prelude comes first: honoured here.
+    if (cell.scope.noCheck) return syntactic.filter((d) => this.inCell(cell, d.start)).map((d) => this.toDiagnostic(cell, d));
     const semantic = this.service.getSemanticDiagnostics(cell.fileName);
     const suggestions = this.service.getSuggestionDiagnostics(cell.fileName).filter((d) => d.reportsDeprecated || d.reportsUnnecessary);
     return [...syntactic, ...semantic, ...suggestions]

@@ -160,6 +160,16 @@ describe('cells in document order', () => {
     assert.deepEqual(service.completions('c2', { line: 0, character: 7 }, '.').untypedMemberPath, ['loaded']);
   });
 
+  test('a shebang, // @ts-nocheck and /// <reference lib="dom" /> work in a cell as in a file', () => {
+    const service = notebookIn();
+    service.update(cells('#!/usr/bin/env radnb\nconst a: number = 1;', "// @ts-nocheck\nconst n: number = 'text';", '/// <reference lib="dom" />\ndocument.title;'));
+    assert.deepEqual(errors(service, 'c1'), []);
+    assert.deepEqual(errors(service, 'c2'), []);
+    assert.deepEqual(errors(service, 'c3'), []);
+    service.update(cells('const a: number = 1;', 'a;', 'document.title;'));
+    assert.match(errors(service, 'c3').join('\n'), /Cannot find name 'document'/);
+  });
+
   test('messages never name the generated module of a cell', () => {
     const service = notebookIn();
     service.update(cells('interface Scan { id: string }', "const s: Scan = { id: 1 };"));
