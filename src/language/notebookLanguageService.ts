@@ -79,7 +79,8 @@ export class NotebookLanguageService {
   private readonly bySpecifier = new Map<string, CellModule>();
   /** A cell's names when it last parsed: a cell being typed must not take its names away from the cells below. */
   private readonly lastGoodNames = new Map<string, string[]>();
-  private readonly scopeCache = new Map<string, { text: string; scope: CellScope }>();
+  /** Each cell's text parsed on its own (kept for the warm completions' look at the new text) and its scope. */
+  private readonly scopeCache = new Map<string, { text: string; parsed: TS.SourceFile; scope: CellScope }>();
   /** The program built by the last call, with the host's project version then. */
   private lastBuilt: TS.Program | undefined;
   private builtVersion: string | undefined;
@@ -162,7 +163,7 @@ export class NotebookLanguageService {
     const cell = this.cell(cellId);
     const offset = this.offsetOf(cell, at);
     const dot = this.dotBefore(cell, offset);
-    const warmProgram = dot === undefined ? undefined : this.warmProgramFor(cell);
+    const warmProgram = dot === undefined || !this.isMemberAccess(cell, dot) ? undefined : this.warmProgramFor(cell);
     const warm = warmProgram && dot !== undefined ? warmMemberCompletions(this.ts, warmProgram, cell.fileName, cell.text, dot) : undefined;
     if (warm && dot !== undefined && (warm.entries.length > 0 || warm.untyped)) {
       const entries = warm.entries.map(({ replacesDot, ...entry }) => (replacesDot ? { ...entry, replacementRange: this.rangeOf(cell, dot, offset - dot) } : entry));
@@ -306,8 +307,9 @@ export class NotebookLanguageService {
   private scopeOf(cell: CellText): CellScope {
     const cached = this.scopeCache.get(cell.id);
     if (cached?.text === cell.text) return cached.scope;
-    const scope = cellScope(this.ts, this.ts.createSourceFile('cell.ts', cell.text, this.ts.ScriptTarget.Latest, false, this.ts.ScriptKind.TS));
-    this.scopeCache.set(cell.id, { text: cell.text, scope });
+    const parsed = this.ts.createSourceFile('cell.ts', cell.text, this.ts.ScriptTarget.Latest, false, this.ts.ScriptKind.TS);
+    const scope = cellScope(this.ts, parsed);
+    this.scopeCache.set(cell.id, { text: cell.text, parsed, scope });
     return scope;
   }
 
@@ -432,6 +434,13 @@ export class NotebookLanguageService {
     const type = expression && this.service.getProgram()?.getTypeChecker().getTypeAtLocation(expression);
     if (!type || !(type.flags & (this.ts.TypeFlags.Any | this.ts.TypeFlags.Unknown))) return undefined;
     return namePath(this.ts, expression);
+  }
+
+  /** The dot is a property access in the new text, not one in a comment or a string. */
+  private isMemberAccess(cell: CellModule, dot: number): boolean {
+    const parsed = this.scopeCache.get(cell.id)?.parsed;
+    const node = parsed && nodeAt(this.ts, parsed, dot - cell.preludeLength);
+    return !!node && this.ts.isPropertyAccessExpression(node);
   }
 
   /** The `.` before the name being typed at `offset`, if the completion is of a member. */

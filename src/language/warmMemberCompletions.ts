@@ -46,7 +46,15 @@ export function warmMemberCompletions(ts: typeof TS, previous: TS.Program, fileN
     .map((property) => {
       const deprecated = property.getJsDocTags(checker).some((tag) => tag.name === 'deprecated');
       const modifiers = [property.flags & ts.SymbolFlags.Optional ? 'optional' : '', deprecated ? 'deprecated' : ''].filter(Boolean).join(',');
-      return { name: property.name, kind: memberKind(ts, property), ...(modifiers && { kindModifiers: modifiers }), sortText: deprecated ? DEPRECATED_SORT : MEMBER_SORT };
+      // `h["content-type"]`, as TypeScript writes a member whose name is not an identifier.
+      const bracketed = isIdentifierText(ts, property.name) ? {} : { insertText: `[${JSON.stringify(property.name)}]`, replacesDot: true };
+      return {
+        name: property.name,
+        kind: memberKind(ts, property),
+        ...(modifiers && { kindModifiers: modifiers }),
+        sortText: deprecated ? DEPRECATED_SORT : MEMBER_SORT,
+        ...bracketed,
+      };
     });
   if (properties.some((property) => property.name.startsWith('__@'))) entries.push(SYMBOL_ENTRY);
   return { entries, untyped: false, ...(path && { path }) };
@@ -76,6 +84,8 @@ function fromScope(ts: typeof TS, checker: TS.TypeChecker, old: TS.SourceFile, s
     last = property;
     type = checker.getTypeOfSymbolAtLocation(property, location);
   }
+  // A declared union may be narrowed where it is used (an `if` above): only the new text could say.
+  if (type.isUnion()) return undefined;
   return { type, target: last, path };
 }
 
@@ -85,6 +95,11 @@ function typedNamePath(text: string, dot: number): { start: number; path: string
   if (!match) return undefined;
   const start = dot - match[0].length;
   return start > 0 && /[\w$.]/.test(text[start - 1]) ? undefined : { start, path: match[0].split('.') };
+}
+
+function isIdentifierText(ts: typeof TS, name: string): boolean {
+  const points = [...name].map((c) => c.codePointAt(0) ?? 0);
+  return points.length > 0 && ts.isIdentifierStart(points[0], ts.ScriptTarget.Latest) && points.every((c) => ts.isIdentifierPart(c, ts.ScriptTarget.Latest));
 }
 
 function isPublic(ts: typeof TS, symbol: TS.Symbol): boolean {
