@@ -181,7 +181,7 @@ export class NotebookHost implements TS.LanguageServiceHost {
 
   private resolve(specifier: string, containingFile: string): TS.ResolvedModuleWithFailedLookupLocations {
     const cellFile = this.cellModules.get(specifier);
-    if (cellFile) return { resolvedModule: { resolvedFileName: cellFile, extension: this.ts.Extension.Ts } };
+    if (cellFile) return { resolvedModule: { resolvedFileName: cellFile, extension: cellFile.endsWith('.js') ? this.ts.Extension.Js : this.ts.Extension.Ts } };
     const fromRadnb = () => this.ts.resolveModuleName(specifier, this.radnbAnchor, this.options, this, this.resolutionCache);
     const source = importSource(specifier);
     if (specifier === RADNB_LIBRARY) return { resolvedModule: { resolvedFileName: this.radnb.library, extension: this.ts.Extension.Dts } };

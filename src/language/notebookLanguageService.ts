@@ -41,6 +41,7 @@ const NOT_ASSIGNABLE = 2322;
 
 interface CellModule {
   id: string;
+  javascript: boolean;
   fileName: string;
   specifier: string;
   text: string;
@@ -110,7 +111,8 @@ export class NotebookLanguageService {
       const head = prelude(imports, exports);
       // A shebang is valid only on a file's first line, which the prelude takes: blanked, offsets unchanged.
       const body = cell.text.startsWith('#!') ? cell.text.replace(/^#![^\n]*/, (line) => ' '.repeat(line.length)) : cell.text;
-      modules.push({ id: cell.id, fileName: this.fileNameOf(cell.id), specifier, text: head + body, preludeLength: head.length, scope, imports });
+      const javascript = cell.javascript === true;
+      modules.push({ id: cell.id, javascript, fileName: this.fileNameOf(cell.id, javascript), specifier, text: head + body, preludeLength: head.length, scope, imports });
       const names = scope.hasSyntaxErrors ? new Set([...scope.declared, ...(this.lastGoodNames.get(cell.id) ?? [])]) : own;
       for (const name of names) visible.set(name, specifier);
     }
@@ -148,6 +150,7 @@ export class NotebookLanguageService {
   }
 
   private diagnosticsOf(cell: CellModule): CellDiagnostic[] {
+    if (cell.javascript) return [];
     const syntactic = this.service.getSyntacticDiagnostics(cell.fileName);
     // `// @ts-nocheck` must be a file's first comment to count, and the prelude comes first: honoured here.
     if (cell.scope.noCheck) return syntactic.filter((d) => this.inCell(cell, d.start)).map((d) => this.toDiagnostic(cell, d));
@@ -306,8 +309,8 @@ export class NotebookLanguageService {
 
   private scopeOf(cell: CellText): CellScope {
     const cached = this.scopeCache.get(cell.id);
-    if (cached?.text === cell.text) return cached.scope;
-    const parsed = this.ts.createSourceFile('cell.ts', cell.text, this.ts.ScriptTarget.Latest, false, this.ts.ScriptKind.TS);
+    if (cached?.text === cell.text && cached.parsed.fileName.endsWith(cell.javascript ? '.js' : '.ts')) return cached.scope;
+    const parsed = this.ts.createSourceFile(cell.javascript ? 'cell.js' : 'cell.ts', cell.text, this.ts.ScriptTarget.Latest, false, cell.javascript ? this.ts.ScriptKind.JS : this.ts.ScriptKind.TS);
     const scope = cellScope(this.ts, parsed);
     this.scopeCache.set(cell.id, { text: cell.text, parsed, scope });
     return scope;
@@ -317,8 +320,8 @@ export class NotebookLanguageService {
     return `radnb-cell:${this.numberOf(cellId)}`;
   }
 
-  private fileNameOf(cellId: string): string {
-    return path.join(this.notebookDir, `__radnb_${this.serviceId}_cell${this.numberOf(cellId)}.ts`);
+  private fileNameOf(cellId: string, javascript: boolean): string {
+    return path.join(this.notebookDir, `__radnb_${this.serviceId}_cell${this.numberOf(cellId)}.${javascript ? 'js' : 'ts'}`);
   }
 
   private numberOf(cellId: string): number {

@@ -170,6 +170,16 @@ describe('cells in document order', () => {
     assert.match(errors(service, 'c3').join('\n'), /Cannot find name 'document'/);
   });
 
+  test("a JavaScript cell's names are seen below it, and the cell itself is left to the editor's JavaScript", () => {
+    const service = notebookIn();
+    service.update([
+      { id: 'js', text: 'const fromJs = { organ: "lung", slices: 12 };\nfunction untyped(x) { return x; }', javascript: true },
+      { id: 'ts', text: 'const n: number = fromJs.slices;\nconst s: string = fromJs.organ;' },
+    ]);
+    assert.deepEqual(service.diagnostics('js'), []);
+    assert.deepEqual(errors(service, 'ts'), []);
+  });
+
   test('messages never name the generated module of a cell', () => {
     const service = notebookIn();
     service.update(cells('interface Scan { id: string }', "const s: Scan = { id: 1 };"));
