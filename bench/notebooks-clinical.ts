@@ -15,11 +15,36 @@ const MEDMNIST_V2_PNEUMONIA = {
 };
 
 const FIGURES: Record<string, FullModeSpec> = {
-  '02': { file: '02-pneumonia-xray.radnb', figures: { 'test_auc': 'TEST AUC', 'ci_lower': 'CI LOWER', 'ci_upper': 'CI UPPER', 'test_accuracy': 'TEST ACCURACY', 'accuracy_at_0.5': 'ACCURACY AT 0.5', 'val_auc': 'VAL AUC', 'networks': 'NETWORKS', 'epochs': 'EPOCHS', 'training_seconds': 'TRAINING SECONDS' } },
-  '05': { file: '05-explain-and-audit.radnb', figures: { 'model_test_auc': 'MODEL TEST AUC', 'pointing_grad-cam': 'POINTING Grad-CAM', 'pointing_vanilla_gradient': 'POINTING vanilla_gradient', 'pointing_smoothgrad': 'POINTING SmoothGrad', 'pointing_occlusion': 'POINTING occlusion', 'sanity_spearman': 'SANITY SPEARMAN', 'audit_auc_gap': 'AUDIT AUC GAP', 'audit_specificity_gap': 'AUDIT SPECIFICITY GAP' } },
+  '02': {
+    file: '02-pneumonia-xray.radnb',
+    figures: {
+      test_auc: 'TEST AUC',
+      ci_lower: 'CI LOWER',
+      ci_upper: 'CI UPPER',
+      test_accuracy: 'TEST ACCURACY',
+      'accuracy_at_0.5': 'ACCURACY AT 0.5',
+      val_auc: 'VAL AUC',
+      networks: 'NETWORKS',
+      epochs: 'EPOCHS',
+      training_seconds: 'TRAINING SECONDS',
+    },
+  },
+  '05': {
+    file: '05-explain-and-audit.radnb',
+    figures: {
+      model_test_auc: 'MODEL TEST AUC',
+      'pointing_grad-cam': 'POINTING Grad-CAM',
+      pointing_vanilla_gradient: 'POINTING vanilla_gradient',
+      pointing_smoothgrad: 'POINTING SmoothGrad',
+      pointing_occlusion: 'POINTING occlusion',
+      sanity_spearman: 'SANITY SPEARMAN',
+      audit_auc_gap: 'AUDIT AUC GAP',
+      audit_specificity_gap: 'AUDIT SPECIFICITY GAP',
+    },
+  },
   '06': {
     file: '06-dicomweb.radnb',
-    figures: { 'identifying_values_found': /identifying values looked for,/, 'phantom_test_auc': 'phantom test-split AUC' },
+    figures: { identifying_values_found: /identifying values looked for,/, phantom_test_auc: 'phantom test-split AUC' },
     around: (run) => withPhantomPacs(({ params }) => run(params)),
   },
 };

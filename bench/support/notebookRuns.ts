@@ -36,7 +36,11 @@ interface NotebookOutput {
 const joined = (value: unknown): string => (Array.isArray(value) ? value.join('') : String(value ?? ''));
 
 /** Runs notebooks/<file> headless with `--param name=JSON` for each entry of `params`. */
-export async function runNotebook(file: string, params: Record<string, unknown>, timeoutMs: number): Promise<NotebookRun> {
+export async function runNotebook(
+  file: string,
+  params: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<NotebookRun> {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'radnb-nb-')), file);
   const args = [path.join(repoRoot, 'out/cli/radnb.js'), 'run', path.join(repoRoot, 'notebooks', file), '--out', out];
   for (const [name, value] of Object.entries(params)) args.push('--param', `${name}=${JSON.stringify(value)}`);
@@ -61,7 +65,10 @@ export async function runNotebook(file: string, params: Record<string, unknown>,
     status,
     seconds,
     log,
-    text: outputs.filter((o) => o.output_type === 'stream').map((o) => joined(o.text)).join(''),
+    text: outputs
+      .filter((o) => o.output_type === 'stream')
+      .map((o) => joined(o.text))
+      .join(''),
     mimeTypes: rich.map((o) => Object.keys(o.data!)),
     plain: rich.map((o) => joined(o.data!['text/plain'])),
     errors: outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`),
@@ -88,16 +95,23 @@ export interface FullModeSpec {
 
 /** Runs the notebooks named on the command line (default: all of `specs`) with `fast=false` and writes
  *  bench/results/<name>.json; notebooks not re-run keep their last recorded figures. */
-export async function recordFullModeRuns(name: string, specs: Record<string, FullModeSpec>, extra: Record<string, unknown> = {}): Promise<void> {
+export async function recordFullModeRuns(
+  name: string,
+  specs: Record<string, FullModeSpec>,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(specs);
   const target = path.join(repoRoot, 'bench', 'results', `${name}.json`);
-  const previous = existsSync(target) ? (JSON.parse(readFileSync(target, 'utf8')) as { notebooks?: Record<string, unknown> }).notebooks : undefined;
+  const previous = existsSync(target)
+    ? (JSON.parse(readFileSync(target, 'utf8')) as { notebooks?: Record<string, unknown> }).notebooks
+    : undefined;
   const results: Record<string, unknown> = { ...previous };
   for (const key of chosen) {
     const spec = specs[key];
     if (!spec) throw new Error(`unknown notebook '${key}': use one of ${Object.keys(specs).join(', ')}`);
     console.log(`running ${spec.file} in full mode…`);
-    const execute = (params: Record<string, unknown>) => runNotebook(spec.file, { fast: false, ...params }, 40 * 60_000);
+    const execute = (params: Record<string, unknown>) =>
+      runNotebook(spec.file, { fast: false, ...params }, 40 * 60_000);
     const run = spec.around ? await spec.around(execute) : await execute({});
     if (run.status !== 0) throw new Error(`${spec.file} failed:\n${run.log}`);
     results[spec.file] = {

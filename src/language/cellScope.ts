@@ -37,10 +37,13 @@ export function cellScope(ts: typeof TS, sourceFile: TS.SourceFile): CellScope {
   for (const statement of sourceFile.statements) {
     const modifiers = ts.canHaveModifiers(statement) ? (ts.getModifiers(statement) ?? []) : [];
     // `export default function f` exports `default`, not `f`: the cell's prelude still exports `f`.
-    const isExported = modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) && !modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    const isExported =
+      modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) &&
+      !modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
     if (ts.isVariableStatement(statement)) {
       const isConstant = (statement.declarationList.flags & ts.NodeFlags.Constant) !== 0;
-      for (const declaration of statement.declarationList.declarations) bindingNames(ts, declaration.name).forEach((n) => add(n, isExported, isConstant));
+      for (const declaration of statement.declarationList.declarations)
+        bindingNames(ts, declaration.name).forEach((n) => add(n, isExported, isConstant));
     } else if (
       ts.isFunctionDeclaration(statement) ||
       ts.isClassDeclaration(statement) ||
@@ -50,7 +53,11 @@ export function cellScope(ts: typeof TS, sourceFile: TS.SourceFile): CellScope {
       ts.isImportEqualsDeclaration(statement)
     ) {
       add(statement.name, isExported);
-    } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name) && !(statement.flags & ts.NodeFlags.GlobalAugmentation)) {
+    } else if (
+      ts.isModuleDeclaration(statement) &&
+      ts.isIdentifier(statement.name) &&
+      !(statement.flags & ts.NodeFlags.GlobalAugmentation)
+    ) {
       add(statement.name, isExported);
     } else if (ts.isImportDeclaration(statement) && statement.importClause) {
       const clause = statement.importClause;
@@ -58,19 +65,27 @@ export function cellScope(ts: typeof TS, sourceFile: TS.SourceFile): CellScope {
       const bindings = clause.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) add(bindings.name, false);
       else if (bindings) bindings.elements.forEach((element) => add(element.name, false));
-    } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+    } else if (
+      ts.isExportDeclaration(statement) &&
+      !statement.moduleSpecifier &&
+      statement.exportClause &&
+      ts.isNamedExports(statement.exportClause)
+    ) {
       // `export { b as a }` exports `b` as `a` only: `b` still goes out under its own name.
       for (const element of statement.exportClause.elements) if (!element.propertyName) exported.add(element.name.text);
     }
   }
-  const parseDiagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics ?? [];
+  const parseDiagnostics =
+    (sourceFile as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics ?? [];
   return {
     declared: [...declared],
     exported,
     constants,
     positions,
     hasSyntaxErrors: parseDiagnostics.length > 0,
-    noCheck: (ts.getLeadingCommentRanges(sourceFile.text, 0) ?? []).some((c) => /@ts-nocheck\b/.test(sourceFile.text.slice(c.pos, c.end))),
+    noCheck: (ts.getLeadingCommentRanges(sourceFile.text, 0) ?? []).some((c) =>
+      /@ts-nocheck\b/.test(sourceFile.text.slice(c.pos, c.end)),
+    ),
     references: {
       libs: sourceFile.libReferenceDirectives.map((d) => d.fileName.toLowerCase()),
       types: sourceFile.typeReferenceDirectives.map((d) => d.fileName),

@@ -17,7 +17,10 @@ interface CompletionsModule {
   ): TS.CompletionInfo | undefined;
 }
 
-const NEVER_CANCELLED: TS.CancellationToken = { isCancellationRequested: () => false, throwIfCancellationRequested: () => {} };
+const NEVER_CANCELLED: TS.CancellationToken = {
+  isCancellationRequested: () => false,
+  throwIfCancellationRequested: () => {},
+};
 
 export function completionsInProgram(
   ts: typeof TS,
@@ -29,5 +32,15 @@ export function completionsInProgram(
 ): TS.CompletionInfo | undefined | 'unavailable' {
   const completions = (ts as unknown as { Completions?: Partial<CompletionsModule> }).Completions;
   if (typeof completions?.getCompletionsAtPosition !== 'function') return 'unavailable';
-  return completions.getCompletionsAtPosition(host, program, () => {}, file, position, preferences, undefined, undefined, NEVER_CANCELLED);
+  return completions.getCompletionsAtPosition(
+    host,
+    program,
+    () => {},
+    file,
+    position,
+    preferences,
+    undefined,
+    undefined,
+    NEVER_CANCELLED,
+  );
 }

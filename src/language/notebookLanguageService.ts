@@ -93,7 +93,9 @@ export class NotebookLanguageService {
     this.notebookDir = path.dirname(path.resolve(options.notebookFile));
     this.settings = notebookCompilerOptions(this.ts, this.notebookDir, options.radnb);
     const isCancelled = options.isCancelled ?? (() => false);
-    this.host = new NotebookHost(this.ts, this.notebookDir, options.radnb, this.settings, { isCancellationRequested: isCancelled });
+    this.host = new NotebookHost(this.ts, this.notebookDir, options.radnb, this.settings, {
+      isCancellationRequested: isCancelled,
+    });
     this.service = this.ts.createLanguageService(this.host, options.registry ?? this.ts.createDocumentRegistry());
   }
 
@@ -110,10 +112,23 @@ export class NotebookLanguageService {
       const exports = scope.declared.filter((name) => !scope.exported.has(name));
       const head = prelude(imports, exports);
       // A shebang is valid only on a file's first line, which the prelude takes: blanked, offsets unchanged.
-      const body = cell.text.startsWith('#!') ? cell.text.replace(/^#![^\n]*/, (line) => ' '.repeat(line.length)) : cell.text;
+      const body = cell.text.startsWith('#!')
+        ? cell.text.replace(/^#![^\n]*/, (line) => ' '.repeat(line.length))
+        : cell.text;
       const javascript = cell.javascript === true;
-      modules.push({ id: cell.id, javascript, fileName: this.fileNameOf(cell.id, javascript), specifier, text: head + body, preludeLength: head.length, scope, imports });
-      const names = scope.hasSyntaxErrors ? new Set([...scope.declared, ...(this.lastGoodNames.get(cell.id) ?? [])]) : own;
+      modules.push({
+        id: cell.id,
+        javascript,
+        fileName: this.fileNameOf(cell.id, javascript),
+        specifier,
+        text: head + body,
+        preludeLength: head.length,
+        scope,
+        imports,
+      });
+      const names = scope.hasSyntaxErrors
+        ? new Set([...scope.declared, ...(this.lastGoodNames.get(cell.id) ?? [])])
+        : own;
       for (const name of names) visible.set(name, specifier);
     }
     this.cells = modules;
@@ -153,9 +168,12 @@ export class NotebookLanguageService {
     if (cell.javascript) return [];
     const syntactic = this.service.getSyntacticDiagnostics(cell.fileName);
     // `// @ts-nocheck` must be a file's first comment to count, and the prelude comes first: honoured here.
-    if (cell.scope.noCheck) return syntactic.filter((d) => this.inCell(cell, d.start)).map((d) => this.toDiagnostic(cell, d));
+    if (cell.scope.noCheck)
+      return syntactic.filter((d) => this.inCell(cell, d.start)).map((d) => this.toDiagnostic(cell, d));
     const semantic = this.service.getSemanticDiagnostics(cell.fileName);
-    const suggestions = this.service.getSuggestionDiagnostics(cell.fileName).filter((d) => d.reportsDeprecated || d.reportsUnnecessary);
+    const suggestions = this.service
+      .getSuggestionDiagnostics(cell.fileName)
+      .filter((d) => d.reportsDeprecated || d.reportsUnnecessary);
     return [...syntactic, ...semantic, ...suggestions]
       .filter((d) => this.inCell(cell, d.start))
       .flatMap((d) => (d.code === ASSIGN_TO_IMPORT ? this.assignmentToEarlierName(cell, d) : [d]))
@@ -167,9 +185,14 @@ export class NotebookLanguageService {
     const offset = this.offsetOf(cell, at);
     const dot = this.dotBefore(cell, offset);
     const warmProgram = dot === undefined || !this.isMemberAccess(cell, dot) ? undefined : this.warmProgramFor(cell);
-    const warm = warmProgram && dot !== undefined ? warmMemberCompletions(this.ts, warmProgram, cell.fileName, cell.text, dot) : undefined;
+    const warm =
+      warmProgram && dot !== undefined
+        ? warmMemberCompletions(this.ts, warmProgram, cell.fileName, cell.text, dot)
+        : undefined;
     if (warm && dot !== undefined && (warm.entries.length > 0 || warm.untyped)) {
-      const entries = warm.entries.map(({ replacesDot, ...entry }) => (replacesDot ? { ...entry, replacementRange: this.rangeOf(cell, dot, offset - dot) } : entry));
+      const entries = warm.entries.map(({ replacesDot, ...entry }) =>
+        replacesDot ? { ...entry, replacementRange: this.rangeOf(cell, dot, offset - dot) } : entry,
+      );
       return { entries, isMemberCompletion: true, ...(warm.untyped && warm.path && { untypedMemberPath: warm.path }) };
     }
     const names = dot === undefined && !triggerCharacter ? this.warmNameCompletions(cell, offset) : undefined;
@@ -184,13 +207,25 @@ export class NotebookLanguageService {
     let start = offset;
     while (start > cell.preludeLength && /[\w$]/.test(cell.text[start - 1])) start--;
     const old = previous?.getSourceFile(cell.fileName);
-    if (!previous || !old || !startsStatement(cell.text, cell.preludeLength, start) || old.text.slice(0, start) !== cell.text.slice(0, start)) return undefined;
+    if (
+      !previous ||
+      !old ||
+      !startsStatement(cell.text, cell.preludeLength, start) ||
+      old.text.slice(0, start) !== cell.text.slice(0, start)
+    )
+      return undefined;
     const info = completionsInProgram(this.ts, this.host, previous, old, start, COMPLETION_PREFERENCES);
-    if (info === 'unavailable' || !info || info.isMemberCompletion || info.entries.some((e) => e.replacementSpan)) return undefined;
+    if (info === 'unavailable' || !info || info.isMemberCompletion || info.entries.some((e) => e.replacementSpan))
+      return undefined;
     return { entries: this.toEntries(cell, info.entries), isMemberCompletion: false };
   }
 
-  private coldCompletions(cell: CellModule, offset: number, dot: number | undefined, triggerCharacter?: string): CellCompletions {
+  private coldCompletions(
+    cell: CellModule,
+    offset: number,
+    dot: number | undefined,
+    triggerCharacter?: string,
+  ): CellCompletions {
     const info = this.service.getCompletionsAtPosition(cell.fileName, offset, {
       ...COMPLETION_PREFERENCES,
       triggerCharacter: triggerCharacter as TS.CompletionsTriggerCharacter | undefined,
@@ -211,17 +246,36 @@ export class NotebookLanguageService {
         sortText: e.sortText,
         ...(e.insertText !== undefined && { insertText: e.insertText }),
         ...(e.isSnippet && { isSnippet: true }),
-        ...(e.replacementSpan && { replacementRange: this.rangeOf(cell, e.replacementSpan.start, e.replacementSpan.length) }),
+        ...(e.replacementSpan && {
+          replacementRange: this.rangeOf(cell, e.replacementSpan.start, e.replacementSpan.length),
+        }),
         ...(e.source && { source: e.source }),
         ...(e.data !== undefined && { data: e.data }),
       }));
   }
 
-  completionDetails(cellId: string, at: CellPosition, name: string, source?: string, data?: unknown): CompletionDetails | undefined {
+  completionDetails(
+    cellId: string,
+    at: CellPosition,
+    name: string,
+    source?: string,
+    data?: unknown,
+  ): CompletionDetails | undefined {
     const cell = this.cell(cellId);
-    const details = this.service.getCompletionEntryDetails(cell.fileName, this.offsetOf(cell, at), name, undefined, source, undefined, data as TS.CompletionEntryData);
+    const details = this.service.getCompletionEntryDetails(
+      cell.fileName,
+      this.offsetOf(cell, at),
+      name,
+      undefined,
+      source,
+      undefined,
+      data as TS.CompletionEntryData,
+    );
     if (!details) return undefined;
-    return { detail: this.ts.displayPartsToString(details.displayParts), documentation: this.documentation(details.documentation, details.tags) };
+    return {
+      detail: this.ts.displayPartsToString(details.displayParts),
+      documentation: this.documentation(details.documentation, details.tags),
+    };
   }
 
   quickInfo(cellId: string, at: CellPosition): QuickInfo | undefined {
@@ -245,7 +299,9 @@ export class NotebookLanguageService {
     const alias = /\nimport ([\w$]+)$/.exec(this.ts.displayPartsToString(info.displayParts));
     const declaring = alias && this.bySpecifier.get(cell.imports.get(alias[1]) ?? '');
     const at = alias && declaring?.scope.positions.get(alias[1]);
-    return at && declaring ? this.service.getQuickInfoAtPosition(declaring.fileName, declaring.preludeLength + at.start) : undefined;
+    return at && declaring
+      ? this.service.getQuickInfoAtPosition(declaring.fileName, declaring.preludeLength + at.start)
+      : undefined;
   }
 
   signatureHelp(cellId: string, at: CellPosition, triggerCharacter?: string): SignatureHelp | undefined {
@@ -253,7 +309,11 @@ export class NotebookLanguageService {
     const reason: TS.SignatureHelpTriggerReason | undefined = triggerCharacter
       ? { kind: 'characterTyped', triggerCharacter: triggerCharacter as TS.SignatureHelpTriggerCharacter }
       : undefined;
-    const help = this.service.getSignatureHelpItems(cell.fileName, this.offsetOf(cell, at), reason ? { triggerReason: reason } : undefined);
+    const help = this.service.getSignatureHelpItems(
+      cell.fileName,
+      this.offsetOf(cell, at),
+      reason ? { triggerReason: reason } : undefined,
+    );
     if (!help) return undefined;
     const text = (parts: TS.SymbolDisplayPart[]) => this.ts.displayPartsToString(parts);
     return {
@@ -292,7 +352,12 @@ export class NotebookLanguageService {
         .filter((span) => this.inCell(cell, span.textSpan.start))
         .map((span) => ({
           range: this.rangeOf(cell, span.textSpan.start, span.textSpan.length),
-          kind: span.kind === 'writtenReference' ? ('write' as const) : span.kind === 'reference' ? ('read' as const) : ('text' as const),
+          kind:
+            span.kind === 'writtenReference'
+              ? ('write' as const)
+              : span.kind === 'reference'
+                ? ('read' as const)
+                : ('text' as const),
         })),
     );
   }
@@ -309,8 +374,15 @@ export class NotebookLanguageService {
 
   private scopeOf(cell: CellText): CellScope {
     const cached = this.scopeCache.get(cell.id);
-    if (cached?.text === cell.text && cached.parsed.fileName.endsWith(cell.javascript ? '.js' : '.ts')) return cached.scope;
-    const parsed = this.ts.createSourceFile(cell.javascript ? 'cell.js' : 'cell.ts', cell.text, this.ts.ScriptTarget.Latest, false, cell.javascript ? this.ts.ScriptKind.JS : this.ts.ScriptKind.TS);
+    if (cached?.text === cell.text && cached.parsed.fileName.endsWith(cell.javascript ? '.js' : '.ts'))
+      return cached.scope;
+    const parsed = this.ts.createSourceFile(
+      cell.javascript ? 'cell.js' : 'cell.ts',
+      cell.text,
+      this.ts.ScriptTarget.Latest,
+      false,
+      cell.javascript ? this.ts.ScriptKind.JS : this.ts.ScriptKind.TS,
+    );
     const scope = cellScope(this.ts, parsed);
     this.scopeCache.set(cell.id, { text: cell.text, parsed, scope });
     return scope;
@@ -321,7 +393,10 @@ export class NotebookLanguageService {
   }
 
   private fileNameOf(cellId: string, javascript: boolean): string {
-    return path.join(this.notebookDir, `__radnb_${this.serviceId}_cell${this.numberOf(cellId)}.${javascript ? 'js' : 'ts'}`);
+    return path.join(
+      this.notebookDir,
+      `__radnb_${this.serviceId}_cell${this.numberOf(cellId)}.${javascript ? 'js' : 'ts'}`,
+    );
   }
 
   private numberOf(cellId: string): number {
@@ -341,7 +416,10 @@ export class NotebookLanguageService {
     const lines = file.getLineStarts().length - PRELUDE_LINES;
     const line = Math.min(Math.max(at.line, 0), lines - 1);
     const lineStart = file.getPositionOfLineAndCharacter(line + PRELUDE_LINES, 0);
-    const lineEnd = line + PRELUDE_LINES + 1 < file.getLineStarts().length ? file.getLineStarts()[line + PRELUDE_LINES + 1] : file.text.length;
+    const lineEnd =
+      line + PRELUDE_LINES + 1 < file.getLineStarts().length
+        ? file.getLineStarts()[line + PRELUDE_LINES + 1]
+        : file.text.length;
     return Math.min(lineStart + Math.max(at.character, 0), lineEnd);
   }
 
@@ -361,8 +439,17 @@ export class NotebookLanguageService {
   private toDiagnostic(cell: CellModule, d: TS.Diagnostic): CellDiagnostic {
     const ts = this.ts;
     const severity: Severity =
-      d.category === ts.DiagnosticCategory.Error ? 'error' : d.category === ts.DiagnosticCategory.Warning ? 'warning' : d.category === ts.DiagnosticCategory.Suggestion ? 'hint' : 'info';
-    const tags = [...(d.reportsUnnecessary ? ['unnecessary' as const] : []), ...(d.reportsDeprecated ? ['deprecated' as const] : [])];
+      d.category === ts.DiagnosticCategory.Error
+        ? 'error'
+        : d.category === ts.DiagnosticCategory.Warning
+          ? 'warning'
+          : d.category === ts.DiagnosticCategory.Suggestion
+            ? 'hint'
+            : 'info';
+    const tags = [
+      ...(d.reportsUnnecessary ? ['unnecessary' as const] : []),
+      ...(d.reportsDeprecated ? ['deprecated' as const] : []),
+    ];
     const related = (d.relatedInformation ?? []).flatMap((r) => {
       const location = r.file && r.start !== undefined ? this.locationOf(r.file, r.start, r.length ?? 0) : undefined;
       return location ? [{ location, message: ts.flattenDiagnosticMessageText(r.messageText, '\n') }] : [];
@@ -380,17 +467,27 @@ export class NotebookLanguageService {
 
   private locationOf(file: TS.SourceFile, start: number, length: number): CodeLocation | undefined {
     const cell = this.byFile.get(file.fileName);
-    if (cell) return this.inCell(cell, start) ? { cellId: cell.id, range: this.rangeOf(cell, start, length) } : undefined;
-    return { file: file.fileName, range: { start: file.getLineAndCharacterOfPosition(start), end: file.getLineAndCharacterOfPosition(start + length) } };
+    if (cell)
+      return this.inCell(cell, start) ? { cellId: cell.id, range: this.rangeOf(cell, start, length) } : undefined;
+    return {
+      file: file.fileName,
+      range: {
+        start: file.getLineAndCharacterOfPosition(start),
+        end: file.getLineAndCharacterOfPosition(start + length),
+      },
+    };
   }
 
   /** Messages name modules by file; a cell's generated file name means nothing to a user. */
   private cellNamesIn(message: string): string {
-    return message.replace(/"?(?:[^"\s]*\/)?__radnb_\d+_cell(\d+)(?:\.ts)?"?|"radnb-cell:(\d+)"/g, (_, a: string, b: string) => {
-      const n = Number(a ?? b);
-      const index = this.cells.findIndex((c) => this.fileNumbers.get(c.id) === n);
-      return index >= 0 ? `code cell ${index + 1}` : 'another cell';
-    });
+    return message.replace(
+      /"?(?:[^"\s]*\/)?__radnb_\d+_cell(\d+)(?:\.ts)?"?|"radnb-cell:(\d+)"/g,
+      (_, a: string, b: string) => {
+        const n = Number(a ?? b);
+        const index = this.cells.findIndex((c) => this.fileNumbers.get(c.id) === n);
+        return index >= 0 ? `code cell ${index + 1}` : 'another cell';
+      },
+    );
   }
 
   /**
@@ -403,10 +500,17 @@ export class NotebookLanguageService {
     const start = d.start ?? 0;
     const name = this.sourceFile(cell).text.slice(start, start + (d.length ?? 0));
     const declaring = this.bySpecifier.get(cell.imports.get(name) ?? '');
-    if (!declaring || declaring.scope.constants.has(name)) return [{ ...d, code: ASSIGN_TO_CONSTANT, messageText: `Cannot assign to '${name}' because it is a constant.` }];
+    if (!declaring || declaring.scope.constants.has(name))
+      return [{ ...d, code: ASSIGN_TO_CONSTANT, messageText: `Cannot assign to '${name}' because it is a constant.` }];
     const node = this.tokenAt(cell, start);
     const assignment = node?.parent;
-    if (!assignment || !ts.isBinaryExpression(assignment) || assignment.left !== node || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
+    if (
+      !assignment ||
+      !ts.isBinaryExpression(assignment) ||
+      assignment.left !== node ||
+      assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken
+    )
+      return [];
     const checker = this.service.getProgram()?.getTypeChecker();
     const symbol = checker?.getSymbolAtLocation(node);
     const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker?.getAliasedSymbol(symbol) : symbol;
@@ -427,7 +531,9 @@ export class NotebookLanguageService {
     if (!declaration || declaration.getSourceFile().fileName !== cell.fileName) return undefined;
     const inPrelude = declaration.getStart() < cell.preludeLength;
     const atTopLevel = this.ts.isSourceFile(topStatement(this.ts, declaration).parent);
-    return (inPrelude && cell.imports.has(node.text)) || (atTopLevel && cell.scope.declared.includes(node.text)) ? node.text : undefined;
+    return (inPrelude && cell.imports.has(node.text)) || (atTopLevel && cell.scope.declared.includes(node.text))
+      ? node.text
+      : undefined;
   }
 
   /** `a.b.` where `a.b` is `any` or `unknown`: the path, when it starts at a top-level name. */
@@ -477,7 +583,8 @@ export class NotebookLanguageService {
     const text = parts ? this.ts.displayPartsToString(parts) : '';
     const tagLines = (tags ?? []).map((tag) => {
       const [first, ...rest] = tag.text ?? [];
-      if (first?.kind === 'parameterName') return `*@${tag.name}* \`${first.text}\` — ${this.ts.displayPartsToString(rest).trim()}`;
+      if (first?.kind === 'parameterName')
+        return `*@${tag.name}* \`${first.text}\` — ${this.ts.displayPartsToString(rest).trim()}`;
       const body = tag.text ? this.ts.displayPartsToString(tag.text) : '';
       if (tag.name === 'example') return `*@example*\n\`\`\`ts\n${body}\n\`\`\``;
       return `*@${tag.name}*${body ? ` — ${body}` : ''}`;
@@ -490,7 +597,9 @@ export class NotebookLanguageService {
 function prelude(imports: Map<string, string>, exports: string[]): string {
   const bySpecifier = new Map<string, string[]>();
   for (const [name, specifier] of imports) bySpecifier.set(specifier, [...(bySpecifier.get(specifier) ?? []), name]);
-  const parts = [...bySpecifier].map(([specifier, names]) => `import { ${names.join(', ')} } from ${JSON.stringify(specifier)};`);
+  const parts = [...bySpecifier].map(
+    ([specifier, names]) => `import { ${names.join(', ')} } from ${JSON.stringify(specifier)};`,
+  );
   if (exports.length > 0) parts.push(`export { ${exports.join(', ')} };`);
   parts.push('export {};');
   return `${parts.join(' ')}\n`;
@@ -509,6 +618,15 @@ function startsStatement(text: string, from: number, start: number): boolean {
 /** The statement a declaration belongs to (a variable's is its VariableStatement). */
 function topStatement(ts: typeof TS, node: TS.Node): TS.Node {
   let current = node;
-  while (current.parent && !ts.isSourceFile(current.parent) && (ts.isVariableDeclaration(current) || ts.isVariableDeclarationList(current) || ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current))) current = current.parent;
+  while (
+    current.parent &&
+    !ts.isSourceFile(current.parent) &&
+    (ts.isVariableDeclaration(current) ||
+      ts.isVariableDeclarationList(current) ||
+      ts.isBindingElement(current) ||
+      ts.isObjectBindingPattern(current) ||
+      ts.isArrayBindingPattern(current))
+  )
+    current = current.parent;
   return current;
 }

@@ -8,7 +8,14 @@ import { expressionEndingAt, namePath, nodeAt } from './syntax';
 
 export interface WarmMembers {
   /** `[Symbol]` replaces the dot and what was typed after it, as in TypeScript's own list. */
-  entries: { name: string; kind: string; kindModifiers?: string; sortText: string; insertText?: string; replacesDot?: boolean }[];
+  entries: {
+    name: string;
+    kind: string;
+    kindModifiers?: string;
+    sortText: string;
+    insertText?: string;
+    replacesDot?: boolean;
+  }[];
   /** The expression's type is `any` or `unknown`: the caller asks the live kernel. */
   untyped: boolean;
   /** The expression, as the live kernel would be asked for it: `a.b` → ['a', 'b']; undefined when not a name path. */
@@ -26,7 +33,13 @@ const SYMBOL_ENTRY = { name: 'Symbol', kind: 'var', sortText: '15', insertText: 
  * previous program cannot answer for this text: the expression is not a value (a namespace import such as
  * `tf.` is left to TypeScript's own completions), it is not found, or the text before it differs.
  */
-export function warmMemberCompletions(ts: typeof TS, previous: TS.Program, fileName: string, text: string, dot: number): WarmMembers | undefined {
+export function warmMemberCompletions(
+  ts: typeof TS,
+  previous: TS.Program,
+  fileName: string,
+  text: string,
+  dot: number,
+): WarmMembers | undefined {
   const old = previous.getSourceFile(fileName);
   if (!old) return undefined;
   const checker = previous.getTypeChecker();
@@ -35,19 +48,26 @@ export function warmMemberCompletions(ts: typeof TS, previous: TS.Program, fileN
   if (old.text.slice(0, dot) === text.slice(0, dot)) found = fromExpression(ts, checker, old, dot);
   // Keystrokes came faster than checks: the previous program has only part of the name typed since. The
   // name is then looked up in the scope where it starts, which the text before it decides.
-  else if (typed && old.text.slice(0, typed.start) === text.slice(0, typed.start)) found = fromScope(ts, checker, old, typed.start, typed.path);
+  else if (typed && old.text.slice(0, typed.start) === text.slice(0, typed.start))
+    found = fromScope(ts, checker, old, typed.start, typed.path);
   if (!found) return undefined;
   const { type, target, path } = found;
-  if (target && target.flags & (ts.SymbolFlags.Module | ts.SymbolFlags.Namespace | ts.SymbolFlags.Enum)) return undefined;
-  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { entries: [], untyped: true, ...(path && { path }) };
+  if (target && target.flags & (ts.SymbolFlags.Module | ts.SymbolFlags.Namespace | ts.SymbolFlags.Enum))
+    return undefined;
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))
+    return { entries: [], untyped: true, ...(path && { path }) };
   const properties = checker.getPropertiesOfType(checker.getApparentType(type));
   const entries: WarmMembers['entries'] = properties
     .filter((property) => isPublic(ts, property) && !property.name.startsWith('__@') && !property.name.startsWith('#'))
     .map((property) => {
       const deprecated = property.getJsDocTags(checker).some((tag) => tag.name === 'deprecated');
-      const modifiers = [property.flags & ts.SymbolFlags.Optional ? 'optional' : '', deprecated ? 'deprecated' : ''].filter(Boolean).join(',');
+      const modifiers = [property.flags & ts.SymbolFlags.Optional ? 'optional' : '', deprecated ? 'deprecated' : '']
+        .filter(Boolean)
+        .join(',');
       // `h["content-type"]`, as TypeScript writes a member whose name is not an identifier.
-      const bracketed = isIdentifierText(ts, property.name) ? {} : { insertText: `[${JSON.stringify(property.name)}]`, replacesDot: true };
+      const bracketed = isIdentifierText(ts, property.name)
+        ? {}
+        : { insertText: `[${JSON.stringify(property.name)}]`, replacesDot: true };
       return {
         name: property.name,
         kind: memberKind(ts, property),
@@ -73,7 +93,9 @@ function fromExpression(ts: typeof TS, checker: TS.TypeChecker, old: TS.SourceFi
 function fromScope(ts: typeof TS, checker: TS.TypeChecker, old: TS.SourceFile, start: number, path: string[]) {
   const location = nodeAt(ts, old, Math.min(start, old.text.length - 1)) ?? old;
   const [root, ...members] = path;
-  const symbol = checker.getSymbolsInScope(location, ts.SymbolFlags.Value | ts.SymbolFlags.Alias).find((s) => s.name === root);
+  const symbol = checker
+    .getSymbolsInScope(location, ts.SymbolFlags.Value | ts.SymbolFlags.Alias)
+    .find((s) => s.name === root);
   if (!symbol) return undefined;
   const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   let type = checker.getTypeOfSymbolAtLocation(target, location);
@@ -99,12 +121,19 @@ function typedNamePath(text: string, dot: number): { start: number; path: string
 
 function isIdentifierText(ts: typeof TS, name: string): boolean {
   const points = [...name].map((c) => c.codePointAt(0) ?? 0);
-  return points.length > 0 && ts.isIdentifierStart(points[0], ts.ScriptTarget.Latest) && points.every((c) => ts.isIdentifierPart(c, ts.ScriptTarget.Latest));
+  return (
+    points.length > 0 &&
+    ts.isIdentifierStart(points[0], ts.ScriptTarget.Latest) &&
+    points.every((c) => ts.isIdentifierPart(c, ts.ScriptTarget.Latest))
+  );
 }
 
 function isPublic(ts: typeof TS, symbol: TS.Symbol): boolean {
   const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
-  return !declaration || !(ts.getCombinedModifierFlags(declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected));
+  return (
+    !declaration ||
+    !(ts.getCombinedModifierFlags(declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected))
+  );
 }
 
 /** TypeScript's ScriptElementKind for a member, as its own completions name it. */

@@ -22,14 +22,34 @@ const above = [
 ];
 
 function service(): NotebookLanguageService {
-  return new NotebookLanguageService({ ts, notebookFile: path.join(mkdtempSync(path.join(tmpdir(), 'radnb-warm-')), 'nb.radnb'), radnb, registry });
+  return new NotebookLanguageService({
+    ts,
+    notebookFile: path.join(mkdtempSync(path.join(tmpdir(), 'radnb-warm-')), 'nb.radnb'),
+    radnb,
+    registry,
+  });
 }
 
 const summary = (c: CellCompletions) =>
-  c.entries.map((e) => `${e.name}:${e.kind}${e.kindModifiers?.includes('optional') ? '?' : ''}${e.insertText ? ` → ${e.insertText}` : ''}`).sort();
+  c.entries
+    .map(
+      (e) =>
+        `${e.name}:${e.kind}${e.kindModifiers?.includes('optional') ? '?' : ''}${e.insertText ? ` → ${e.insertText}` : ''}`,
+    )
+    .sort();
 
 test('completions after a keystroke list the same members as a cold check of the new text', () => {
-  for (const expression of ['model', 't', 'scan', 'study.series[0]', 'study', 'names', 'image', 'study.date', 'headers']) {
+  for (const expression of [
+    'model',
+    't',
+    'scan',
+    'study.series[0]',
+    'study',
+    'names',
+    'image',
+    'study.date',
+    'headers',
+  ]) {
     const typed = `const before = 1;\n${expression}`;
     const warm = service();
     warm.update(above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed }));
@@ -58,7 +78,8 @@ test('when the previous program has only part of the name typed since, the membe
   ];
   for (const [head, expression] of cases) {
     const warm = service();
-    const cells = (typed: string) => above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed });
+    const cells = (typed: string) =>
+      above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed });
     warm.update(cells(`${head}${expression.slice(0, 2)}`));
     warm.diagnostics('typed');
     warm.update(cells(`${head}${expression}.`));
@@ -79,7 +100,8 @@ test('names in scope as a statement is started: the same list as a cold check', 
     ['display(', 'sc'],
   ];
   for (const [head, word] of places) {
-    const cells = (typed: string) => above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed });
+    const cells = (typed: string) =>
+      above.map((text, i) => ({ id: `c${i}`, text })).concat({ id: 'typed', text: typed });
     const at = { line: head.split('\n').length - 1, character: head.split('\n').pop()!.length + 1 };
     const warm = service();
     warm.update(cells(head));

@@ -72,7 +72,10 @@ export class LanguageClient implements vscode.Disposable {
   }
 
   /** The answer, or undefined when the worker failed or did not answer in time. */
-  request<M extends LanguageMethod>(method: M, params: LanguageMethods[M]['params']): Promise<LanguageMethods[M]['result'] | undefined> {
+  request<M extends LanguageMethod>(
+    method: M,
+    params: LanguageMethods[M]['params'],
+  ): Promise<LanguageMethods[M]['result'] | undefined> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -107,7 +110,10 @@ export class LanguageClient implements vscode.Disposable {
     if (this.worker) return this.worker;
     this.flags = newFlags();
     const data: LanguageWorkerData = { installDir: this.installDir, flags: this.flags.buffer as SharedArrayBuffer };
-    const worker = new Worker(this.workerScript, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const worker = new Worker(this.workerScript, {
+      workerData: data,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
     worker.unref();
     worker.on('message', (message: WorkerMessage) => this.onMessage(message));
     worker.on('error', (error) => this.log(`language service failed: ${error.stack ?? error.message}`));
@@ -164,7 +170,9 @@ export class LanguageClient implements vscode.Disposable {
     this.restarts = [...this.restarts.filter((at) => now - at < RESTART_WINDOW_MS), now];
     if (this.restarts.length > MAX_RESTARTS) {
       this.gaveUp = true;
-      this.log(`language service ended ${this.restarts.length} times in ${RESTART_WINDOW_MS / 60_000} minutes; it stays off until the window reloads`);
+      this.log(
+        `language service ended ${this.restarts.length} times in ${RESTART_WINDOW_MS / 60_000} minutes; it stays off until the window reloads`,
+      );
       return;
     }
     this.log('starting a new language service');
