@@ -162,7 +162,10 @@ function language(l) {
           '—',
         ],
       ],
-    ) + `\n\nCompletion goal (p50/p95 of member completions) — ${met ? 'met' : '**not met**'}.`
+    ) +
+    `\n\nCompletion goal (p50/p95 of member completions) — ${met ? 'met' : '**not met**'}. Diagnostics goal (median` +
+    ` of the edited cell) — ${radnb.diagnosticsOfEditedCellMs.median <= goals.diagnosticsAfterEditMs ? 'met' : '**not met**'}.` +
+    ' Checks wait for typing to stop (twice the gap between keystrokes, 50 ms after an isolated edit).'
   );
 }
 

@@ -16,14 +16,12 @@ import {
 } from '../common/languageProtocol';
 import { radnbTypesAt } from './compilerOptions';
 import { NotebookLanguageService } from './notebookLanguageService';
+import { SHORTEST_TYPING_PAUSE_MS, typingPauseMs } from './typingPause';
 
 /** A request taking longer than this is abandoned (its answer would come too late to help). */
 const REQUEST_BUDGET_MS = 5_000;
 /** A cell whose check takes longer than this is reported as too slow to check, and skipped. */
 const CHECK_BUDGET_MS = 10_000;
-/** Checks wait for this pause in typing: a check cannot stop at once, and a request that arrives during
- *  one (the completion after the next keystroke) would wait for it. */
-const TYPING_PAUSE_MS = 100;
 
 interface OpenNotebook {
   service: NotebookLanguageService;
@@ -50,6 +48,8 @@ class LanguageWorker {
   /** Awaited requests answered; fewer than REQUESTS_SENT means one is waiting. */
   private requestsAnswered = 0;
   private lastUpdateAt = 0;
+  /** Checks wait for this pause in typing (typingPauseMs). */
+  private checkPauseMs = SHORTEST_TYPING_PAUSE_MS;
 
   constructor(
     private readonly data: LanguageWorkerData,
@@ -81,6 +81,7 @@ class LanguageWorker {
         return this.open(m.params);
       case 'update':
         this.appliedGeneration = request.generation ?? this.appliedGeneration;
+        this.checkPauseMs = typingPauseMs(Date.now() - this.lastUpdateAt);
         this.lastUpdateAt = Date.now();
         return this.update(m.params.notebook, m.params.order, m.params.changed);
       case 'close':
@@ -198,9 +199,9 @@ class LanguageWorker {
     const check = () => {
       this.checking = false;
       const pause = Date.now() - this.lastUpdateAt;
-      if (pause < TYPING_PAUSE_MS) {
+      if (pause < this.checkPauseMs) {
         this.checking = true;
-        setTimeout(check, TYPING_PAUSE_MS - pause);
+        setTimeout(check, this.checkPauseMs - pause);
         return;
       }
       this.checkOne(next[0], next[1]);
