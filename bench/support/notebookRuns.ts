@@ -118,18 +118,20 @@ export function spread(values: number[]): FigureSpread {
  * Runs the notebooks named on the command line (default: all of `specs`) with `fast=false`, once per seed,
  * and writes bench/results/<name>.json after every run (a long bench that stops keeps what it measured):
  * each run's figures and each figure's mean, sd, min and max over the seeds. `NN:seeds` runs only the
- * seeds, `NN:backend` only the other-backend run; notebooks not re-run keep their last record.
+ * seeds, `NN:backend` only the other-backend run, `NN:seed=S` only seed S (added to the runs recorded, so
+ * that seeds can run in parallel processes); notebooks not re-run keep their last record.
  */
 export async function recordFullModeRuns(name: string, specs: Record<string, FullModeSpec>, extra: Record<string, unknown> = {}): Promise<void> {
   const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(specs);
   const target = path.join(repoRoot, 'bench', 'results', `${name}.json`);
-  const previous = existsSync(target) ? (JSON.parse(readFileSync(target, 'utf8')) as { notebooks?: Record<string, unknown> }).notebooks : undefined;
-  const results: Record<string, unknown> = { ...previous };
-  const write = () => {
+  const recorded = () => (existsSync(target) ? (JSON.parse(readFileSync(target, 'utf8')) as { notebooks?: Record<string, unknown> }).notebooks : undefined);
+  const results: Record<string, unknown> = { ...recorded() };
+  const write = (file: string) => {
+    // what other processes recorded meanwhile for other notebooks stays
     const record = {
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'} (shared, loaded), Node ${process.version}, tfjs wasm backend unless a run says otherwise`,
       ...extra,
-      notebooks: results,
+      notebooks: { ...recorded(), [file]: results[file] },
     };
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, `${JSON.stringify(record, null, 2)}\n`);
@@ -137,11 +139,14 @@ export async function recordFullModeRuns(name: string, specs: Record<string, Ful
   for (const choice of chosen) {
     const [key, part] = choice.split(':');
     const spec = specs[key];
-    if (!spec || (part !== undefined && part !== 'seeds' && part !== 'backend')) throw new Error(`unknown notebook '${choice}': use one of ${Object.keys(specs).join(', ')}, optionally with :seeds or :backend`);
-    const kept = results[spec.file] as { runs?: SeedRun[]; otherBackend?: SeedRun } | undefined;
-    const runs: SeedRun[] = part === 'backend' ? (kept?.runs ?? []) : [];
-    let otherBackend: SeedRun | undefined = part === 'seeds' ? kept?.otherBackend : undefined;
-    const seeds: (number | null)[] = spec.seeds ?? [null];
+    const single = /^seed=\d+$/.test(part ?? '') ? Number(part.slice(5)) : undefined;
+    if (!spec || (part !== undefined && part !== 'seeds' && part !== 'backend' && single === undefined)) {
+      throw new Error(`unknown notebook '${choice}': use one of ${Object.keys(specs).join(', ')}, optionally with :seeds, :backend or :seed=N`);
+    }
+    const kept = () => results[spec.file] as { runs?: SeedRun[]; otherBackend?: SeedRun } | undefined;
+    const runs: SeedRun[] = part === 'backend' ? (kept()?.runs ?? []) : [];
+    let otherBackend: SeedRun | undefined = part === 'seeds' || single !== undefined ? kept()?.otherBackend : undefined;
+    const seeds: (number | null)[] = single !== undefined ? [single] : (spec.seeds ?? [null]);
     const once = async (seed: number | null, backend?: string): Promise<SeedRun> => {
       console.log(`running ${spec.file} in full mode, seed ${seed ?? 'default'}${backend ? `, ${backend} backend` : ''}…`);
       const execute = (params: Record<string, unknown>) => runNotebook(spec.file, { fast: false, ...(seed === null ? {} : { seed }), ...params }, 240 * 60_000, backend);
@@ -154,6 +159,12 @@ export async function recordFullModeRuns(name: string, specs: Record<string, Ful
     };
     const save = () => {
       if (runs.length === 0) return;
+      if (single !== undefined) {
+        // another process may have added its seed since this one started: read the runs again just before writing
+        const others = ((recorded()?.[spec.file] as { runs?: SeedRun[] } | undefined)?.runs ?? []).filter((r) => r.seed !== single);
+        runs.unshift(...others.filter((r) => !runs.includes(r)));
+        runs.sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0));
+      }
       results[spec.file] = {
         date: runs[runs.length - 1].date,
         seeds: runs.map((r) => r.seed),
@@ -162,7 +173,7 @@ export async function recordFullModeRuns(name: string, specs: Record<string, Ful
         runs,
         ...(otherBackend && { otherBackend }),
       };
-      write();
+      write(spec.file);
     };
     if (part !== 'backend') {
       for (const seed of seeds) {
