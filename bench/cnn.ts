@@ -34,8 +34,22 @@ interface Workload {
 }
 
 const WORKLOADS: Workload[] = [
-  { name: 'cnn128 (128×128×1, 3 conv, batch 32)', size: 128, filters: [16, 32, 64], batch: 32, trainSteps: quick ? 3 : 12, inferSteps: quick ? 5 : 30 },
-  { name: 'medmnist28 (28×28×1, 3 conv, batch 32)', size: 28, filters: [16, 32, 64], batch: 32, trainSteps: quick ? 10 : 60, inferSteps: quick ? 20 : 150 },
+  {
+    name: 'cnn128 (128×128×1, 3 conv, batch 32)',
+    size: 128,
+    filters: [16, 32, 64],
+    batch: 32,
+    trainSteps: quick ? 3 : 12,
+    inferSteps: quick ? 5 : 30,
+  },
+  {
+    name: 'medmnist28 (28×28×1, 3 conv, batch 32)',
+    size: 28,
+    filters: [16, 32, 64],
+    batch: 32,
+    trainSteps: quick ? 10 : 60,
+    inferSteps: quick ? 20 : 150,
+  },
 ];
 
 const BACKENDS: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
@@ -65,12 +79,18 @@ interface Steps {
 
 /** Slow backends (~100× slower): a step or two says enough, and quick mode skips their big model. */
 function stepsFor(backend: BackendName, w: Workload): Steps | undefined {
-  if (!SLOW.includes(backend)) return { train: w.trainSteps, infer: w.inferSteps, warmup: w.trainSteps, warmupSeconds: WARMUP_SECONDS };
+  if (!SLOW.includes(backend))
+    return { train: w.trainSteps, infer: w.inferSteps, warmup: w.trainSteps, warmupSeconds: WARMUP_SECONDS };
   if (quick && w.size > 32) return undefined;
   return { train: w.size > 32 ? 1 : 3, infer: w.size > 32 ? 2 : 5, warmup: 1, warmupSeconds: 0 };
 }
 
-async function imagesPerSecond(batch: number, warmup: { steps: number; seconds: number }, steps: number, step: () => Promise<void>): Promise<number> {
+async function imagesPerSecond(
+  batch: number,
+  warmup: { steps: number; seconds: number },
+  steps: number,
+  step: () => Promise<void>,
+): Promise<number> {
   const warmupStart = performance.now();
   for (let i = 0; i < warmup.steps || performance.now() - warmupStart < warmup.seconds * 1000; i++) await step();
   const start = performance.now();
@@ -102,19 +122,34 @@ async function measureTfjs(backend: BackendName, w: Workload): Promise<Omit<Row,
 function measureTorch(w: Workload, tuned: boolean): Omit<Row, 'workload' | 'runner'> {
   const script = path.join(__dirname, 'torch', 'cnn_bench.py');
   if (!existsSync(PYTHON)) return { trainImgPerSec: null, inferImgPerSec: null, note: `${PYTHON} not found` };
-  if (tuned && !existsSync(JEMALLOC)) return { trainImgPerSec: null, inferImgPerSec: null, note: 'libjemalloc2 not installed' };
+  if (tuned && !existsSync(JEMALLOC))
+    return { trainImgPerSec: null, inferImgPerSec: null, note: 'libjemalloc2 not installed' };
   // page faults are expensive on these VMs: jemalloc that keeps its memory is most of the tuning
   const env = tuned
     ? { ...process.env, LD_PRELOAD: JEMALLOC, MALLOC_CONF: 'retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1' }
     : process.env;
-  const args = [script, String(w.size), w.filters.join(','), String(w.batch), String(w.trainSteps), String(w.inferSteps), String(THREADS), tuned ? '1' : '0', String(WARMUP_SECONDS)];
+  const args = [
+    script,
+    String(w.size),
+    w.filters.join(','),
+    String(w.batch),
+    String(w.trainSteps),
+    String(w.inferSteps),
+    String(THREADS),
+    tuned ? '1' : '0',
+    String(WARMUP_SECONDS),
+  ];
   const run = spawnSync(PYTHON, args, { env, encoding: 'utf8', timeout: 600_000 });
   if (run.status !== 0) {
     const why = (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();
     return { trainImgPerSec: null, inferImgPerSec: null, note: `PyTorch did not run: ${why}` };
   }
   const out = JSON.parse(run.stdout) as { train_img_s: number; infer_img_s: number; torch: string; threads: number };
-  return { trainImgPerSec: out.train_img_s, inferImgPerSec: out.infer_img_s, note: `torch ${out.torch}, ${out.threads} threads${tuned ? ', jemalloc + channels_last' : ''}` };
+  return {
+    trainImgPerSec: out.train_img_s,
+    inferImgPerSec: out.infer_img_s,
+    note: `torch ${out.torch}, ${out.threads} threads${tuned ? ', jemalloc + channels_last' : ''}`,
+  };
 }
 
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
@@ -133,7 +168,11 @@ function keepBest(rows: Row[], row: Row): void {
     return;
   }
   const best = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
-  rows[i] = { ...rows[i], trainImgPerSec: best(rows[i].trainImgPerSec, row.trainImgPerSec), inferImgPerSec: best(rows[i].inferImgPerSec, row.inferImgPerSec) };
+  rows[i] = {
+    ...rows[i],
+    trainImgPerSec: best(rows[i].trainImgPerSec, row.trainImgPerSec),
+    inferImgPerSec: best(rows[i].inferImgPerSec, row.inferImgPerSec),
+  };
 }
 
 async function main(): Promise<void> {
@@ -147,7 +186,10 @@ async function main(): Promise<void> {
         const info = await initBackend({ prefer: backend, packagePaths: PACKAGE_PATHS });
         backendReasons[backend] = `ran (${info.candidates.find((c) => c.status === 'chosen')?.reason})`;
       } catch (err) {
-        const reason = err instanceof BackendError ? err.candidates.find((c) => c.name === backend)?.reason ?? err.message : String(err);
+        const reason =
+          err instanceof BackendError
+            ? (err.candidates.find((c) => c.name === backend)?.reason ?? err.message)
+            : String(err);
         backendReasons[backend] = `unavailable: ${reason}`;
         continue;
       }
@@ -159,7 +201,11 @@ async function main(): Promise<void> {
     for (const w of WORKLOADS) {
       for (const tuned of [false, true]) {
         process.stderr.write(`round ${round}/${ROUNDS} PyTorch ${tuned ? 'tuned' : 'default'}: ${w.name}…\n`);
-        keepBest(rows, { workload: w.name, runner: `PyTorch CPU ${tuned ? 'tuned' : 'default'}`, ...measureTorch(w, tuned) });
+        keepBest(rows, {
+          workload: w.name,
+          runner: `PyTorch CPU ${tuned ? 'tuned' : 'default'}`,
+          ...measureTorch(w, tuned),
+        });
       }
     }
   }
@@ -176,14 +222,20 @@ async function main(): Promise<void> {
     };
   });
 
-  console.log(`\n${'workload'.padEnd(40)} ${'runner'.padEnd(24)} ${'train img/s'.padStart(12)} ${'infer img/s'.padStart(12)}  note`);
+  console.log(
+    `\n${'workload'.padEnd(40)} ${'runner'.padEnd(24)} ${'train img/s'.padStart(12)} ${'infer img/s'.padStart(12)}  note`,
+  );
   for (const r of rows) {
-    console.log(`${r.workload.padEnd(40)} ${r.runner.padEnd(24)} ${fmt(r.trainImgPerSec).padStart(12)} ${fmt(r.inferImgPerSec).padStart(12)}  ${r.note}`);
+    console.log(
+      `${r.workload.padEnd(40)} ${r.runner.padEnd(24)} ${fmt(r.trainImgPerSec).padStart(12)} ${fmt(r.inferImgPerSec).padStart(12)}  ${r.note}`,
+    );
   }
   console.log('\nwasm ÷ PyTorch (goal: ≥ 0.5 of tuned for training and inference)');
   for (const q of ratios) {
     const p = (v: number | null) => (v === null ? '—' : v.toFixed(2));
-    console.log(`${q.workload.padEnd(40)} train ${p(q.wasmTrainVsTorchTuned)} of tuned, ${p(q.wasmTrainVsTorchDefault)} of default; infer ${p(q.wasmInferVsTorchTuned)} of tuned, ${p(q.wasmInferVsTorchDefault)} of default`);
+    console.log(
+      `${q.workload.padEnd(40)} train ${p(q.wasmTrainVsTorchTuned)} of tuned, ${p(q.wasmTrainVsTorchDefault)} of default; infer ${p(q.wasmInferVsTorchTuned)} of tuned, ${p(q.wasmInferVsTorchDefault)} of default`,
+    );
   }
   for (const [b, why] of Object.entries(backendReasons)) console.log(`backend ${b}: ${why}`);
 

@@ -5,8 +5,19 @@
 import { recordFullModeRuns, type FullModeSpec } from './support/notebookRuns';
 
 const FIGURES: Record<string, FullModeSpec> = {
-  '01': { file: '01-pixels-to-diagnosis.radnb', figures: { test_auc_slice_level: /test AUC \(slice level\)/, training_seconds: /trained \d+ epochs in/ } },
-  '03': { file: '03-nodule-segmentation.radnb', seeds: [1, 2, 3, 4, 5], otherBackend: 'cpu', figures: { mean_dice_test_cases_with_nodules: /mean Dice over \d+ test cases with nodules/, training_seconds: /trained \d+ epochs in/ } },
+  '01': {
+    file: '01-pixels-to-diagnosis.radnb',
+    figures: { test_auc_slice_level: /test AUC \(slice level\)/, training_seconds: /trained \d+ epochs in/ },
+  },
+  '03': {
+    file: '03-nodule-segmentation.radnb',
+    seeds: [1, 2, 3, 4, 5],
+    otherBackend: 'cpu',
+    figures: {
+      mean_dice_test_cases_with_nodules: /mean Dice over \d+ test cases with nodules/,
+      training_seconds: /trained \d+ epochs in/,
+    },
+  },
   '04': {
     file: '04-enhance-and-reconstruct.radnb',
     seeds: [1, 2, 3],

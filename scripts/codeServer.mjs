@@ -16,7 +16,10 @@ const packageDir = path.join(cacheDir, 'code-server');
 const entryScript = path.join(packageDir, 'out', 'node', 'entry.js');
 const installedMarker = path.join(cacheDir, 'installed');
 /** The version @vscode/ripgrep (a dependency of VS Code) downloads from GitHub in its postinstall. */
-const ripgrepCache = { dir: 'vscode-ripgrep-cache-1.15.11', file: 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz' };
+const ripgrepCache = {
+  dir: 'vscode-ripgrep-cache-1.15.11',
+  file: 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz',
+};
 
 export class CodeServerError extends Error {}
 
@@ -83,9 +86,15 @@ function seedRipgrep(rg, tmp) {
 }
 
 function run(command, args, cwd, tmp) {
-  const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, TMPDIR: tmp } });
+  const result = spawnSync(command, args, {
+    cwd,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, TMPDIR: tmp },
+  });
   if (result.status !== 0) {
-    throw new CodeServerError(`\`${command} ${args.join(' ')}\` failed (exit ${result.status}) while installing code-server — offline?`);
+    throw new CodeServerError(
+      `\`${command} ${args.join(' ')}\` failed (exit ${result.status}) while installing code-server — offline?`,
+    );
   }
 }
 
@@ -129,7 +138,9 @@ export async function launchCodeServer({ folder, port, settings = {}, env = {}, 
   const host = '127.0.0.1';
   const chosenPort = port ?? (await freePort());
   const profile = mkdtempSync(path.join(os.tmpdir(), 'radnb-code-server-'));
-  const dirs = Object.fromEntries(['data', 'extensions', 'config', 'cache', 'state', 'tmp'].map((d) => [d, path.join(profile, d)]));
+  const dirs = Object.fromEntries(
+    ['data', 'extensions', 'config', 'cache', 'state', 'tmp'].map((d) => [d, path.join(profile, d)]),
+  );
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   mkdirSync(path.join(dirs.data, 'User'), { recursive: true });
   writeFileSync(
@@ -148,13 +159,17 @@ export async function launchCodeServer({ folder, port, settings = {}, env = {}, 
   );
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `${host}:${chosenPort}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `${host}:${chosenPort}`,
     '--disable-telemetry',
     '--disable-update-check',
     ...(trusted ? ['--disable-workspace-trust'] : []),
-    '--user-data-dir', dirs.data,
-    '--extensions-dir', dirs.extensions,
+    '--user-data-dir',
+    dirs.data,
+    '--extensions-dir',
+    dirs.extensions,
     folder,
   ];
   const child = spawn(process.execPath, args, {

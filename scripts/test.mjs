@@ -18,7 +18,12 @@ function walk(dir) {
 }
 
 const isE2E = (f) => f.startsWith(path.join('test', 'e2e') + path.sep);
-let files = only.length > 0 ? only : walk('test').filter((f) => f.endsWith('.test.ts')).sort();
+let files =
+  only.length > 0
+    ? only
+    : walk('test')
+        .filter((f) => f.endsWith('.test.ts'))
+        .sort();
 if (unitOnly) files = files.filter((f) => !isE2E(f));
 if (e2eOnly) files = files.filter(isE2E);
 
@@ -27,7 +32,9 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 // esbuild and tsx strip types without checking them: a whole run (not a narrowed one) checks them first
 if (only.length === 0) {
-  const types = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'], { stdio: 'inherit' });
+  const types = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'], {
+    stdio: 'inherit',
+  });
   if (types.status !== 0) process.exit(types.status ?? 1);
 }
 

@@ -36,7 +36,12 @@ interface NotebookOutput {
 const joined = (value: unknown): string => (Array.isArray(value) ? value.join('') : String(value ?? ''));
 
 /** Runs notebooks/<file> headless with `--param name=JSON` for each entry of `params` (on `backend` when given). */
-export async function runNotebook(file: string, params: Record<string, unknown>, timeoutMs: number, backend?: string): Promise<NotebookRun> {
+export async function runNotebook(
+  file: string,
+  params: Record<string, unknown>,
+  timeoutMs: number,
+  backend?: string,
+): Promise<NotebookRun> {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'radnb-nb-')), file);
   const args = [path.join(repoRoot, 'out/cli/radnb.js'), 'run', path.join(repoRoot, 'notebooks', file), '--out', out];
   for (const [name, value] of Object.entries(params)) args.push('--param', `${name}=${JSON.stringify(value)}`);
@@ -62,7 +67,10 @@ export async function runNotebook(file: string, params: Record<string, unknown>,
     status,
     seconds,
     log,
-    text: outputs.filter((o) => o.output_type === 'stream').map((o) => joined(o.text)).join(''),
+    text: outputs
+      .filter((o) => o.output_type === 'stream')
+      .map((o) => joined(o.text))
+      .join(''),
     mimeTypes: rich.map((o) => Object.keys(o.data!)),
     plain: rich.map((o) => joined(o.data!['text/plain'])),
     errors: outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`),
@@ -109,7 +117,8 @@ interface SeedRun {
 
 export function spread(values: number[]): FigureSpread {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const sd = values.length > 1 ? Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+  const sd =
+    values.length > 1 ? Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
   const round = (v: number) => +v.toPrecision(4);
   return { mean: round(mean), sd: round(sd), min: round(Math.min(...values)), max: round(Math.max(...values)) };
 }
@@ -121,10 +130,17 @@ export function spread(values: number[]): FigureSpread {
  * seeds, `NN:backend` only the other-backend run, `NN:seed=S` only seed S (added to the runs recorded, so
  * that seeds can run in parallel processes); notebooks not re-run keep their last record.
  */
-export async function recordFullModeRuns(name: string, specs: Record<string, FullModeSpec>, extra: Record<string, unknown> = {}): Promise<void> {
+export async function recordFullModeRuns(
+  name: string,
+  specs: Record<string, FullModeSpec>,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(specs);
   const target = path.join(repoRoot, 'bench', 'results', `${name}.json`);
-  const recorded = () => (existsSync(target) ? (JSON.parse(readFileSync(target, 'utf8')) as { notebooks?: Record<string, unknown> }).notebooks : undefined);
+  const recorded = () =>
+    existsSync(target)
+      ? (JSON.parse(readFileSync(target, 'utf8')) as { notebooks?: Record<string, unknown> }).notebooks
+      : undefined;
   const results: Record<string, unknown> = { ...recorded() };
   const write = (file: string) => {
     // what other processes recorded meanwhile for other notebooks stays
@@ -141,19 +157,32 @@ export async function recordFullModeRuns(name: string, specs: Record<string, Ful
     const spec = specs[key];
     const single = /^seed=\d+$/.test(part ?? '') ? Number(part.slice(5)) : undefined;
     if (!spec || (part !== undefined && part !== 'seeds' && part !== 'backend' && single === undefined)) {
-      throw new Error(`unknown notebook '${choice}': use one of ${Object.keys(specs).join(', ')}, optionally with :seeds, :backend or :seed=N`);
+      throw new Error(
+        `unknown notebook '${choice}': use one of ${Object.keys(specs).join(', ')}, optionally with :seeds, :backend or :seed=N`,
+      );
     }
     const kept = () => results[spec.file] as { runs?: SeedRun[]; otherBackend?: SeedRun } | undefined;
     const runs: SeedRun[] = part === 'backend' ? (kept()?.runs ?? []) : [];
     let otherBackend: SeedRun | undefined = part === 'seeds' || single !== undefined ? kept()?.otherBackend : undefined;
     const seeds: (number | null)[] = single !== undefined ? [single] : (spec.seeds ?? [null]);
     const once = async (seed: number | null, backend?: string): Promise<SeedRun> => {
-      console.log(`running ${spec.file} in full mode, seed ${seed ?? 'default'}${backend ? `, ${backend} backend` : ''}…`);
-      const execute = (params: Record<string, unknown>) => runNotebook(spec.file, { fast: false, ...(seed === null ? {} : { seed }), ...params }, 240 * 60_000, backend);
+      console.log(
+        `running ${spec.file} in full mode, seed ${seed ?? 'default'}${backend ? `, ${backend} backend` : ''}…`,
+      );
+      const execute = (params: Record<string, unknown>) =>
+        runNotebook(spec.file, { fast: false, ...(seed === null ? {} : { seed }), ...params }, 240 * 60_000, backend);
       const run = spec.around ? await spec.around(execute) : await execute({});
       if (run.status !== 0) throw new Error(`${spec.file} failed:\n${run.log}`);
-      const figures = Object.fromEntries(Object.entries(spec.figures).map(([k, label]) => [k, printed(run.text, label)]));
-      const done = { seed, backend: backend ?? 'wasm', date: new Date().toISOString(), seconds: +run.seconds.toFixed(1), figures };
+      const figures = Object.fromEntries(
+        Object.entries(spec.figures).map(([k, label]) => [k, printed(run.text, label)]),
+      );
+      const done = {
+        seed,
+        backend: backend ?? 'wasm',
+        date: new Date().toISOString(),
+        seconds: +run.seconds.toFixed(1),
+        figures,
+      };
       console.log(spec.file, done);
       return done;
     };
@@ -161,7 +190,9 @@ export async function recordFullModeRuns(name: string, specs: Record<string, Ful
       if (runs.length === 0) return;
       if (single !== undefined) {
         // another process may have added its seed since this one started: read the runs again just before writing
-        const others = ((recorded()?.[spec.file] as { runs?: SeedRun[] } | undefined)?.runs ?? []).filter((r) => r.seed !== single);
+        const others = ((recorded()?.[spec.file] as { runs?: SeedRun[] } | undefined)?.runs ?? []).filter(
+          (r) => r.seed !== single,
+        );
         runs.unshift(...others.filter((r) => !runs.includes(r)));
         runs.sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0));
       }

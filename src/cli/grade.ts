@@ -60,7 +60,8 @@ export async function runGradeCommand(args: string[]): Promise<number> {
     },
   });
   if (positionals.length !== 1) throw new Error('radnb grade takes exactly one submissions folder');
-  if (!values.source) throw new Error('radnb grade needs --source SOURCE.radnb (the teacher\'s notebook with solutions and hidden tests)');
+  if (!values.source)
+    throw new Error("radnb grade needs --source SOURCE.radnb (the teacher's notebook with solutions and hidden tests)");
   const timeoutSeconds = Number(values.timeout);
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout must be a positive number of seconds, not '${values.timeout}'`);
   const grades = await gradeSubmissions(positionals[0], {
@@ -71,14 +72,21 @@ export async function runGradeCommand(args: string[]): Promise<number> {
     params: parseParams(values.param ?? []),
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  for (const g of grades) process.stderr.write(`${g.student}: ${g.total}/${g.max}${g.flags.length > 0 ? ' (FLAGGED: tampered cells)' : ''}\n`);
+  for (const g of grades)
+    process.stderr.write(
+      `${g.student}: ${g.total}/${g.max}${g.flags.length > 0 ? ' (FLAGGED: tampered cells)' : ''}\n`,
+    );
   process.stderr.write(`radnb grade: ${grades.length} submissions graded; results in ${values.out}\n`);
   return 0;
 }
 
 export async function gradeSubmissions(submissionsDir: string, options: GradeOptions): Promise<StudentGrade[]> {
-  const source = parseNotebook(await readFile(options.source, 'utf8').catch(() => missing(options.source, 'no such source notebook')), options.source);
-  if (gradedCells(source).length === 0) throw new Error(`${options.source}: has no graded test cells (mark test cells with points first)`);
+  const source = parseNotebook(
+    await readFile(options.source, 'utf8').catch(() => missing(options.source, 'no such source notebook')),
+    options.source,
+  );
+  if (gradedCells(source).length === 0)
+    throw new Error(`${options.source}: has no graded test cells (mark test cells with points first)`);
   const submissions = await findSubmissions(submissionsDir);
   if (submissions.length === 0) throw new Error(`${submissionsDir}: no submitted notebooks (.radnb or .ipynb) found`);
   await mkdir(path.join(options.out, 'feedback'), { recursive: true });
@@ -87,7 +95,10 @@ export async function gradeSubmissions(submissionsDir: string, options: GradeOpt
     options.log(`grading ${submission.student} (${submission.file})`);
     grades.push(await gradeOne(submission, source, options));
   }
-  await writeFile(path.join(options.out, 'grades.json'), `${JSON.stringify({ source: path.basename(options.source), students: grades }, null, 1)}\n`);
+  await writeFile(
+    path.join(options.out, 'grades.json'),
+    `${JSON.stringify({ source: path.basename(options.source), students: grades }, null, 1)}\n`,
+  );
   await writeFile(path.join(options.out, 'grades.csv'), gradesCsv(grades));
   return grades;
 }
@@ -121,7 +132,13 @@ async function gradeOne(submission: Submission, source: Notebook, options: Grade
     student = parseNotebook(await readFile(submission.file, 'utf8'), submission.file);
   } catch (err) {
     const feedback = `the submission could not be read: ${(err as Error).message}`;
-    const cells = graded.map((g): CellGrade => ({ cell: g.gradeId, points: 0, max: g.points, status: 'failed', feedback }));
+    const cells = graded.map((g): CellGrade => ({
+      cell: g.gradeId,
+      points: 0,
+      max: g.points,
+      status: 'failed',
+      feedback,
+    }));
     return { student: submission.student, file: submission.file, total: 0, max, flags: [], cells };
   }
   const flags = findTampering(student, source);
@@ -130,7 +147,14 @@ async function gradeOne(submission: Submission, source: Notebook, options: Grade
   const byGradeId = new Map(merged.cells.map((cell) => [exerciseMeta(cell)?.grade_id, cell]));
   const cells = graded.map(({ gradeId, points }): CellGrade => {
     const flag = flags.find((f) => f.gradeId === gradeId);
-    if (flag) return { cell: gradeId, points: 0, max: points, status: 'tampered', feedback: `${flag.reason}; 0 points — your teacher will review it` };
+    if (flag)
+      return {
+        cell: gradeId,
+        points: 0,
+        max: points,
+        status: 'tampered',
+        feedback: `${flag.reason}; 0 points — your teacher will review it`,
+      };
     const failure = cellFailure(byGradeId.get(gradeId)!);
     return failure === undefined
       ? { cell: gradeId, points, max: points, status: 'passed', feedback: 'all tests passed' }
@@ -175,7 +199,8 @@ function cellFailure(cell: NotebookCell): string | undefined {
 
 function gradesCsv(grades: StudentGrade[]): string {
   const rows = [['student', 'cell', 'points', 'max', 'status', 'feedback']];
-  for (const g of grades) for (const c of g.cells) rows.push([g.student, c.cell, String(c.points), String(c.max), c.status, c.feedback]);
+  for (const g of grades)
+    for (const c of g.cells) rows.push([g.student, c.cell, String(c.points), String(c.max), c.status, c.feedback]);
   return rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }
 

@@ -75,7 +75,11 @@ export interface QuickInfo {
 }
 
 export interface SignatureHelp {
-  signatures: { label: string; documentation: string; parameters: { label: [number, number]; documentation: string }[] }[];
+  signatures: {
+    label: string;
+    documentation: string;
+    parameters: { label: [number, number]; documentation: string }[];
+  }[];
   activeSignature: number;
   activeParameter: number;
 }

@@ -36,7 +36,10 @@ class PhiRegistry {
   redact(text: string): { text: string; count: number } {
     if (this.terms.size === 0 || text.length < MIN_LENGTH) return { text, count: 0 };
     this.pattern ??= new RegExp(
-      [...this.terms.keys()].sort((a, b) => b.length - a.length).map(termPattern).join('|'),
+      [...this.terms.keys()]
+        .sort((a, b) => b.length - a.length)
+        .map(termPattern)
+        .join('|'),
       'gi',
     );
     let count = 0;
@@ -55,13 +58,17 @@ function variantsOf(keyword: string, raw: string): string[] {
   if (!value) return [];
   const variants = new Set([value]);
   if (value.includes('^')) {
-    const parts = value.split('^').map((p) => p.trim()).filter(Boolean);
+    const parts = value
+      .split('^')
+      .map((p) => p.trim())
+      .filter(Boolean);
     variants.add(parts.join(' '));
     variants.add([...parts].reverse().join(' '));
     variants.add(parts.join(', '));
     for (const p of parts) variants.add(p);
   }
-  if (/Date$/.test(keyword) && /^\d{8}$/.test(value)) variants.add(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}`);
+  if (/Date$/.test(keyword) && /^\d{8}$/.test(value))
+    variants.add(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}`);
   return [...variants];
 }
 

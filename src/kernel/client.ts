@@ -121,7 +121,10 @@ export class KernelClient {
   }
 
   execute(code: string, cellName: string, handlers: ExecutionHandlers = {}): Promise<ExecuteResult> {
-    if (this.exited) return Promise.reject(new KernelDiedError(`The kernel has ended (${this.describeExit()}).`, this.exited.code, this.exited.signal));
+    if (this.exited)
+      return Promise.reject(
+        new KernelDiedError(`The kernel has ended (${this.describeExit()}).`, this.exited.code, this.exited.signal),
+      );
     if (this.pending) return Promise.reject(new Error('The kernel is already running a cell'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -212,7 +215,9 @@ export class KernelClient {
       child.once('exit', (code, signal) => {
         this.exited = { code, signal };
         clearTimeout(timer);
-        reject(new KernelStartError(`The radnb kernel exited while starting (${this.describeExit()}).${this.stderrHint()}`));
+        reject(
+          new KernelStartError(`The radnb kernel exited while starting (${this.describeExit()}).${this.stderrHint()}`),
+        );
         this.onExitDuringUse();
       });
     });
@@ -225,7 +230,8 @@ export class KernelClient {
         if (pending && message.execId === pending.id) pending.handlers.onStream?.(message.name, message.text);
         break;
       case 'display':
-        if (pending && message.execId === pending.id) pending.handlers.onDisplay?.(message.displayId, message.bundle, message.update);
+        if (pending && message.execId === pending.id)
+          pending.handlers.onDisplay?.(message.displayId, message.bundle, message.update);
         break;
       case 'result':
         if (pending && message.execId === pending.id) {
@@ -278,7 +284,7 @@ export class KernelClient {
     if (this.killReason) return this.killReason;
     const { code, signal } = this.exited;
     if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) {
-      return `out of memory: the heap limit is ${this.options.maxOldSpaceSizeMb ?? 'Node\'s default'} MiB, setting radnb.kernel.maxOldSpaceSizeMb`;
+      return `out of memory: the heap limit is ${this.options.maxOldSpaceSizeMb ?? "Node's default"} MiB, setting radnb.kernel.maxOldSpaceSizeMb`;
     }
     if (signal === 'SIGKILL') return 'killed by SIGKILL — by the system when memory runs out, or by a user';
     if (signal) return `signal ${signal}`;

@@ -27,7 +27,9 @@ export class VariableReader {
 
   /** `lexicalNames`: the global lexical scope (top-level let, const, class) from the inspector. */
   read(lexicalNames: readonly string[]): KernelVariable[] {
-    const names = new Set([...lexicalNames, ...this.globalNames].filter((n) => !n.startsWith(RUNTIME) && IDENTIFIER.test(n)));
+    const names = new Set(
+      [...lexicalNames, ...this.globalNames].filter((n) => !n.startsWith(RUNTIME) && IDENTIFIER.test(n)),
+    );
     const variables: KernelVariable[] = [];
     for (const name of [...names].sort()) {
       const value = readBinding(name);
@@ -68,7 +70,8 @@ function tensorSummary(t: TensorLike): VariableSummary {
   const bytes = BYTES_PER_ELEMENT[t.dtype] === undefined ? undefined : t.size * BYTES_PER_ELEMENT[t.dtype];
   const base = { type: 'Tensor', shape, ...(bytes !== undefined && { bytes }) };
   if (t.isDisposed) return { ...base, summary: `${t.dtype}, disposed` };
-  if (t.size === 0 || t.size > MAX_RANGE_ELEMENTS || t.dtype === 'string' || t.dtype === 'complex64') return { ...base, summary: t.dtype };
+  if (t.size === 0 || t.size > MAX_RANGE_ELEMENTS || t.dtype === 'string' || t.dtype === 'complex64')
+    return { ...base, summary: t.dtype };
   const data = t.dataSync() as ArrayLike<number>;
   let min = Infinity;
   let max = -Infinity;
@@ -83,7 +86,11 @@ function tensorSummary(t: TensorLike): VariableSummary {
 function plainSummary(value: unknown): VariableSummary {
   switch (typeof value) {
     case 'string':
-      return { type: 'string', length: value.length, summary: JSON.stringify(value.length > MAX_SUMMARY ? `${value.slice(0, MAX_SUMMARY)}…` : value) };
+      return {
+        type: 'string',
+        length: value.length,
+        summary: JSON.stringify(value.length > MAX_SUMMARY ? `${value.slice(0, MAX_SUMMARY)}…` : value),
+      };
     case 'number':
       return { type: 'number', summary: String(value) };
     case 'bigint':
@@ -95,31 +102,50 @@ function plainSummary(value: unknown): VariableSummary {
     case 'symbol':
       return { type: 'symbol', summary: value.description === undefined ? 'Symbol()' : `Symbol(${value.description})` };
     case 'function':
-      return { type: /^class[\s{]/.test(Function.prototype.toString.call(value)) ? 'class' : 'function', summary: `${value.name || '(anonymous)'}, ${value.length} parameter${value.length === 1 ? '' : 's'}` };
+      return {
+        type: /^class[\s{]/.test(Function.prototype.toString.call(value)) ? 'class' : 'function',
+        summary: `${value.name || '(anonymous)'}, ${value.length} parameter${value.length === 1 ? '' : 's'}`,
+      };
   }
   if (value === null) return { type: 'null', summary: 'null' };
-  if (Array.isArray(value)) return { type: 'Array', length: value.length, summary: `${value.length} item${value.length === 1 ? '' : 's'}` };
+  if (Array.isArray(value))
+    return { type: 'Array', length: value.length, summary: `${value.length} item${value.length === 1 ? '' : 's'}` };
   if (ArrayBuffer.isView(value)) {
     const length = 'length' in value ? Number((value as { length: number }).length) : value.byteLength;
-    return { type: constructorName(value) ?? 'TypedArray', length, bytes: value.byteLength, summary: `${length} element${length === 1 ? '' : 's'}` };
+    return {
+      type: constructorName(value) ?? 'TypedArray',
+      length,
+      bytes: value.byteLength,
+      summary: `${length} element${length === 1 ? '' : 's'}`,
+    };
   }
-  if (value instanceof Map || value instanceof Set) return { type: value instanceof Map ? 'Map' : 'Set', length: value.size, summary: `${value.size} entr${value.size === 1 ? 'y' : 'ies'}` };
+  if (value instanceof Map || value instanceof Set)
+    return {
+      type: value instanceof Map ? 'Map' : 'Set',
+      length: value.size,
+      summary: `${value.size} entr${value.size === 1 ? 'y' : 'ies'}`,
+    };
   if (value instanceof Promise) return { type: 'Promise', summary: 'a promise: await it to get its value' };
   if ((value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module') {
     return { type: 'module', summary: `${Object.keys(value as object).length} exports` };
   }
   const type = constructorName(value) ?? 'Object';
   const keys = Object.keys(value as object);
-  return { type, summary: keys.length === 0 ? '{}' : `{ ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''} }` };
+  return {
+    type,
+    summary: keys.length === 0 ? '{}' : `{ ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''} }`,
+  };
 }
 
 /** Own and inherited property names, nearest first, without Object.prototype's. */
 function membersOf(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const names = new Set<string>();
-  let object: object | null = typeof value === 'object' || typeof value === 'function' ? value : Object.getPrototypeOf(value);
+  let object: object | null =
+    typeof value === 'object' || typeof value === 'function' ? value : Object.getPrototypeOf(value);
   while (object && object !== Object.prototype && object !== Function.prototype && names.size < MAX_MEMBERS) {
-    for (const name of Object.getOwnPropertyNames(object)) if (!HIDDEN_MEMBERS.has(name) && !name.startsWith('__')) names.add(name);
+    for (const name of Object.getOwnPropertyNames(object))
+      if (!HIDDEN_MEMBERS.has(name) && !name.startsWith('__')) names.add(name);
     object = Object.getPrototypeOf(object);
   }
   return [...names].slice(0, MAX_MEMBERS);

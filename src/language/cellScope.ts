@@ -22,9 +22,12 @@ export function cellScope(ts: typeof TS, sourceFile: TS.SourceFile): CellScope {
     }
   };
   for (const statement of sourceFile.statements) {
-    const isExported = ts.canHaveModifiers(statement) && (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+    const isExported =
+      ts.canHaveModifiers(statement) &&
+      (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
     if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) bindingNames(ts, declaration.name).forEach((n) => add(n, isExported));
+      for (const declaration of statement.declarationList.declarations)
+        bindingNames(ts, declaration.name).forEach((n) => add(n, isExported));
     } else if (
       ts.isFunctionDeclaration(statement) ||
       ts.isClassDeclaration(statement) ||
@@ -34,7 +37,11 @@ export function cellScope(ts: typeof TS, sourceFile: TS.SourceFile): CellScope {
       ts.isImportEqualsDeclaration(statement)
     ) {
       add(statement.name, isExported);
-    } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name) && !(statement.flags & ts.NodeFlags.GlobalAugmentation)) {
+    } else if (
+      ts.isModuleDeclaration(statement) &&
+      ts.isIdentifier(statement.name) &&
+      !(statement.flags & ts.NodeFlags.GlobalAugmentation)
+    ) {
       add(statement.name, isExported);
     } else if (ts.isImportDeclaration(statement) && statement.importClause) {
       const clause = statement.importClause;
@@ -42,11 +49,17 @@ export function cellScope(ts: typeof TS, sourceFile: TS.SourceFile): CellScope {
       const bindings = clause.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) add(bindings.name, false);
       else if (bindings) bindings.elements.forEach((element) => add(element.name, false));
-    } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+    } else if (
+      ts.isExportDeclaration(statement) &&
+      !statement.moduleSpecifier &&
+      statement.exportClause &&
+      ts.isNamedExports(statement.exportClause)
+    ) {
       for (const element of statement.exportClause.elements) exported.add(element.name.text);
     }
   }
-  const parseDiagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics ?? [];
+  const parseDiagnostics =
+    (sourceFile as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics ?? [];
   return { declared: [...declared], exported, hasSyntaxErrors: parseDiagnostics.length > 0 };
 }
 

@@ -20,9 +20,16 @@ export interface CheckContext {
 
 /** Problems of every code cell, in cell order; tsconfig.json problems come as errors of cell 0. */
 export function checkNotebook(notebook: Notebook, file: string, context: CheckContext): NotebookProblem[] {
-  const service = new NotebookLanguageService({ ts: context.ts, notebookFile: file, radnb: context.radnb, registry: context.registry });
+  const service = new NotebookLanguageService({
+    ts: context.ts,
+    notebookFile: file,
+    radnb: context.radnb,
+    registry: context.registry,
+  });
   try {
-    const cells = notebook.cells.flatMap((cell, index) => (cell.kind === 'code' ? [{ id: String(index + 1), text: cell.source }] : []));
+    const cells = notebook.cells.flatMap((cell, index) =>
+      cell.kind === 'code' ? [{ id: String(index + 1), text: cell.source }] : [],
+    );
     service.update(cells);
     const configProblems: NotebookProblem[] = service.settings.configErrors.map((message) => ({
       cellId: '0',
@@ -32,7 +39,10 @@ export function checkNotebook(notebook: Notebook, file: string, context: CheckCo
       severity: 'error',
       code: 0,
     }));
-    return [...configProblems, ...cells.flatMap((cell) => service.diagnostics(cell.id).map((d) => ({ ...d, cell: Number(cell.id) })))];
+    return [
+      ...configProblems,
+      ...cells.flatMap((cell) => service.diagnostics(cell.id).map((d) => ({ ...d, cell: Number(cell.id) }))),
+    ];
   } finally {
     service.dispose();
   }

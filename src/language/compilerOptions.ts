@@ -71,7 +71,11 @@ export function notebookCompilerOptions(ts: typeof TS, notebookDir: string, radn
     verbatimModuleSyntax: false,
     noEmit: true,
     types: [...new Set(['node', ...(user.types ?? [])])],
-    typeRoots: [...(user.typeRoots ?? []), path.join(notebookDir, 'node_modules', '@types'), path.join(radnb.installDir, 'node_modules', '@types')],
+    typeRoots: [
+      ...(user.typeRoots ?? []),
+      path.join(notebookDir, 'node_modules', '@types'),
+      path.join(radnb.installDir, 'node_modules', '@types'),
+    ],
   };
   return { options, declarationFiles, configFile: hasConfig ? configFile : undefined, configErrors };
 }

@@ -37,7 +37,10 @@ export class NotebookHost implements TS.LanguageServiceHost {
   ) {
     this.resolutionCache = ts.createModuleResolutionCache(notebookDir, (f) => f, settings.options);
     this.radnbAnchor = path.join(radnb.installDir, '__radnb_resolve__.ts');
-    this.stableRoots = [path.dirname(ts.getDefaultLibFilePath(settings.options)) + path.sep, radnb.declarationsDir + path.sep];
+    this.stableRoots = [
+      path.dirname(ts.getDefaultLibFilePath(settings.options)) + path.sep,
+      radnb.declarationsDir + path.sep,
+    ];
   }
 
   /** Sets the cells' files, in document order; returns whether anything changed. */
@@ -57,7 +60,8 @@ export class NotebookHost implements TS.LanguageServiceHost {
       });
     }
     for (const fileName of [...this.virtualFiles.keys()]) if (!seen.has(fileName)) this.virtualFiles.delete(fileName);
-    for (const [specifier, fileName] of [...this.cellModules]) if (!seen.has(fileName)) this.cellModules.delete(specifier);
+    for (const [specifier, fileName] of [...this.cellModules])
+      if (!seen.has(fileName)) this.cellModules.delete(specifier);
     this.rootNames = [this.radnb.globals, ...this.settings.declarationFiles, ...files.map((f) => f.fileName)];
     if (changed) this.projectVersion++;
     return changed;
@@ -85,7 +89,11 @@ export class NotebookHost implements TS.LanguageServiceHost {
     const virtual = this.virtualFiles.get(fileName);
     if (virtual) return String(virtual.version);
     // Installed packages change only with an install, after which reopening the notebook re-reads them.
-    if (fileName.includes(`${path.sep}node_modules${path.sep}`) || this.stableRoots.some((root) => fileName.startsWith(root))) return '0';
+    if (
+      fileName.includes(`${path.sep}node_modules${path.sep}`) ||
+      this.stableRoots.some((root) => fileName.startsWith(root))
+    )
+      return '0';
     try {
       return String(statSync(fileName).mtimeMs);
     } catch {
@@ -147,18 +155,29 @@ export class NotebookHost implements TS.LanguageServiceHost {
     return this.virtualFiles.has(fileName) ? fileName : (this.ts.sys.realpath?.(fileName) ?? fileName);
   }
 
-  resolveModuleNameLiterals(literals: readonly TS.StringLiteralLike[], containingFile: string): TS.ResolvedModuleWithFailedLookupLocations[] {
+  resolveModuleNameLiterals(
+    literals: readonly TS.StringLiteralLike[],
+    containingFile: string,
+  ): TS.ResolvedModuleWithFailedLookupLocations[] {
     return literals.map((literal) => this.resolve(literal.text, containingFile));
   }
 
   private resolve(specifier: string, containingFile: string): TS.ResolvedModuleWithFailedLookupLocations {
     const cellFile = this.cellModules.get(specifier);
     if (cellFile) return { resolvedModule: { resolvedFileName: cellFile, extension: this.ts.Extension.Ts } };
-    const fromRadnb = () => this.ts.resolveModuleName(specifier, this.radnbAnchor, this.settings.options, this, this.resolutionCache);
+    const fromRadnb = () =>
+      this.ts.resolveModuleName(specifier, this.radnbAnchor, this.settings.options, this, this.resolutionCache);
     const source = importSource(specifier);
-    if (specifier === RADNB_LIBRARY) return { resolvedModule: { resolvedFileName: this.radnb.library, extension: this.ts.Extension.Dts } };
+    if (specifier === RADNB_LIBRARY)
+      return { resolvedModule: { resolvedFileName: this.radnb.library, extension: this.ts.Extension.Dts } };
     if (source === 'radnb' && this.virtualFiles.has(containingFile)) return fromRadnb();
-    const fromNotebook = this.ts.resolveModuleName(specifier, containingFile, this.settings.options, this, this.resolutionCache);
+    const fromNotebook = this.ts.resolveModuleName(
+      specifier,
+      containingFile,
+      this.settings.options,
+      this,
+      this.resolutionCache,
+    );
     if (fromNotebook.resolvedModule || source === 'notebook') return fromNotebook;
     return fromRadnb();
   }

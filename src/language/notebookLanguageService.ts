@@ -72,7 +72,9 @@ export class NotebookLanguageService {
     this.notebookDir = path.dirname(path.resolve(options.notebookFile));
     this.settings = notebookCompilerOptions(this.ts, this.notebookDir, options.radnb);
     const isCancelled = options.isCancelled ?? (() => false);
-    this.host = new NotebookHost(this.ts, this.notebookDir, options.radnb, this.settings, { isCancellationRequested: isCancelled });
+    this.host = new NotebookHost(this.ts, this.notebookDir, options.radnb, this.settings, {
+      isCancellationRequested: isCancelled,
+    });
     this.service = this.ts.createLanguageService(this.host, options.registry ?? this.ts.createDocumentRegistry());
   }
 
@@ -88,8 +90,18 @@ export class NotebookLanguageService {
       const imports = new Map([...visible].filter(([name]) => !own.has(name)));
       const exports = scope.declared.filter((name) => !scope.exported.has(name));
       const head = prelude(imports, exports);
-      modules.push({ id: cell.id, fileName: this.fileNameOf(cell.id), specifier, text: head + cell.text, preludeLength: head.length, scope, imports });
-      const names = scope.hasSyntaxErrors ? new Set([...scope.declared, ...(this.lastGoodNames.get(cell.id) ?? [])]) : own;
+      modules.push({
+        id: cell.id,
+        fileName: this.fileNameOf(cell.id),
+        specifier,
+        text: head + cell.text,
+        preludeLength: head.length,
+        scope,
+        imports,
+      });
+      const names = scope.hasSyntaxErrors
+        ? new Set([...scope.declared, ...(this.lastGoodNames.get(cell.id) ?? [])])
+        : own;
       for (const name of names) visible.set(name, specifier);
     }
     this.cells = modules;
@@ -115,13 +127,23 @@ export class NotebookLanguageService {
     const cell = this.cell(cellId);
     const syntactic = this.service.getSyntacticDiagnostics(cell.fileName);
     const semantic = this.service.getSemanticDiagnostics(cell.fileName);
-    const suggestions = this.service.getSuggestionDiagnostics(cell.fileName).filter((d) => d.reportsDeprecated || d.reportsUnnecessary);
+    const suggestions = this.service
+      .getSuggestionDiagnostics(cell.fileName)
+      .filter((d) => d.reportsDeprecated || d.reportsUnnecessary);
     return [...syntactic, ...semantic, ...suggestions]
       .filter((d) => this.inCell(cell, d.start))
       .flatMap((d) => {
         if (d.code !== ASSIGN_TO_IMPORT) return [d];
         const constant = this.assignedConstant(cell, d);
-        return constant ? [{ ...d, code: ASSIGN_TO_CONSTANT, messageText: `Cannot assign to '${constant}' because it is a constant.` }] : [];
+        return constant
+          ? [
+              {
+                ...d,
+                code: ASSIGN_TO_CONSTANT,
+                messageText: `Cannot assign to '${constant}' because it is a constant.`,
+              },
+            ]
+          : [];
       })
       .map((d) => this.toDiagnostic(cell, d));
   }
@@ -146,7 +168,9 @@ export class NotebookLanguageService {
         sortText: e.sortText,
         ...(e.insertText !== undefined && { insertText: e.insertText }),
         ...(e.isSnippet && { isSnippet: true }),
-        ...(e.replacementSpan && { replacementRange: this.rangeOf(cell, e.replacementSpan.start, e.replacementSpan.length) }),
+        ...(e.replacementSpan && {
+          replacementRange: this.rangeOf(cell, e.replacementSpan.start, e.replacementSpan.length),
+        }),
         ...(e.source && { source: e.source }),
         ...(e.data !== undefined && { data: e.data }),
       }));
@@ -155,11 +179,28 @@ export class NotebookLanguageService {
     return { entries, isMemberCompletion, ...(untypedMemberPath && { untypedMemberPath }) };
   }
 
-  completionDetails(cellId: string, at: CellPosition, name: string, source?: string, data?: unknown): CompletionDetails | undefined {
+  completionDetails(
+    cellId: string,
+    at: CellPosition,
+    name: string,
+    source?: string,
+    data?: unknown,
+  ): CompletionDetails | undefined {
     const cell = this.cell(cellId);
-    const details = this.service.getCompletionEntryDetails(cell.fileName, this.offsetOf(cell, at), name, undefined, source, undefined, data as TS.CompletionEntryData);
+    const details = this.service.getCompletionEntryDetails(
+      cell.fileName,
+      this.offsetOf(cell, at),
+      name,
+      undefined,
+      source,
+      undefined,
+      data as TS.CompletionEntryData,
+    );
     if (!details) return undefined;
-    return { detail: this.ts.displayPartsToString(details.displayParts), documentation: this.documentation(details.documentation, details.tags) };
+    return {
+      detail: this.ts.displayPartsToString(details.displayParts),
+      documentation: this.documentation(details.documentation, details.tags),
+    };
   }
 
   quickInfo(cellId: string, at: CellPosition): QuickInfo | undefined {
@@ -170,7 +211,8 @@ export class NotebookLanguageService {
     const topLevelName = this.topLevelNameAt(cell, offset);
     let signature = this.ts.displayPartsToString(info.displayParts);
     // A name from a cell above reaches this cell through the generated import: show it as declared there.
-    if (topLevelName && cell.imports.has(topLevelName)) signature = signature.replace(/^\(alias\) /, '').replace(/\nimport .*$/, '');
+    if (topLevelName && cell.imports.has(topLevelName))
+      signature = signature.replace(/^\(alias\) /, '').replace(/\nimport .*$/, '');
     return {
       range: this.rangeOf(cell, info.textSpan.start, info.textSpan.length),
       signature,
@@ -184,7 +226,11 @@ export class NotebookLanguageService {
     const reason: TS.SignatureHelpTriggerReason | undefined = triggerCharacter
       ? { kind: 'characterTyped', triggerCharacter: triggerCharacter as TS.SignatureHelpTriggerCharacter }
       : undefined;
-    const help = this.service.getSignatureHelpItems(cell.fileName, this.offsetOf(cell, at), reason ? { triggerReason: reason } : undefined);
+    const help = this.service.getSignatureHelpItems(
+      cell.fileName,
+      this.offsetOf(cell, at),
+      reason ? { triggerReason: reason } : undefined,
+    );
     if (!help) return undefined;
     const text = (parts: TS.SymbolDisplayPart[]) => this.ts.displayPartsToString(parts);
     return {
@@ -223,7 +269,12 @@ export class NotebookLanguageService {
         .filter((span) => this.inCell(cell, span.textSpan.start))
         .map((span) => ({
           range: this.rangeOf(cell, span.textSpan.start, span.textSpan.length),
-          kind: span.kind === 'writtenReference' ? ('write' as const) : span.kind === 'reference' ? ('read' as const) : ('text' as const),
+          kind:
+            span.kind === 'writtenReference'
+              ? ('write' as const)
+              : span.kind === 'reference'
+                ? ('read' as const)
+                : ('text' as const),
         })),
     );
   }
@@ -241,7 +292,10 @@ export class NotebookLanguageService {
   private scopeOf(cell: CellText): CellScope {
     const cached = this.scopeCache.get(cell.id);
     if (cached?.text === cell.text) return cached.scope;
-    const scope = cellScope(this.ts, this.ts.createSourceFile('cell.ts', cell.text, this.ts.ScriptTarget.Latest, false, this.ts.ScriptKind.TS));
+    const scope = cellScope(
+      this.ts,
+      this.ts.createSourceFile('cell.ts', cell.text, this.ts.ScriptTarget.Latest, false, this.ts.ScriptKind.TS),
+    );
     this.scopeCache.set(cell.id, { text: cell.text, scope });
     return scope;
   }
@@ -271,7 +325,10 @@ export class NotebookLanguageService {
     const lines = file.getLineStarts().length - PRELUDE_LINES;
     const line = Math.min(Math.max(at.line, 0), lines - 1);
     const lineStart = file.getPositionOfLineAndCharacter(line + PRELUDE_LINES, 0);
-    const lineEnd = line + PRELUDE_LINES + 1 < file.getLineStarts().length ? file.getLineStarts()[line + PRELUDE_LINES + 1] : file.text.length;
+    const lineEnd =
+      line + PRELUDE_LINES + 1 < file.getLineStarts().length
+        ? file.getLineStarts()[line + PRELUDE_LINES + 1]
+        : file.text.length;
     return Math.min(lineStart + Math.max(at.character, 0), lineEnd);
   }
 
@@ -291,8 +348,17 @@ export class NotebookLanguageService {
   private toDiagnostic(cell: CellModule, d: TS.Diagnostic): CellDiagnostic {
     const ts = this.ts;
     const severity: Severity =
-      d.category === ts.DiagnosticCategory.Error ? 'error' : d.category === ts.DiagnosticCategory.Warning ? 'warning' : d.category === ts.DiagnosticCategory.Suggestion ? 'hint' : 'info';
-    const tags = [...(d.reportsUnnecessary ? ['unnecessary' as const] : []), ...(d.reportsDeprecated ? ['deprecated' as const] : [])];
+      d.category === ts.DiagnosticCategory.Error
+        ? 'error'
+        : d.category === ts.DiagnosticCategory.Warning
+          ? 'warning'
+          : d.category === ts.DiagnosticCategory.Suggestion
+            ? 'hint'
+            : 'info';
+    const tags = [
+      ...(d.reportsUnnecessary ? ['unnecessary' as const] : []),
+      ...(d.reportsDeprecated ? ['deprecated' as const] : []),
+    ];
     const related = (d.relatedInformation ?? []).flatMap((r) => {
       const location = r.file && r.start !== undefined ? this.locationOf(r.file, r.start, r.length ?? 0) : undefined;
       return location ? [{ location, message: ts.flattenDiagnosticMessageText(r.messageText, '\n') }] : [];
@@ -310,17 +376,27 @@ export class NotebookLanguageService {
 
   private locationOf(file: TS.SourceFile, start: number, length: number): CodeLocation | undefined {
     const cell = this.byFile.get(file.fileName);
-    if (cell) return this.inCell(cell, start) ? { cellId: cell.id, range: this.rangeOf(cell, start, length) } : undefined;
-    return { file: file.fileName, range: { start: file.getLineAndCharacterOfPosition(start), end: file.getLineAndCharacterOfPosition(start + length) } };
+    if (cell)
+      return this.inCell(cell, start) ? { cellId: cell.id, range: this.rangeOf(cell, start, length) } : undefined;
+    return {
+      file: file.fileName,
+      range: {
+        start: file.getLineAndCharacterOfPosition(start),
+        end: file.getLineAndCharacterOfPosition(start + length),
+      },
+    };
   }
 
   /** Messages name modules by file; a cell's generated file name means nothing to a user. */
   private cellNamesIn(message: string): string {
-    return message.replace(/"?(?:[^"\s]*\/)?__radnb_\d+_cell(\d+)(?:\.ts)?"?|"radnb-cell:(\d+)"/g, (_, a: string, b: string) => {
-      const n = Number(a ?? b);
-      const index = this.cells.findIndex((c) => this.fileNumbers.get(c.id) === n);
-      return index >= 0 ? `code cell ${index + 1}` : 'another cell';
-    });
+    return message.replace(
+      /"?(?:[^"\s]*\/)?__radnb_\d+_cell(\d+)(?:\.ts)?"?|"radnb-cell:(\d+)"/g,
+      (_, a: string, b: string) => {
+        const n = Number(a ?? b);
+        const index = this.cells.findIndex((c) => this.fileNumbers.get(c.id) === n);
+        return index >= 0 ? `code cell ${index + 1}` : 'another cell';
+      },
+    );
   }
 
   /** For "cannot assign to an import": the name, when the cell above declared it `const` (else the assignment is fine). */
@@ -333,7 +409,11 @@ export class NotebookLanguageService {
     const symbol = node && checker?.getSymbolAtLocation(node);
     const target = symbol && symbol.flags & this.ts.SymbolFlags.Alias ? checker?.getAliasedSymbol(symbol) : symbol;
     const declaration = target?.valueDeclaration;
-    if (declaration && this.ts.isVariableDeclaration(declaration) && this.ts.isVariableDeclarationList(declaration.parent)) {
+    if (
+      declaration &&
+      this.ts.isVariableDeclaration(declaration) &&
+      this.ts.isVariableDeclarationList(declaration.parent)
+    ) {
       return declaration.parent.flags & this.ts.NodeFlags.Const ? name : undefined;
     }
     return name; // functions, classes, enums, imports: not assignable in the kernel either
@@ -348,7 +428,8 @@ export class NotebookLanguageService {
     if (file.text[dot] !== '.' || dot < cell.preludeLength) return undefined;
     // The longest expression that ends at the dot: `a.b` in `a.b.`, not just `b`.
     let expression = this.tokenAt(cell, dot - 1);
-    while (expression?.parent && expression.parent.getEnd() === dot && !ts.isExpressionStatement(expression.parent)) expression = expression.parent;
+    while (expression?.parent && expression.parent.getEnd() === dot && !ts.isExpressionStatement(expression.parent))
+      expression = expression.parent;
     if (!expression || !ts.isExpression(expression)) return undefined;
     const checker = this.service.getProgram()?.getTypeChecker();
     const type = checker?.getTypeAtLocation(expression);
@@ -383,7 +464,8 @@ export class NotebookLanguageService {
     const text = parts ? this.ts.displayPartsToString(parts) : '';
     const tagLines = (tags ?? []).map((tag) => {
       const [first, ...rest] = tag.text ?? [];
-      if (first?.kind === 'parameterName') return `*@${tag.name}* \`${first.text}\` — ${this.ts.displayPartsToString(rest).trim()}`;
+      if (first?.kind === 'parameterName')
+        return `*@${tag.name}* \`${first.text}\` — ${this.ts.displayPartsToString(rest).trim()}`;
       const body = tag.text ? this.ts.displayPartsToString(tag.text) : '';
       if (tag.name === 'example') return `*@example*\n\`\`\`ts\n${body}\n\`\`\``;
       return `*@${tag.name}*${body ? ` — ${body}` : ''}`;
@@ -396,7 +478,9 @@ export class NotebookLanguageService {
 function prelude(imports: Map<string, string>, exports: string[]): string {
   const bySpecifier = new Map<string, string[]>();
   for (const [name, specifier] of imports) bySpecifier.set(specifier, [...(bySpecifier.get(specifier) ?? []), name]);
-  const parts = [...bySpecifier].map(([specifier, names]) => `import { ${names.join(', ')} } from ${JSON.stringify(specifier)};`);
+  const parts = [...bySpecifier].map(
+    ([specifier, names]) => `import { ${names.join(', ')} } from ${JSON.stringify(specifier)};`,
+  );
   if (exports.length > 0) parts.push(`export { ${exports.join(', ')} };`);
   parts.push('export {};');
   return `${parts.join(' ')}\n`;

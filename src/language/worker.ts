@@ -62,7 +62,10 @@ class LanguageWorker {
       const result = this.run(request);
       this.post({ id: request.id, result });
     } catch (error) {
-      const message = error instanceof ts.OperationCanceledException ? 'cancelled: it took too long' : String((error as Error)?.stack ?? error);
+      const message =
+        error instanceof ts.OperationCanceledException
+          ? 'cancelled: it took too long'
+          : String((error as Error)?.stack ?? error);
       this.post({ id: request.id, error: message });
     }
     this.scheduleChecks();
@@ -85,17 +88,34 @@ class LanguageWorker {
         notebook.checkTypes = m.params.enabled;
         notebook.staleFrom = m.params.enabled ? 0 : undefined;
         notebook.fresh.clear();
-        if (!m.params.enabled) this.post({ event: 'diagnostics', notebook: m.params.notebook, cells: notebook.order.map((cellId) => ({ cellId, diagnostics: [] })) });
+        if (!m.params.enabled)
+          this.post({
+            event: 'diagnostics',
+            notebook: m.params.notebook,
+            cells: notebook.order.map((cellId) => ({ cellId, diagnostics: [] })),
+          });
         return undefined;
       }
       case 'completions':
-        return this.withBudget(() => this.service(m.params.notebook).completions(m.params.cellId, m.params.at, m.params.triggerCharacter));
+        return this.withBudget(() =>
+          this.service(m.params.notebook).completions(m.params.cellId, m.params.at, m.params.triggerCharacter),
+        );
       case 'completionDetails':
-        return this.withBudget(() => this.service(m.params.notebook).completionDetails(m.params.cellId, m.params.at, m.params.name, m.params.source, m.params.data));
+        return this.withBudget(() =>
+          this.service(m.params.notebook).completionDetails(
+            m.params.cellId,
+            m.params.at,
+            m.params.name,
+            m.params.source,
+            m.params.data,
+          ),
+        );
       case 'quickInfo':
         return this.withBudget(() => this.service(m.params.notebook).quickInfo(m.params.cellId, m.params.at));
       case 'signatureHelp':
-        return this.withBudget(() => this.service(m.params.notebook).signatureHelp(m.params.cellId, m.params.at, m.params.triggerCharacter));
+        return this.withBudget(() =>
+          this.service(m.params.notebook).signatureHelp(m.params.cellId, m.params.at, m.params.triggerCharacter),
+        );
       case 'definition':
         return this.withBudget(() => this.service(m.params.notebook).definition(m.params.cellId, m.params.at));
       case 'highlights':
@@ -103,7 +123,11 @@ class LanguageWorker {
     }
   }
 
-  private open({ notebook, notebookFile, checkTypes }: LanguageMethods['open']['params']): LanguageMethods['open']['result'] {
+  private open({
+    notebook,
+    notebookFile,
+    checkTypes,
+  }: LanguageMethods['open']['params']): LanguageMethods['open']['result'] {
     this.notebooks.get(notebook)?.service.dispose();
     const service = new NotebookLanguageService({
       ts,
@@ -112,7 +136,15 @@ class LanguageWorker {
       registry: this.registry,
       isCancelled: () => this.stopWhen(),
     });
-    this.notebooks.set(notebook, { service, texts: new Map(), order: [], checkTypes, staleFrom: checkTypes ? 0 : undefined, urgent: [], fresh: new Set() });
+    this.notebooks.set(notebook, {
+      service,
+      texts: new Map(),
+      order: [],
+      checkTypes,
+      staleFrom: checkTypes ? 0 : undefined,
+      urgent: [],
+      fresh: new Set(),
+    });
     return { configErrors: service.settings.configErrors };
   }
 
@@ -128,7 +160,9 @@ class LanguageWorker {
     if (!notebook.checkTypes || first < 0 || first >= order.length) return;
     notebook.staleFrom = Math.min(notebook.staleFrom ?? first, first);
     for (const id of order.slice(first)) notebook.fresh.delete(id);
-    notebook.urgent = [...new Set([...changed.map((c) => c.id), ...notebook.urgent])].filter((id) => order.includes(id));
+    notebook.urgent = [...new Set([...changed.map((c) => c.id), ...notebook.urgent])].filter((id) =>
+      order.includes(id),
+    );
   }
 
   private notebook(key: string): OpenNotebook {
@@ -204,7 +238,14 @@ class LanguageWorker {
         if (notebook.fresh.has(cellId) === false) notebook.urgent.unshift(cellId);
         return;
       }
-      diagnostics = [notChecked(cellId, timedOut ? `radnb stopped type-checking this cell after ${CHECK_BUDGET_MS / 1000} s` : `radnb could not type-check this cell (${String(error)})`)];
+      diagnostics = [
+        notChecked(
+          cellId,
+          timedOut
+            ? `radnb stopped type-checking this cell after ${CHECK_BUDGET_MS / 1000} s`
+            : `radnb could not type-check this cell (${String(error)})`,
+        ),
+      ];
     } finally {
       this.stopWhen = () => false;
     }

@@ -16,7 +16,9 @@ function check(...args: string[]) {
 function notebook(cells: { kind: 'code' | 'markdown'; source: string }[]): string {
   return JSON.stringify({
     cells: cells.map(({ kind, source }) =>
-      kind === 'code' ? { cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null } : { cell_type: 'markdown', metadata: {}, source },
+      kind === 'code'
+        ? { cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null }
+        : { cell_type: 'markdown', metadata: {}, source },
     ),
     metadata: { kernelspec: { name: 'radnb', display_name: 'TypeScript (radnb)', language: 'typescript' } },
     nbformat: 4,
@@ -47,7 +49,17 @@ test('a type error exits 1 naming the file, the cell (markdown cells counted) an
   const json = check(file, '--json');
   assert.equal(json.status, 1);
   assert.deepEqual(JSON.parse(json.stdout), [
-    { file, cell: 3, line: 2, column: 7, endLine: 2, endColumn: 8, severity: 'error', code: 2322, message: "Type 'string' is not assignable to type 'number'." },
+    {
+      file,
+      cell: 3,
+      line: 2,
+      column: 7,
+      endLine: 2,
+      endColumn: 8,
+      severity: 'error',
+      code: 2322,
+      message: "Type 'string' is not assignable to type 'number'.",
+    },
   ]);
 });
 

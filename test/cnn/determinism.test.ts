@@ -38,21 +38,34 @@ interface Trained {
 }
 
 function trainIn(env: Record<string, string>): Trained {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', TRAIN], { cwd: repoRoot, encoding: 'utf8', timeout: 240_000, env: { ...process.env, ...env } });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', TRAIN], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, ...env },
+  });
   assert.equal(run.status, 0, run.stderr);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as Trained;
 }
 
 describe('same seed, same numbers', () => {
   it('wasm: two runs and 1, 2 or 3 threads train to bit-identical weights', { timeout: 600_000 }, () => {
-    const runs = ['1', '2', '2', '3'].map((threads) => trainIn({ TEST_BACKEND: 'wasm', TEST_SIZE: '32', RADNB_WASM_THREADS: threads }));
-    assert.deepEqual(runs.map((r) => `${r.backend} ${r.threads}`), ['wasm 1', 'wasm 2', 'wasm 2', 'wasm 3']);
+    const runs = ['1', '2', '2', '3'].map((threads) =>
+      trainIn({ TEST_BACKEND: 'wasm', TEST_SIZE: '32', RADNB_WASM_THREADS: threads }),
+    );
+    assert.deepEqual(
+      runs.map((r) => `${r.backend} ${r.threads}`),
+      ['wasm 1', 'wasm 2', 'wasm 2', 'wasm 3'],
+    );
     for (const run of runs.slice(1)) assert.equal(run.weights, runs[0].weights, `${run.threads} threads vs 1 thread`);
   });
 
   it('cpu: two runs train to bit-identical weights', { timeout: 600_000 }, () => {
     // 16² images: the cpu backend trains ~20× slower than wasm
-    const [a, b] = [trainIn({ TEST_BACKEND: 'cpu', TEST_SIZE: '16' }), trainIn({ TEST_BACKEND: 'cpu', TEST_SIZE: '16' })];
+    const [a, b] = [
+      trainIn({ TEST_BACKEND: 'cpu', TEST_SIZE: '16' }),
+      trainIn({ TEST_BACKEND: 'cpu', TEST_SIZE: '16' }),
+    ];
     assert.equal(a.backend, 'cpu');
     assert.equal(a.weights, b.weights);
   });

@@ -6,7 +6,12 @@ import path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import type { TestContext } from 'node:test';
-import { ensureCodeServer, launchCodeServer, type RunningCodeServer, type WorkbenchOptions } from '../../scripts/codeServer.mjs';
+import {
+  ensureCodeServer,
+  launchCodeServer,
+  type RunningCodeServer,
+  type WorkbenchOptions,
+} from '../../scripts/codeServer.mjs';
 import { need, repoRoot } from '../support/env';
 import { buildSuite, makeScratchWorkspace } from './buildSuite.mjs';
 import type { SuiteReport } from './suite/index';
@@ -48,7 +53,11 @@ export function needVSCode(t: TestContext): boolean {
   installCodeServer();
   if (!need(t, codeServerProblem === undefined, `code-server (${codeServerProblem})`)) return false;
   if (!need(t, existsSync(CHROMIUM), `Debian chromium at ${CHROMIUM}`)) return false;
-  return need(t, existsSync(extensionEntry), `the built extension ${path.relative(repoRoot, extensionEntry)} (npm run build)`);
+  return need(
+    t,
+    existsSync(extensionEntry),
+    `the built extension ${path.relative(repoRoot, extensionEntry)} (npm run build)`,
+  );
 }
 
 export interface Workbench {
@@ -89,7 +98,12 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
       env: setup.env,
       trusted: setup.trusted,
       // Let the notebook be the only thing on screen: no welcome page, no chat, no tips.
-      settings: { 'workbench.tips.enabled': false, 'chat.commandCenter.enabled': false, 'window.commandCenter': false, ...setup.settings },
+      settings: {
+        'workbench.tips.enabled': false,
+        'chat.commandCenter.enabled': false,
+        'window.commandCenter': false,
+        ...setup.settings,
+      },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: setup.viewport ?? { width: 1400, height: 900 } });
@@ -118,7 +132,13 @@ export async function openNotebookFromExplorer(page: Page, file: string): Promis
   for (let attempt = 1; attempt <= 10; attempt++) {
     await explorerItem.click();
     const notebook = page.locator('.notebook-editor:visible').first();
-    if (await notebook.waitFor({ timeout: 3000 }).then(() => true, () => false)) return;
+    if (
+      await notebook.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await page.keyboard.press('Control+W'); // close the text editor and try again
   }
   throw new Error(`${file} never opened in the notebook editor: is the radnb notebook type registered?`);
@@ -128,7 +148,13 @@ export async function openNotebookFromExplorer(page: Page, file: string): Promis
 export async function runAll(page: Page): Promise<void> {
   await page.locator('.notebook-toolbar-left .action-item', { hasText: 'Run All' }).click({ timeout: 30_000 });
   const choice = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'radnb TypeScript' });
-  if (await choice.waitFor({ timeout: 3000 }).then(() => true, () => false)) await choice.first().click();
+  if (
+    await choice.waitFor({ timeout: 3000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await choice.first().click();
 }
 
 /** Waits until some frame of the page (notebook outputs live in nested webview iframes) shows `text`. */
@@ -137,7 +163,12 @@ export function waitForTextInFrames(page: Page, text: string, timeoutMs: number)
 }
 
 /** Polls every webview frame until `locate` finds something in one of them. */
-async function waitInFrames(page: Page, locate: (frame: Frame) => Locator, what: string, timeoutMs: number): Promise<Frame> {
+async function waitInFrames(
+  page: Page,
+  locate: (frame: Frame) => Locator,
+  what: string,
+  timeoutMs: number,
+): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
@@ -165,7 +196,12 @@ export interface SuiteRun {
  * Runs the mocha suite of test/e2e/suite inside VS Code's extension host (extensionTestsPath, the
  * `@vscode/test-web` mechanism) and returns its report; `env` reaches the suite (e.g. RADNB_E2E_GREP).
  */
-export async function runSuite(options: { env?: Record<string, string>; folder?: string; timeoutMs: number; log?: (line: string) => void }): Promise<SuiteRun> {
+export async function runSuite(options: {
+  env?: Record<string, string>;
+  folder?: string;
+  timeoutMs: number;
+  log?: (line: string) => void;
+}): Promise<SuiteRun> {
   const started = Date.now();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'radnb-e2e-report-'));
   const reportFile = path.join(scratch, 'report.json');
@@ -179,7 +215,9 @@ export async function runSuite(options: { env?: Record<string, string>; folder?:
     env: { ...options.env, RADNB_E2E_REPORT: reportFile },
     beforeLoad: async (page) => {
       // How VS Code's web workbench hands extension-test logs and the exit code to an automation driver.
-      await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => log(`[vscode ${type}] ${format(...args)}`));
+      await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) =>
+        log(`[vscode ${type}] ${format(...args)}`),
+      );
       await page.exposeFunction('codeAutomationExit', (code: number) => exited(code));
     },
   });
@@ -189,7 +227,10 @@ export async function runSuite(options: { env?: Record<string, string>; folder?:
     const code = await Promise.race([
       exitCode,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the suite did not finish in ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`the suite did not finish in ${options.timeoutMs / 1000} s`)),
+          options.timeoutMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
     const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as SuiteReport) : undefined;

@@ -2,7 +2,15 @@
 // outputs it had (VS Code restores the unsaved notebook from its backup; radnb's outputs are not transient).
 import { before, test } from 'node:test';
 import { repoRoot } from '../support/env';
-import { CODE_SERVER_INSTALL_TIMEOUT_MS, installCodeServer, needVSCode, openWorkbench, openNotebookFromExplorer, runAll, waitForTextInFrames } from './harness';
+import {
+  CODE_SERVER_INSTALL_TIMEOUT_MS,
+  installCodeServer,
+  needVSCode,
+  openWorkbench,
+  openNotebookFromExplorer,
+  runAll,
+  waitForTextInFrames,
+} from './harness';
 
 before(installCodeServer, { timeout: CODE_SERVER_INSTALL_TIMEOUT_MS });
 

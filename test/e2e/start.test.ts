@@ -13,10 +13,14 @@ before(installCodeServer, { timeout: CODE_SERVER_INSTALL_TIMEOUT_MS });
 test('npm start serves VS Code with radnb on 127.0.0.1 and stops on Ctrl-C', { timeout: 120_000 }, async (t) => {
   if (!needVSCode(t)) return;
   const port = await freePort();
-  const start = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start.mjs'), '--code-server', '--port', String(port)], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const start = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'scripts', 'start.mjs'), '--code-server', '--port', String(port)],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
   try {
     const url = await new Promise<string>((resolve, reject) => {

@@ -14,13 +14,20 @@ async function recordedRun(seed: number) {
   return { record, perCase: run.text.match(/case \d+: largest nodule .*/g) ?? [] };
 }
 
-test('03 with --param seed=2 twice: the record names seed 2, and the Dice of every case repeats exactly', { timeout: 1_000_000 }, async () => {
-  const [a, b] = [await recordedRun(2), await recordedRun(2)];
-  assert.equal(a.record.seed, 2);
-  assert.equal(a.record.params.seed, 2);
-  const figures = finalMetrics(a.record);
-  assert.ok(Object.keys(figures).some((k) => /dice/i.test(k)), `a Dice figure is logged: ${Object.keys(figures).join(', ')}`);
-  assert.deepEqual(finalMetrics(b.record), figures);
-  assert.ok(a.perCase.length >= 2);
-  assert.deepEqual(b.perCase, a.perCase);
-});
+test(
+  '03 with --param seed=2 twice: the record names seed 2, and the Dice of every case repeats exactly',
+  { timeout: 1_000_000 },
+  async () => {
+    const [a, b] = [await recordedRun(2), await recordedRun(2)];
+    assert.equal(a.record.seed, 2);
+    assert.equal(a.record.params.seed, 2);
+    const figures = finalMetrics(a.record);
+    assert.ok(
+      Object.keys(figures).some((k) => /dice/i.test(k)),
+      `a Dice figure is logged: ${Object.keys(figures).join(', ')}`,
+    );
+    assert.deepEqual(finalMetrics(b.record), figures);
+    assert.ok(a.perCase.length >= 2);
+    assert.deepEqual(b.perCase, a.perCase);
+  },
+);

@@ -23,18 +23,28 @@ class CellCompletionItem extends vscode.CompletionItem {
   }
 }
 
-export function registerCellProviders(sync: NotebookSync, client: LanguageClient, live: LiveVariables): vscode.Disposable {
+export function registerCellProviders(
+  sync: NotebookSync,
+  client: LanguageClient,
+  live: LiveVariables,
+): vscode.Disposable {
   const completions: vscode.CompletionItemProvider<vscode.CompletionItem> = {
     async provideCompletionItems(document, position, _token, context) {
       const cell = sync.cellOf(document);
       if (!cell) return undefined;
       const at = toCell(position);
-      const result = await client.request('completions', { notebook: cell.key, cellId: cell.cellId, at, triggerCharacter: context.triggerCharacter });
+      const result = await client.request('completions', {
+        notebook: cell.key,
+        cellId: cell.cellId,
+        at,
+        triggerCharacter: context.triggerCharacter,
+      });
       if (!result) return undefined;
       const items: vscode.CompletionItem[] = result.entries.map((entry) => {
         const item = new CellCompletionItem(entry, { key: cell.key, cellId: cell.cellId, at });
         item.sortText = entry.sortText;
-        if (entry.insertText !== undefined) item.insertText = entry.isSnippet ? new vscode.SnippetString(entry.insertText) : entry.insertText;
+        if (entry.insertText !== undefined)
+          item.insertText = entry.isSnippet ? new vscode.SnippetString(entry.insertText) : entry.insertText;
         if (entry.replacementRange) item.range = toRange(entry.replacementRange);
         if (entry.kindModifiers?.includes('deprecated')) item.tags = [vscode.CompletionItemTag.Deprecated];
         return item;
@@ -46,7 +56,14 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
     async resolveCompletionItem(item) {
       if (!(item instanceof CellCompletionItem)) return item;
       const { entry, where } = item;
-      const details = await client.request('completionDetails', { notebook: where.key, cellId: where.cellId, at: where.at, name: entry.name, source: entry.source, data: entry.data });
+      const details = await client.request('completionDetails', {
+        notebook: where.key,
+        cellId: where.cellId,
+        at: where.at,
+        name: entry.name,
+        source: entry.source,
+        data: entry.data,
+      });
       if (details) {
         item.detail = details.detail;
         item.documentation = new vscode.MarkdownString(details.documentation);
@@ -73,12 +90,19 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
     async provideSignatureHelp(document, position, _token, context) {
       const cell = sync.cellOf(document);
       if (!cell) return undefined;
-      const help = await client.request('signatureHelp', { notebook: cell.key, cellId: cell.cellId, at: toCell(position), triggerCharacter: context.triggerCharacter });
+      const help = await client.request('signatureHelp', {
+        notebook: cell.key,
+        cellId: cell.cellId,
+        at: toCell(position),
+        triggerCharacter: context.triggerCharacter,
+      });
       if (!help) return undefined;
       const result = new vscode.SignatureHelp();
       result.signatures = help.signatures.map((s) => {
         const info = new vscode.SignatureInformation(s.label, new vscode.MarkdownString(s.documentation));
-        info.parameters = s.parameters.map((p) => new vscode.ParameterInformation(p.label, p.documentation || undefined));
+        info.parameters = s.parameters.map(
+          (p) => new vscode.ParameterInformation(p.label, p.documentation || undefined),
+        );
         return info;
       });
       result.activeSignature = help.activeSignature;
@@ -91,7 +115,11 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
     async provideDefinition(document, position) {
       const cell = sync.cellOf(document);
       if (!cell) return undefined;
-      const found = await client.request('definition', { notebook: cell.key, cellId: cell.cellId, at: toCell(position) });
+      const found = await client.request('definition', {
+        notebook: cell.key,
+        cellId: cell.cellId,
+        at: toCell(position),
+      });
       return found?.map(toLocation);
     },
   };
@@ -100,8 +128,16 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
     async provideDocumentHighlights(document, position) {
       const cell = sync.cellOf(document);
       if (!cell) return undefined;
-      const found = await client.request('highlights', { notebook: cell.key, cellId: cell.cellId, at: toCell(position) });
-      const kinds = { read: vscode.DocumentHighlightKind.Read, write: vscode.DocumentHighlightKind.Write, text: vscode.DocumentHighlightKind.Text };
+      const found = await client.request('highlights', {
+        notebook: cell.key,
+        cellId: cell.cellId,
+        at: toCell(position),
+      });
+      const kinds = {
+        read: vscode.DocumentHighlightKind.Read,
+        write: vscode.DocumentHighlightKind.Write,
+        text: vscode.DocumentHighlightKind.Text,
+      };
       return found?.map((h) => new vscode.DocumentHighlight(toRange(h.range), kinds[h.kind]));
     },
   };
@@ -109,7 +145,10 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
   return vscode.Disposable.from(
     vscode.languages.registerCompletionItemProvider(CELL_SELECTOR, completions, '.', '"', "'", '`', '/', '@', '<'),
     vscode.languages.registerHoverProvider(CELL_SELECTOR, hover),
-    vscode.languages.registerSignatureHelpProvider(CELL_SELECTOR, signatures, { triggerCharacters: ['(', ',', '<'], retriggerCharacters: [')'] }),
+    vscode.languages.registerSignatureHelpProvider(CELL_SELECTOR, signatures, {
+      triggerCharacters: ['(', ',', '<'],
+      retriggerCharacters: [')'],
+    }),
     vscode.languages.registerDefinitionProvider(CELL_SELECTOR, definitions),
     vscode.languages.registerDocumentHighlightProvider(CELL_SELECTOR, highlights),
   );

@@ -62,7 +62,10 @@ export class LanguageClient implements vscode.Disposable {
   }
 
   /** The answer, or undefined when the worker failed or did not answer in time. */
-  request<M extends LanguageMethod>(method: M, params: LanguageMethods[M]['params']): Promise<LanguageMethods[M]['result'] | undefined> {
+  request<M extends LanguageMethod>(
+    method: M,
+    params: LanguageMethods[M]['params'],
+  ): Promise<LanguageMethods[M]['result'] | undefined> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -128,7 +131,9 @@ export class LanguageClient implements vscode.Disposable {
     if (this.worker && Number.isFinite(oldest) && Date.now() - Math.max(oldest, this.lastHeard) > STUCK_MS) {
       this.stuckRestarts++;
       const givingUp = this.stuckRestarts >= MAX_STUCK_RESTARTS;
-      this.log(`language service did not answer for ${STUCK_MS / 1000} s; ${givingUp ? 'it stays off until the window reloads' : 'starting a new one'}`);
+      this.log(
+        `language service did not answer for ${STUCK_MS / 1000} s; ${givingUp ? 'it stays off until the window reloads' : 'starting a new one'}`,
+      );
       this.replaceWorker();
     }
   }

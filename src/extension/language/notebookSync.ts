@@ -82,11 +82,15 @@ export class NotebookSync implements vscode.Disposable {
   }
 
   /** The served notebook a cell document belongs to, with all changes sent. */
-  cellOf(document: vscode.TextDocument): { notebook: vscode.NotebookDocument; key: string; cellId: string } | undefined {
+  cellOf(
+    document: vscode.TextDocument,
+  ): { notebook: vscode.NotebookDocument; key: string; cellId: string } | undefined {
     let owner = this.cellOwners.get(document.uri.toString());
     if (!owner) {
       // A cell added a moment ago: its notebook's change event may still be queued behind this request.
-      owner = [...this.served.values()].find((s) => s.notebook.getCells().some((c) => c.document.uri.toString() === document.uri.toString()));
+      owner = [...this.served.values()].find((s) =>
+        s.notebook.getCells().some((c) => c.document.uri.toString() === document.uri.toString()),
+      );
       if (owner) this.dirty.add(owner);
     }
     if (!owner) return undefined;
@@ -123,14 +127,21 @@ export class NotebookSync implements vscode.Disposable {
     const notebook = served.notebook;
     served.sentVersions.clear();
     served.sentOrder = [];
-    this.client.notify('open', { notebook: notebook.uri.toString(), notebookFile: notebookFile(notebook), checkTypes: this.checkTypes(notebook) });
+    this.client.notify('open', {
+      notebook: notebook.uri.toString(),
+      notebookFile: notebookFile(notebook),
+      checkTypes: this.checkTypes(notebook),
+    });
     this.sendUpdate(served);
   }
 
   private sendUpdate(served: Served): void {
     const cells = served.notebook
       .getCells()
-      .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === RADNB_LANGUAGE && !c.document.isClosed);
+      .filter(
+        (c) =>
+          c.kind === vscode.NotebookCellKind.Code && c.document.languageId === RADNB_LANGUAGE && !c.document.isClosed,
+      );
     const order = cells.map((c) => c.document.uri.toString());
     const changed = cells
       .filter((c) => served.sentVersions.get(c.document.uri.toString()) !== c.document.version)
@@ -147,7 +158,8 @@ export class NotebookSync implements vscode.Disposable {
     }
     served.sentOrder = order;
     this.client.notify('update', { notebook: served.notebook.uri.toString(), order, changed });
-    if (removed.length > 0) for (const listener of this.removedListeners) listener(removed.map((id) => vscode.Uri.parse(id)));
+    if (removed.length > 0)
+      for (const listener of this.removedListeners) listener(removed.map((id) => vscode.Uri.parse(id)));
   }
 }
 

@@ -32,19 +32,42 @@ test('diagnostics arrive for every cell, and after an edit for the edited cell f
   try {
     const notebookFile = path.join(mkdtempSync(path.join(tmpdir(), 'radnb-client-')), 'nb.radnb');
     client.notify('open', { notebook: 'nb', notebookFile, checkTypes: true });
-    const cells = ['const a = 1;', 'const b: number = a;', 'const c: number = b;', 'const d: number = c;'].map((text, i) => ({ id: `c${i}`, text }));
+    const cells = ['const a = 1;', 'const b: number = a;', 'const c: number = b;', 'const d: number = c;'].map(
+      (text, i) => ({ id: `c${i}`, text }),
+    );
     client.notify('update', { notebook: 'nb', order: cells.map((c) => c.id), changed: cells });
     await until(() => new Set(log.map((e) => e.cellId)).size === 4, 60_000, 'the first check of every cell');
-    assert.ok(log.every((e) => e.diagnostics.length === 0), JSON.stringify(log));
+    assert.ok(
+      log.every((e) => e.diagnostics.length === 0),
+      JSON.stringify(log),
+    );
 
     log.length = 0;
-    client.notify('update', { notebook: 'nb', order: cells.map((c) => c.id), changed: [{ id: 'c1', text: "const b: number = 'one';" }] });
+    client.notify('update', {
+      notebook: 'nb',
+      order: cells.map((c) => c.id),
+      changed: [{ id: 'c1', text: "const b: number = 'one';" }],
+    });
     await until(() => log.some((e) => e.cellId === 'c3'), 30_000, 'the cells below the edit');
-    assert.deepEqual(log.map((e) => e.cellId), ['c1', 'c2', 'c3'], 'the cell above the edit is not checked again');
-    assert.deepEqual(log[0].diagnostics.map((d) => d.code), [2322]);
+    assert.deepEqual(
+      log.map((e) => e.cellId),
+      ['c1', 'c2', 'c3'],
+      'the cell above the edit is not checked again',
+    );
+    assert.deepEqual(
+      log[0].diagnostics.map((d) => d.code),
+      [2322],
+    );
 
-    const completions = await client.request('completions', { notebook: 'nb', cellId: 'c3', at: { line: 0, character: 18 } });
-    assert.ok(completions?.entries.some((e) => e.name === 'b'), 'a name of a cell above is offered');
+    const completions = await client.request('completions', {
+      notebook: 'nb',
+      cellId: 'c3',
+      at: { line: 0, character: 18 },
+    });
+    assert.ok(
+      completions?.entries.some((e) => e.name === 'b'),
+      'a name of a cell above is offered',
+    );
   } finally {
     client.dispose();
   }
@@ -56,7 +79,10 @@ test('a request the worker does not answer in time resolves to nothing', async (
   const client = new LanguageClient(silent, repoRoot, () => {});
   try {
     const started = Date.now();
-    assert.equal(await client.request('quickInfo', { notebook: 'nb', cellId: 'c0', at: { line: 0, character: 0 } }), undefined);
+    assert.equal(
+      await client.request('quickInfo', { notebook: 'nb', cellId: 'c0', at: { line: 0, character: 0 } }),
+      undefined,
+    );
     assert.ok(Date.now() - started < 10_000);
   } finally {
     client.dispose();
