@@ -120,6 +120,67 @@ function soak(s) {
   );
 }
 
+function language(l) {
+  const { radnb, peerTypeScriptOneFile: peer, goals, vscode } = l;
+  const cell = (s) => `${n(s.median, 0)} ms (p95 ${n(s.p95, 0)})`;
+  const figure = (name) => (vscode[name] ? `${n(vscode[name].value, 0)} ${vscode[name].unit}` : '—');
+  const met =
+    radnb.memberCompletionMs.median <= goals.completionP50Ms && radnb.memberCompletionMs.p95 <= goals.completionP95Ms;
+  return (
+    table(
+      [
+        'Editor language service, 63-cell notebook (issue 16)',
+        'radnb',
+        'TypeScript alone, same code as one file, same run',
+        'goal',
+      ],
+      [
+        [
+          'member completion (`x.`) while typing',
+          cell(radnb.memberCompletionMs),
+          cell(peer.memberCompletionMs),
+          `≤ ${goals.completionP50Ms} / ${goals.completionP95Ms} ms`,
+        ],
+        ['name completion (first letter) while typing', cell(radnb.nameCompletionMs), cell(peer.nameCompletionMs), '—'],
+        [
+          'diagnostics of the edited cell after an edit',
+          cell(radnb.diagnosticsOfEditedCellMs),
+          `whole file: ${cell(peer.diagnosticsOfFileMs)}`,
+          `≤ ${goals.diagnosticsAfterEditMs} ms`,
+        ],
+        ['diagnostics of every cell below it', cell(radnb.diagnosticsOfWholeNotebookMs), '—', '—'],
+        ['open → every cell checked', `${n(radnb.coldStartMs, 0)} ms`, `${n(peer.coldStartMs, 0)} ms`, '—'],
+        ['extension activation (VS Code marks)', figure('activation: load + activate()'), '—', '—'],
+        [
+          'extension host memory: none / one / two notebooks',
+          [
+            figure('extension host memory before any notebook'),
+            figure('extension host memory with one notebook checked'),
+            figure('extension host memory with two notebooks checked'),
+          ].join(' / '),
+          '—',
+          '—',
+        ],
+      ],
+    ) + `\n\nCompletion goal (p50/p95 of member completions) — ${met ? 'met' : '**not met**'}.`
+  );
+}
+
+function jupyter(j) {
+  const { radnb, ipykernel } = j.roundTripMs;
+  const cell = (s) => `${n(s.median, 2)} ms (p95 ${n(s.p95, 1)})`;
+  return (
+    table(
+      ['Jupyter execute round trip via jupyter_client (issue 17)', 'radnb', 'ipykernel, same run', 'radnb / ipykernel'],
+      [
+        ['`1 + 1`', cell(radnb.trivial), cell(ipykernel.trivial), `${n(j.ratio.trivial, 2)}×`],
+        ['one printed line', cell(radnb.printed), cell(ipykernel.printed), `${n(j.ratio.printed, 2)}×`],
+      ],
+    ) +
+    `\n\nGoal: no slower than ipykernel (median) — ${j.ratio.trivial <= 1 && j.ratio.printed <= 1 ? 'met' : '**not met**'}.`
+  );
+}
+
 /** Full-mode runs of the teaching notebooks (issues 6 and 19): each headline figure's mean ± sd over the seeds. */
 function notebooks(files) {
   const entries = files.flatMap((f) => Object.entries(f.notebooks ?? {})).sort(([a], [b]) => a.localeCompare(b));
@@ -212,6 +273,8 @@ const sections = [
   ['cnn', cnn],
   ['renderers', renderers],
   ['soak', soak],
+  ['jupyter', jupyter],
+  ['language', language],
   ['pneumonia-designs', designs],
   ['segmentation-designs', segmentationDesigns],
 ]

@@ -12,6 +12,8 @@ export interface LaunchOptions {
   settings?: Record<string, unknown>;
   /** false: workspace trust stays on and the folder opens in Restricted Mode. Default true. */
   trusted?: boolean;
+  /** .vsix files installed into the temporary profile's extensions folder before the server starts. */
+  extensions?: string[];
   /** Extra environment of the server and so of its extension host. */
   env?: Record<string, string>;
   /** Receives each line code-server prints. */

@@ -2,7 +2,17 @@
 // @vscode/test-electron keeps VS Code in .vscode-test/) — it is ~300 MB with native builds, so it never
 // becomes a dependency of the extension. Used by `npm start` and by the end-to-end tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,10 +25,14 @@ const cacheDir = path.join(repoRoot, '.cache', 'code-server', codeServerVersion)
 const packageDir = path.join(cacheDir, 'code-server');
 const entryScript = path.join(packageDir, 'out', 'node', 'entry.js');
 const installedMarker = path.join(cacheDir, 'installed');
-/** The version @vscode/ripgrep (a dependency of VS Code) downloads from GitHub in its postinstall. */
-const ripgrepCache = {
-  dir: 'vscode-ripgrep-cache-1.15.11',
-  file: 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz',
+/** Where VS Code's @vscode/ripgrep 1.15.11 looks for the ripgrep release it would download from GitHub. */
+const RIPGREP_CACHE_DIR = 'vscode-ripgrep-cache-1.15.11';
+/** Its release targets, by the platforms code-server runs on. */
+const RIPGREP_TARGETS = {
+  'linux-x64': 'x86_64-unknown-linux-musl',
+  'linux-arm64': 'aarch64-unknown-linux-musl',
+  'darwin-x64': 'x86_64-apple-darwin',
+  'darwin-arm64': 'aarch64-apple-darwin',
 };
 
 export class CodeServerError extends Error {}
@@ -26,12 +40,7 @@ export class CodeServerError extends Error {}
 /** Installs code-server into the cache once; returns the path of its entry script. */
 export function ensureCodeServer({ log = console.error } = {}) {
   if (existsSync(installedMarker) && existsSync(entryScript)) return entryScript;
-  const rg = findOnPath('rg');
-  if (!rg) {
-    throw new CodeServerError(
-      'code-server needs ripgrep (`rg`, Debian package `ripgrep`): its install would otherwise download it from GitHub',
-    );
-  }
+  const rg = ripgrepBinary();
   rmSync(cacheDir, { recursive: true, force: true });
   mkdirSync(cacheDir, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'radnb-code-server-install-'));
@@ -44,6 +53,7 @@ export function ensureCodeServer({ log = console.error } = {}) {
     run('npm', ['pack', '--silent', '--pack-destination', tmp, `code-server@${codeServerVersion}`], repoRoot, tmp);
     run('tar', ['-xzf', path.join(tmp, `code-server-${codeServerVersion}.tgz`), '-C', tmp], repoRoot, tmp);
     renameSync(path.join(tmp, 'package'), packageDir);
+    makeKerberosOptional(path.join(packageDir, 'lib', 'vscode'));
     const result = spawnSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund'], {
       cwd: packageDir,
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -63,7 +73,7 @@ export function ensureCodeServer({ log = console.error } = {}) {
     if (result.status !== 0 || !existsSync(entryScript)) {
       throw new CodeServerError(
         `Installing code-server@${codeServerVersion} from the npm registry failed (exit ${result.status}). ` +
-          'It needs the npm registry (offline?), ripgrep, libkrb5-dev and a C++ toolchain; see the log above.',
+          'It needs the npm registry (offline?) and a C/C++ toolchain with Python 3 for its native modules; see the log above.',
       );
     }
     writeFileSync(installedMarker, `${new Date().toISOString()}\n`);
@@ -74,15 +84,54 @@ export function ensureCodeServer({ log = console.error } = {}) {
   }
 }
 
-/** Puts Debian's rg where @vscode/ripgrep's postinstall looks for its cached download. */
-function seedRipgrep(rg, tmp) {
-  const dir = path.join(tmp, ripgrepCache.dir);
+/** The rg binary of the npm package @vscode/ripgrep (a dev dependency: its platform package holds the
+ *  binary inside its tarball, so nothing is fetched from GitHub and no system ripgrep is needed). */
+function ripgrepBinary() {
+  const target = RIPGREP_TARGETS[`${process.platform}-${process.arch}`];
+  if (!target) throw new CodeServerError(`code-server is not available for ${process.platform}-${process.arch} here`);
+  let rgPath;
+  try {
+    // Resolved the way @vscode/ripgrep's own (ES module) index finds it, from its platform package.
+    const fromRipgrep = createRequire(createRequire(import.meta.url).resolve('@vscode/ripgrep'));
+    rgPath = fromRipgrep.resolve(`@vscode/ripgrep-${process.platform}-${process.arch}/bin/rg`);
+  } catch (error) {
+    throw new CodeServerError(
+      `the ripgrep binary of @vscode/ripgrep is missing (run \`npm install\` first): ${error.message}`,
+    );
+  }
+  return { rgPath, target };
+}
+
+/** Puts that rg where VS Code's @vscode/ripgrep postinstall looks for its cached download. */
+function seedRipgrep({ rgPath, target }, tmp) {
+  const dir = path.join(tmp, RIPGREP_CACHE_DIR);
   const stage = path.join(tmp, 'rg-stage');
   mkdirSync(dir, { recursive: true });
   mkdirSync(stage, { recursive: true });
-  copyFileSync(rg, path.join(stage, 'rg'));
+  copyFileSync(rgPath, path.join(stage, 'rg'));
   // The release tarballs hold `rg` at their root; it is unpacked into @vscode/ripgrep/bin/.
-  run('tar', ['-czf', path.join(dir, ripgrepCache.file), '-C', stage, 'rg'], repoRoot, tmp);
+  run('tar', ['-czf', path.join(dir, `ripgrep-v13.0.0-10-${target}.tar.gz`), '-C', stage, 'rg'], repoRoot, tmp);
+}
+
+/** VS Code loads kerberos only for Kerberos proxy authentication, and it builds only where the Kerberos
+ *  headers are installed (Debian libkrb5-dev): as an optional dependency a failed build is left out. */
+function makeKerberosOptional(vscodeDir) {
+  const edit = (file, change) => {
+    if (!existsSync(file)) return;
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    change(json);
+    writeFileSync(file, JSON.stringify(json, null, 2));
+  };
+  const moveToOptional = (manifest) => {
+    if (!manifest.dependencies?.kerberos) return;
+    manifest.optionalDependencies = { ...manifest.optionalDependencies, kerberos: manifest.dependencies.kerberos };
+    delete manifest.dependencies.kerberos;
+  };
+  edit(path.join(vscodeDir, 'package.json'), moveToOptional);
+  edit(path.join(vscodeDir, 'npm-shrinkwrap.json'), (lock) => {
+    moveToOptional(lock.packages['']);
+    if (lock.packages['node_modules/kerberos']) lock.packages['node_modules/kerberos'].optional = true;
+  });
 }
 
 function run(command, args, cwd, tmp) {
@@ -133,7 +182,15 @@ export function freePort() {
  * @param {import('./codeServer.d.mts').LaunchOptions} options
  * @returns {Promise<import('./codeServer.d.mts').RunningCodeServer>}
  */
-export async function launchCodeServer({ folder, port, settings = {}, env = {}, trusted = true, log = () => {} }) {
+export async function launchCodeServer({
+  folder,
+  port,
+  settings = {},
+  env = {},
+  trusted = true,
+  extensions = [],
+  log = () => {},
+}) {
   const entry = ensureCodeServer();
   const host = '127.0.0.1';
   const chosenPort = port ?? (await freePort());
@@ -142,6 +199,30 @@ export async function launchCodeServer({ folder, port, settings = {}, env = {}, 
     ['data', 'extensions', 'config', 'cache', 'state', 'tmp'].map((d) => [d, path.join(profile, d)]),
   );
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  const profileEnv = {
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_CACHE_HOME: dirs.cache,
+    XDG_STATE_HOME: dirs.state,
+    XDG_DATA_HOME: dirs.data,
+    TMPDIR: dirs.tmp,
+  };
+  for (const vsix of extensions) {
+    const installed = spawnSync(
+      process.execPath,
+      [entry, '--install-extension', vsix, '--user-data-dir', dirs.data, '--extensions-dir', dirs.extensions],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ...profileEnv },
+      },
+    );
+    if (installed.status !== 0) {
+      rmSync(profile, { recursive: true, force: true });
+      throw new CodeServerError(
+        `code-server --install-extension ${vsix} failed (exit ${installed.status}):\n${installed.stdout}${installed.stderr}`,
+      );
+    }
+    log(installed.stdout.trim());
+  }
   mkdirSync(path.join(dirs.data, 'User'), { recursive: true });
   writeFileSync(
     path.join(dirs.data, 'User', 'settings.json'),
@@ -175,15 +256,7 @@ export async function launchCodeServer({ folder, port, settings = {}, env = {}, 
   const child = spawn(process.execPath, args, {
     detached: true, // its own process group, so stop() also ends the extension host and the kernels
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      XDG_CONFIG_HOME: dirs.config,
-      XDG_CACHE_HOME: dirs.cache,
-      XDG_STATE_HOME: dirs.state,
-      XDG_DATA_HOME: dirs.data,
-      TMPDIR: dirs.tmp,
-      ...env,
-    },
+    env: { ...process.env, ...profileEnv, ...env },
   });
   let output = ''; // the tail, for the error when it fails to start
   const collect = (chunk) => {

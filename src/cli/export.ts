@@ -13,6 +13,7 @@ import {
   STDOUT_MIME,
   parseNotebook,
   serializeNotebook,
+  withCurrentKernelspec,
   type CellOutput,
   type Notebook,
   type NotebookCell,
@@ -44,9 +45,13 @@ export async function runExportCommand(args: string[]): Promise<number> {
 }
 
 /** nbformat 4.5 as Jupyter writes it (older notebooks gain cell ids); radnb's outputs keep their MIME
- *  types next to their PNG/text fallbacks. */
+ *  types next to their PNG/text fallbacks; the kernelspec names the kernel `radnb jupyter install` adds. */
 export function exportIpynb(notebook: Notebook): string {
-  return serializeNotebook({ ...notebook, nbformatMinor: Math.max(notebook.nbformatMinor, 5) });
+  return serializeNotebook({
+    ...notebook,
+    metadata: withCurrentKernelspec(notebook.metadata),
+    nbformatMinor: Math.max(notebook.nbformatMinor, 5),
+  });
 }
 
 // ---------------------------------------------------------------- HTML report

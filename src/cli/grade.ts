@@ -2,14 +2,15 @@
 // is checked against the checksums `radnb assign` recorded, merged with the source's tests (hidden ones
 // included) and run cell by cell in a fresh kernel. Unlike `radnb run`, a failing cell does not stop the
 // run: an infinite loop is interrupted by the per-cell timeout and a dead kernel is restarted, so a
-// student loses only the points of the cells that fail.
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+// student loses only the points of the cells that fail. A class can be split over the tasks of a batch
+// job (--shard I/N, one folder of grades each) and the folders merged afterwards (--merge).
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exerciseMeta, findTampering, gradedCells, mergeSubmission, type TamperFlag } from '../common/exercise';
 import { ERROR_MIME, parseNotebook, serializeNotebook, type Notebook, type NotebookCell } from '../common/notebook';
 import { KernelClient } from '../kernel/client';
-import { injectParams, parseParams, type Params } from './params';
+import { parseParams, type Params } from './params';
 import { runCell } from './run';
 
 export interface GradeOptions {
@@ -21,7 +22,15 @@ export interface GradeOptions {
   nodePath?: string;
   /** Runner parameters for every submission (e.g. fast=true, a data path). */
   params?: Params;
+  /** Grade only this task's share of the submissions (a batch job's array index). */
+  shard?: Shard;
   log: (line: string) => void;
+}
+
+/** Task `index` of `count` grades the submissions whose place in name order, modulo `count`, is `index`. */
+export interface Shard {
+  index: number;
+  count: number;
 }
 
 export type CellStatus = 'passed' | 'failed' | 'tampered';
@@ -57,8 +66,19 @@ export async function runGradeCommand(args: string[]): Promise<number> {
       timeout: { type: 'string', default: '30' },
       node: { type: 'string' },
       param: { type: 'string', multiple: true, default: [] },
+      shard: { type: 'string' },
+      merge: { type: 'boolean', default: false },
     },
   });
+  if (values.merge) {
+    if (positionals.length === 0)
+      throw new Error('radnb grade --merge takes the folders to merge (each with a grades.json)');
+    const merged = await mergeGrades(positionals, values.out!);
+    process.stderr.write(
+      `radnb grade: ${merged.length} students from ${positionals.length} folders merged into ${values.out}\n`,
+    );
+    return 0;
+  }
   if (positionals.length !== 1) throw new Error('radnb grade takes exactly one submissions folder');
   if (!values.source)
     throw new Error("radnb grade needs --source SOURCE.radnb (the teacher's notebook with solutions and hidden tests)");
@@ -70,6 +90,7 @@ export async function runGradeCommand(args: string[]): Promise<number> {
     timeoutSeconds,
     nodePath: values.node,
     params: parseParams(values.param ?? []),
+    ...(values.shard !== undefined && { shard: parseShard(values.shard) }),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   for (const g of grades)
@@ -89,18 +110,79 @@ export async function gradeSubmissions(submissionsDir: string, options: GradeOpt
     throw new Error(`${options.source}: has no graded test cells (mark test cells with points first)`);
   const submissions = await findSubmissions(submissionsDir);
   if (submissions.length === 0) throw new Error(`${submissionsDir}: no submitted notebooks (.radnb or .ipynb) found`);
+  const shard = options.shard;
+  // A task past the end of the class has nothing to grade: it still writes its (empty) grades.
+  const mine = shard ? submissions.filter((_, i) => i % shard.count === shard.index) : submissions;
   await mkdir(path.join(options.out, 'feedback'), { recursive: true });
   const grades: StudentGrade[] = [];
-  for (const submission of submissions) {
+  for (const submission of mine) {
     options.log(`grading ${submission.student} (${submission.file})`);
     grades.push(await gradeOne(submission, source, options));
   }
-  await writeFile(
-    path.join(options.out, 'grades.json'),
-    `${JSON.stringify({ source: path.basename(options.source), students: grades }, null, 1)}\n`,
-  );
-  await writeFile(path.join(options.out, 'grades.csv'), gradesCsv(grades));
+  await writeGrades(options.out, path.basename(options.source), grades);
   return grades;
+}
+
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const shard = match && { index: Number(match[1]), count: Number(match[2]) };
+  if (!shard || shard.count < 1 || shard.index >= shard.count)
+    throw new Error(`--shard must be INDEX/COUNT with 0 ≤ INDEX < COUNT (a batch job's task index), not '${text}'`);
+  return shard;
+}
+
+/** Combines the grade folders of a class graded in several tasks into one: grades.json, grades.csv and
+ *  every feedback notebook, students in name order. */
+export async function mergeGrades(dirs: string[], out: string): Promise<StudentGrade[]> {
+  let source: string | undefined;
+  const gradedIn = new Map<string, string>();
+  const grades: StudentGrade[] = [];
+  await mkdir(path.join(out, 'feedback'), { recursive: true });
+  for (const dir of dirs) {
+    const file = path.join(dir, 'grades.json');
+    const graded = parseGradesFile(
+      await readFile(file, 'utf8').catch(() => missing(file, 'no grades.json here (not a `radnb grade --out` folder)')),
+      file,
+    );
+    if (source !== undefined && graded.source !== source)
+      throw new Error(`${file}: graded against ${graded.source}, the other folders against ${source}`);
+    source = graded.source;
+    for (const grade of graded.students) {
+      const earlier = gradedIn.get(grade.student);
+      if (earlier) throw new Error(`${file}: ${grade.student} was also graded in ${earlier}`);
+      gradedIn.set(grade.student, dir);
+      if (grade.feedbackFile) {
+        const feedbackFile = path.join(out, 'feedback', `${grade.student}.radnb`);
+        const from = path.join(dir, 'feedback', `${grade.student}.radnb`);
+        if (path.resolve(from) !== path.resolve(feedbackFile))
+          await copyFile(from, feedbackFile).catch(() =>
+            missing(from, 'the feedback notebook grades.json names is missing'),
+          );
+        grade.feedbackFile = feedbackFile;
+      }
+      grades.push(grade);
+    }
+  }
+  grades.sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
+  await writeGrades(out, source ?? '', grades);
+  return grades;
+}
+
+function parseGradesFile(text: string, file: string): { source: string; students: StudentGrade[] } {
+  let json: { source?: unknown; students?: unknown };
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof json.source !== 'string' || !Array.isArray(json.students))
+    throw new Error(`${file}: not a radnb grades file (no "source" and "students")`);
+  return { source: json.source, students: json.students as StudentGrade[] };
+}
+
+async function writeGrades(out: string, source: string, grades: StudentGrade[]): Promise<void> {
+  await writeFile(path.join(out, 'grades.json'), `${JSON.stringify({ source, students: grades }, null, 1)}\n`);
+  await writeFile(path.join(out, 'grades.csv'), gradesCsv(grades));
 }
 
 interface Submission {
@@ -170,7 +252,7 @@ async function gradeOne(submission: Submission, source: Notebook, options: Grade
 async function executeAll(notebook: Notebook, notebookDir: string, options: GradeOptions): Promise<void> {
   const start = async () => {
     const kernel = await KernelClient.start({ notebookDir, nodePath: options.nodePath });
-    await injectParams(kernel, options.params ?? {});
+    await kernel.setParams(options.params ?? {});
     return kernel;
   };
   let kernel = await start();

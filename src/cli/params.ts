@@ -1,6 +1,5 @@
-// Runner parameters (`--param name=value`): parsed once, injected into a kernel before the first cell,
-// read in cells with `param(name, fallback)`. Shared by `radnb run` and `radnb grade`.
-import type { KernelClient } from '../kernel/client';
+// Runner parameters (`--param name=value`), parsed once for `radnb run` and `radnb grade`; the kernel
+// client hands them to the notebook (KernelClient.setParams) before its first cell.
 
 export type Params = Record<string, unknown>;
 
@@ -18,10 +17,4 @@ export function parseParams(pairs: string[]): Params {
     }
   }
   return params;
-}
-
-export async function injectParams(kernel: KernelClient, params: Params): Promise<void> {
-  if (Object.keys(params).length === 0) return;
-  const injected = await kernel.execute(`Object.assign(params, ${JSON.stringify(params)});`, 'Parameters');
-  if (injected.status !== 'ok') throw new Error(`could not inject parameters: ${injected.error?.message}`);
 }

@@ -1,7 +1,6 @@
 // The `radnb` command: headless notebook runs and DICOM tools. Each subcommand lives in its own module;
 // this file only dispatches and turns failures into a one-line reason and a non-zero exit code.
-import { existsSync, realpathSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runAssignCommand } from './assign';
 import { runCheckCommand } from './check';
@@ -9,22 +8,29 @@ import { runCleanCommand } from './clean';
 import { runDicomCommand, type CommandIO } from './dicom';
 import { runExportCommand } from './export';
 import { runGradeCommand } from './grade';
+import { runJupyterCommand } from './jupyter';
 import { parseParams } from './params';
 import { runNotebook } from './run';
 import { UsageError } from './usageError';
 
 const USAGE = `usage:
   radnb run NOTEBOOK.radnb [--out EXECUTED.radnb] [--param name=value]... [--timeout SECONDS] [--backend NAME]
-            [--allow-identifiers] [--trust]
-      --trust   run a notebook from outside the current folder (code in a notebook can do anything you can)
+            [--allow-identifiers]
+      runs the notebook it is given, wherever it is: its code can do anything you can
   radnb check NB|DIR... [--json]
   radnb clean NB... [--check] [--stdin] [--outputs all|small|none] [--max-image-bytes N] [--drop-runs]
   radnb export NB --to ipynb|html [--out FILE]
   radnb assign SOURCE.radnb [--out STUDENT.radnb]
   radnb grade SUBMISSIONS_DIR --source SOURCE.radnb [--out DIR] [--timeout SECONDS] [--param name=value]...
+            [--shard INDEX/COUNT]
+  radnb grade --merge GRADED_DIR... [--out DIR]
   radnb dicom info FILE... [--json] [--phi]
   radnb dicom export FILE --out PATH.npy|PATH.png [--raw] [--frame N] [--window C,W | --preset NAME]
   radnb dicom deid IN_DIR OUT_DIR [--secret TEXT] [--json]
+  radnb jupyter install [--user | --sys-prefix [--python PYTHON] | --prefix PREFIX]
+  radnb jupyter uninstall [--user | --sys-prefix | --prefix PREFIX]
+  radnb jupyter list
+  radnb jupyter kernel -f CONNECTION_FILE   (started by Jupyter; runs cells with your rights)
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -42,6 +48,7 @@ const commands: Record<string, Command> = {
   assign: runAssignCommand,
   grade: runGradeCommand,
   dicom: (args) => runDicomCommand(args, consoleIO),
+  jupyter: (args) => runJupyterCommand(args, consoleIO),
 };
 
 async function runCommand(args: string[]): Promise<number> {
@@ -55,14 +62,13 @@ async function runCommand(args: string[]): Promise<number> {
       backend: { type: 'string' },
       node: { type: 'string' },
       'allow-identifiers': { type: 'boolean', default: false },
+      // Naming the notebook is the act of trust (as with nbconvert and papermill); 0.1.0 asked for
+      // --trust outside the current folder, so scripts that pass it keep working.
       trust: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError('radnb run takes exactly one notebook');
   if (!existsSync(positionals[0])) throw new Error(`${positionals[0]}: no such notebook`);
-  if (!values.trust && !isInside(process.cwd(), positionals[0])) {
-    throw new UsageError(`${positionals[0]} is outside the current folder; run it only if you trust it, with --trust`);
-  }
   const timeoutSeconds = Number(values.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0)
     throw new UsageError(`--timeout must be a number of seconds, not '${values.timeout}'`);
@@ -83,11 +89,6 @@ async function runCommand(args: string[]): Promise<number> {
   }
   process.stderr.write(`radnb run: ${summary.executed} cells ok; outputs saved to ${summary.outFile}\n`);
   return 0;
-}
-
-function isInside(folder: string, file: string): boolean {
-  const relative = path.relative(realpathSync(folder), realpathSync(path.resolve(file)));
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 async function main(argv: string[]): Promise<number> {

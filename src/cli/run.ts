@@ -9,7 +9,7 @@ import { parseNotebook, serializeNotebook, type CellOutput, type NotebookCell } 
 import { displayOutput, errorOutput, resultOutput, streamItem, streamNameOf } from '../common/outputs';
 import { DEFAULT_MAX_IMAGE_BYTES, applyOutputsPolicy, notebookOutputsPolicy } from '../common/outputsPolicy';
 import { KernelClient, KernelDiedError } from '../kernel/client';
-import { injectParams, type Params } from './params';
+import type { Params } from './params';
 
 export interface RunOptions {
   out?: string;
@@ -56,7 +56,7 @@ export async function runNotebook(file: string, options: RunOptions): Promise<Ru
   const summary: RunSummary = { ok: true, executed: 0, outFile };
   let completed = false;
   try {
-    await injectParams(kernel, options.params);
+    await kernel.setParams(options.params);
     const codeCells = notebook.cells.map((cell, index) => ({ cell, index })).filter(({ cell }) => cell.kind === 'code');
     for (const { cell, index } of codeCells) {
       const name = `Cell ${index + 1}`;
@@ -98,6 +98,7 @@ export async function runCell(
     result = await kernel.execute(cell.source, name, {
       onStream: (stream, text) => recorder.stream(stream, text),
       onDisplay: (id, bundle, update) => recorder.display(id, bundle, update),
+      onClear: (wait) => recorder.clear(wait),
     });
   } catch (err) {
     if (!(err instanceof KernelDiedError)) throw err;
@@ -133,16 +134,25 @@ function startTimeout(kernel: KernelClient, seconds: number): { fired: boolean; 
 /** Collects a running cell's outputs: consecutive stream text is merged, displays can be replaced. */
 export class OutputRecorder {
   private readonly displays = new Map<string, CellOutput>();
+  private clearPending = false;
 
   constructor(private readonly outputs: CellOutput[]) {}
 
+  /** `wait`: the outputs go when the next one arrives, as in Jupyter. */
+  clear(wait: boolean): void {
+    this.clearPending = true;
+    if (!wait) this.clearNow();
+  }
+
   stream(name: 'stdout' | 'stderr', text: string): void {
+    this.clearNow();
     const last = this.outputs[this.outputs.length - 1];
     if (last && streamNameOf(last) === name) last.items.push(streamItem(name, text));
     else this.outputs.push({ items: [streamItem(name, text)], metadata: { outputType: 'stream' } });
   }
 
   display(displayId: string, bundle: WireBundle, update: boolean): void {
+    this.clearNow();
     const existing = this.displays.get(displayId);
     const output = displayOutput(bundle, displayId);
     if (update && existing) {
@@ -151,5 +161,12 @@ export class OutputRecorder {
     }
     this.displays.set(displayId, output);
     this.outputs.push(output);
+  }
+
+  private clearNow(): void {
+    if (!this.clearPending) return;
+    this.clearPending = false;
+    this.outputs.length = 0;
+    this.displays.clear();
   }
 }

@@ -27,4 +27,4 @@ export { memorySnapshot, leakReport } from './memory';
 export { formatBytes } from '../common/formatBytes';
 export type { LeakReport, MemorySnapshot } from './memory';
 export { TrainingCurves } from './trainingCurves';
-export type { PlotlyFigure, PlotlyTrace } from './trainingCurves';
+export type { PlotlyFigure, PlotlyTrace } from '../display/plotly';

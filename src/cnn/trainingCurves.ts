@@ -4,29 +4,7 @@
 // validation per epoch; the text/plain part is a one-line summary for plain-text front ends.
 import { DISPLAY, MIME } from '../common/display';
 import type { DisplayHandle, DisplayHost, MimeBundle } from '../common/display';
-
-export interface PlotlyTrace {
-  name: string;
-  x: number[];
-  y: number[];
-  type: 'scatter';
-  mode: 'lines' | 'lines+markers';
-  yaxis: 'y' | 'y2';
-  line?: { width: number; dash?: 'dot' };
-  opacity?: number;
-}
-
-export interface PlotlyFigure {
-  data: PlotlyTrace[];
-  layout: {
-    title: { text: string };
-    xaxis: { title: { text: string } };
-    yaxis: { title: { text: string } };
-    yaxis2: { title: { text: string }; overlaying: 'y'; side: 'right'; rangemode: 'tozero' };
-    legend: { orientation: 'h' };
-    meta: { radnbLive: boolean };
-  };
-}
+import { plotlyBundle, type PlotlyFigure, type PlotlyTrace } from '../display/plotly';
 
 /** Per-batch series are thinned to at most this many points so that long runs stay small to send. */
 const MAX_BATCH_POINTS = 2000;
@@ -120,8 +98,10 @@ export class TrainingCurves {
     };
   }
 
+  /** The final figure carries its PNG fallback, so that a notebook viewed without radnb (Jupyter, GitHub)
+   *  shows the curves; live updates skip drawing it. */
   bundle(live: boolean): MimeBundle {
-    return { [MIME.plotly]: this.figure(live), [MIME.text]: `${this.title}: ${this.status}` };
+    return { ...plotlyBundle(this.figure(live), { png: !live }), [MIME.text]: `${this.title}: ${this.status}` };
   }
 
   private series(map: Map<string, { x: number[]; y: number[] }>, name: string): { x: number[]; y: number[] } {

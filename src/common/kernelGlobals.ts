@@ -24,6 +24,8 @@ export interface DisplayFunction {
   png(bytes: Uint8Array): DisplayHandle;
   /** Shows a JSON-able value as application/json. */
   json(value: unknown): DisplayHandle;
+  /** Removes the running cell's outputs so far (Jupyter's clear_output); `wait`: only when its next output arrives, so a loop does not flicker. */
+  clear(wait?: boolean): void;
 }
 
 /** `param('fast', false)` is a boolean, not `false`: a parameter can take any value of its fallback's type. */

@@ -18,7 +18,24 @@ export interface ShutdownRequest {
   type: 'shutdown';
 }
 
-export type KernelRequest = ExecuteRequest | ShutdownRequest;
+/** Names that complete the code before `cursor` (a UTF-16 offset), from the kernel's live values: for a
+ *  front end without a language service (Jupyter). Answered by a CompleteReply with the same id. */
+export interface CompleteRequest {
+  type: 'complete';
+  id: number;
+  code: string;
+  cursor: number;
+}
+
+/** What the name or member chain at `cursor` is, from its live value. Answered by an InspectReply. */
+export interface InspectRequest {
+  type: 'inspect';
+  id: number;
+  code: string;
+  cursor: number;
+}
+
+export type KernelRequest = ExecuteRequest | ShutdownRequest | CompleteRequest | InspectRequest;
 
 export interface ReadyMessage {
   type: 'ready';
@@ -41,6 +58,13 @@ export interface DisplayMessage {
   bundle: WireBundle;
   /** True when this replaces the output shown earlier under the same displayId. */
   update: boolean;
+}
+
+/** `display.clear(wait)` in a cell: remove the running cell's outputs, now or (wait) when the next arrives. */
+export interface ClearMessage {
+  type: 'clear';
+  execId: number;
+  wait: boolean;
 }
 
 export interface CellError {
@@ -106,15 +130,36 @@ export interface VariablesMessage {
   tensors?: { count: number; bytes: number };
 }
 
+export interface CompleteReply {
+  type: 'complete';
+  id: number;
+  /** Candidates for the text between `start` and `end` (UTF-16 offsets in the request's code). */
+  matches: string[];
+  start: number;
+  end: number;
+}
+
+export interface InspectReply {
+  type: 'inspect';
+  id: number;
+  /** False when nothing at the cursor names a live value. */
+  found: boolean;
+  /** Plain-text description: the expression, its type, and a preview of its value. */
+  text: string;
+}
+
 export type KernelMessage =
   | ReadyMessage
   | StreamMessage
   | DisplayMessage
+  | ClearMessage
   | ExecuteResult
   | BackendMessage
   | LogMessage
   | DatasetMessage
-  | VariablesMessage;
+  | VariablesMessage
+  | CompleteReply
+  | InspectReply;
 
 /** File descriptor of the interrupt pipe in the kernel process. */
 export const INTERRUPT_FD = 4;

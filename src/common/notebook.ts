@@ -49,7 +49,17 @@ export const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
 export const STDERR_MIME = 'application/vnd.code.notebook.stderr';
 export const ERROR_MIME = 'application/vnd.code.notebook.error';
 
-export const KERNELSPEC = { name: 'radnb-typescript', display_name: 'TypeScript (radnb)', language: 'typescript' };
+/** The kernelspec `radnb jupyter install` writes, so Jupyter starts radnb's kernel for these notebooks. */
+export const KERNELSPEC = { name: 'radnb', display_name: 'TypeScript (radnb)', language: 'typescript' };
+/** Names radnb notebooks carried before the Jupyter kernel existed: still read, exported as KERNELSPEC. */
+const LEGACY_KERNELSPEC_NAMES = ['radnb-typescript'];
+
+/** The notebook's metadata with a legacy radnb kernelspec renamed to the installed one; other kernels kept. */
+export function withCurrentKernelspec(metadata: Record<string, unknown>): Record<string, unknown> {
+  const spec = metadata.kernelspec;
+  if (!isObject(spec) || !LEGACY_KERNELSPEC_NAMES.includes(spec.name as string)) return metadata;
+  return { ...metadata, kernelspec: { ...spec, name: KERNELSPEC.name } };
+}
 const LANGUAGE_INFO = { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' };
 
 /** The order in which a renderer is chosen: the richest representation first. */

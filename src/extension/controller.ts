@@ -136,6 +136,7 @@ export class RadnbController implements vscode.Disposable {
       result = await kernel.execute(cell.document.getText(), `Cell ${cell.index + 1}`, {
         onStream: (name, text) => writer.stream(name, text),
         onDisplay: (id, bundle, update) => writer.display(id, bundle, update),
+        onClear: (wait) => writer.clear(wait),
       });
     } catch (err) {
       const died = err instanceof KernelDiedError;
@@ -183,10 +184,19 @@ class OutputWriter {
   private queue: Promise<unknown> = Promise.resolve();
   private lastStream: { name: string; output: vscode.NotebookCellOutput } | undefined;
   private readonly displays = new Map<string, vscode.NotebookCellOutput>();
+  /** display.clear(true): the outputs go when the next one comes, so a loop redrawing them does not flicker. */
+  private clearPending = false;
 
   constructor(private readonly execution: vscode.NotebookCellExecution) {}
 
+  /** Removes the cell's outputs so far (display.clear), now or with the next output. */
+  clear(wait: boolean): void {
+    if (wait) this.clearPending = true;
+    else this.clearNow();
+  }
+
   stream(name: 'stdout' | 'stderr', text: string): void {
+    this.applyPendingClear();
     const item = streamItem(name, text);
     const vsItem = new vscode.NotebookCellOutputItem(item.data, item.mime);
     const last = this.lastStream;
@@ -200,6 +210,7 @@ class OutputWriter {
   }
 
   display(displayId: string, bundle: WireBundle, update: boolean): void {
+    this.applyPendingClear();
     const existing = this.displays.get(displayId);
     if (update && existing) {
       const items = bundleItems(bundle).map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime));
@@ -212,8 +223,21 @@ class OutputWriter {
   }
 
   append(output: vscode.NotebookCellOutput): void {
+    this.applyPendingClear();
     this.lastStream = undefined;
     this.then(() => this.execution.appendOutput(output));
+  }
+
+  private applyPendingClear(): void {
+    if (!this.clearPending) return;
+    this.clearPending = false;
+    this.clearNow();
+  }
+
+  private clearNow(): void {
+    this.lastStream = undefined;
+    this.displays.clear();
+    this.then(() => this.execution.clearOutput());
   }
 
   done(): Promise<unknown> {

@@ -7,8 +7,10 @@ import type { Writable } from 'node:stream';
 import {
   INTERRUPT_BYTE,
   type BackendMessage,
+  type CompleteReply,
   type DatasetMessage,
   type ExecuteResult,
+  type InspectReply,
   type KernelMessage,
   type KernelRequest,
   type LogMessage,
@@ -31,11 +33,16 @@ export interface KernelClientOptions {
   /** The built kernel entry (out/kernel/main.js). */
   kernelScript?: string;
   startTimeoutMs?: number;
+  /** Start the kernel in a process group of its own, out of reach of signals sent to the client's group
+   *  (a Jupyter client interrupts by SIGINT to the group: the client passes it on through the pipe). */
+  ownProcessGroup?: boolean;
 }
 
 export interface ExecutionHandlers {
   onStream?(name: 'stdout' | 'stderr', text: string): void;
   onDisplay?(displayId: string, bundle: WireBundle, update: boolean): void;
+  /** The cell asked to remove its outputs so far (`wait`: when the next output arrives). */
+  onClear?(wait: boolean): void;
 }
 
 export class KernelStartError extends Error {
@@ -64,9 +71,16 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** A completion or inspection waiting for its reply. */
+interface PendingLookup {
+  resolve(reply: CompleteReply | InspectReply): void;
+  reject(err: Error): void;
+}
+
 export class KernelClient {
   private nextId = 1;
   private pending: Pending | undefined;
+  private readonly lookups = new Map<number, PendingLookup>();
   private lastExecId = 0;
   private stderrTail = '';
   private killReason: string | undefined;
@@ -95,6 +109,7 @@ export class KernelClient {
       cwd: options.notebookDir,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       serialization: 'advanced',
+      detached: options.ownProcessGroup === true,
       env: {
         ...process.env,
         ...options.env,
@@ -104,6 +119,8 @@ export class KernelClient {
         ...(options.maxOutputBytes && { RADNB_MAX_OUTPUT_BYTES: String(options.maxOutputBytes) }),
       },
     });
+    // The interrupt pipe can be reset as the kernel exits; the exit itself is reported through 'exit'.
+    (child.stdio[4] as Writable | null)?.on('error', () => undefined);
     const client = new KernelClient(child, options);
     return client.waitReady(nodePath, options.startTimeoutMs ?? 20_000);
   }
@@ -132,6 +149,36 @@ export class KernelClient {
       this.lastExecId = id;
       this.send({ type: 'execute', id, code, cellName });
     });
+  }
+
+  /** Names that complete `code` at `cursor` (a UTF-16 offset), from the kernel's live values. */
+  complete(code: string, cursor: number): Promise<CompleteReply> {
+    return this.lookup({ type: 'complete', id: this.nextId++, code, cursor }) as Promise<CompleteReply>;
+  }
+
+  /** A description of the live value named at `cursor`. */
+  inspect(code: string, cursor: number): Promise<InspectReply> {
+    return this.lookup({ type: 'inspect', id: this.nextId++, code, cursor }) as Promise<InspectReply>;
+  }
+
+  private lookup(
+    request: Extract<KernelRequest, { type: 'complete' | 'inspect' }>,
+  ): Promise<CompleteReply | InspectReply> {
+    if (this.exited)
+      return Promise.reject(
+        new KernelDiedError(`The kernel has ended (${this.describeExit()}).`, this.exited.code, this.exited.signal),
+      );
+    return new Promise((resolve, reject) => {
+      this.lookups.set(request.id, { resolve, reject });
+      this.send(request);
+    });
+  }
+
+  /** Gives the notebook its run's parameters (`param(name, fallback)` in cells), before its first cell. */
+  async setParams(params: Record<string, unknown>): Promise<void> {
+    if (Object.keys(params).length === 0) return;
+    const injected = await this.execute(`Object.assign(params, ${JSON.stringify(params)});`, 'Parameters');
+    if (injected.status !== 'ok') throw new Error(`could not set the parameters: ${injected.error?.message}`);
   }
 
   /** Asks the kernel to stop the running cell; variables are kept. */
@@ -233,6 +280,9 @@ export class KernelClient {
         if (pending && message.execId === pending.id)
           pending.handlers.onDisplay?.(message.displayId, message.bundle, message.update);
         break;
+      case 'clear':
+        if (pending && message.execId === pending.id) pending.handlers.onClear?.(message.wait);
+        break;
       case 'result':
         if (pending && message.execId === pending.id) {
           this.pending = undefined;
@@ -253,6 +303,11 @@ export class KernelClient {
         this.variables = message;
         for (const listener of this.variablesListeners) listener(message);
         break;
+      case 'complete':
+      case 'inspect':
+        this.lookups.get(message.id)?.resolve(message);
+        this.lookups.delete(message.id);
+        break;
     }
   }
 
@@ -267,6 +322,15 @@ export class KernelClient {
 
   private onExitDuringUse(): void {
     const description = this.describeExit();
+    for (const lookup of this.lookups.values())
+      lookup.reject(
+        new KernelDiedError(
+          `The kernel has ended (${description}).`,
+          this.exited?.code ?? null,
+          this.exited?.signal ?? null,
+        ),
+      );
+    this.lookups.clear();
     const pending = this.pending;
     this.pending = undefined;
     pending?.reject(

@@ -9,6 +9,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { INTERRUPT_BYTE, INTERRUPT_FD } from '../common/kernelProtocol';
 import { ACKED, MAIN_THREAD_GRACE_MS, REQUESTED, type InterruptRequest } from './interruptFlags';
 
+/** How long a kernel whose client is gone may take to exit by itself. */
+const ORPHAN_GRACE_MS = 2000;
+
 const flags = new Int32Array((workerData as { flags: SharedArrayBuffer }).flags);
 const session = new Session();
 session.connectToMainThread();
@@ -17,8 +20,10 @@ const pipe = new Socket({ fd: INTERRUPT_FD, readable: true, writable: false });
 pipe.on('data', (bytes: Buffer) => {
   if (bytes.includes(INTERRUPT_BYTE)) requestInterrupt();
 });
-// The pipe closing means the client is gone; the kernel's IPC channel handles shutdown.
 pipe.on('error', () => undefined);
+// The pipe closing means the client is gone. The kernel's IPC channel then ends the process, unless code
+// spins on the main thread: then it is ended from here, so no kernel outlives its client.
+pipe.on('close', () => setTimeout(() => process.kill(process.pid, 'SIGKILL'), ORPHAN_GRACE_MS));
 
 function requestInterrupt(): void {
   const at = Date.now();

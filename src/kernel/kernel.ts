@@ -7,7 +7,7 @@ import { CompileError, compileCell } from './compile';
 import type { Evaluator } from './evaluator';
 import { textOf, toMimeBundle, toWireBundle, truncateText } from './format';
 import type { ModuleLoader } from './moduleLoader';
-import { installRuntime } from './runtime';
+import { displayHandle, installRuntime, isDisplayHandle } from './runtime';
 import { StackMapper } from './stackMapper';
 import { StreamCapture } from './streams';
 import { tensorStats } from './tensorStats';
@@ -51,6 +51,10 @@ export class Kernel {
         loader: options.loader,
         display: (value, opts) => this.display(value, opts),
         update: (handle, value) => this.update(handle, value),
+        clear: (wait) => {
+          this.streams.flush();
+          options.send({ type: 'clear', execId: this.outputExecId, wait });
+        },
         generation: () => this.generation,
         log: (metrics, step) =>
           options.send({ type: 'log', execId: this.outputExecId, metrics, ...(step !== undefined && { step }) }),
@@ -59,12 +63,12 @@ export class Kernel {
       options.notebookDir,
     );
     this.variables = new VariableReader();
-    const kernel = this;
+    const running = () => this.running;
     setDisplayHost({
       display: (value, opts) => this.display(value, opts),
       update: (handle, value) => this.update(handle, value),
       get signal() {
-        return kernel.running?.abort.signal ?? AbortSignal.abort();
+        return running()?.abort.signal ?? AbortSignal.abort();
       },
     });
   }
@@ -149,7 +153,8 @@ export class Kernel {
       });
     if (!evaluation) return this.result(running, { status: 'interrupted' });
     if (!evaluation.ok) return this.result(running, { status: 'error', error: this.cellError(evaluation.error) });
-    const value = evaluation.value === undefined ? undefined : await this.wire(evaluation.value);
+    const shown = evaluation.value !== undefined && !isDisplayHandle(evaluation.value);
+    const value = shown ? await this.wire(evaluation.value) : undefined;
     return this.result(running, { status: 'ok', value });
   }
 
@@ -191,7 +196,7 @@ export class Kernel {
   }
 
   private display(value: unknown, options?: DisplayOptions): DisplayHandle {
-    const handle = { id: options?.id ?? `radnb-display-${process.pid}-${++this.displayCount}` };
+    const handle = displayHandle(options?.id ?? `radnb-display-${process.pid}-${++this.displayCount}`);
     this.sendDisplay(handle.id, value, false);
     return handle;
   }

@@ -8,6 +8,7 @@ import { setIdentifiersAllowed } from '../common/phi';
 import { Evaluator } from './evaluator';
 import { ACKED, FLAG_COUNT, type InterruptRequest } from './interruptFlags';
 import { Kernel } from './kernel';
+import { LiveNames } from './liveNames';
 import { ModuleLoader } from './moduleLoader';
 import { redactMessage } from './redact';
 import { silenceExperimentalImportWarning } from './warnings';
@@ -73,8 +74,11 @@ function main(): void {
   process.on('uncaughtException', (err) => kernel.reportBackgroundError(err));
   process.on('unhandledRejection', (reason) => kernel.reportBackgroundError(reason));
 
+  const liveNames = new LiveNames();
   process.on('message', (request: KernelRequest) => {
     if (request.type === 'execute') void kernel.execute(request);
+    else if (request.type === 'complete') void liveNames.complete(request).then(send);
+    else if (request.type === 'inspect') void liveNames.inspect(request).then(send);
     else if (request.type === 'shutdown') process.exit(0);
   });
   // The client going away (extension host reload, runner killed) ends the kernel.

@@ -15,10 +15,23 @@ export class InterruptedError extends Error {
   }
 }
 
+const DISPLAY_HANDLE = Symbol('radnb.displayHandle');
+
+/** A display call's handle. Marked so that a cell ending in a display call shows only the display,
+ *  as IPython's display() returns None: the handle is for display.update, not a result of its own. */
+export function displayHandle(id: string): DisplayHandle {
+  return Object.defineProperty({ id }, DISPLAY_HANDLE, { value: true });
+}
+
+export function isDisplayHandle(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && DISPLAY_HANDLE in value;
+}
+
 export interface RuntimeHooks {
   loader: ModuleLoader;
   display(value: unknown, options?: DisplayOptions): DisplayHandle;
   update(handle: DisplayHandle | string, value: unknown): void;
+  clear(wait: boolean): void;
   /** Incremented on every interrupt: an await that spans an interrupt throws when it resumes. */
   generation(): number;
   log(metrics: Record<string, number>, step?: number): void;
@@ -36,6 +49,7 @@ export function installRuntime(hooks: RuntimeHooks, notebookDir: string): void {
       text: (text: string) => hooks.display(asBundle('text/plain', text)),
       png: (bytes: Uint8Array) => hooks.display(asBundle('image/png', bytes)),
       json: (value: unknown) => hooks.display(asBundle('application/json', value)),
+      clear: (wait = false) => hooks.clear(wait === true),
     },
   );
   const params: Record<string, unknown> = {};

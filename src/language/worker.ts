@@ -21,6 +21,9 @@ import { NotebookLanguageService } from './notebookLanguageService';
 const REQUEST_BUDGET_MS = 5_000;
 /** A cell whose check takes longer than this is reported as too slow to check, and skipped. */
 const CHECK_BUDGET_MS = 10_000;
+/** Checks wait for this pause in typing: a check cannot stop at once, and a request that arrives during
+ *  one (the completion after the next keystroke) would wait for it. */
+const TYPING_PAUSE_MS = 100;
 
 interface OpenNotebook {
   service: NotebookLanguageService;
@@ -46,14 +49,14 @@ class LanguageWorker {
   private appliedGeneration = 0;
   /** Awaited requests answered; fewer than REQUESTS_SENT means one is waiting. */
   private requestsAnswered = 0;
+  private lastUpdateAt = 0;
 
   constructor(
     private readonly data: LanguageWorkerData,
     private readonly post: (message: WorkerMessage) => void,
   ) {
+    // Fresh for each worker: the host's counts start from 0, as these do.
     this.flags = new Int32Array(data.flags);
-    this.appliedGeneration = Atomics.load(this.flags, UPDATE_GENERATION);
-    this.requestsAnswered = Atomics.load(this.flags, REQUESTS_SENT);
   }
 
   handle(request: LanguageRequest): void {
@@ -78,6 +81,7 @@ class LanguageWorker {
         return this.open(m.params);
       case 'update':
         this.appliedGeneration = request.generation ?? this.appliedGeneration;
+        this.lastUpdateAt = Date.now();
         return this.update(m.params.notebook, m.params.order, m.params.changed);
       case 'close':
         this.notebooks.get(m.params.notebook)?.service.dispose();
@@ -191,11 +195,18 @@ class LanguageWorker {
     const next = [...this.notebooks].find(([, n]) => n.staleFrom !== undefined);
     if (!next) return;
     this.checking = true;
-    setImmediate(() => {
+    const check = () => {
       this.checking = false;
+      const pause = Date.now() - this.lastUpdateAt;
+      if (pause < TYPING_PAUSE_MS) {
+        this.checking = true;
+        setTimeout(check, TYPING_PAUSE_MS - pause);
+        return;
+      }
       this.checkOne(next[0], next[1]);
       this.scheduleChecks();
-    });
+    };
+    setImmediate(check);
   }
 
   private nextToCheck(notebook: OpenNotebook): string | undefined {

@@ -32,7 +32,7 @@ const MAY_IMPORT: Record<Layer, readonly string[]> = {
   kernel: ['common'],
   lib: ['common', 'display', 'medical', 'cnn'],
   language: ['common'],
-  jupyter: ['common', 'kernel/client.ts'],
+  jupyter: ['common', 'kernel/client.ts', 'language'],
   cli: ['common', 'medical', 'kernel/client.ts', 'language', 'jupyter'],
   extension: ['common', 'kernel/client.ts', 'language'],
 };

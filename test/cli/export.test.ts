@@ -94,6 +94,14 @@ test('exported .ipynb files validate against the nbformat 4.5 schema, and the ch
   );
 });
 
+test('an exported notebook names the kernel Jupyter knows as radnb, also when it was saved with the legacy name', () => {
+  const legacy = committedNotebooks().find(
+    (nb) => (nb.metadata.kernelspec as { name?: string } | undefined)?.name === 'radnb-typescript',
+  );
+  const notebooks = [richNotebook(), ...(legacy ? [legacy] : [])];
+  for (const notebook of notebooks) assert.equal(JSON.parse(exportIpynb(notebook)).metadata.kernelspec.name, 'radnb');
+});
+
 test("Jupyter's own validator accepts the exported .ipynb", (t) => {
   const python = '/usr/bin/python3';
   const probe = spawnSync(python, ['-c', 'import nbformat'], { encoding: 'utf8' });

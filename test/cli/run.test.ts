@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -19,7 +19,7 @@ function notebook(cells: string[]): string {
 }
 
 function run(file: string, ...args: string[]) {
-  return spawnSync(process.execPath, [cli, 'run', file, '--trust', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [cli, 'run', file, ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
 test('radnb run executes every cell, injects --param values and saves outputs to --out', () => {
@@ -87,14 +87,25 @@ test('a cell that kills its kernel fails the run with a clear message', () => {
   assert.match(out.cells[0].outputs[0].evalue, /kernel died while running this cell \(exit code 7\)/);
 });
 
-test('radnb run refuses a notebook outside the current folder unless --trust is given', () => {
+test('radnb run runs the notebook it is named, from any folder: naming it is the act of trust', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
   const file = path.join(dir, 'nb.radnb');
   writeFileSync(file, notebook(['require("node:fs").writeFileSync("ran.txt", "x")']));
-  const r = spawnSync(process.execPath, [cli, 'run', file], { encoding: 'utf8', cwd: repoRoot });
-  assert.equal(r.status, 2);
-  assert.match(r.stderr, /outside the current folder.*--trust/);
-  assert.equal(existsSync(path.join(dir, 'ran.txt')), false);
+  const elsewhere = mkdtempSync(path.join(tmpdir(), 'radnb-cwd-'));
+  const r = spawnSync(process.execPath, [cli, 'run', path.relative(elsewhere, file)], {
+    encoding: 'utf8',
+    cwd: elsewhere,
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'x', "the cell ran, in the notebook's folder");
+  // --trust, which 0.1.0 asked for here, is still accepted.
+  const again = spawnSync(process.execPath, [cli, 'run', file, '--trust'], {
+    encoding: 'utf8',
+    cwd: elsewhere,
+    timeout: 60_000,
+  });
+  assert.equal(again.status, 0, again.stderr);
 });
 
 test('identifying DICOM values are redacted from saved outputs unless the notebook allows them', () => {
@@ -136,4 +147,26 @@ test("log() and registerDataset() in cells land in the run's experiment record",
   const expected = createHash('sha256').update('path,label\na.dcm,1\n').digest('hex');
   assert.equal(record.datasets[0].sha256, expected);
   assert.equal(record.seed, 7);
+});
+
+test('display.clear() removes the outputs before it; display.clear(true) waits for the next output', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  const file = path.join(dir, 'nb.radnb');
+  const progress = [
+    "console.log('loading');\ndisplay.text('step 1');\ndisplay.clear();\nconsole.log('done')",
+    'for (let i = 1; i <= 3; i++) { display.clear(true); display.text(`epoch ${i}`); }\ndisplay.clear(true);',
+  ];
+  writeFileSync(file, notebook(progress));
+  const r = run(file);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(
+    out.cells[0].outputs.map((o: { text?: string[] }) => o.text),
+    [['done\n']],
+  );
+  // The last clear(true) had no output after it: the last epoch stays.
+  assert.deepEqual(
+    out.cells[1].outputs.map((o: { data?: Record<string, string[]> }) => o.data?.['text/plain']),
+    [['epoch 3']],
+  );
 });

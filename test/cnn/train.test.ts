@@ -14,7 +14,7 @@ import type { TrainProgress } from '../../src/cnn/train';
 import { stepDecay } from '../../src/cnn/learningRate';
 import { restoreCheckpoint } from '../../src/cnn/checkpoint';
 import { MIME, setDisplayHost } from '../../src/common/display';
-import type { PlotlyFigure } from '../../src/cnn/trainingCurves';
+import type { PlotlyFigure } from '../../src/display/plotly';
 import { FakeHost } from './support/fakeHost';
 import { blobImages } from './support/blobs';
 
@@ -46,13 +46,13 @@ describe('train()', () => {
     assert.equal(host.shown.filter((s) => s.kind === 'display').length, 1);
     assert.ok(host.shown.every((s) => s.id === host.shown[0].id));
     const figures = host.shown.map((s) => s.bundle[MIME.plotly] as PlotlyFigure);
-    assert.ok(figures.slice(0, -1).every((f) => f.layout.meta.radnbLive === true));
+    assert.ok(figures.slice(0, -1).every((f) => f.layout?.meta?.radnbLive === true));
     const last = figures[figures.length - 1];
-    assert.equal(last.layout.meta.radnbLive, false);
+    assert.equal(last.layout?.meta?.radnbLive, false);
     const traces = new Map(last.data.map((t) => [t.name, t]));
-    assert.equal(traces.get('loss (batch)')!.x.length, 8, '4 batches × 2 epochs');
-    assert.deepEqual(traces.get('loss')!.x, [1, 2]);
-    assert.deepEqual(traces.get('val_loss')!.x, [1, 2]);
+    assert.equal(traces.get('loss (batch)')?.x?.length, 8, '4 batches × 2 epochs');
+    assert.deepEqual(traces.get('loss')?.x, [1, 2]);
+    assert.deepEqual(traces.get('val_loss')?.x, [1, 2]);
     assert.ok(traces.has('val_acc'));
     assert.match(String(host.shown[host.shown.length - 1].bundle[MIME.text]), /done · 2 epochs/);
   });
@@ -62,7 +62,7 @@ describe('train()', () => {
     const wrongLabels = tf.zeros([64, 3]);
     await assert.rejects(train(tiny(), { x: data.x, y: wrongLabels }, { epochs: 1, display: host }));
     const last = host.shown[host.shown.length - 1];
-    assert.equal((last.bundle[MIME.plotly] as PlotlyFigure).layout.meta.radnbLive, false);
+    assert.equal((last.bundle[MIME.plotly] as PlotlyFigure).layout?.meta?.radnbLive, false);
     assert.match(String(last.bundle[MIME.text]), /failed: /);
     wrongLabels.dispose();
   });
@@ -104,7 +104,7 @@ describe('train()', () => {
     assert.equal(result.epochs, 1);
     assert.notDeepEqual(weightsOf(model), initial);
     const final = host.shown[host.shown.length - 1].bundle[MIME.plotly] as PlotlyFigure;
-    assert.equal(final.layout.meta.radnbLive, false);
+    assert.equal(final.layout?.meta?.radnbLive, false);
     tf.tidy(() => assert.deepEqual((model.predict(data.x) as tf.Tensor).shape, [64, 1]));
   });
 

@@ -9,6 +9,7 @@ import {
   parseNotebook,
   serializeNotebook,
   splitLines,
+  withCurrentKernelspec,
 } from '../../src/common/notebook';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -40,7 +41,7 @@ const JUPYTER_STYLE = `${JSON.stringify(
       { cell_type: 'raw', id: 'r1', metadata: {}, source: ['raw text'] },
     ],
     metadata: {
-      kernelspec: { display_name: 'TypeScript (radnb)', language: 'typescript', name: 'radnb-typescript' },
+      kernelspec: { display_name: 'TypeScript (radnb)', language: 'typescript', name: 'radnb' },
       language_info: { file_extension: '.ts', mimetype: 'text/typescript', name: 'typescript' },
       radnb: { custom: true },
     },
@@ -112,8 +113,21 @@ test('an empty file opens as an empty radnb notebook with the TypeScript kernels
   const text = serializeNotebook(parseNotebook('', 'new.radnb'));
   const json = JSON.parse(text);
   assert.equal(json.nbformat, 4);
-  assert.equal(json.metadata.kernelspec.name, 'radnb-typescript');
+  assert.equal(json.metadata.kernelspec.name, 'radnb');
   assert.equal(json.metadata.language_info.name, 'typescript');
+});
+
+test('a notebook with the legacy kernelspec name still reads and saves unchanged; withCurrentKernelspec renames only it', () => {
+  const legacy = JUPYTER_STYLE.replace('"name": "radnb"', '"name": "radnb-typescript"');
+  const nb = parseNotebook(legacy, 'old.radnb');
+  assert.equal(serializeNotebook(nb), legacy);
+  assert.deepEqual(withCurrentKernelspec(nb.metadata).kernelspec, {
+    display_name: 'TypeScript (radnb)',
+    language: 'typescript',
+    name: 'radnb',
+  });
+  const python = { kernelspec: { name: 'python3', display_name: 'Python 3' } };
+  assert.equal(withCurrentKernelspec(python), python);
 });
 
 test('binary items are stored as base64 and JSON items as JSON', () => {

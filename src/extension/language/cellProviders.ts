@@ -3,6 +3,7 @@
 // go to definition and highlights.
 import * as vscode from 'vscode';
 import type { CellPosition, CellRange, CodeLocation, CompletionEntry } from '../../common/cellLanguage';
+import type { LanguageMethods } from '../../common/languageProtocol';
 import type { KernelVariable } from '../../common/variables';
 import type { LanguageClient } from './languageClient';
 import { describeLive } from '../variables/variableText';
@@ -28,6 +29,24 @@ export function registerCellProviders(
   client: LanguageClient,
   live: LiveVariables,
 ): vscode.Disposable {
+  /** Asks the language service about a position in a cell; undefined for cells of notebooks it does not serve. */
+  const ask = async <M extends 'quickInfo' | 'signatureHelp' | 'definition' | 'highlights'>(
+    method: M,
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    extra: Omit<LanguageMethods[M]['params'], 'notebook' | 'cellId' | 'at'>,
+  ): Promise<{ notebook: vscode.NotebookDocument; answer: LanguageMethods[M]['result'] | undefined } | undefined> => {
+    const cell = sync.cellOf(document);
+    if (!cell) return undefined;
+    const params = {
+      ...extra,
+      notebook: cell.key,
+      cellId: cell.cellId,
+      at: toCell(position),
+    } as LanguageMethods[M]['params'];
+    return { notebook: cell.notebook, answer: await client.request(method, params) };
+  };
+
   const completions: vscode.CompletionItemProvider<vscode.CompletionItem> = {
     async provideCompletionItems(document, position, _token, context) {
       const cell = sync.cellOf(document);
@@ -74,13 +93,12 @@ export function registerCellProviders(
 
   const hover: vscode.HoverProvider = {
     async provideHover(document, position) {
-      const cell = sync.cellOf(document);
-      if (!cell) return undefined;
-      const info = await client.request('quickInfo', { notebook: cell.key, cellId: cell.cellId, at: toCell(position) });
+      const asked = await ask('quickInfo', document, position, {});
+      const info = asked?.answer;
       if (!info) return undefined;
       const markdown = new vscode.MarkdownString().appendCodeblock(info.signature, 'typescript');
       if (info.documentation) markdown.appendMarkdown(`\n\n${info.documentation}`);
-      const value = info.topLevelName ? live(cell.notebook)?.find((v) => v.name === info.topLevelName) : undefined;
+      const value = info.topLevelName ? live(asked.notebook)?.find((v) => v.name === info.topLevelName) : undefined;
       if (value) markdown.appendMarkdown(`\n\n---\n\n${describeLive(value)}`);
       return new vscode.Hover(markdown, toRange(info.range));
     },
@@ -88,14 +106,8 @@ export function registerCellProviders(
 
   const signatures: vscode.SignatureHelpProvider = {
     async provideSignatureHelp(document, position, _token, context) {
-      const cell = sync.cellOf(document);
-      if (!cell) return undefined;
-      const help = await client.request('signatureHelp', {
-        notebook: cell.key,
-        cellId: cell.cellId,
-        at: toCell(position),
-        triggerCharacter: context.triggerCharacter,
-      });
+      const help = (await ask('signatureHelp', document, position, { triggerCharacter: context.triggerCharacter }))
+        ?.answer;
       if (!help) return undefined;
       const result = new vscode.SignatureHelp();
       result.signatures = help.signatures.map((s) => {
@@ -113,26 +125,13 @@ export function registerCellProviders(
 
   const definitions: vscode.DefinitionProvider = {
     async provideDefinition(document, position) {
-      const cell = sync.cellOf(document);
-      if (!cell) return undefined;
-      const found = await client.request('definition', {
-        notebook: cell.key,
-        cellId: cell.cellId,
-        at: toCell(position),
-      });
-      return found?.map(toLocation);
+      return (await ask('definition', document, position, {}))?.answer?.map(toLocation);
     },
   };
 
   const highlights: vscode.DocumentHighlightProvider = {
     async provideDocumentHighlights(document, position) {
-      const cell = sync.cellOf(document);
-      if (!cell) return undefined;
-      const found = await client.request('highlights', {
-        notebook: cell.key,
-        cellId: cell.cellId,
-        at: toCell(position),
-      });
+      const found = (await ask('highlights', document, position, {}))?.answer;
       const kinds = {
         read: vscode.DocumentHighlightKind.Read,
         write: vscode.DocumentHighlightKind.Write,

@@ -51,6 +51,15 @@ export function registerNotebookFeatureTests(): void {
       assert.equal(html && new TextDecoder().decode(html.data), '<b>rich</b>', describeOutputs(cell));
     });
 
+    it('display.clear removes the outputs so far, at once or with the next output', async () => {
+      const { cell } = await notebook().run(
+        "console.log('first');\ndisplay('shown before');\ndisplay.clear();\nfor (let i = 1; i <= 3; i++) { display.clear(true); display(`step ${i}`); }",
+      );
+      const texts = outputText(cell);
+      assert.doesNotMatch(texts, /first|shown before|step 1|step 2/, describeOutputs(cell));
+      assert.match(texts, /step 3/);
+    });
+
     it('caps a huge output with a note instead of freezing the editor', async () => {
       const { cell } = await notebook().run("'x'.repeat(20 * 1024 * 1024)");
       const bytes = cell.outputs.flatMap((o) => o.items).reduce((sum, item) => sum + item.data.byteLength, 0);

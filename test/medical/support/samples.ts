@@ -21,6 +21,18 @@ export const hasPydicom = spawnSync(PYTHON, ['-c', 'import pydicom, numpy'], { s
 export const hasTool = (tool: string): boolean =>
   spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 
+/** A fixture is made from a sample file that is not installed (its Debian package is absent). */
+export class MissingSample extends Error {
+  constructor(readonly file: string) {
+    super(`${file} is not installed`);
+  }
+}
+
+function installed(file: string): string {
+  if (!existsSync(file)) throw new MissingSample(file);
+  return file;
+}
+
 export function pydicomFile(name: string): string {
   return path.join(PYDICOM_DIR, name);
 }
@@ -49,6 +61,7 @@ export function daikonFile(name: string): string | undefined {
 
 /** Runs a converter (dcmtk, gdcm) once: `args` with {in} and {out} placeholders; returns the output file. */
 export function converted(input: string, tool: string, args: string[]): string {
+  installed(input);
   const key = hash([input, tool, ...args]);
   const out = path.join(CACHE, 'converted', `${path.basename(input, '.dcm')}-${tool}-${key}.dcm`);
   if (existsSync(out)) return out;
@@ -141,7 +154,7 @@ export function cachedBytes(name: string, bytes: Uint8Array): string {
 
 /** A lossless HTJ2K (1.2.840.10008.1.2.4.201) copy of a 16-bit greyscale explicit-LE file, encoded by ojph_compress. */
 export function htj2kCopy(explicitLittle: string): string {
-  const source = new Uint8Array(readFileSync(explicitLittle));
+  const source = new Uint8Array(readFileSync(installed(explicitLittle)));
   const dataSet = dicomParser.parseDicom(Buffer.from(source));
   const pixels = dataSet.elements.x7fe00010;
   const rows = dataSet.uint16('x00280010')!;
@@ -177,7 +190,7 @@ export function htj2kCopy(explicitLittle: string): string {
 
 /** The data set of a Part 10 file without preamble and file meta information, as old modalities wrote it. */
 export function rawDataSetCopy(file: string): string {
-  const bytes = readFileSync(file);
+  const bytes = readFileSync(installed(file));
   const meta = Object.values(dicomParser.parseDicom(bytes, { untilTag: 'x00080000' }).elements).filter((e) =>
     e.tag.startsWith('x0002'),
   );
@@ -187,6 +200,7 @@ export function rawDataSetCopy(file: string): string {
 
 /** A YBR_FULL copy of an uncompressed 8-bit RGB file, converted by pydicom (cached). */
 export function ybrFullCopy(rgbFile: string): string {
+  installed(rgbFile);
   const out = path.join(CACHE, 'generated', `ybr-full-${path.basename(rgbFile, '.dcm')}-${hash([rgbFile])}.dcm`);
   if (existsSync(out)) return out;
   mkdirSync(path.dirname(out), { recursive: true });
