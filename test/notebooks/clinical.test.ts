@@ -35,6 +35,12 @@ describe('clinical notebooks (fast mode)', () => {
       assert.ok(lower < auc && auc < upper && upper - lower < 0.15, `CI ${lower}–${upper} around ${auc}`);
       assert.ok(printed(run.text, 'TEST ACCURACY') >= 0.75);
       assert.match(run.text, /threshold chosen on val: 0\.\d+/);
+      assert.match(
+        run.text,
+        /no time limit: every network trains all its epochs/,
+        "figures do not depend on the machine's speed",
+      );
+      assert.equal(printed(run.text, 'EPOCHS'), 3, 'fast mode trains its one network all 3 epochs');
       assert.equal(
         outputsOf(run, PLOTLY).filter((p) => /training pneumoniaNet: done/.test(p)).length,
         1,
