@@ -3,6 +3,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { soak } from './support/soakRun';
+import { stats } from './support/stats';
 
 const RUNS = Number(process.env.SOAK_RUNS ?? 200);
 const DICOM = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';
@@ -27,10 +28,7 @@ async function main(): Promise<void> {
       handles: last.handles - warm.handles,
     },
     bounds: { tensors: 0, heapMb: 20, handles: 2 },
-    medianRunMs: +samples
-      .map((s) => s.ms)
-      .sort((a, b) => a - b)
-      [Math.floor(samples.length / 2)].toFixed(1),
+    medianRunMs: +stats(samples.map((s) => s.ms)).median.toFixed(1),
     samples: samples.filter((s) => s.run % 10 === 0),
   };
   writeFileSync('bench/results/soak.json', `${JSON.stringify(result, null, 2)}\n`);

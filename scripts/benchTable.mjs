@@ -120,6 +120,55 @@ function soak(s) {
   );
 }
 
+function language(l) {
+  const { radnb, peerTypeScriptOneFile: peer, goals, vscode } = l;
+  const cell = (s) => `${n(s.median, 0)} ms (p95 ${n(s.p95, 0)})`;
+  const figure = (name) => (vscode[name] ? `${n(vscode[name].value, 0)} ${vscode[name].unit}` : '—');
+  const met =
+    radnb.memberCompletionMs.median <= goals.completionP50Ms && radnb.memberCompletionMs.p95 <= goals.completionP95Ms;
+  return (
+    table(
+      [
+        'Editor language service, 63-cell notebook (issue 16)',
+        'radnb',
+        'TypeScript alone, same code as one file, same run',
+        'goal',
+      ],
+      [
+        [
+          'member completion (`x.`) while typing',
+          cell(radnb.memberCompletionMs),
+          cell(peer.memberCompletionMs),
+          `≤ ${goals.completionP50Ms} / ${goals.completionP95Ms} ms`,
+        ],
+        ['name completion (first letter) while typing', cell(radnb.nameCompletionMs), cell(peer.nameCompletionMs), '—'],
+        [
+          'diagnostics of the edited cell after an edit',
+          cell(radnb.diagnosticsOfEditedCellMs),
+          `whole file: ${cell(peer.diagnosticsOfFileMs)}`,
+          `≤ ${goals.diagnosticsAfterEditMs} ms`,
+        ],
+        ['diagnostics of every cell below it', cell(radnb.diagnosticsOfWholeNotebookMs), '—', '—'],
+        ['open → every cell checked', `${n(radnb.coldStartMs, 0)} ms`, `${n(peer.coldStartMs, 0)} ms`, '—'],
+        ['extension activation (VS Code marks)', figure('activation: load + activate()'), '—', '—'],
+        [
+          'extension host memory: none / one / two notebooks',
+          [
+            figure('extension host memory before any notebook'),
+            figure('extension host memory with one notebook checked'),
+            figure('extension host memory with two notebooks checked'),
+          ].join(' / '),
+          '—',
+          '—',
+        ],
+      ],
+    ) +
+    `\n\nCompletion goal (p50/p95 of member completions) — ${met ? 'met' : '**not met**'}. Diagnostics goal (median` +
+    ` of the edited cell) — ${radnb.diagnosticsOfEditedCellMs.median <= goals.diagnosticsAfterEditMs ? 'met' : '**not met**'}.` +
+    ' Checks wait for typing to stop (twice the gap between keystrokes, 50 ms after an isolated edit).'
+  );
+}
+
 function jupyter(j) {
   const { radnb, ipykernel } = j.roundTripMs;
   const cell = (s) => `${n(s.median, 2)} ms (p95 ${n(s.p95, 1)})`;
@@ -135,18 +184,46 @@ function jupyter(j) {
   );
 }
 
-/** Full-mode runs of the teaching notebooks (issue 6): run time and each notebook's key figures. */
+/** Full-mode runs of the teaching notebooks (issues 6 and 19): each headline figure's mean ± sd over the seeds. */
 function notebooks(files) {
-  const entries = files.flatMap((f) => Object.entries(f.notebooks ?? {}));
+  const entries = files.flatMap((f) => Object.entries(f.notebooks ?? {})).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return undefined;
-  const figures = (r) =>
-    Object.entries(r)
-      .filter(([k]) => !['date', 'seconds'].includes(k))
-      .map(([k, v]) => `${k.replace(/_/g, ' ')} ${typeof v === 'number' ? n(v, 3) : v}`)
-      .join('; ');
-  const rows = entries
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, r]) => [`\`${name}\``, `${n(r.seconds, 0)} s`, figures(r)]);
+  const label = (k) => k.replace(/_/g, ' ');
+  const rows = entries.flatMap(([name, r]) => {
+    // a record from before seeds were run: one value per figure
+    const figures =
+      r.figures ??
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([k]) => !['date', 'seconds'].includes(k))
+          .map(([k, v]) => [k, { mean: v, sd: null, min: v, max: v }]),
+      );
+    const seeds = r.seeds
+      ? r.seeds[0] === null
+        ? '1 (no seed parameter)'
+        : `${r.seeds.length} (${r.seeds.join(', ')})`
+      : '1';
+    return Object.entries(figures).map(([k, f], i) => [
+      i === 0 ? `\`${name}\`` : '',
+      label(k),
+      f.sd === null ? n(f.mean, 3) : `${n(f.mean, 3)} ± ${n(f.sd, 3)}`,
+      f.min === f.max ? '—' : `${n(f.min, 3)} – ${n(f.max, 3)}`,
+      i === 0 ? seeds : '',
+      i === 0 ? `${n(r.seconds, 0)} s` : '',
+      i === 0 ? (r.date ?? '').slice(0, 10) : '',
+    ]);
+  });
+  const backends = entries
+    .filter(([, r]) => r.otherBackend)
+    .map(([name, r]) => {
+      const same = r.runs.find((run) => run.seed === r.otherBackend.seed);
+      const compared = Object.keys(r.otherBackend.figures).filter((k) => !/seconds/.test(k));
+      return `\`${name}\`, seed ${r.otherBackend.seed}, wasm vs ${r.otherBackend.backend} backend: ${compared
+        .map((k) => `${label(k)} ${n(same?.figures[k], 3)} vs ${n(r.otherBackend.figures[k], 3)}`)
+        .join(
+          '; ',
+        )} (${n(r.otherBackend.seconds, 0)} s on ${r.otherBackend.backend}, ${r.otherBackend.date.slice(0, 10)}).`;
+    });
   const reference = files.map((f) => f.reference).find(Boolean);
   const refLine = reference
     ? `\n\nPneumoniaMNIST test split, published (${reference.source}): ${Object.entries(reference)
@@ -154,7 +231,23 @@ function notebooks(files) {
         .map(([k, [auc, acc]]) => `${k} AUC ${auc} / ACC ${acc}`)
         .join('; ')}. Goal for notebook 02: AUC ≥ 0.975 and accuracy ≥ 0.90.`
     : '';
-  return `${table(['Notebook, full mode (issue 6)', 'run time', 'key figures'], rows)}${refLine}`;
+  const table_ = table(
+    ['Notebook, full mode (issues 6, 19)', 'figure', 'mean ± sd', 'min – max', 'seeds', 'run time (mean)', 'date'],
+    rows,
+  );
+  return `${table_}${backends.length > 0 ? `\n\n${backends.join('\n')}` : ''}${refLine}`;
+}
+
+/** How notebook 03's training recipe was chosen on its validation cases (bench/designs/nodule-segmentation.ts). */
+function segmentationDesigns(d) {
+  const rows = Object.entries(d.designs).map(([name, r]) => [
+    name === d.leader ? `**${name}** (best by the criterion)` : name,
+    r.changes,
+    `${n(r.val_dice.mean, 4)} ± ${n(r.val_dice.sd, 4)}`,
+    n(r.criterion, 4),
+    r.runs.map((run) => run.seed).join(', '),
+  ]);
+  return `${table(['Notebook 03 recipe, chosen on val (issue 19)', 'changes', 'val Dice mean ± sd', 'mean − sd', 'seeds'], rows)}\n\nCriterion: ${d.criterion}.`;
 }
 
 /** How notebook 02's design was chosen on val (bench/torch/pneumonia_designs.py): the best few and the old recipe. */
@@ -184,7 +277,9 @@ const sections = [
   ['renderers', renderers],
   ['soak', soak],
   ['jupyter', jupyter],
+  ['language', language],
   ['pneumonia-designs', designs],
+  ['segmentation-designs', segmentationDesigns],
 ]
   .map(([name, render]) => {
     const data = load(name);
@@ -197,7 +292,7 @@ const notebookFiles = ['notebooks-story', 'notebooks-clinical'].map(load).filter
 const notebookSection = notebooks(notebookFiles);
 if (notebookSection)
   sections.push(
-    `${notebookSection}\n\n<sub>bench/results/notebooks-*.json (each notebook's own run date inside)</sub>`,
+    `${notebookSection}\n\n<sub>bench/results/notebooks-*.json (every run with its seed and date inside; sd is the sample standard deviation over the seeds)</sub>`,
   );
 
 const readme = readFileSync('README.md', 'utf8');

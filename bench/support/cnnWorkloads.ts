@@ -30,7 +30,7 @@ export function pneumoniaNet(widths: number[], seed: number): tf.LayersModel {
   const input = tf.input({ shape: [28, 28, 1] });
   let h: tf.SymbolicTensor = input;
   let s = seed;
-  widths.forEach((filters, block) => {
+  widths.forEach((filters) => {
     for (let k = 0; k < 2; k++) {
       h = tf.layers
         .conv2d({

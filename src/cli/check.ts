@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseNotebook, type Notebook } from '../common/notebook';
-import { checkNotebook, type NotebookProblem } from '../language/checkNotebook';
+import { checkNotebook, notebookProblem, type NotebookProblem } from '../language/checkNotebook';
 import { radnbTypesAt } from '../language/compilerOptions';
 
 /** Problems worth a line: hints (unused names) are the editor's business. */
@@ -28,7 +28,14 @@ export async function runCheckCommand(args: string[]): Promise<number> {
   };
   const found: { file: string; problems: NotebookProblem[] }[] = [];
   for (const file of files) {
-    const notebook = parseNotebook(readFileSync(file, 'utf8'), file);
+    // One unreadable notebook is that notebook's error: the others are still checked and reported.
+    let notebook: Notebook;
+    try {
+      notebook = parseNotebook(readFileSync(file, 'utf8'), file);
+    } catch (error) {
+      found.push({ file, problems: [notebookProblem((error as Error).message)] });
+      continue;
+    }
     if (file.endsWith('.ipynb') && !isTypeScript(notebook)) continue;
     found.push({
       file,

@@ -1,7 +1,8 @@
 // train(model, data, options): model.fitDataset with what a radiology notebook needs around it — live
 // curves in the cell output, Stop from the notebook (the display host's signal stops training at the next
-// batch and keeps the model), early stopping with best-weight restore, class weights for imbalanced data,
-// learning-rate schedules, resumable checkpoints, seeded batch order and augmentation.
+// batch and keeps the model), early stopping with best-weight restore, keeping the best epoch by any metric
+// (one computed by the notebook too, e.g. validation Dice), class weights for imbalanced data, learning-rate
+// schedules, resumable checkpoints, seeded batch order and augmentation.
 import * as tf from '@tensorflow/tfjs';
 import { getDisplayHost } from '../common/display';
 import type { DisplayHost } from '../common/display';
@@ -50,6 +51,13 @@ export interface TrainOptions {
   /** Weight per class index in the loss; 'balanced' weighs each class by n / (classes · count). */
   classWeight?: Record<number, number> | 'balanced';
   earlyStopping?: EarlyStoppingOptions;
+  /** Train every epoch, then put back the weights of the epoch where `monitor` was best (not after a user's Stop). */
+  keepBest?: { monitor: string; mode?: 'min' | 'max' };
+  /**
+   * Metrics computed after every epoch from the model (e.g. validation Dice), logged, drawn and recorded in the
+   * history like the built-in ones, so that `keepBest` or `earlyStopping` can monitor them.
+   */
+  epochMetrics?: Record<string, (model: tf.LayersModel) => number>;
   /** Save model + optimizer + progress after every epoch; with `resume`, continue from what the folder holds. */
   checkpoint?: { dir: string; resume?: boolean };
   /** Augment tensor data batch by batch. */
@@ -235,9 +243,12 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
     : undefined;
   const history: Record<string, number[]> = resumed?.history ?? {};
   const initialEpoch = resumed === undefined ? 0 : resumed.epoch + 1;
-  const stopper = options.earlyStopping
-    ? new EarlyStopper(options.earlyStopping, validation !== undefined, resumed?.best)
-    : undefined;
+  if (options.earlyStopping && options.keepBest)
+    throw new TrainError('use earlyStopping or keepBest, not both (earlyStopping keeps the best weights too)');
+  const watch = options.keepBest
+    ? { ...options.keepBest, patience: Infinity, restoreBestWeights: true }
+    : options.earlyStopping;
+  const stopper = watch ? new EarlyStopper(watch, validation !== undefined, resumed?.best) : undefined;
 
   const host = chooseHost(options.display);
   const signals = [options.signal, host?.signal].filter((s): s is AbortSignal => s !== undefined);
@@ -277,6 +288,7 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
       if (stoppedBy === 'stopped') return; // an interrupted epoch has no complete averages
       const numbers = { ...(logs as Record<string, number>) };
       if (schedule) numbers.lr = schedule(epoch);
+      for (const [name, metric] of Object.entries(options.epochMetrics ?? {})) numbers[name] = metric(model);
       for (const [k, v] of Object.entries(numbers)) (history[k] ??= []).push(v);
       epochsDone = epoch + 1;
       curves.addEpoch(epoch + 1, numbers, status(numbers));
@@ -317,13 +329,17 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
     stopper?.finish(model, stoppedBy !== 'stopped');
   }
   const elapsedMs = Date.now() - started;
+  const best = stopper?.best === undefined ? undefined : { ...stopper.best, monitor: stopper.monitor };
+  const kept =
+    options.keepBest && best && stoppedBy !== 'stopped' ? ` · kept epoch ${best.epoch + 1} (best ${best.monitor})` : '';
   const ending =
     stoppedBy === 'completed'
       ? 'done'
       : stoppedBy === 'stopped'
         ? 'stopped by the user (model kept)'
         : `early stopping at epoch ${epochsDone}`;
-  curves.finish(`${ending} · ${epochsDone} epoch${epochsDone === 1 ? '' : 's'} · ${(elapsedMs / 1000).toFixed(1)} s`);
-  const best = stopper?.best === undefined ? undefined : { ...stopper.best, monitor: stopper.monitor };
+  curves.finish(
+    `${ending} · ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}${kept} · ${(elapsedMs / 1000).toFixed(1)} s`,
+  );
   return { history, epochs: epochsDone, stoppedBy, best, elapsedMs };
 }

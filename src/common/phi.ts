@@ -38,7 +38,7 @@ class PhiRegistry {
     this.pattern ??= new RegExp(
       [...this.terms.keys()]
         .sort((a, b) => b.length - a.length)
-        .map(escapeRegExp)
+        .map(termPattern)
         .join('|'),
       'gi',
     );
@@ -74,6 +74,14 @@ function variantsOf(keyword: string, raw: string): string[] {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A value that starts or ends with a digit (an ID, a date) never matches inside a longer number: a patient ID
+ *  "123565" must not cut a loss of 0.0123565 in a chart's JSON. */
+function termPattern(term: string): string {
+  const before = /^\d/.test(term) ? '(?<![\\d.])' : '';
+  const after = /\d$/.test(term) ? '(?!\\d|\\.\\d)' : '';
+  return `${before}${escapeRegExp(term)}${after}`;
 }
 
 const REGISTRY_KEY = Symbol.for('radnb.phiRegistry');

@@ -63,12 +63,12 @@ export class Kernel {
       options.notebookDir,
     );
     this.variables = new VariableReader();
-    const kernel = this;
+    const running = () => this.running;
     setDisplayHost({
       display: (value, opts) => this.display(value, opts),
       update: (handle, value) => this.update(handle, value),
       get signal() {
-        return kernel.running?.abort.signal ?? AbortSignal.abort();
+        return running()?.abort.signal ?? AbortSignal.abort();
       },
     });
   }

@@ -26,7 +26,15 @@ export function redactMessage(message: KernelMessage): KernelMessage {
         }),
       };
     case 'variables':
-      return { ...message, variables: message.variables.map((v) => ({ ...v, summary: redactText(v.summary) })) };
+      // Described without identifiers already (kernel/variables.ts); scanned again like every message.
+      return {
+        ...message,
+        variables: message.variables.map((v) => ({
+          ...v,
+          summary: redactText(v.summary),
+          members: v.members.filter((m) => redactText(m) === m),
+        })),
+      };
     case 'inspect':
       return { ...message, text: redactText(message.text) };
     default:

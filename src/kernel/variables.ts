@@ -1,12 +1,17 @@
 // The notebook's top-level variables, described after each cell for the editor: tensors by the kernel
 // itself (it knows them by shape, without loading tfjs), other radnb values by the library's summarizers,
-// the rest by their JavaScript type. A description never runs user code: no getters, no toString.
+// the rest by their JavaScript type. A description runs no user code (no getters, no toString), leaves
+// identifying DICOM values out, and one value that cannot be described never hides the others.
+import { types } from 'node:util';
+import { identifiersAllowed, phiRegistry } from '../common/phi';
 import { getSummarizers, type KernelVariable, type VariableSummary } from '../common/variables';
 import { RUNTIME } from './compile';
-import { formatNumber, isTensorLike, type TensorLike } from './formatTensor';
+import { formatNumber, type TensorLike } from './formatTensor';
 
 /** Above this many elements a tensor's range is left out: reading it would delay every cell. */
 const MAX_RANGE_ELEMENTS = 1 << 20;
+/** Ranges read after one cell, in elements: past it, tensors are described without their range. */
+const RANGE_BUDGET_ELEMENTS = 8 << 20;
 const MAX_MEMBERS = 300;
 const MAX_SUMMARY = 120;
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
@@ -31,13 +36,23 @@ export class VariableReader {
       [...lexicalNames, ...this.globalNames].filter((n) => !n.startsWith(RUNTIME) && IDENTIFIER.test(n)),
     );
     const variables: KernelVariable[] = [];
+    const budget = { elements: RANGE_BUDGET_ELEMENTS };
     for (const name of [...names].sort()) {
       const value = readBinding(name);
-      if (value !== UNINITIALIZED) variables.push(describeVariable(name, value.value));
+      if (value === UNINITIALIZED) continue;
+      try {
+        variables.push(describeVariable(name, value.value, budget));
+      } catch (error) {
+        const why = cut(redact(String((error as Error)?.message ?? error)));
+        variables.push({ name, type: 'unknown', summary: `cannot be described: ${why}`, members: [], viewable: false });
+      }
     }
     return variables;
   }
 }
+
+/** Tensors never change, so a range read once is kept for as long as the tensor lives. */
+const ranges = new WeakMap<object, string>();
 
 const UNINITIALIZED = Symbol('uninitialized');
 
@@ -50,14 +65,27 @@ function readBinding(name: string): { value: unknown } | typeof UNINITIALIZED {
   }
 }
 
-export function describeVariable(name: string, value: unknown): KernelVariable {
-  const { summary, viewable } = summarize(value);
-  return { name, ...summary, summary: cut(summary.summary), members: membersOf(value), viewable };
+export function describeVariable(
+  name: string,
+  value: unknown,
+  budget = { elements: RANGE_BUDGET_ELEMENTS },
+): KernelVariable {
+  // Looking into a proxy calls its traps, which are user code.
+  if (types.isProxy(value))
+    return { name, type: 'Proxy', summary: 'a proxy (not looked into)', members: [], viewable: false };
+  const { summary, viewable } = summarize(value, budget);
+  // Redacted before it is cut, so an identifying value cannot survive in part at the cut.
+  const members = membersOf(value).filter((member) => redact(member) === member);
+  return { name, ...summary, summary: cut(redact(summary.summary)), members, viewable };
+}
+
+function redact(text: string): string {
+  return identifiersAllowed() ? text : phiRegistry().redact(text).text;
 }
 
 /** Tensors and what the library knows are worth showing in an output; plain values are not. */
-function summarize(value: unknown): { summary: VariableSummary; viewable: boolean } {
-  if (isTensorLike(value)) return { summary: tensorSummary(value), viewable: true };
+function summarize(value: unknown, budget: { elements: number }): { summary: VariableSummary; viewable: boolean } {
+  if (isPlainTensor(value)) return { summary: tensorSummary(value, budget), viewable: true };
   for (const summarizer of getSummarizers()) {
     const summary = summarizer(value);
     if (summary) return { summary, viewable: true };
@@ -65,13 +93,42 @@ function summarize(value: unknown): { summary: VariableSummary; viewable: boolea
   return { summary: plainSummary(value), viewable: false };
 }
 
-function tensorSummary(t: TensorLike): VariableSummary {
+/** A tfjs tensor, known by its own data fields: shape, dtype and size are plain properties of a Tensor,
+ *  so nothing that merely looks like one (a getter, a proxy) runs code here. */
+function isPlainTensor(value: unknown): value is TensorLike {
+  if (typeof value !== 'object' || value === null || typeof (value as { dataSync?: unknown }).dataSync !== 'function')
+    return false;
+  const field = (name: string) => Object.getOwnPropertyDescriptor(value, name);
+  const shape = field('shape');
+  const dtype = field('dtype');
+  const size = field('size');
+  return (
+    !!shape &&
+    'value' in shape &&
+    Array.isArray(shape.value) &&
+    !!dtype &&
+    typeof dtype.value === 'string' &&
+    !!size &&
+    typeof size.value === 'number'
+  );
+}
+
+function tensorSummary(t: TensorLike, budget: { elements: number }): VariableSummary {
   const shape = [...t.shape];
   const bytes = BYTES_PER_ELEMENT[t.dtype] === undefined ? undefined : t.size * BYTES_PER_ELEMENT[t.dtype];
   const base = { type: 'Tensor', shape, ...(bytes !== undefined && { bytes }) };
   if (t.isDisposed) return { ...base, summary: `${t.dtype}, disposed` };
-  if (t.size === 0 || t.size > MAX_RANGE_ELEMENTS || t.dtype === 'string' || t.dtype === 'complex64')
+  const known = ranges.get(t);
+  if (known) return { ...base, summary: known };
+  if (
+    t.size === 0 ||
+    t.size > MAX_RANGE_ELEMENTS ||
+    t.size > budget.elements ||
+    t.dtype === 'string' ||
+    t.dtype === 'complex64'
+  )
     return { ...base, summary: t.dtype };
+  budget.elements -= t.size;
   const data = t.dataSync() as ArrayLike<number>;
   let min = Infinity;
   let max = -Infinity;
@@ -80,7 +137,9 @@ function tensorSummary(t: TensorLike): VariableSummary {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return { ...base, summary: `${t.dtype}, min ${formatNumber(min)}, max ${formatNumber(max)}` };
+  const summary = `${t.dtype}, min ${formatNumber(min)}, max ${formatNumber(max)}`;
+  ranges.set(t, summary);
+  return { ...base, summary };
 }
 
 function plainSummary(value: unknown): VariableSummary {

@@ -31,14 +31,9 @@ export function checkNotebook(notebook: Notebook, file: string, context: CheckCo
       cell.kind === 'code' ? [{ id: String(index + 1), text: cell.source }] : [],
     );
     service.update(cells);
-    const configProblems: NotebookProblem[] = service.settings.configErrors.map((message) => ({
-      cellId: '0',
-      cell: 0,
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      message: `${service.settings.configFile}: ${message}`,
-      severity: 'error',
-      code: 0,
-    }));
+    const configProblems = service.settings.configErrors.map((message) =>
+      notebookProblem(`${service.settings.configFile}: ${message}`),
+    );
     return [
       ...configProblems,
       ...cells.flatMap((cell) => service.diagnostics(cell.id).map((d) => ({ ...d, cell: Number(cell.id) }))),
@@ -46,4 +41,10 @@ export function checkNotebook(notebook: Notebook, file: string, context: CheckCo
   } finally {
     service.dispose();
   }
+}
+
+/** A problem of the notebook as a whole (its tsconfig.json, its file), reported as cell 0. */
+export function notebookProblem(message: string): NotebookProblem {
+  const nowhere = { line: 0, character: 0 };
+  return { cellId: '0', cell: 0, range: { start: nowhere, end: nowhere }, message, severity: 'error', code: 0 };
 }

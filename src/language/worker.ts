@@ -16,6 +16,7 @@ import {
 } from '../common/languageProtocol';
 import { radnbTypesAt } from './compilerOptions';
 import { NotebookLanguageService } from './notebookLanguageService';
+import { SHORTEST_TYPING_PAUSE_MS, typingPauseMs } from './typingPause';
 
 /** A request taking longer than this is abandoned (its answer would come too late to help). */
 const REQUEST_BUDGET_MS = 5_000;
@@ -46,14 +47,16 @@ class LanguageWorker {
   private appliedGeneration = 0;
   /** Awaited requests answered; fewer than REQUESTS_SENT means one is waiting. */
   private requestsAnswered = 0;
+  private lastUpdateAt = 0;
+  /** Checks wait for this pause in typing (typingPauseMs). */
+  private checkPauseMs = SHORTEST_TYPING_PAUSE_MS;
 
   constructor(
     private readonly data: LanguageWorkerData,
     private readonly post: (message: WorkerMessage) => void,
   ) {
+    // Fresh for each worker: the host's counts start from 0, as these do.
     this.flags = new Int32Array(data.flags);
-    this.appliedGeneration = Atomics.load(this.flags, UPDATE_GENERATION);
-    this.requestsAnswered = Atomics.load(this.flags, REQUESTS_SENT);
   }
 
   handle(request: LanguageRequest): void {
@@ -78,6 +81,8 @@ class LanguageWorker {
         return this.open(m.params);
       case 'update':
         this.appliedGeneration = request.generation ?? this.appliedGeneration;
+        this.checkPauseMs = typingPauseMs(Date.now() - this.lastUpdateAt);
+        this.lastUpdateAt = Date.now();
         return this.update(m.params.notebook, m.params.order, m.params.changed);
       case 'close':
         this.notebooks.get(m.params.notebook)?.service.dispose();
@@ -191,11 +196,18 @@ class LanguageWorker {
     const next = [...this.notebooks].find(([, n]) => n.staleFrom !== undefined);
     if (!next) return;
     this.checking = true;
-    setImmediate(() => {
+    const check = () => {
       this.checking = false;
+      const pause = Date.now() - this.lastUpdateAt;
+      if (pause < this.checkPauseMs) {
+        this.checking = true;
+        setTimeout(check, this.checkPauseMs - pause);
+        return;
+      }
       this.checkOne(next[0], next[1]);
       this.scheduleChecks();
-    });
+    };
+    setImmediate(check);
   }
 
   private nextToCheck(notebook: OpenNotebook): string | undefined {

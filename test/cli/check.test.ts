@@ -63,6 +63,16 @@ test('a type error exits 1 naming the file, the cell (markdown cells counted) an
   ]);
 });
 
+test('a notebook that is not one is reported as such, and the others in the folder are still checked', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-check-'));
+  writeFileSync(path.join(dir, 'a.radnb'), notebook([{ kind: 'code', source: "const n: number = 'x';" }]));
+  writeFileSync(path.join(dir, 'b.radnb'), '{ not json');
+  const r = check(dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /a\.radnb:cell 1:1:7: error TS2322/);
+  assert.match(r.stdout, /b\.radnb:cell 0:1:1: error: .*b\.radnb: not a valid notebook/);
+});
+
 test('a path that is not there is a usage error', () => {
   const r = check(path.join(tmpdir(), 'no-such-notebook.radnb'));
   assert.equal(r.status, 2);

@@ -1,6 +1,6 @@
 // train(): live curves through the display host (display once, throttled updates, live flag), Stop from
-// the host, early stopping with best weights, class weights, learning-rate schedules, checkpoints that
-// resume, seeded determinism, and no tensors left behind.
+// the host, early stopping with best weights, keeping the best epoch of a per-epoch metric, class weights,
+// learning-rate schedules, checkpoints that resume, seeded determinism, and no tensors left behind.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -151,6 +151,40 @@ describe('train()', () => {
     );
     assert.equal(result.epochs, 3);
     assert.deepEqual(weightsOf(model), afterBest);
+  });
+
+  it('keepBest trains every epoch and puts back the epoch where a metric computed per epoch was best', async () => {
+    const model = tiny();
+    const scores = [0.2, 0.9, 0.4, 0.6];
+    let calls = 0;
+    let afterBest: number[][] = [];
+    const result = await train(
+      model,
+      { x: data.x, y: data.y },
+      {
+        epochs: 4,
+        batchSize: 16,
+        display: false,
+        epochMetrics: { val_dice: () => scores[calls++] },
+        keepBest: { monitor: 'val_dice' },
+        onProgress: (p) => {
+          if (p.phase === 'epoch' && p.epoch === 1) afterBest = weightsOf(model);
+        },
+      },
+    );
+    assert.equal(result.stoppedBy, 'completed');
+    assert.equal(result.epochs, 4);
+    assert.deepEqual(result.history.val_dice, scores);
+    assert.deepEqual(result.best, { epoch: 1, value: 0.9, monitor: 'val_dice' });
+    assert.deepEqual(weightsOf(model), afterBest);
+    await assert.rejects(
+      train(
+        model,
+        { x: data.x, y: data.y },
+        { epochs: 1, display: false, keepBest: { monitor: 'loss' }, earlyStopping: { patience: 1 } },
+      ),
+      /use earlyStopping or keepBest, not both/,
+    );
   });
 
   it("'balanced' class weights are n / (classes · count)", () => {

@@ -51,6 +51,9 @@ for (const [factory, decoder] of [[charls, 'JpegLSDecoder'], [libjpeg, 'JPEGDeco
 }
 \`codecs \${loaded.join(' ')}\``;
 
+/** Runs, but does not type-check: the editor's language service must find radnb's declarations in the .vsix. */
+const TYPED_CELL = `const reader: (file: string) => Promise<number> = readDicom;`;
+
 const DICOM_CELL = `import { readDicom, writePhantomDataset } from 'radnb';
 const phantom = await writePhantomDataset('phantom', 1, { size: 64, slices: 2, seed: 3 });
 await readDicom(\`phantom/\${phantom.series[0].slices[0]}\`)`;
@@ -94,6 +97,12 @@ test(
         'extension/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
         'extension/node_modules/@cornerstonejs/codec-charls/dist/charlswasm_decode.wasm',
         'extension/node_modules/esbuild/package.json',
+        'extension/out/language/worker.js',
+        'extension/out/types/lib/index.d.ts',
+        'extension/out/types/kernelGlobals.global.d.ts',
+        'extension/node_modules/typescript/lib/typescript.js',
+        'extension/node_modules/typescript/lib/lib.es2023.d.ts',
+        'extension/node_modules/@types/node/index.d.ts',
       ]) {
         assert.ok(members.includes(needed), `${needed} is in the .vsix`);
       }
@@ -115,7 +124,10 @@ test(
         'not the end-to-end suite built into out/test',
       );
 
-      writeFileSync(path.join(folder, 'installed.radnb'), notebook([BACKEND_CELL, CODECS_CELL, DICOM_CELL]));
+      writeFileSync(
+        path.join(folder, 'installed.radnb'),
+        notebook([BACKEND_CELL, CODECS_CELL, DICOM_CELL, TYPED_CELL]),
+      );
       const workbench = await openWorkbench({ folder, extensions: [vsix], viewport: { width: 1400, height: 2000 } });
       const { page } = workbench;
       try {
@@ -124,6 +136,12 @@ test(
         await waitForTextInFrames(page, 'backend wasm, sum 6', 120_000);
         await waitForTextInFrames(page, 'codecs JpegLSDecoder JPEGDecoder J2KDecoder HTJ2KDecoder', 60_000);
         await waitForSelectorInFrames(page, 'canvas.radnb-dicom-canvas', 60_000);
+        // The language service runs from the .vsix too: the type error names radnb's own DicomImage.
+        await page.keyboard.press('Control+Shift+M');
+        await page
+          .locator('.markers-panel .monaco-list-row', { hasText: 'Promise<DicomImage>' })
+          .first()
+          .waitFor({ timeout: 90_000 });
         mkdirSync(screenshotsDir, { recursive: true });
         await page.screenshot({ path: path.join(screenshotsDir, 'installed-vsix.png') });
       } catch (error) {

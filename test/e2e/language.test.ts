@@ -70,16 +70,31 @@ test(
       await squiggle.first().waitFor({ timeout: FIRST_ANSWER_MS });
 
       await typeNewCell(page, 'spacing.rowMm;');
-      await page
-        .locator('.notebook-editor .code-cell-row')
-        .nth(2)
-        .locator('.view-line span', { hasText: 'spacing' })
-        .first()
-        .hover();
+      const spacingCell = page.locator('.notebook-editor .code-cell-row').nth(2);
+      await spacingCell.locator('.view-line span', { hasText: 'spacing' }).first().hover();
       const hover = page.locator('.monaco-hover:visible');
       await hover.first().waitFor({ timeout: 30_000 });
       assert.match(await hover.first().innerText(), /const spacing: \{/);
       await page.mouse.move(5, 5);
+      assert.equal(await spacingCell.locator('.squiggly-error').count(), 0, 'valid code has no squiggle');
+
+      // Go to definition (F12) on `spacing` moves to the cell that declared it.
+      await spacingCell.locator('.view-line span', { hasText: 'spacing' }).first().click();
+      await page.keyboard.press('F12');
+      await page.locator('.notebook-editor .code-cell-row.focused').first().waitFor({ timeout: 30_000 });
+      await page.waitForFunction(
+        () =>
+          document.querySelector('.notebook-editor .code-cell-row.focused')?.textContent?.includes('smallCnn') === true,
+        undefined,
+        { timeout: 30_000 },
+      );
+
+      await typeNewCell(page, 'readDicom(');
+      const hints = page.locator('.parameter-hints-widget:visible');
+      await hints.first().waitFor({ timeout: FIRST_ANSWER_MS });
+      assert.match(await hints.first().innerText(), /file: string/);
+      await page.keyboard.press('Escape');
+      await page.keyboard.type("'ct.dcm');", { delay: 20 });
 
       await typeNewCell(page, 'model.');
       const suggestions = page.locator('.suggest-widget:visible .monaco-list-row');

@@ -73,6 +73,17 @@ describe('variables after each cell', () => {
     assert.ok(!variables.some((v) => v.name === 'neverSet'));
   });
 
+  test('one value that cannot be described does not hide the others; proxies are not looked into', async () => {
+    const { variables } = await variablesAfter(
+      kernel,
+      "const odd = { dataSync() { return []; }, get shape(): number[] { throw new Error('no shape'); }, dtype: 'float32', size: 1 };\nconst trap = new Proxy({}, { ownKeys() { throw new Error('trap ran'); } });\nconst fine = 1;",
+    );
+    const byName = Object.fromEntries(variables.map((v) => [v.name, v]));
+    assert.equal(byName.fine?.summary, '1');
+    assert.equal(byName.trap?.type, 'Proxy');
+    assert.ok(byName.odd, 'the look-alike is still listed');
+  });
+
   test('DICOM images and models describe themselves; identifying values are redacted', async () => {
     await runOk(
       kernel,
@@ -83,6 +94,8 @@ describe('variables after each cell', () => {
       [
         "import { readDicom, smallCnn, writePhantomDataset } from 'radnb';",
         "const patient = 'Doe^Jane';",
+        "const note = `${'x'.repeat(115)} Doe^Jane was scanned`;",
+        "const byPatient = { 'Doe^Jane': 1, other: 2 };",
         "const written = await writePhantomDataset('phantom', 1, { slices: 2, size: 32 });",
         'const slice = await readDicom(`phantom/${written.series[0].slices[0]}`);',
         'const model = smallCnn({ inputShape: [28, 28, 1], filters: [4], denseUnits: 4, seed: 1 });',
@@ -90,6 +103,8 @@ describe('variables after each cell', () => {
     );
     const byName = Object.fromEntries(variables.map((v) => [v.name, v]));
     assert.doesNotMatch(byName.patient.summary, /Doe/);
+    assert.doesNotMatch(byName.note.summary, /Doe|Jan/, 'redacted before it is cut');
+    assert.deepEqual(byName.byPatient.members, ['other'], 'identifying keys are not offered as completions');
     assert.match(byName.model.summary, /^[\d,]+ parameters, \d+ layers$/);
     assert.deepEqual(
       [byName.slice?.type, byName.slice?.shape, byName.slice?.summary],

@@ -80,10 +80,32 @@ describe('cells in document order', () => {
     assert.equal(typeAt(service, 'c3', 0, 0), 'const x: "a"');
   });
 
-  test('a let of an earlier cell may be assigned again; a const may not', () => {
+  test('a let of an earlier cell may be assigned again, with a value of its type; a const may not', () => {
     const service = notebookIn();
-    service.update(cells('let count = 0;\nconst limit = 3;', 'count += 1;\ncount = count * 2;\nlimit = 4;'));
-    assert.deepEqual(errors(service, 'c2'), ["2:0 TS2588 Cannot assign to 'limit' because it is a constant."]);
+    service.update(
+      cells(
+        'let count = 0;\nconst limit = 3;\nfunction f() {}',
+        "count += 1;\ncount = count * 2;\nlimit = 4;\ncount = 'many';\n({ limit } = { limit: 5 });\nf = () => {};",
+      ),
+    );
+    assert.deepEqual(errors(service, 'c2'), [
+      "2:0 TS2588 Cannot assign to 'limit' because it is a constant.",
+      "3:0 TS2322 Type 'string' is not assignable to type 'number'.",
+      "4:3 TS2588 Cannot assign to 'limit' because it is a constant.",
+      "5:0 TS2588 Cannot assign to 'f' because it is a constant.",
+    ]);
+  });
+
+  test('export default and export { a as b } leave the names for the cells below as declared', () => {
+    const service = notebookIn();
+    service.update(
+      cells(
+        'export default function scale(x: number) { return 2 * x; }\nconst b = 1;\nexport { b as alias };',
+        'const n: number = scale(2) + b;',
+      ),
+    );
+    assert.deepEqual(errors(service, 'c2'), []);
+    assert.equal(typeAt(service, 'c2', 0, 19), 'function scale(x: number): number');
   });
 
   test('top-level await is fine, and the kernel globals are typed', () => {
@@ -158,10 +180,54 @@ describe('cells in document order', () => {
     );
   });
 
+  test('hover marks a top-level variable for its live value, not a property or a parameter of the same name', () => {
+    const service = notebookIn();
+    service.update(
+      cells(
+        'const model = 1;',
+        'model;\nconst o = { model: 2 };\no.model;\nfunction f(model: number) { return model; }',
+      ),
+    );
+    assert.equal(service.quickInfo('c2', { line: 0, character: 1 })?.topLevelName, 'model');
+    assert.equal(service.quickInfo('c2', { line: 2, character: 4 })?.topLevelName, undefined, 'a property');
+    assert.equal(service.quickInfo('c2', { line: 3, character: 35 })?.topLevelName, undefined, 'a parameter');
+    assert.equal(service.quickInfo('c2', { line: 1, character: 6 })?.topLevelName, 'o');
+  });
+
   test('a member of an untyped value gives the path to ask the live kernel', () => {
     const service = notebookIn();
     service.update(cells('const loaded: any = JSON.parse("{}");', 'loaded.'));
     assert.deepEqual(service.completions('c2', { line: 0, character: 7 }, '.').untypedMemberPath, ['loaded']);
+  });
+
+  test('a shebang, // @ts-nocheck and /// <reference lib="dom" /> work in a cell as in a file', () => {
+    const service = notebookIn();
+    service.update(
+      cells(
+        '#!/usr/bin/env radnb\nconst a: number = 1;',
+        "// @ts-nocheck\nconst n: number = 'text';",
+        '/// <reference lib="dom" />\ndocument.title;',
+      ),
+    );
+    assert.deepEqual(errors(service, 'c1'), []);
+    assert.deepEqual(errors(service, 'c2'), []);
+    assert.deepEqual(errors(service, 'c3'), []);
+    service.update(cells('const a: number = 1;', 'a;', 'document.title;'));
+    assert.match(errors(service, 'c3').join('\n'), /Cannot find name 'document'/);
+  });
+
+  test("a JavaScript cell's names are seen below it, and the cell itself is left to the editor's JavaScript", () => {
+    const service = notebookIn();
+    service.update([
+      {
+        id: 'js',
+        text: 'const fromJs = { organ: "lung", slices: 12 };\nfunction untyped(x) { return x; }',
+        javascript: true,
+      },
+      { id: 'ts', text: 'const n: number = fromJs.slices;\nconst s: string = fromJs.organ;' },
+    ]);
+    assert.deepEqual(service.diagnostics('js'), []);
+    assert.deepEqual(errors(service, 'ts'), []);
   });
 
   test('messages never name the generated module of a cell', () => {
@@ -176,11 +242,18 @@ describe('cells in document order', () => {
 });
 
 describe("types that match what runs in the notebook's folder", () => {
-  test("node:* modules have Node's types", () => {
+  test("node:* modules have Node's types; a browser's globals are not there, as in the kernel", () => {
     const service = notebookIn();
-    service.update(cells("import { readFileSync } from 'node:fs';\nconst text = readFileSync('x', 'utf8');"));
-    assert.deepEqual(errors(service, 'c1'), []);
+    service.update(
+      cells(
+        "import { readFileSync } from 'node:fs';\nconst text = readFileSync('x', 'utf8');\nconst body = await (await fetch('http://localhost/')).text();\ndocument.title;",
+      ),
+    );
+    assert.deepEqual(errors(service, 'c1'), [
+      "3:0 TS2584 Cannot find name 'document'. Do you need to change your target library? Try changing the 'lib' compiler option to include 'dom'.",
+    ]);
     assert.equal(typeAt(service, 'c1', 1, 7), 'const text: string');
+    assert.equal(typeAt(service, 'c1', 2, 7), 'const body: string');
   });
 
   test("a package in the notebook's node_modules and a tsconfig.json beside the notebook are honoured", () => {

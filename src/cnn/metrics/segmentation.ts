@@ -61,6 +61,39 @@ export function dice(prediction: NumericInput, truth: NumericInput, options: Mas
   return sizeA + sizeB === 0 ? 1 : (2 * both) / (sizeA + sizeB);
 }
 
+/**
+ * Dice of each case over all its slices (the unit a radiologist reports): `caseOfExample[i]` is slice i's case,
+ * masks hold the slices one after another. Cases in order of first appearance.
+ */
+export function diceByCase(
+  prediction: NumericInput,
+  truth: NumericInput,
+  caseOfExample: ArrayLike<number>,
+  options: MaskOptions = {},
+): { caseIndex: number; dice: number }[] {
+  const [a, b] = maskPair('diceByCase', prediction, truth, options);
+  const pixels = a.length / Math.max(1, caseOfExample.length);
+  if (!Number.isInteger(pixels))
+    throw new MetricsError('diceByCase', `${a.length} mask values do not split into ${caseOfExample.length} slices`);
+  const counts = new Map<number, { both: number; sizeA: number; sizeB: number }>();
+  Array.from(caseOfExample).forEach((caseIndex, slice) => {
+    const total = counts.get(caseIndex) ?? { both: 0, sizeA: 0, sizeB: 0 };
+    const part = overlap(
+      a.subarray(slice * pixels, (slice + 1) * pixels),
+      b.subarray(slice * pixels, (slice + 1) * pixels),
+    );
+    counts.set(caseIndex, {
+      both: total.both + part.both,
+      sizeA: total.sizeA + part.sizeA,
+      sizeB: total.sizeB + part.sizeB,
+    });
+  });
+  return [...counts].map(([caseIndex, c]) => ({
+    caseIndex,
+    dice: c.sizeA + c.sizeB === 0 ? 1 : (2 * c.both) / (c.sizeA + c.sizeB),
+  }));
+}
+
 /** IoU (Jaccard) = |A∩B| / |A∪B|; two empty masks: 1. */
 export function iou(prediction: NumericInput, truth: NumericInput, options: MaskOptions = {}): number {
   const { both, sizeA, sizeB } = overlap(...maskPair('iou', prediction, truth, options));

@@ -85,8 +85,11 @@ export function metricsAtThreshold(labels: BinaryLabels, scores: NumericInput, t
   let fn = 0;
   for (let i = 0; i < y.length; i++) {
     const called = s[i] >= threshold;
-    if (y[i] === 1) called ? tp++ : fn++;
-    else called ? fp++ : tn++;
+    if (y[i] === 1) {
+      if (called) tp++;
+      else fn++;
+    } else if (called) fp++;
+    else tn++;
   }
   return new ThresholdMetrics(threshold, tp, fp, tn, fn);
 }

@@ -6,10 +6,13 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from './languageClient';
 import { RADNB_LANGUAGE } from './radnbLanguage';
 
+/** The cells the kernel runs: radnb's TypeScript, and JavaScript (whose names the cells below see). */
+const CELL_LANGUAGES = new Set([RADNB_LANGUAGE, 'javascript']);
+
 interface Served {
   notebook: vscode.NotebookDocument;
-  /** Document version of each cell as last sent. */
-  sentVersions: Map<string, number>;
+  /** Document version and language of each cell as last sent (a language change keeps the URI). */
+  sentVersions: Map<string, string>;
   sentOrder: string[];
 }
 
@@ -140,12 +143,16 @@ export class NotebookSync implements vscode.Disposable {
       .getCells()
       .filter(
         (c) =>
-          c.kind === vscode.NotebookCellKind.Code && c.document.languageId === RADNB_LANGUAGE && !c.document.isClosed,
+          c.kind === vscode.NotebookCellKind.Code && CELL_LANGUAGES.has(c.document.languageId) && !c.document.isClosed,
       );
     const order = cells.map((c) => c.document.uri.toString());
     const changed = cells
-      .filter((c) => served.sentVersions.get(c.document.uri.toString()) !== c.document.version)
-      .map((c) => ({ id: c.document.uri.toString(), text: c.document.getText() }));
+      .filter((c) => served.sentVersions.get(c.document.uri.toString()) !== sentVersion(c.document))
+      .map((c) => ({
+        id: c.document.uri.toString(),
+        text: c.document.getText(),
+        ...(c.document.languageId === 'javascript' && { javascript: true }),
+      }));
     if (changed.length === 0 && sameOrder(order, served.sentOrder)) return;
     const removed = served.sentOrder.filter((id) => !order.includes(id));
     for (const id of removed) {
@@ -154,7 +161,7 @@ export class NotebookSync implements vscode.Disposable {
     }
     for (const cell of cells) {
       this.cellOwners.set(cell.document.uri.toString(), served);
-      served.sentVersions.set(cell.document.uri.toString(), cell.document.version);
+      served.sentVersions.set(cell.document.uri.toString(), sentVersion(cell.document));
     }
     served.sentOrder = order;
     this.client.notify('update', { notebook: served.notebook.uri.toString(), order, changed });
@@ -172,4 +179,8 @@ function notebookFile(notebook: vscode.NotebookDocument): string {
 
 function sameOrder(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
+function sentVersion(document: vscode.TextDocument): string {
+  return `${document.version}/${document.languageId}`;
 }

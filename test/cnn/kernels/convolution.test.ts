@@ -209,26 +209,22 @@ describe('convolution kernels on wasm', () => {
       const [x, w] = [tf.zeros([0, 7, 7, 8]), tf.ones([3, 3, 8, 8])];
       assert.deepEqual(
         (
-          tf
-            .engine()
-            .runKernel('Conv2D', { x, filter: w }, {
-              strides: 1,
-              pad: 'same',
-              dataFormat: 'NHWC',
-              dilations: 1,
-            } as never) as tf.Tensor
+          tf.engine().runKernel('Conv2D', { x, filter: w }, {
+            strides: 1,
+            pad: 'same',
+            dataFormat: 'NHWC',
+            dilations: 1,
+          } as never) as tf.Tensor
         ).shape,
         [0, 7, 7, 8],
       );
-      const dw = tf
-        .engine()
-        .runKernel('Conv2DBackpropFilter', { x, dy: tf.zeros([0, 7, 7, 8]) }, {
-          strides: 1,
-          pad: 'same',
-          dataFormat: 'NHWC',
-          dilations: 1,
-          filterShape: [3, 3, 8, 8],
-        } as never) as tf.Tensor;
+      const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: tf.zeros([0, 7, 7, 8]) }, {
+        strides: 1,
+        pad: 'same',
+        dataFormat: 'NHWC',
+        dilations: 1,
+        filterShape: [3, 3, 8, 8],
+      } as never) as tf.Tensor;
       assert.deepEqual(Array.from(new Set(dw.dataSync())), [0]);
     });
   });

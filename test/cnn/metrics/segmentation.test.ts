@@ -7,6 +7,7 @@ import { DISPLAY, MIME } from '../../../src/common/display';
 import {
   MetricsError,
   dice,
+  diceByCase,
   hausdorff95,
   imageQuality,
   iou,
@@ -61,6 +62,20 @@ describe('Dice and IoU', () => {
     assert.throws(
       () => dice([1, 0], [1, 0, 0]),
       (e: unknown) => e instanceof MetricsError && /dice: prediction has 2 values but truth has 3/.test(e.message),
+    );
+  });
+
+  it("diceByCase pools each case's slices before dividing, cases in order of appearance", () => {
+    // four 2-pixel slices: case 7 = slices 0 and 2, case 3 = slices 1 and 3 (empty in both masks)
+    const prediction = [1, 0, 0, 0, 1, 1, 0, 0];
+    const truth = [1, 1, 0, 0, 0, 1, 0, 0];
+    assert.deepEqual(diceByCase(prediction, truth, [7, 3, 7, 3]), [
+      { caseIndex: 7, dice: (2 * 2) / 6 },
+      { caseIndex: 3, dice: 1 },
+    ]);
+    assert.throws(
+      () => diceByCase([1, 0, 1], [1, 0, 1], [0, 1]),
+      (e: unknown) => e instanceof MetricsError && /3 mask values do not split into 2 slices/.test(e.message),
     );
   });
 });

@@ -158,6 +158,29 @@ export function registerLanguageFeatureTests(): void {
       assert.deepEqual([range.start.line, range.start.character], [2, 6]);
     });
 
+    it('a 10,000-line cell and a cell that does not parse leave the others answered', async () => {
+      await notebook().append(Array.from({ length: 10_000 }, (_, i) => `const v${i}: number = ${i};`).join('\n'));
+      const broken = await notebook().append('const half = { ;');
+      const cell = await notebook().append('spacing.');
+      const started = Date.now();
+      const labels = await eventually(
+        () => completionLabels(cell, new vscode.Position(0, 8), '.'),
+        (l) => l.includes('rowMm'),
+        'spacing. after a huge cell',
+      );
+      record('completion with a 10,000-line cell above', Date.now() - started);
+      assert.deepEqual(labels.sort(), ['colMm', 'rowMm']);
+      const errors = await eventually(
+        async () => vscode.languages.getDiagnostics(broken.document.uri),
+        (d) => d.length > 0,
+        'a syntax error on the broken cell',
+      );
+      assert.ok(
+        errors.some((d) => d.code === 'TS1109' || d.code === 'TS1136'),
+        errors.map((d) => `${d.code} ${d.message}`).join('; '),
+      );
+    });
+
     it("after a run, hover shows a variable's live value, and completions of an untyped value come from the kernel", async () => {
       const first = notebook()
         .document.getCells()
