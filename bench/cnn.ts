@@ -8,16 +8,17 @@
 //   node --import tsx bench/cnn.ts --quick         CI-sized run (1 round, fewer steps; slow backends on the small models only)
 //   node --import tsx bench/cnn.ts --only a,b      only the workloads with these ids (results not written)
 //   node --import tsx bench/cnn.ts --profile [--only …]   wasm only: where a step's time goes (per kernel, per thread)
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, initBackend } from '../src/cnn/backend';
 import type { BackendName } from '../src/cnn/backend';
-import { cnnWorkloads, randomBatch } from './support/cnnWorkloads';
+import { imagesPerSecond, runnable } from './support/cnnSteps';
+import { cnnWorkloads } from './support/cnnWorkloads';
 import type { Workload } from './support/cnnWorkloads';
 import { profileSteps } from './support/stepProfile';
+import { runTorchTwin, type Throughput } from './support/torchTwin';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -68,41 +69,7 @@ function stepsFor(backend: BackendName, w: Workload): Steps | undefined {
   return { train: w.size > 32 ? 1 : 3, infer: w.size > 32 ? 2 : 5, warmup: 1, warmupSeconds: 0 };
 }
 
-async function imagesPerSecond(
-  batch: number,
-  warmup: { steps: number; seconds: number },
-  steps: number,
-  step: () => Promise<void>,
-): Promise<number> {
-  const warmupStart = performance.now();
-  for (let i = 0; i < warmup.steps || performance.now() - warmupStart < warmup.seconds * 1000; i++) await step();
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) await step();
-  return (steps * batch) / ((performance.now() - start) / 1000);
-}
-
-/** A compiled model, a batch, and its training and inference steps. */
-function runnable(w: Workload) {
-  const model = w.build();
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: w.loss });
-  const { x, y } = randomBatch(w);
-  return {
-    train: async () => {
-      await model.trainOnBatch(x, y);
-    },
-    infer: async () => {
-      const out = model.predict(x) as tf.Tensor;
-      await out.data();
-      out.dispose();
-    },
-    dispose: () => {
-      tf.dispose([x, y]);
-      model.dispose();
-    },
-  };
-}
-
-async function measureTfjs(backend: BackendName, w: Workload): Promise<Omit<Row, 'workload' | 'runner'>> {
+async function measureTfjs(backend: BackendName, w: Workload): Promise<Throughput> {
   const steps = stepsFor(backend, w);
   if (steps === undefined)
     return {
@@ -118,8 +85,7 @@ async function measureTfjs(backend: BackendName, w: Workload): Promise<Omit<Row,
   return { trainImgPerSec: train, inferImgPerSec: infer, note: `${steps.train} train / ${steps.infer} infer steps` };
 }
 
-function measureTorch(w: Workload, tuned: boolean): Omit<Row, 'workload' | 'runner'> {
-  const script = path.join(__dirname, 'torch', 'cnn_bench.py');
+function measureTorch(w: Workload, tuned: boolean): Throughput {
   if (!existsSync(PYTHON)) return { trainImgPerSec: null, inferImgPerSec: null, note: `${PYTHON} not found` };
   if (tuned && !existsSync(JEMALLOC))
     return { trainImgPerSec: null, inferImgPerSec: null, note: 'libjemalloc2 not installed' };
@@ -127,28 +93,16 @@ function measureTorch(w: Workload, tuned: boolean): Omit<Row, 'workload' | 'runn
   const env = tuned
     ? { ...process.env, LD_PRELOAD: JEMALLOC, MALLOC_CONF: 'retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1' }
     : process.env;
-  const argv = [
-    script,
-    w.torch,
-    String(w.size),
-    String(w.batch),
-    String(w.trainSteps),
-    String(w.inferSteps),
-    String(THREADS),
-    tuned ? '1' : '0',
-    String(WARMUP_SECONDS),
-  ];
-  const run = spawnSync(PYTHON, argv, { env, encoding: 'utf8', timeout: 900_000 });
-  if (run.status !== 0) {
-    const why = (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();
-    return { trainImgPerSec: null, inferImgPerSec: null, note: `PyTorch did not run: ${why}` };
-  }
-  const out = JSON.parse(run.stdout) as { train_img_s: number; infer_img_s: number; torch: string; threads: number };
-  return {
-    trainImgPerSec: out.train_img_s,
-    inferImgPerSec: out.infer_img_s,
-    note: `torch ${out.torch}, ${out.threads} threads${tuned ? ', jemalloc + channels_last' : ''}`,
-  };
+  const run = runTorchTwin(w, {
+    python: PYTHON,
+    threads: THREADS,
+    channelsLast: tuned,
+    warmupSeconds: WARMUP_SECONDS,
+    device: 'cpu',
+    env,
+    timeoutMs: 900_000,
+  });
+  return run.trainImgPerSec === null || !tuned ? run : { ...run, note: `${run.note}, jemalloc + channels_last` };
 }
 
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
