@@ -1,20 +1,29 @@
-// Training and inference throughput (images/s) of the same CNNs on every TensorFlow.js backend that
-// starts here, side by side in one run with PyTorch CPU (Debian python3-torch, 2 threads) in its
-// default and tuned (jemalloc + channels_last) configurations. Writes bench/results/cnn.json.
+// Training and inference throughput (images/s) of the CNN workloads (bench/support/cnnWorkloads.ts: two
+// 3-convolution CNNs and the networks of notebooks 02–04 and ResNet-18) on every TensorFlow.js backend that
+// starts here, side by side in one run with PyTorch CPU (Debian python3-torch, 2 threads) in its default and
+// tuned (jemalloc + channels_last) configurations. Writes bench/results/cnn.json.
 // Runners take turns, round after round, and each keeps its best round: on a shared machine the load
 // changes from minute to minute, and the best round is the one least disturbed by it.
-//   node --import tsx bench/cnn.ts           full run (3 rounds)
-//   node --import tsx bench/cnn.ts --quick   CI-sized run (1 round, fewer steps; cpu backend on the small model only)
-import { spawnSync } from 'node:child_process';
+//   node --import tsx bench/cnn.ts                 full run (3 rounds)
+//   node --import tsx bench/cnn.ts --quick         CI-sized run (1 round, fewer steps; slow backends on the small models only)
+//   node --import tsx bench/cnn.ts --only a,b      only the workloads with these ids (results not written)
+//   node --import tsx bench/cnn.ts --profile [--only …]   wasm only: where a step's time goes (per kernel, per thread)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, initBackend } from '../src/cnn/backend';
 import type { BackendName } from '../src/cnn/backend';
-import { smallCnn } from '../src/cnn/models';
+import { imagesPerSecond, runnable } from './support/cnnSteps';
+import { cnnWorkloads } from './support/cnnWorkloads';
+import type { Workload } from './support/cnnWorkloads';
+import { profileSteps } from './support/stepProfile';
+import { runTorchTwin, type Throughput } from './support/torchTwin';
 
-const quick = process.argv.includes('--quick');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const profile = args.includes('--profile');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : undefined;
 const PYTHON = '/usr/bin/python3';
 const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
 const THREADS = 2;
@@ -23,35 +32,10 @@ const ROUNDS = quick ? 1 : 3;
 const PACKAGE_PATHS = process.env.RADNB_BACKEND_PACKAGES ? [process.env.RADNB_BACKEND_PACKAGES] : [];
 /** Backends too slow here for many steps: plain JS, and WebGPU when only a software Vulkan exists. */
 const SLOW: readonly BackendName[] = ['cpu', 'webgpu'];
+/** The workloads slow backends run (the others would take minutes per step there). */
+const SLOW_WORKLOADS = ['cnn128', 'medmnist28'];
 
-interface Workload {
-  name: string;
-  size: number;
-  filters: number[];
-  batch: number;
-  trainSteps: number;
-  inferSteps: number;
-}
-
-const WORKLOADS: Workload[] = [
-  {
-    name: 'cnn128 (128×128×1, 3 conv, batch 32)',
-    size: 128,
-    filters: [16, 32, 64],
-    batch: 32,
-    trainSteps: quick ? 3 : 12,
-    inferSteps: quick ? 5 : 30,
-  },
-  {
-    name: 'medmnist28 (28×28×1, 3 conv, batch 32)',
-    size: 28,
-    filters: [16, 32, 64],
-    batch: 32,
-    trainSteps: quick ? 10 : 60,
-    inferSteps: quick ? 20 : 150,
-  },
-];
-
+const WORKLOADS = cnnWorkloads(quick).filter((w) => only === undefined || only.includes(w.id));
 const BACKENDS: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 interface Row {
@@ -77,50 +61,31 @@ interface Steps {
   warmupSeconds: number;
 }
 
-/** Slow backends (~100× slower): a step or two says enough, and quick mode skips their big model. */
+/** Slow backends (~100× slower): a step or two says enough, on the small workloads only. */
 function stepsFor(backend: BackendName, w: Workload): Steps | undefined {
   if (!SLOW.includes(backend))
     return { train: w.trainSteps, infer: w.inferSteps, warmup: w.trainSteps, warmupSeconds: WARMUP_SECONDS };
-  if (quick && w.size > 32) return undefined;
+  if (!SLOW_WORKLOADS.includes(w.id) || (quick && w.size > 32)) return undefined;
   return { train: w.size > 32 ? 1 : 3, infer: w.size > 32 ? 2 : 5, warmup: 1, warmupSeconds: 0 };
 }
 
-async function imagesPerSecond(
-  batch: number,
-  warmup: { steps: number; seconds: number },
-  steps: number,
-  step: () => Promise<void>,
-): Promise<number> {
-  const warmupStart = performance.now();
-  for (let i = 0; i < warmup.steps || performance.now() - warmupStart < warmup.seconds * 1000; i++) await step();
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) await step();
-  return (steps * batch) / ((performance.now() - start) / 1000);
-}
-
-async function measureTfjs(backend: BackendName, w: Workload): Promise<Omit<Row, 'workload' | 'runner'>> {
+async function measureTfjs(backend: BackendName, w: Workload): Promise<Throughput> {
   const steps = stepsFor(backend, w);
-  if (steps === undefined) return { trainImgPerSec: null, inferImgPerSec: null, note: 'left out in --quick mode' };
-  const model = smallCnn({ inputShape: [w.size, w.size, 1], filters: w.filters, denseUnits: 64, dropout: 0, seed: 1 });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
-  const x = tf.randomUniform([w.batch, w.size, w.size, 1]);
-  const y = tf.randomUniform([w.batch, 1]).round();
+  if (steps === undefined)
+    return {
+      trainImgPerSec: null,
+      inferImgPerSec: null,
+      note: quick ? 'left out in --quick mode' : 'left out: too slow on this backend',
+    };
+  const run = runnable(w);
   const warmup = { steps: steps.warmup, seconds: steps.warmupSeconds };
-  const train = await imagesPerSecond(w.batch, warmup, steps.train, async () => {
-    await model.trainOnBatch(x, y);
-  });
-  const infer = await imagesPerSecond(w.batch, warmup, steps.infer, async () => {
-    const out = model.predict(x) as tf.Tensor;
-    await out.data();
-    out.dispose();
-  });
-  tf.dispose([x, y]);
-  model.dispose();
+  const train = await imagesPerSecond(w.batch, warmup, steps.train, run.train);
+  const infer = await imagesPerSecond(w.batch, warmup, steps.infer, run.infer);
+  run.dispose();
   return { trainImgPerSec: train, inferImgPerSec: infer, note: `${steps.train} train / ${steps.infer} infer steps` };
 }
 
-function measureTorch(w: Workload, tuned: boolean): Omit<Row, 'workload' | 'runner'> {
-  const script = path.join(__dirname, 'torch', 'cnn_bench.py');
+function measureTorch(w: Workload, tuned: boolean): Throughput {
   if (!existsSync(PYTHON)) return { trainImgPerSec: null, inferImgPerSec: null, note: `${PYTHON} not found` };
   if (tuned && !existsSync(JEMALLOC))
     return { trainImgPerSec: null, inferImgPerSec: null, note: 'libjemalloc2 not installed' };
@@ -128,28 +93,16 @@ function measureTorch(w: Workload, tuned: boolean): Omit<Row, 'workload' | 'runn
   const env = tuned
     ? { ...process.env, LD_PRELOAD: JEMALLOC, MALLOC_CONF: 'retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1' }
     : process.env;
-  const args = [
-    script,
-    String(w.size),
-    w.filters.join(','),
-    String(w.batch),
-    String(w.trainSteps),
-    String(w.inferSteps),
-    String(THREADS),
-    tuned ? '1' : '0',
-    String(WARMUP_SECONDS),
-  ];
-  const run = spawnSync(PYTHON, args, { env, encoding: 'utf8', timeout: 600_000 });
-  if (run.status !== 0) {
-    const why = (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();
-    return { trainImgPerSec: null, inferImgPerSec: null, note: `PyTorch did not run: ${why}` };
-  }
-  const out = JSON.parse(run.stdout) as { train_img_s: number; infer_img_s: number; torch: string; threads: number };
-  return {
-    trainImgPerSec: out.train_img_s,
-    inferImgPerSec: out.infer_img_s,
-    note: `torch ${out.torch}, ${out.threads} threads${tuned ? ', jemalloc + channels_last' : ''}`,
-  };
+  const run = runTorchTwin(w, {
+    python: PYTHON,
+    threads: THREADS,
+    channelsLast: tuned,
+    warmupSeconds: WARMUP_SECONDS,
+    device: 'cpu',
+    env,
+    timeoutMs: 900_000,
+  });
+  return run.trainImgPerSec === null || !tuned ? run : { ...run, note: `${run.note}, jemalloc + channels_last` };
 }
 
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
@@ -176,6 +129,20 @@ function keepBest(rows: Row[], row: Row): void {
 }
 
 async function main(): Promise<void> {
+  if (profile) {
+    await initBackend({ prefer: 'wasm' });
+    for (const w of WORKLOADS) {
+      const run = runnable(w);
+      for (const [mode, step] of [
+        ['training', run.train],
+        ['inference', run.infer],
+      ] as const) {
+        console.log(`\n${w.name}, ${mode} on wasm\n${(await profileSteps(step, w.batch, WARMUP_SECONDS)).join('\n')}`);
+      }
+      run.dispose();
+    }
+    return;
+  }
   const rows: Row[] = [];
   const backendReasons: Record<string, string> = {};
   for (let round = 1; round <= ROUNDS; round++) {
@@ -227,17 +194,18 @@ async function main(): Promise<void> {
   );
   for (const r of rows) {
     console.log(
-      `${r.workload.padEnd(40)} ${r.runner.padEnd(24)} ${fmt(r.trainImgPerSec).padStart(12)} ${fmt(r.inferImgPerSec).padStart(12)}  ${r.note}`,
+      `${r.workload.slice(0, 40).padEnd(40)} ${r.runner.padEnd(24)} ${fmt(r.trainImgPerSec).padStart(12)} ${fmt(r.inferImgPerSec).padStart(12)}  ${r.note}`,
     );
   }
-  console.log('\nwasm ÷ PyTorch (goal: ≥ 0.5 of tuned for training and inference)');
+  console.log('\nwasm ÷ PyTorch (goal: ≥ 1.0 of tuned for training and inference)');
   for (const q of ratios) {
     const p = (v: number | null) => (v === null ? '—' : v.toFixed(2));
     console.log(
-      `${q.workload.padEnd(40)} train ${p(q.wasmTrainVsTorchTuned)} of tuned, ${p(q.wasmTrainVsTorchDefault)} of default; infer ${p(q.wasmInferVsTorchTuned)} of tuned, ${p(q.wasmInferVsTorchDefault)} of default`,
+      `${q.workload.slice(0, 40).padEnd(40)} train ${p(q.wasmTrainVsTorchTuned)} of tuned, ${p(q.wasmTrainVsTorchDefault)} of default; infer ${p(q.wasmInferVsTorchTuned)} of tuned, ${p(q.wasmInferVsTorchDefault)} of default`,
     );
   }
   for (const [b, why] of Object.entries(backendReasons)) console.log(`backend ${b}: ${why}`);
+  if (only !== undefined) return;
 
   const result = {
     date: new Date().toISOString(),

@@ -76,6 +76,11 @@ interface DawnModule {
 
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software/i;
 
+/** Whether a WebGPU adapter's name (or a detail line holding it) names a software rasteriser, not a GPU. */
+export function isSoftwareAdapter(name: string): boolean {
+  return SOFTWARE_ADAPTER.test(name);
+}
+
 function adapterName(adapter: GpuAdapterLike): string {
   const info = adapter.info ?? {};
   return (
@@ -92,7 +97,7 @@ const webgpuProbe: BackendProbe = async (tf, options) => {
   const adapter = await gpu.requestAdapter();
   if (adapter === null) return { ok: false, reason: 'webgpu: no GPU adapter found' };
   const name = adapterName(adapter);
-  if ((adapter.isFallbackAdapter || SOFTWARE_ADAPTER.test(name)) && !options.allowSoftwareGpu) {
+  if ((adapter.isFallbackAdapter || isSoftwareAdapter(name)) && !options.allowSoftwareGpu) {
     return { ok: false, reason: `webgpu: only a software adapter (${name}), slower than wasm` };
   }
   Object.assign(globalThis, globals);

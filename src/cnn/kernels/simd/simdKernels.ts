@@ -72,6 +72,16 @@ export class SimdKernels {
     return new SimdKernels(backend as unknown as WasmBackendLike, new SimdThreadPool(module, memory, exports, threads));
   }
 
+  /** Starts timing every call by function (bench/cnn.ts --profile); returns the timings as they fill. */
+  startTimings(): Map<string, { calls: number; ms: number }> {
+    this.pool.timings = new Map();
+    return this.pool.timings;
+  }
+
+  stopTimings(): void {
+    this.pool.timings = undefined;
+  }
+
   /** Threads a large call runs on (the caller included). */
   get threads(): number {
     return this.pool.threads;

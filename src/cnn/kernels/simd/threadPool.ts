@@ -85,6 +85,8 @@ export class SimdThreadPool {
   private running = false;
   /** How many chunks of the last job shared between threads the workers took (the rest: the caller). */
   workerChunks = 0;
+  /** Calls and milliseconds per function while a profile runs (bench/cnn.ts --profile). */
+  timings: Map<string, { calls: number; ms: number }> | undefined;
 
   /** `threads` counts the caller: threads − 1 workers start. */
   constructor(
@@ -109,6 +111,23 @@ export class SimdThreadPool {
    * for) on the calling thread alone; throws if any chunk trapped.
    */
   run(job: PoolJob, parallel = true): void {
+    if (this.timings === undefined) return this.runJob(job, parallel);
+    const start = performance.now();
+    try {
+      this.runJob(job, parallel);
+    } finally {
+      this.record(job.name, start);
+    }
+  }
+
+  private record(name: string, start: number): void {
+    const t = this.timings?.get(name) ?? { calls: 0, ms: 0 };
+    t.calls++;
+    t.ms += performance.now() - start;
+    this.timings?.set(name, t);
+  }
+
+  private runJob(job: PoolJob, parallel: boolean): void {
     const c = this.control;
     if (job.args.length > MAX_ARGS)
       throw new Error(`radnb SIMD kernels: ${job.name} takes at most ${MAX_ARGS} arguments`);
@@ -184,7 +203,10 @@ export class SimdThreadPool {
     const fn = this.exports[name];
     if (fn.length !== args.length)
       throw new Error(`radnb SIMD kernels: ${name} takes ${fn.length} arguments, not ${args.length}`);
+    if (this.timings === undefined) return fn(...args);
+    const start = performance.now();
     fn(...args);
+    this.record(name, start);
   }
 
   /** Stops the workers (tests; the kernel process simply exits). */
