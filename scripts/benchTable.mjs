@@ -75,16 +75,19 @@ function cnn(c) {
       n(r.wasmInferVsTorchDefault, 2),
     ]),
   );
-  const verdict = (least) => {
-    const missed = c.ratios.flatMap((r) => [
-      ...(r.wasmTrainVsTorchTuned < least ? [`training on ${r.workload.split(' ')[0]}`] : []),
-      ...(r.wasmInferVsTorchTuned < least ? [`inference on ${r.workload.split(' ')[0]}`] : []),
-    ]);
+  const verdict = (least, workloads) => {
+    const missed = c.ratios
+      .filter((r) => workloads === undefined || workloads.includes(r.workload.split(' ')[0]))
+      .flatMap((r) => [
+        ...(r.wasmTrainVsTorchTuned < least ? [`training on ${r.workload.split(' ')[0]}`] : []),
+        ...(r.wasmInferVsTorchTuned < least ? [`inference on ${r.workload.split(' ')[0]}`] : []),
+      ]);
     return missed.length === 0 ? 'met' : `**not met** for ${missed.join(', ')}`;
   };
   return (
-    `${body}\n\n${ratios}\n\nGoals: wasm ≥ 0.5 × tuned PyTorch for training and for inference (issue 5) — ` +
-    `${verdict(0.5)}; ≥ 1.0 × (issue 20) — ${verdict(1)}.`
+    `${body}\n\n${ratios}\n\nGoals: wasm ≥ 0.5 × tuned PyTorch for training and for inference on the two ` +
+    `3-convolution CNNs (issue 5) — ${verdict(0.5, ['cnn128', 'medmnist28'])}; ≥ 1.0 × on every workload ` +
+    `(issue 20) — ${verdict(1)}.`
   );
 }
 
