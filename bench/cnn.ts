@@ -14,7 +14,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, initBackend } from '../src/cnn/backend';
 import type { BackendName } from '../src/cnn/backend';
-import { imagesPerSecond, runnable } from './support/cnnSteps';
+import { runnable, throughput } from './support/cnnSteps';
 import { cnnWorkloads } from './support/cnnWorkloads';
 import type { Workload } from './support/cnnWorkloads';
 import { profileSteps } from './support/stepProfile';
@@ -77,12 +77,7 @@ async function measureTfjs(backend: BackendName, w: Workload): Promise<Throughpu
       inferImgPerSec: null,
       note: quick ? 'left out in --quick mode' : 'left out: too slow on this backend',
     };
-  const run = runnable(w);
-  const warmup = { steps: steps.warmup, seconds: steps.warmupSeconds };
-  const train = await imagesPerSecond(w.batch, warmup, steps.train, run.train);
-  const infer = await imagesPerSecond(w.batch, warmup, steps.infer, run.infer);
-  run.dispose();
-  return { trainImgPerSec: train, inferImgPerSec: infer, note: `${steps.train} train / ${steps.infer} infer steps` };
+  return throughput(w, steps, { steps: steps.warmup, seconds: steps.warmupSeconds });
 }
 
 function measureTorch(w: Workload, tuned: boolean): Throughput {

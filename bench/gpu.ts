@@ -11,7 +11,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, initBackend, type BackendName } from '../src/cnn/backend';
 import { isSoftwareAdapter } from '../src/cnn/backendProbes';
-import { imagesPerSecond, runnable } from './support/cnnSteps';
+import { throughput } from './support/cnnSteps';
 import { cnnWorkloads, type Workload } from './support/cnnWorkloads';
 import { runTorchTwin, type Throughput } from './support/torchTwin';
 
@@ -59,20 +59,11 @@ async function start(backend: BackendName): Promise<string> {
   }
 }
 
-async function measure(w: Workload): Promise<Throughput> {
-  const run = runnable(w);
-  try {
-    const warmup = { steps: 2, seconds: WARMUP_SECONDS };
-    const train = await imagesPerSecond(w.batch, warmup, w.trainSteps, run.train);
-    const infer = await imagesPerSecond(w.batch, warmup, w.inferSteps, run.infer);
-    return {
-      trainImgPerSec: train,
-      inferImgPerSec: infer,
-      note: `${w.trainSteps} train / ${w.inferSteps} infer steps`,
-    };
-  } finally {
-    run.dispose();
-  }
+function report(row: Row, w: Workload): void {
+  const rate = (v: number | null) => v?.toFixed(1) ?? '—';
+  console.log(
+    `${row.runner.padEnd(20)} ${w.id.padEnd(12)} train ${rate(row.trainImgPerSec)} img/s, infer ${rate(row.inferImgPerSec)} img/s`,
+  );
 }
 
 /** PyTorch on the same GPU, when the python3 there has CUDA. */
@@ -117,11 +108,17 @@ async function main(): Promise<void> {
               inferImgPerSec: null,
               note: 'left out: time budget spent',
             }
-          : { workload: w.name, runner: `tfjs ${backend}`, ...(await measure(w)) };
+          : {
+              workload: w.name,
+              runner: `tfjs ${backend}`,
+              ...(await throughput(
+                w,
+                { train: w.trainSteps, infer: w.inferSteps },
+                { steps: 2, seconds: WARMUP_SECONDS },
+              )),
+            };
       rows.push(row);
-      console.log(
-        `${row.runner.padEnd(20)} ${w.id.padEnd(12)} train ${row.trainImgPerSec?.toFixed(1) ?? '—'} img/s, infer ${row.inferImgPerSec?.toFixed(1) ?? '—'} img/s`,
-      );
+      report(row, w);
     }
   }
   const torch = torchCuda();
@@ -137,10 +134,9 @@ async function main(): Promise<void> {
         device: 'cuda',
         timeoutMs,
       });
-      rows.push({ workload: w.name, runner: 'PyTorch CUDA', ...result });
-      console.log(
-        `PyTorch CUDA         ${w.id.padEnd(12)} train ${result.trainImgPerSec?.toFixed(1) ?? '—'} img/s, infer ${result.inferImgPerSec?.toFixed(1) ?? '—'} img/s`,
-      );
+      const row: Row = { workload: w.name, runner: 'PyTorch CUDA', ...result };
+      rows.push(row);
+      report(row, w);
     }
   }
   const record = {

@@ -2,6 +2,7 @@
 // CPU benchmark (bench/cnn.ts) and the GPU one (bench/gpu.ts) so that both time the same thing.
 import * as tf from '@tensorflow/tfjs';
 import { randomBatch, type Workload } from './cnnWorkloads';
+import type { Throughput } from './torchTwin';
 
 /** Untimed steps first (at least `warmup.steps`, for at least `warmup.seconds`), then `steps` timed ones. */
 export async function imagesPerSecond(
@@ -36,4 +37,20 @@ export function runnable(w: Workload) {
       model.dispose();
     },
   };
+}
+
+/** Training and inference throughput of a fresh copy of `w`'s model: untimed warm-up steps, then timed ones. */
+export async function throughput(
+  w: Workload,
+  steps: { train: number; infer: number },
+  warmup: { steps: number; seconds: number },
+): Promise<Throughput> {
+  const run = runnable(w);
+  try {
+    const train = await imagesPerSecond(w.batch, warmup, steps.train, run.train);
+    const infer = await imagesPerSecond(w.batch, warmup, steps.infer, run.infer);
+    return { trainImgPerSec: train, inferImgPerSec: infer, note: `${steps.train} train / ${steps.infer} infer steps` };
+  } finally {
+    run.dispose();
+  }
 }
