@@ -7,7 +7,8 @@
 //   node --import tsx bench/cnn.ts                 full run (3 rounds)
 //   node --import tsx bench/cnn.ts --quick         CI-sized run (1 round, fewer steps; slow backends on the small models only)
 //   node --import tsx bench/cnn.ts --only a,b      only the workloads with these ids (results not written)
-//   node --import tsx bench/cnn.ts --profile [--only …]   wasm only: where a step's time goes (per kernel, per thread)
+//   node --import tsx bench/cnn.ts --profile [--only …]   wasm only: where a step's time goes (per kernel, per thread;
+//                                                         without --only written to bench/results/cnn-profile.json)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import type { BackendName } from '../src/cnn/backend';
 import { runnable, throughput } from './support/cnnSteps';
 import { cnnWorkloads } from './support/cnnWorkloads';
 import type { Workload } from './support/cnnWorkloads';
-import { profileSteps } from './support/stepProfile';
+import { profileLines, profileSteps } from './support/stepProfile';
 import { runTorchTwin, type Throughput } from './support/torchTwin';
 
 const args = process.argv.slice(2);
@@ -126,15 +127,25 @@ function keepBest(rows: Row[], row: Row): void {
 async function main(): Promise<void> {
   if (profile) {
     await initBackend({ prefer: 'wasm' });
+    const profiles = [];
     for (const w of WORKLOADS) {
       const run = runnable(w);
       for (const [mode, step] of [
         ['training', run.train],
         ['inference', run.infer],
       ] as const) {
-        console.log(`\n${w.name}, ${mode} on wasm\n${(await profileSteps(step, w.batch, WARMUP_SECONDS)).join('\n')}`);
+        const measured = await profileSteps(step, w.batch, WARMUP_SECONDS);
+        console.log(`\n${w.name}, ${mode} on wasm\n${profileLines(measured).join('\n')}`);
+        profiles.push({ workload: w.name, mode, ...measured });
       }
       run.dispose();
+    }
+    if (only === undefined) {
+      const target = path.join(__dirname, 'results', 'cnn-profile.json');
+      const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version };
+      const result = { date: new Date().toISOString(), loadAverageAtEnd: os.loadavg(), machine, profiles };
+      writeFileSync(target, JSON.stringify(result, null, 2) + '\n');
+      console.log(`\nwrote ${target}`);
     }
     return;
   }
