@@ -297,7 +297,7 @@ function segmentationDesigns(d) {
     n(r.criterion, 4),
     r.runs.map((run) => run.seed).join(', '),
   ]);
-  return `${table(['Notebook 03 recipe, chosen on val (issue 19)', 'changes', 'val Dice mean ± sd', 'mean − sd', 'seeds'], rows)}\n\nCriterion: ${d.criterion}.`;
+  return `${table(['Notebook 03 recipe, chosen on val (issue 19)', 'changes', 'val Dice mean ± sd', 'mean − sd', 'seeds'], rows)}\n\nCriterion: ${d.criterion}.${d.cohort ? ` ${d.cohort.count} phantom patients (train / val / test ${d.cohort.split.train} / ${d.cohort.split.val} / ${d.cohort.split.test}), ${d.epochs} epochs.` : ''}`;
 }
 
 /** How notebook 02's design was chosen on val (bench/torch/pneumonia_designs.py): the best few and the old recipe. */
