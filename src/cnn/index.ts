@@ -16,6 +16,7 @@ export type {
   TrainResult,
 } from './train';
 export { stepDecay, cosineDecay } from './learningRate';
+export { diceCrossEntropy } from './losses/diceCrossEntropy';
 export type { LearningRateSchedule } from './learningRate';
 export { augment } from './augment';
 export type { AugmentOptions, AugmentedBatch } from './augment';
