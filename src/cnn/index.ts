@@ -23,7 +23,7 @@ export type { AugmentOptions, AugmentedBatch } from './augment';
 export { saveModel, loadModel, ModelFileError } from './modelIO';
 export type { SaveModelOptions } from './modelIO';
 export { saveCheckpoint, restoreCheckpoint } from './checkpoint';
-export type { CheckpointState } from './checkpoint';
+export type { CheckpointState, RestoredCheckpoint } from './checkpoint';
 export { memorySnapshot, leakReport } from './memory';
 export { formatBytes } from '../common/formatBytes';
 export type { LeakReport, MemorySnapshot } from './memory';
