@@ -1,10 +1,11 @@
-// Checkpoints of a training run in a folder: the model with its optimizer state (model.json +
-// weights.bin), the run's progress (training-state.json) and the best epoch's weights when training keeps
-// them (best-weights.bin), so that train() resumes after the last completed epoch as if never stopped.
-import { readFile, rm } from 'node:fs/promises';
+// Checkpoints of a training run in a folder: each epoch's model with its optimizer state (model.json +
+// weights.bin) and the best epoch's weights when training keeps them (best-weights.bin) in a sub-folder of
+// their own, and the run's progress (training-state.json) naming that sub-folder, so that train() resumes
+// after the last completed epoch as if never stopped.
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadModel, saveModel, writeAtomically, ModelFileError } from './modelIO';
+import { loadModel, saveModel, writeAtomically, ModelFileError, MODEL_FILE, WEIGHTS_FILE } from './modelIO';
 
 export const STATE_FILE = 'training-state.json';
 export const BEST_WEIGHTS_FILE = 'best-weights.bin';
@@ -18,7 +19,14 @@ export interface CheckpointState {
   best?: { epoch: number; value: number };
   /** Adam's and Adamax' running powers of beta (accBeta1, accBeta2), which their setWeights() recomputes. */
   optimizerPowers?: Record<string, number>;
+  /** The sub-folder holding this epoch's files; absent in checkpoints that kept them beside the state. */
+  folder?: string;
 }
+
+const EPOCH_FOLDER = /^epoch-\d+$/;
+// files of checkpoints that kept everything beside the state, replaced once a resumed run saves
+const FLAT_LAYOUT_FILES = [MODEL_FILE, WEIGHTS_FILE, BEST_WEIGHTS_FILE];
+const epochFolder = (epoch: number) => `epoch-${String(epoch + 1).padStart(4, '0')}`;
 
 // tfjs' setWeights() recomputes these as pow(beta, t) where training multiplied them step by step; the
 // two differ in the last bits, and a resumed run would drift from the run it continues
@@ -37,25 +45,33 @@ export interface RestoredCheckpoint {
   bestWeights?: tf.Tensor[];
 }
 
-/** Saves the model, its optimizer and `state`; `bestWeights` (in the model's order) when training keeps them. */
+/**
+ * Saves the model, its optimizer and `state`; `bestWeights` (in the model's order) when training keeps them.
+ * The epoch's files go to a fresh sub-folder and the state, written last, names it: a run killed while
+ * saving resumes from the previous epoch, whose folder is removed only once the new state is in place.
+ */
 export async function saveCheckpoint(
   model: tf.LayersModel,
   dir: string,
   state: CheckpointState,
   bestWeights?: tf.Tensor[],
 ): Promise<void> {
-  await saveModel(model, dir, { includeOptimizer: true });
-  const bestFile = path.join(dir, BEST_WEIGHTS_FILE);
-  if (bestWeights === undefined) await rm(bestFile, { force: true });
-  else {
+  const folder = epochFolder(state.epoch);
+  const epochDir = path.join(dir, folder);
+  await rm(epochDir, { recursive: true, force: true });
+  await saveModel(model, epochDir, { includeOptimizer: true });
+  if (bestWeights !== undefined) {
     const bytes = bestWeights.map((w) => w.dataSync()).map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength));
-    await writeAtomically(bestFile, Buffer.concat(bytes));
+    await writeAtomically(path.join(epochDir, BEST_WEIGHTS_FILE), Buffer.concat(bytes));
   }
-  // each file whole or not at all; the state last, so that it never names an epoch whose files are not all written
   await writeAtomically(
     path.join(dir, STATE_FILE),
-    JSON.stringify({ ...state, optimizerPowers: optimizerPowers(model) }),
+    JSON.stringify({ ...state, optimizerPowers: optimizerPowers(model), folder }),
   );
+  const stale = (await readdir(dir)).filter((name) =>
+    EPOCH_FOLDER.test(name) ? name !== folder : FLAT_LAYOUT_FILES.includes(name),
+  );
+  await Promise.all(stale.map((name) => rm(path.join(dir, name), { recursive: true, force: true })));
 }
 
 function splitWeights(bytes: Buffer, like: tf.Tensor[], file: string): tf.Tensor[] {
@@ -90,7 +106,10 @@ export async function restoreCheckpoint(model: tf.LayersModel, dir: string): Pro
   } catch (err) {
     throw new ModelFileError(stateFile, `not valid JSON (${(err as Error).message})`);
   }
-  const saved = await loadModel(dir);
+  if (state.folder !== undefined && !EPOCH_FOLDER.test(state.folder))
+    throw new ModelFileError(stateFile, `names '${state.folder}', which is not an epoch folder of this checkpoint`);
+  const epochDir = path.join(dir, state.folder ?? '');
+  const saved = await loadModel(epochDir);
   try {
     const weights = saved.getWeights();
     const expected = model.getWeights();
@@ -99,7 +118,7 @@ export async function restoreCheckpoint(model: tf.LayersModel, dir: string): Pro
     );
     if (weights.length !== expected.length || mismatch >= 0) {
       throw new ModelFileError(
-        path.join(dir, 'model.json'),
+        path.join(epochDir, MODEL_FILE),
         'the checkpoint is of a different architecture than the model being trained',
       );
     }
@@ -113,7 +132,7 @@ export async function restoreCheckpoint(model: tf.LayersModel, dir: string): Pro
   } finally {
     saved.dispose();
   }
-  const bestFile = path.join(dir, BEST_WEIGHTS_FILE);
+  const bestFile = path.join(epochDir, BEST_WEIGHTS_FILE);
   let bestBytes: Buffer | undefined;
   try {
     bestBytes = await readFile(bestFile);

@@ -3,7 +3,7 @@
 // learning-rate schedules, checkpoints that resume, seeded determinism, and no tensors left behind.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +13,7 @@ import { balancedClassWeights, train } from '../../src/cnn/train';
 import type { TrainProgress } from '../../src/cnn/train';
 import { stepDecay } from '../../src/cnn/learningRate';
 import { restoreCheckpoint } from '../../src/cnn/checkpoint';
+import { saveModel } from '../../src/cnn/modelIO';
 import { MIME, setDisplayHost } from '../../src/common/display';
 import type { PlotlyFigure } from '../../src/display/plotly';
 import { FakeHost } from './support/fakeHost';
@@ -226,7 +227,8 @@ describe('train()', () => {
       { x: data.x, y: data.y },
       { epochs: 2, batchSize: 16, display: false, seed: 2, checkpoint: { dir } },
     );
-    assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'training-state.json', 'weights.bin']);
+    assert.deepEqual(readdirSync(dir).sort(), ['epoch-0002', 'training-state.json'], 'only the last epoch kept');
+    assert.deepEqual(readdirSync(path.join(dir, 'epoch-0002')).sort(), ['model.json', 'weights.bin']);
 
     const restored = tiny(99);
     restored.compile({ optimizer: tf.train.adam(), loss: 'binaryCrossentropy' });
@@ -258,7 +260,7 @@ describe('train()', () => {
     assert.equal(result.history.loss.length, 3);
   });
 
-  it('a run stopped and resumed ends as the uninterrupted run: batch order, best epoch and its weights', async () => {
+  describe('a run stopped and resumed ends as the uninterrupted run', () => {
     // the per-epoch score peaks at the second epoch, before the interruption, so the kept weights must
     // come from the checkpoint and not from what the resumed part trained
     const scores = [0.5, 0.9, 0.1, 0.2];
@@ -274,19 +276,52 @@ describe('train()', () => {
         checkpoint: dir === undefined ? undefined : { dir, resume: true },
       };
     };
-    const whole = tiny(5);
-    const wholeRun = await train(whole, { x: data.x, y: data.y }, options(4, 0));
+    let whole: tf.LayersModel;
+    let wholeRun: Awaited<ReturnType<typeof train>>;
+    before(async () => {
+      whole = tiny(5);
+      wholeRun = await train(whole, { x: data.x, y: data.y }, options(4, 0));
+    });
+    const stoppedAfterTwoEpochs = async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'radnb-ckpt-'));
+      await train(tiny(5), { x: data.x, y: data.y }, options(2, 0, dir));
+      return dir;
+    };
+    const resumeAndCompare = async (dir: string) => {
+      const resumed = tiny(77); // other initial weights: everything must come from the checkpoint
+      const resumedRun = await train(resumed, { x: data.x, y: data.y }, options(4, 2, dir));
+      assert.equal(resumedRun.best?.epoch, 1);
+      assert.deepEqual(resumedRun.best, wholeRun.best);
+      // bit for bit: same batches in the same order, same optimizer state (Adam's powers of beta included)
+      assert.deepEqual(resumedRun.history.loss, wholeRun.history.loss);
+      assert.deepEqual(weightsOf(resumed), weightsOf(whole));
+      assert.deepEqual(readdirSync(dir).sort(), ['epoch-0004', 'training-state.json']);
+    };
 
-    const dir = mkdtempSync(path.join(tmpdir(), 'radnb-ckpt-'));
-    await train(tiny(5), { x: data.x, y: data.y }, options(2, 0, dir));
-    const resumed = tiny(77); // other initial weights: everything must come from the checkpoint
-    const resumedRun = await train(resumed, { x: data.x, y: data.y }, options(4, 2, dir));
+    it('batch order, best epoch and its weights', async () => {
+      await resumeAndCompare(await stoppedAfterTwoEpochs());
+    });
 
-    assert.equal(resumedRun.best?.epoch, 1);
-    assert.deepEqual(resumedRun.best, wholeRun.best);
-    // bit for bit: same batches in the same order, same optimizer state (Adam's powers of beta included)
-    assert.deepEqual(resumedRun.history.loss, wholeRun.history.loss);
-    assert.deepEqual(weightsOf(resumed), weightsOf(whole));
+    it('when it was killed while saving the next epoch', async () => {
+      // the third epoch's files written but not yet the state that names them: resume from the second
+      const dir = await stoppedAfterTwoEpochs();
+      const further = tiny(6);
+      await train(further, { x: data.x, y: data.y }, { epochs: 1, batchSize: 16, display: false, seed: 9 });
+      await saveModel(further, path.join(dir, 'epoch-0003'), { includeOptimizer: true });
+      writeFileSync(path.join(dir, 'epoch-0003', 'best-weights.bin'), 'cut short');
+      await resumeAndCompare(dir);
+    });
+
+    it('from a checkpoint that kept its files beside the state', async () => {
+      const dir = await stoppedAfterTwoEpochs();
+      for (const file of readdirSync(path.join(dir, 'epoch-0002')))
+        renameSync(path.join(dir, 'epoch-0002', file), path.join(dir, file));
+      rmSync(path.join(dir, 'epoch-0002'), { recursive: true });
+      const stateFile = path.join(dir, 'training-state.json');
+      const { folder: _, ...flat } = JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, unknown>;
+      writeFileSync(stateFile, JSON.stringify(flat));
+      await resumeAndCompare(dir);
+    });
   });
 
   it('trains from a tf.data dataset with validation tensors', async () => {
