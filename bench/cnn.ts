@@ -7,13 +7,15 @@
 //   node --import tsx bench/cnn.ts                 full run (3 rounds)
 //   node --import tsx bench/cnn.ts --quick         CI-sized run (1 round, fewer steps; slow backends on the small models only)
 //   node --import tsx bench/cnn.ts --only a,b      only the workloads with these ids (results not written)
-//   node --import tsx bench/cnn.ts --profile [--only …]   wasm only: where a step's time goes (per kernel, per thread)
+//   node --import tsx bench/cnn.ts --profile [--only …]   wasm only: where a step's time goes (per kernel, per
+//                                                        thread), layer by layer through tfjs and as a whole step
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, initBackend } from '../src/cnn/backend';
+import { useWholeStepPath } from '../src/cnn/wholeStep/wholeStepPatch';
 import type { BackendName } from '../src/cnn/backend';
 import { cnnWorkloads, randomBatch } from './support/cnnWorkloads';
 import type { Workload } from './support/cnnWorkloads';
@@ -148,11 +150,14 @@ async function main(): Promise<void> {
   if (profile) {
     await initBackend({ prefer: 'wasm' });
     for (const w of WORKLOADS) {
-      const run = runnable(w);
-      for (const [mode, step] of [['training', run.train], ['inference', run.infer]] as const) {
-        console.log(`\n${w.name}, ${mode} on wasm\n${(await profileSteps(step, w.batch, WARMUP_SECONDS)).join('\n')}`);
+      for (const [path, wholeStep] of [['layer by layer (tfjs)', false], ['whole step', true]] as const) {
+        useWholeStepPath(wholeStep);
+        const run = runnable(w);
+        for (const [mode, step] of [['training', run.train], ['inference', run.infer]] as const) {
+          console.log(`\n${w.name}, ${mode} on wasm, ${path}\n${(await profileSteps(step, w.batch, WARMUP_SECONDS)).join('\n')}`);
+        }
+        run.dispose();
       }
-      run.dispose();
     }
     return;
   }

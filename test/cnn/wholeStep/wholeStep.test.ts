@@ -1,0 +1,248 @@
+// The whole-step path (src/cnn/wholeStep) trains and predicts with the numbers of tfjs' own path: for models
+// made of every layer type it plans, the loss curve and the weights after several Adam steps through
+// model.fit (metrics and class weights included) match tfjs' layer-by-layer path — on the cpu backend, tfjs'
+// reference arithmetic, and on wasm itself where that path sums the same way (with batch normalisation it does
+// not: its batch mean is one average-pooling window over every row, whose rounding moves a few steps' loss by
+// ~2e-4 where the whole step stays within 1e-5 of cpu) — and predictions match; it leaves no tensor behind, is
+// bit-identical run to run, and anything it does not plan (or a prediction under a gradient tape) still runs
+// on tfjs' path.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../../src/cnn/backend';
+import { dncnn, resnet18, smallCnn, unet2d } from '../../../src/cnn/models';
+import { useWholeStepPath, wholeStepUnavailable } from '../../../src/cnn/wholeStep/wholeStepPatch';
+import { pneumoniaNet } from '../../../bench/support/cnnWorkloads';
+import { assertClose } from '../support/compare';
+
+type Layers = (x: tf.SymbolicTensor) => tf.SymbolicTensor;
+const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
+const he = (seed: number) => tf.initializers.heNormal({ seed });
+
+interface Case {
+  name: string;
+  inputShape: number[];
+  body: Layers;
+  loss: string;
+  /** Target of one example. */
+  target: number[];
+  /** Binary targets (rounded); otherwise uniform in [0, 1). */
+  classes?: boolean;
+  metrics?: string[];
+  /** tfjs' own path on wasm sums these numbers in another order (see the top of the file). */
+  batchNorm?: boolean;
+}
+
+/** Every layer type the path plans, a few per model, in the configurations the notebooks use and others. */
+const CASES: Case[] = [
+  {
+    name: 'Conv2D (bias + ReLU, no bias, stride 2 valid), MaxPooling2D, Flatten, Dense (ReLU, sigmoid), Dropout',
+    inputShape: [12, 12, 1],
+    body: (x) => {
+      let h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(1) }), x);
+      h = apply(tf.layers.maxPooling2d({ poolSize: 2 }), h);
+      h = apply(tf.layers.conv2d({ filters: 12, kernelSize: 3, strides: 2, padding: 'valid', useBias: false, kernelInitializer: he(2) }), h);
+      h = apply(tf.layers.flatten(), h);
+      h = apply(tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: he(3) }), h);
+      h = apply(tf.layers.dropout({ rate: 0.25, seed: 4 }), h);
+      return apply(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: he(5) }), h);
+    },
+    loss: 'binaryCrossentropy', target: [1], classes: true, metrics: ['accuracy'],
+  },
+  {
+    name: 'BatchNormalization (+ ReLU layer, + Activation relu, on its own), GlobalAveragePooling2D, softmax',
+    inputShape: [10, 10, 2],
+    body: (x) => {
+      let h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: he(1) }), x);
+      h = apply(tf.layers.batchNormalization({ momentum: 0.9 }), h);
+      h = apply(tf.layers.reLU(), h);
+      h = apply(tf.layers.conv2d({ filters: 12, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: he(2) }), h);
+      h = apply(tf.layers.batchNormalization({ epsilon: 0.01 }), h);
+      h = apply(tf.layers.activation({ activation: 'relu' }), h);
+      h = apply(tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }), h);
+      h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 1, useBias: false, kernelInitializer: he(4) }), h);
+      h = apply(tf.layers.batchNormalization({}), h);
+      h = apply(tf.layers.globalAveragePooling2d({}), h);
+      return apply(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: he(3) }), h);
+    },
+    loss: 'categoricalCrossentropy', target: [3], metrics: ['accuracy'], batchNorm: true,
+  },
+  {
+    name: 'Conv2DTranspose, Concatenate, Add, ReLU on its own, a 1×1 sigmoid convolution',
+    inputShape: [8, 8, 1],
+    body: (x) => {
+      const skip = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(1) }), x);
+      let h = apply(tf.layers.maxPooling2d({ poolSize: 2 }), skip);
+      h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: he(2) }), h);
+      h = apply(tf.layers.reLU(), h);
+      h = apply(tf.layers.conv2dTranspose({ filters: 8, kernelSize: 2, strides: 2, padding: 'same', kernelInitializer: he(3) }), h);
+      const joined = apply(tf.layers.concatenate(), [h, skip]);
+      h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: he(4) }), joined);
+      h = apply(tf.layers.add(), [h, skip]);
+      return apply(tf.layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid', kernelInitializer: he(5) }), h);
+    },
+    loss: 'binaryCrossentropy', target: [8, 8, 1], classes: true,
+  },
+  {
+    name: 'a residual denoiser: convolutions, batch norm, an Add as the output, mean squared error',
+    inputShape: [16, 16, 1],
+    body: (x) => {
+      let h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(1) }), x);
+      h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: he(2) }), h);
+      h = apply(tf.layers.batchNormalization({}), h);
+      h = apply(tf.layers.reLU(), h);
+      h = apply(tf.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', kernelInitializer: he(3) }), h);
+      return apply(tf.layers.add(), [x, h]);
+    },
+    loss: 'meanSquaredError', target: [16, 16, 1], batchNorm: true,
+  },
+];
+
+function build(c: Case): tf.LayersModel {
+  const input = tf.input({ shape: c.inputShape });
+  return tf.model({ inputs: input, outputs: c.body(input) });
+}
+
+function data(c: Case, examples: number): { x: tf.Tensor; y: tf.Tensor } {
+  return tf.tidy(() => {
+    const x = tf.randomUniform([examples, ...c.inputShape], 0, 1, 'float32', 11);
+    const u = tf.randomUniform([examples, ...c.target], 0, 1, 'float32', 12);
+    const y = c.classes ? u.round() : c.loss === 'categoricalCrossentropy' ? tf.oneHot(u.argMax(-1), c.target[0]).toFloat() : u;
+    return { x, y };
+  });
+}
+
+interface Run {
+  losses: number[];
+  metrics: number[];
+  weights: Float32Array[];
+  predictions: Float32Array;
+}
+
+/**
+ * Three epochs of two batches through model.fit, then a prediction; on wasm with the whole-step path on or off,
+ * or on cpu. Plain SGD: Adam's first steps are ±learning rate wherever a gradient is tiny, whatever its
+ * rounding, which would hide how close the gradients are (the optimizer is tfjs' own on every path).
+ */
+async function train(c: Case, path: 'whole step' | 'wasm' | 'cpu', classWeight?: Record<number, number>, optimizer: () => tf.Optimizer = () => tf.train.sgd(0.1)): Promise<Run> {
+  useWholeStepPath(path === 'whole step');
+  await tf.setBackend(path === 'cpu' ? 'cpu' : 'wasm');
+  try {
+    const model = build(c);
+    model.compile({ optimizer: optimizer(), loss: c.loss, metrics: c.metrics });
+    const { x, y } = data(c, 16);
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false, verbose: 0, classWeight });
+    const predictions = tf.tidy(() => (model.predict(x, { batchSize: 12 }) as tf.Tensor).dataSync() as Float32Array);
+    const run = {
+      losses: history.history.loss as number[],
+      metrics: (history.history.acc ?? []) as number[],
+      weights: model.getWeights().map((w) => w.dataSync() as Float32Array),
+      predictions,
+    };
+    model.optimizer.dispose();
+    model.dispose();
+    tf.dispose([x, y]);
+    return run;
+  } finally {
+    useWholeStepPath(true);
+    await tf.setBackend('wasm');
+  }
+}
+
+describe('whole-step training and inference on wasm', () => {
+  before(async () => {
+    assert.equal((await initBackend({ prefer: 'cpu' })).name, 'cpu');
+    assert.equal((await initBackend({ prefer: 'wasm' })).name, 'wasm');
+  });
+
+  for (const c of CASES) {
+    it(`matches tfjs' own path: ${c.name}`, async () => {
+      assert.equal(wholeStepUnavailable(build(c)), undefined, 'the path plans this model');
+      const whole = await train(c, 'whole step');
+      for (const reference of c.batchNorm ? (['cpu'] as const) : (['cpu', 'wasm'] as const)) {
+        const tfjs = await train(c, reference);
+        assertClose(whole.losses, tfjs.losses, 1e-5, `loss curve (${reference})`);
+        assertClose(whole.metrics, tfjs.metrics, 0, `accuracy (${reference})`);
+        whole.weights.forEach((w, i) => assertClose(w, tfjs.weights[i], 1e-5, `weight ${i} after 6 steps (${reference})`));
+        assertClose(whole.predictions, tfjs.predictions, 1e-4, `predictions (${reference})`);
+      }
+    });
+  }
+
+  it('weighs the loss by class weights as tfjs does', async () => {
+    const c = CASES[0];
+    const tfjs = await train(c, 'wasm', { 0: 0.3, 1: 2.5 });
+    const whole = await train(c, 'whole step', { 0: 0.3, 1: 2.5 });
+    assertClose(whole.losses, tfjs.losses, 1e-5, 'weighted loss curve');
+    whole.weights.forEach((w, i) => assertClose(w, tfjs.weights[i], 1e-4, `weight ${i}`));
+  });
+
+  it("trains notebook 02's network (six batch-normalised convolutions, dropout) as tfjs' reference path does", async () => {
+    const losses: number[][] = [];
+    for (const path of ['cpu', 'whole step'] as const) {
+      useWholeStepPath(path === 'whole step');
+      await tf.setBackend(path === 'cpu' ? 'cpu' : 'wasm');
+      const model = pneumoniaNet([8, 16, 32], 1);
+      model.compile({ optimizer: tf.train.sgd(0.1), loss: 'binaryCrossentropy' });
+      const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 21);
+      const y = tf.randomUniform([16, 1], 0, 1, 'float32', 22).round();
+      losses.push((await model.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false, verbose: 0 })).history.loss as number[]);
+      tf.dispose([x, y]);
+      model.dispose();
+    }
+    useWholeStepPath(true);
+    await tf.setBackend('wasm');
+    assertClose(losses[1], losses[0], 1e-5, 'loss curve');
+  });
+
+  it('plans the networks radnb builds and notebooks 02–04 train', () => {
+    const models = [
+      smallCnn({ inputShape: [28, 28, 1], seed: 1 }),
+      pneumoniaNet([32, 64, 128], 1),
+      unet2d({ inputShape: [64, 64, 1], baseFilters: 8, depth: 3, seed: 1 }),
+      dncnn({ inputShape: [32, 32, 1], depth: 5, filters: 16, seed: 1 }),
+      resnet18({ inputShape: [32, 32, 1], width: 8, seed: 1 }),
+      resnet18({ inputShape: [112, 112, 1], width: 8, stem: 'imagenet', seed: 1 }),
+    ];
+    for (const model of models) {
+      assert.equal(wholeStepUnavailable(model), undefined, model.name);
+      model.dispose();
+    }
+  });
+
+  it('leaves other models to tfjs, saying why, and they still train', async () => {
+    const regularized = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, kernelRegularizer: tf.regularizers.l2() }), tf.layers.dense({ units: 1 })] });
+    assert.match(wholeStepUnavailable(regularized) ?? '', /regularizer/);
+    const depthwise = tf.sequential({ layers: [tf.layers.depthwiseConv2d({ inputShape: [6, 6, 2], kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
+    assert.match(wholeStepUnavailable(depthwise) ?? '', /DepthwiseConv2D/);
+    const hidden = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'tanh' }), tf.layers.dense({ units: 1 })] });
+    assert.match(wholeStepUnavailable(hidden) ?? '', /activation tanh inside the network/);
+    regularized.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const history = await regularized.fit(tf.ones([4, 4]), tf.ones([4, 1]), { epochs: 2, verbose: 0 });
+    assert.equal(history.history.loss.length, 2);
+    tf.dispose([regularized, depthwise, hidden].map((m) => m.getWeights()).flat());
+  });
+
+  it('leaves no tensor behind and is bit-identical run to run (two threads, chunks summed in a fixed order)', async () => {
+    const c = CASES[1];
+    const adam = () => tf.train.adam(0.01);
+    const first = await train(c, 'whole step', undefined, adam);
+    const tensors = tf.memory().numTensors;
+    const buffers = tf.memory().numDataBuffers;
+    const second = await train(c, 'whole step', undefined, adam);
+    assert.equal(tf.memory().numTensors, tensors);
+    assert.equal(tf.memory().numDataBuffers, buffers);
+    first.weights.forEach((w, i) => assert.deepEqual(second.weights[i], w, `weight ${i}`));
+    assert.deepEqual(second.losses, first.losses);
+  });
+
+  it('keeps predictions under a gradient tape differentiable (tfjs runs them)', () => {
+    const c = CASES[0];
+    const model = build(c);
+    const { x } = data(c, 4);
+    const gradient = tf.grad((input: tf.Tensor) => (model.predict(input) as tf.Tensor).sum())(x);
+    assert.ok(tf.tidy(() => gradient.abs().sum().dataSync()[0]) > 0);
+    tf.dispose([gradient, x]);
+    model.dispose();
+  });
+});
