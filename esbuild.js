@@ -82,7 +82,8 @@ async function main() {
   }
   // Every process is built even when another one fails, so one broken bundle does not hide the rest.
   const results = await Promise.allSettled([...contexts.map((c) => c.rebuild()), types]);
-  for (const r of results) if (r.status === 'rejected' && !r.reason?.errors) console.error(r.reason?.message ?? r.reason);
+  for (const r of results)
+    if (r.status === 'rejected' && !r.reason?.errors) console.error(r.reason?.message ?? r.reason);
   await Promise.all(contexts.map((c) => c.dispose()));
   const cli = 'out/cli/radnb.js';
   if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);

@@ -9,7 +9,6 @@
 //   node --import tsx bench/cnn.ts --only a,b      only the workloads with these ids (results not written)
 //   node --import tsx bench/cnn.ts --profile [--only …]   wasm only: where a step's time goes (per kernel, per
 //                                                        thread), layer by layer through tfjs and as a whole step
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,9 +16,11 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendError, initBackend } from '../src/cnn/backend';
 import { useWholeStepPath } from '../src/cnn/wholeStep/wholeStepPatch';
 import type { BackendName } from '../src/cnn/backend';
-import { cnnWorkloads, randomBatch } from './support/cnnWorkloads';
+import { runnable, throughput } from './support/cnnSteps';
+import { cnnWorkloads } from './support/cnnWorkloads';
 import type { Workload } from './support/cnnWorkloads';
 import { profileSteps } from './support/stepProfile';
+import { runTorchTwin, type Throughput } from './support/torchTwin';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -64,67 +65,41 @@ interface Steps {
 
 /** Slow backends (~100× slower): a step or two says enough, on the small workloads only. */
 function stepsFor(backend: BackendName, w: Workload): Steps | undefined {
-  if (!SLOW.includes(backend)) return { train: w.trainSteps, infer: w.inferSteps, warmup: w.trainSteps, warmupSeconds: WARMUP_SECONDS };
+  if (!SLOW.includes(backend))
+    return { train: w.trainSteps, infer: w.inferSteps, warmup: w.trainSteps, warmupSeconds: WARMUP_SECONDS };
   if (!SLOW_WORKLOADS.includes(w.id) || (quick && w.size > 32)) return undefined;
   return { train: w.size > 32 ? 1 : 3, infer: w.size > 32 ? 2 : 5, warmup: 1, warmupSeconds: 0 };
 }
 
-async function imagesPerSecond(batch: number, warmup: { steps: number; seconds: number }, steps: number, step: () => Promise<void>): Promise<number> {
-  const warmupStart = performance.now();
-  for (let i = 0; i < warmup.steps || performance.now() - warmupStart < warmup.seconds * 1000; i++) await step();
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) await step();
-  return (steps * batch) / ((performance.now() - start) / 1000);
-}
-
-/** A compiled model, a batch, and its training and inference steps. */
-function runnable(w: Workload) {
-  const model = w.build();
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: w.loss });
-  const { x, y } = randomBatch(w);
-  return {
-    train: async () => {
-      await model.trainOnBatch(x, y);
-    },
-    infer: async () => {
-      const out = model.predict(x) as tf.Tensor;
-      await out.data();
-      out.dispose();
-    },
-    dispose: () => {
-      tf.dispose([x, y]);
-      model.dispose();
-    },
-  };
-}
-
-async function measureTfjs(backend: BackendName, w: Workload): Promise<Omit<Row, 'workload' | 'runner'>> {
+async function measureTfjs(backend: BackendName, w: Workload): Promise<Throughput> {
   const steps = stepsFor(backend, w);
-  if (steps === undefined) return { trainImgPerSec: null, inferImgPerSec: null, note: quick ? 'left out in --quick mode' : 'left out: too slow on this backend' };
-  const run = runnable(w);
-  const warmup = { steps: steps.warmup, seconds: steps.warmupSeconds };
-  const train = await imagesPerSecond(w.batch, warmup, steps.train, run.train);
-  const infer = await imagesPerSecond(w.batch, warmup, steps.infer, run.infer);
-  run.dispose();
-  return { trainImgPerSec: train, inferImgPerSec: infer, note: `${steps.train} train / ${steps.infer} infer steps` };
+  if (steps === undefined)
+    return {
+      trainImgPerSec: null,
+      inferImgPerSec: null,
+      note: quick ? 'left out in --quick mode' : 'left out: too slow on this backend',
+    };
+  return throughput(w, steps, { steps: steps.warmup, seconds: steps.warmupSeconds });
 }
 
-function measureTorch(w: Workload, tuned: boolean): Omit<Row, 'workload' | 'runner'> {
-  const script = path.join(__dirname, 'torch', 'cnn_bench.py');
+function measureTorch(w: Workload, tuned: boolean): Throughput {
   if (!existsSync(PYTHON)) return { trainImgPerSec: null, inferImgPerSec: null, note: `${PYTHON} not found` };
-  if (tuned && !existsSync(JEMALLOC)) return { trainImgPerSec: null, inferImgPerSec: null, note: 'libjemalloc2 not installed' };
+  if (tuned && !existsSync(JEMALLOC))
+    return { trainImgPerSec: null, inferImgPerSec: null, note: 'libjemalloc2 not installed' };
   // page faults are expensive on these VMs: jemalloc that keeps its memory is most of the tuning
   const env = tuned
     ? { ...process.env, LD_PRELOAD: JEMALLOC, MALLOC_CONF: 'retain:true,dirty_decay_ms:-1,muzzy_decay_ms:-1' }
     : process.env;
-  const argv = [script, w.torch, String(w.size), String(w.batch), String(w.trainSteps), String(w.inferSteps), String(THREADS), tuned ? '1' : '0', String(WARMUP_SECONDS)];
-  const run = spawnSync(PYTHON, argv, { env, encoding: 'utf8', timeout: 900_000 });
-  if (run.status !== 0) {
-    const why = (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();
-    return { trainImgPerSec: null, inferImgPerSec: null, note: `PyTorch did not run: ${why}` };
-  }
-  const out = JSON.parse(run.stdout) as { train_img_s: number; infer_img_s: number; torch: string; threads: number };
-  return { trainImgPerSec: out.train_img_s, inferImgPerSec: out.infer_img_s, note: `torch ${out.torch}, ${out.threads} threads${tuned ? ', jemalloc + channels_last' : ''}` };
+  const run = runTorchTwin(w, {
+    python: PYTHON,
+    threads: THREADS,
+    channelsLast: tuned,
+    warmupSeconds: WARMUP_SECONDS,
+    device: 'cpu',
+    env,
+    timeoutMs: 900_000,
+  });
+  return run.trainImgPerSec === null || !tuned ? run : { ...run, note: `${run.note}, jemalloc + channels_last` };
 }
 
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
@@ -143,18 +118,30 @@ function keepBest(rows: Row[], row: Row): void {
     return;
   }
   const best = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
-  rows[i] = { ...rows[i], trainImgPerSec: best(rows[i].trainImgPerSec, row.trainImgPerSec), inferImgPerSec: best(rows[i].inferImgPerSec, row.inferImgPerSec) };
+  rows[i] = {
+    ...rows[i],
+    trainImgPerSec: best(rows[i].trainImgPerSec, row.trainImgPerSec),
+    inferImgPerSec: best(rows[i].inferImgPerSec, row.inferImgPerSec),
+  };
 }
 
 async function main(): Promise<void> {
   if (profile) {
     await initBackend({ prefer: 'wasm' });
     for (const w of WORKLOADS) {
-      for (const [path, wholeStep] of [['layer by layer (tfjs)', false], ['whole step', true]] as const) {
+      for (const [route, wholeStep] of [
+        ['layer by layer (tfjs)', false],
+        ['whole step', true],
+      ] as const) {
         useWholeStepPath(wholeStep);
         const run = runnable(w);
-        for (const [mode, step] of [['training', run.train], ['inference', run.infer]] as const) {
-          console.log(`\n${w.name}, ${mode} on wasm, ${path}\n${(await profileSteps(step, w.batch, WARMUP_SECONDS)).join('\n')}`);
+        for (const [mode, step] of [
+          ['training', run.train],
+          ['inference', run.infer],
+        ] as const) {
+          console.log(
+            `\n${w.name}, ${mode} on wasm, ${route}\n${(await profileSteps(step, w.batch, WARMUP_SECONDS)).join('\n')}`,
+          );
         }
         run.dispose();
       }
@@ -171,7 +158,10 @@ async function main(): Promise<void> {
         const info = await initBackend({ prefer: backend, packagePaths: PACKAGE_PATHS });
         backendReasons[backend] = `ran (${info.candidates.find((c) => c.status === 'chosen')?.reason})`;
       } catch (err) {
-        const reason = err instanceof BackendError ? err.candidates.find((c) => c.name === backend)?.reason ?? err.message : String(err);
+        const reason =
+          err instanceof BackendError
+            ? (err.candidates.find((c) => c.name === backend)?.reason ?? err.message)
+            : String(err);
         backendReasons[backend] = `unavailable: ${reason}`;
         continue;
       }
@@ -183,7 +173,11 @@ async function main(): Promise<void> {
     for (const w of WORKLOADS) {
       for (const tuned of [false, true]) {
         process.stderr.write(`round ${round}/${ROUNDS} PyTorch ${tuned ? 'tuned' : 'default'}: ${w.name}…\n`);
-        keepBest(rows, { workload: w.name, runner: `PyTorch CPU ${tuned ? 'tuned' : 'default'}`, ...measureTorch(w, tuned) });
+        keepBest(rows, {
+          workload: w.name,
+          runner: `PyTorch CPU ${tuned ? 'tuned' : 'default'}`,
+          ...measureTorch(w, tuned),
+        });
       }
     }
   }
@@ -200,14 +194,20 @@ async function main(): Promise<void> {
     };
   });
 
-  console.log(`\n${'workload'.padEnd(40)} ${'runner'.padEnd(24)} ${'train img/s'.padStart(12)} ${'infer img/s'.padStart(12)}  note`);
+  console.log(
+    `\n${'workload'.padEnd(40)} ${'runner'.padEnd(24)} ${'train img/s'.padStart(12)} ${'infer img/s'.padStart(12)}  note`,
+  );
   for (const r of rows) {
-    console.log(`${r.workload.slice(0, 40).padEnd(40)} ${r.runner.padEnd(24)} ${fmt(r.trainImgPerSec).padStart(12)} ${fmt(r.inferImgPerSec).padStart(12)}  ${r.note}`);
+    console.log(
+      `${r.workload.slice(0, 40).padEnd(40)} ${r.runner.padEnd(24)} ${fmt(r.trainImgPerSec).padStart(12)} ${fmt(r.inferImgPerSec).padStart(12)}  ${r.note}`,
+    );
   }
   console.log('\nwasm ÷ PyTorch (goal: ≥ 1.0 of tuned for training and inference)');
   for (const q of ratios) {
     const p = (v: number | null) => (v === null ? '—' : v.toFixed(2));
-    console.log(`${q.workload.slice(0, 40).padEnd(40)} train ${p(q.wasmTrainVsTorchTuned)} of tuned, ${p(q.wasmTrainVsTorchDefault)} of default; infer ${p(q.wasmInferVsTorchTuned)} of tuned, ${p(q.wasmInferVsTorchDefault)} of default`);
+    console.log(
+      `${q.workload.slice(0, 40).padEnd(40)} train ${p(q.wasmTrainVsTorchTuned)} of tuned, ${p(q.wasmTrainVsTorchDefault)} of default; infer ${p(q.wasmInferVsTorchTuned)} of tuned, ${p(q.wasmInferVsTorchDefault)} of default`,
+    );
   }
   for (const [b, why] of Object.entries(backendReasons)) console.log(`backend ${b}: ${why}`);
   if (only !== undefined) return;

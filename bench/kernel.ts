@@ -34,7 +34,10 @@ process.send({ type: 'ready' });
 );
 
 function startBaselineChild(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [baselineChild], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'advanced' });
+  const child = spawn(process.execPath, [baselineChild], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
   return new Promise((resolve) => child.once('message', () => resolve(child)));
 }
 
@@ -93,7 +96,10 @@ async function roundTrip(kernel: KernelClient, child: ChildProcess): Promise<{ r
   return { radnb: stats(radnb), ipcEchoBaseline: stats(echo) };
 }
 
-async function streamLines(kernel: KernelClient, child: ChildProcess): Promise<{ radnb: Stats; radnbMessages: number; pipeBaseline: Stats }> {
+async function streamLines(
+  kernel: KernelClient,
+  child: ChildProcess,
+): Promise<{ radnb: Stats; radnbMessages: number; pipeBaseline: Stats }> {
   const radnb: number[] = [];
   const pipe: number[] = [];
   let messages = 0;
@@ -129,7 +135,9 @@ async function streamLines(kernel: KernelClient, child: ChildProcess): Promise<{
   return { radnb: stats(radnb), radnbMessages: messages, pipeBaseline: stats(pipe) };
 }
 
-async function interruptLatency(kernel: KernelClient): Promise<{ radnb: Stats; statePreserved: boolean; sigintBaseline: Stats }> {
+async function interruptLatency(
+  kernel: KernelClient,
+): Promise<{ radnb: Stats; statePreserved: boolean; sigintBaseline: Stats }> {
   const radnb: number[] = [];
   const sigint: number[] = [];
   await kernel.execute('const survivor = 41;', 'Cell 1');
@@ -142,7 +150,9 @@ async function interruptLatency(kernel: KernelClient): Promise<{ radnb: Stats; s
     if (result.status !== 'interrupted') throw new Error(`cell ended ${result.status}`);
     radnb.push(performance.now() - started);
 
-    const spinning = spawn(process.execPath, ['-e', 'console.log("spinning"); while (true) {}'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const spinning = spawn(process.execPath, ['-e', 'console.log("spinning"); while (true) {}'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise((r) => spinning.stdout.once('data', r));
     const stopStarted = performance.now();
     const exited = new Promise((r) => spinning.once('exit', r));
@@ -165,7 +175,12 @@ interface KernelBenchResults {
 
 async function main(): Promise<void> {
   // The machine is shared: the load average says how much the numbers were disturbed.
-  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadAverage1m: os.loadavg()[0] };
+  const machine = {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    node: process.version,
+    loadAverage1m: os.loadavg()[0],
+  };
   const coldStartMs = await coldStart();
   const kernel = await KernelClient.start({ notebookDir });
   const child = await startBaselineChild();
@@ -195,11 +210,41 @@ function printTable(r: KernelBenchResults): void {
     goal,
   });
   console.table([
-    row('cold start → first result', r.coldStartMs.radnb, 'node -e spawn → output', r.coldStartMs.nodeBaseline, `≤ ${GOALS.coldStartMs} ms`),
-    row('cold start + tfjs import', r.coldStartMs.radnbWithTfjs, 'node -e spawn → output', r.coldStartMs.nodeBaseline, '—'),
-    row(`cell round trip (${ROUND_TRIPS})`, r.roundTripMs.radnb, 'IPC echo child', r.roundTripMs.ipcEchoBaseline, `median ≤ ${GOALS.roundTripMedianMs} ms`),
-    row(`${LINES} console.log lines`, r.stream1000LinesMs.radnb, 'node child → pipe', r.stream1000LinesMs.pipeBaseline, '—'),
-    row('interrupt while(true){}', r.interruptMs.radnb, 'SIGINT kills node -e', r.interruptMs.sigintBaseline, `≤ ${GOALS.interruptMs} ms, state kept: ${r.interruptMs.statePreserved}`),
+    row(
+      'cold start → first result',
+      r.coldStartMs.radnb,
+      'node -e spawn → output',
+      r.coldStartMs.nodeBaseline,
+      `≤ ${GOALS.coldStartMs} ms`,
+    ),
+    row(
+      'cold start + tfjs import',
+      r.coldStartMs.radnbWithTfjs,
+      'node -e spawn → output',
+      r.coldStartMs.nodeBaseline,
+      '—',
+    ),
+    row(
+      `cell round trip (${ROUND_TRIPS})`,
+      r.roundTripMs.radnb,
+      'IPC echo child',
+      r.roundTripMs.ipcEchoBaseline,
+      `median ≤ ${GOALS.roundTripMedianMs} ms`,
+    ),
+    row(
+      `${LINES} console.log lines`,
+      r.stream1000LinesMs.radnb,
+      'node child → pipe',
+      r.stream1000LinesMs.pipeBaseline,
+      '—',
+    ),
+    row(
+      'interrupt while(true){}',
+      r.interruptMs.radnb,
+      'SIGINT kills node -e',
+      r.interruptMs.sigintBaseline,
+      `≤ ${GOALS.interruptMs} ms, state kept: ${r.interruptMs.statePreserved}`,
+    ),
   ]);
 }
 

@@ -154,7 +154,9 @@ async function main(): Promise<void> {
   console.log('workload                        radnb img/s (MB/s)   pydicom img/s (MB/s)   ratio');
   for (const r of rows) {
     const peerText = r.pydicom ? `${r.pydicom.imagesPerSecond} (${r.pydicom.mbPerSecond})` : 'n/a';
-    console.log(`${r.workload.padEnd(32)}${`${r.radnb!.imagesPerSecond} (${r.radnb!.mbPerSecond})`.padEnd(21)}${peerText.padEnd(23)}${r.ratio ?? '—'}`);
+    console.log(
+      `${r.workload.padEnd(32)}${`${r.radnb!.imagesPerSecond} (${r.radnb!.mbPerSecond})`.padEnd(21)}${peerText.padEnd(23)}${r.ratio ?? '—'}`,
+    );
   }
   console.log(JSON.stringify(result.goals));
 }

@@ -1,13 +1,26 @@
-// Runs the teaching notebooks 01, 03 and 04 in full mode (--param fast=false) with the real radnb CLI and
-// records their key figures and run time in bench/results/notebooks-story.json.
-//   node --import tsx bench/notebooks-story.ts [01|03|04 …]
+// Runs the teaching notebooks 01, 03 and 04 in full mode (--param fast=false) with the real radnb CLI, once per
+// seed, and records their key figures (each run's, and their spread) and run time in
+// bench/results/notebooks-story.json. Notebook 03 also runs its first seed on the cpu backend.
+//   node --import tsx bench/notebooks-story.ts [01|03|04[:seeds|:backend] …]
 import { recordFullModeRuns, type FullModeSpec } from './support/notebookRuns';
 
 const FIGURES: Record<string, FullModeSpec> = {
-  '01': { file: '01-pixels-to-diagnosis.radnb', figures: { test_auc_slice_level: /test AUC \(slice level\)/, training_seconds: /trained \d+ epochs in/ } },
-  '03': { file: '03-nodule-segmentation.radnb', figures: { mean_dice_test_cases_with_nodules: /mean Dice over \d+ test cases with nodules/, training_seconds: /trained \d+ epochs in/ } },
+  '01': {
+    file: '01-pixels-to-diagnosis.radnb',
+    figures: { test_auc_slice_level: /test AUC \(slice level\)/, training_seconds: /trained \d+ epochs in/ },
+  },
+  '03': {
+    file: '03-nodule-segmentation.radnb',
+    seeds: [1, 2, 3, 4, 5],
+    otherBackend: 'cpu',
+    figures: {
+      mean_dice_test_cases_with_nodules: /mean Dice over \d+ test cases with nodules/,
+      training_seconds: /trained \d+ epochs in/,
+    },
+  },
   '04': {
     file: '04-enhance-and-reconstruct.radnb',
+    seeds: [1, 2, 3],
     figures: {
       low_dose_psnr_db: /low dose vs full dose: PSNR/,
       low_dose_ssim: /low dose vs full dose: PSNR = [0-9.]+ dB, SSIM/,

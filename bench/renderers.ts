@@ -24,7 +24,8 @@ function syntheticVolume(base: ViewerImage, slices: number): ViewerImage {
     const shift = s % 24;
     for (let y = 0; y < base.rows; y++) {
       for (let x = 0; x < base.columns; x++) {
-        pixels[s * size + y * base.columns + x] = base.pixels[y * base.columns + ((x + shift) % base.columns)] + (s % 9);
+        pixels[s * size + y * base.columns + x] =
+          base.pixels[y * base.columns + ((x + shift) % base.columns)] + (s % 9);
       }
     }
   }
@@ -32,38 +33,48 @@ function syntheticVolume(base: ViewerImage, slices: number): ViewerImage {
 }
 
 /** Draw times recorded by the viewer (User Timing 'radnb.dicom.frame'), cleared before each phase. */
-const clearFrames = (page: RendererPage): Promise<void> => page.page.evaluate(() => performance.clearMeasures('radnb.dicom.frame'));
+const clearFrames = (page: RendererPage): Promise<void> =>
+  page.page.evaluate(() => performance.clearMeasures('radnb.dicom.frame'));
 const frameTimes = (page: RendererPage): Promise<number[]> =>
   page.page.evaluate(() => performance.getEntriesByName('radnb.dicom.frame').map((e) => e.duration));
 
 /** Baseline: a plain <img> showing server-made PNGs, one per frame: time to decode and paint each. */
 async function imgBaseline(page: RendererPage, pngs: Buffer[]): Promise<{ frameMs: Stats; framesPerSecond: number }> {
   const names = pngs.map((png, i) => page.addPayload(`baseline-${i}.png`, png));
-  return page.page.evaluate(async (urls) => {
-    const blobs = await Promise.all(urls.map(async (u) => URL.createObjectURL(await (await fetch(u)).blob())));
-    const img = document.createElement('img');
-    img.width = 512;
-    document.body.prepend(img);
-    const times: number[] = [];
-    const start = performance.now();
-    for (const url of blobs) {
-      const t0 = performance.now();
-      img.src = url;
-      await img.decode();
-      times.push(performance.now() - t0);
-      await new Promise((r) => requestAnimationFrame(r));
-    }
-    const elapsed = performance.now() - start;
-    img.remove();
-    return { times, elapsed };
-  }, names).then(({ times, elapsed }) => ({ frameMs: stats(times), framesPerSecond: Math.round((pngs.length / elapsed) * 1000 * 10) / 10 }));
+  return page.page
+    .evaluate(async (urls) => {
+      const blobs = await Promise.all(urls.map(async (u) => URL.createObjectURL(await (await fetch(u)).blob())));
+      const img = document.createElement('img');
+      img.width = 512;
+      document.body.prepend(img);
+      const times: number[] = [];
+      const start = performance.now();
+      for (const url of blobs) {
+        const t0 = performance.now();
+        img.src = url;
+        await img.decode();
+        times.push(performance.now() - t0);
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      const elapsed = performance.now() - start;
+      img.remove();
+      return { times, elapsed };
+    }, names)
+    .then(({ times, elapsed }) => ({
+      frameMs: stats(times),
+      framesPerSecond: Math.round((pngs.length / elapsed) * 1000 * 10) / 10,
+    }));
 }
 
 async function main(): Promise<void> {
   const ct = await readViewerImage(CT_ANKLE_512);
   const page = await RendererPage.open();
   const results: Record<string, unknown> = {
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, chromium: await page.page.context().browser()?.version() },
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      chromium: await page.page.context().browser()?.version(),
+    },
     input: { file: path.basename(CT_ANKLE_512), rows: ct.rows, columns: ct.columns, type: ct.pixels.constructor.name },
   };
 
@@ -97,10 +108,20 @@ async function main(): Promise<void> {
   const dragSeconds = (Date.now() - dragStart) / 1000;
   await page.page.mouse.up();
   const drag = await frameTimes(page);
-  const windows = Array.from({ length: BASELINE_FRAMES }, (_, i) => ({ ...ct, window: { center: 200 + i * 10, width: 1000 + i * 40 } }));
+  const windows = Array.from({ length: BASELINE_FRAMES }, (_, i) => ({
+    ...ct,
+    window: { center: 200 + i * 10, width: 1000 + i * 40 },
+  }));
   results.windowLevelDrag = {
-    radnb: { drawMs: stats(drag), framesDrawn: drag.length, framesPerSecondWithCdpInput: Math.round((drag.length / dragSeconds) * 10) / 10 },
-    imgPngBaseline: await imgBaseline(page, windows.map((w) => dicomSnapshotPng(w))),
+    radnb: {
+      drawMs: stats(drag),
+      framesDrawn: drag.length,
+      framesPerSecondWithCdpInput: Math.round((drag.length / dragSeconds) * 10) / 10,
+    },
+    imgPngBaseline: await imgBaseline(
+      page,
+      windows.map((w) => dicomSnapshotPng(w)),
+    ),
     goalMs: 8,
   };
   await page.page.evaluate(() => document.getElementById('wl')?.remove());
@@ -114,7 +135,9 @@ async function main(): Promise<void> {
   const loadStart = Date.now();
   await page.render('vol', DICOM, volumeBytes);
   const firstSliceMs = Date.now() - loadStart;
-  await page.page.waitForFunction(() => performance.getEntriesByName('radnb.dicom.decoded').length > 0, undefined, { timeout: 120_000 });
+  await page.page.waitForFunction(() => performance.getEntriesByName('radnb.dicom.decoded').length > 0, undefined, {
+    timeout: 120_000,
+  });
   const allSlicesMs = Date.now() - loadStart;
   await clearFrames(page);
   const scroll = await page.page.evaluate(async (slices) => {

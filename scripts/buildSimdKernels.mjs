@@ -14,7 +14,16 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = path.join(root, 'src/cnn/kernels/simd/simdKernels.c');
 const target = path.join(root, 'src/cnn/kernels/simd/simdKernelsWasm.ts');
 // -fno-builtin: zeroing loops would otherwise become calls to memset, which a freestanding module lacks
-const COMMON = ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-fno-builtin', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all'];
+const COMMON = [
+  '--target=wasm32',
+  '-O3',
+  '-msimd128',
+  '-nostdlib',
+  '-fno-builtin',
+  '-Wl,--no-entry',
+  '-Wl,--import-memory',
+  '-Wl,--strip-all',
+];
 const VARIANTS = {
   // tfjs' threaded build: a shared memory of at most 4 GiB (the import must declare the same maximum)
   shared: ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'],
@@ -40,7 +49,11 @@ const lines = [
 
 if (process.argv.includes('--check')) {
   const same = readFileSync(target, 'utf8') === lines;
-  console.log(same ? 'simdKernelsWasm.ts matches simdKernels.c' : 'simdKernelsWasm.ts is stale: run node scripts/buildSimdKernels.mjs');
+  console.log(
+    same
+      ? 'simdKernelsWasm.ts matches simdKernels.c'
+      : 'simdKernelsWasm.ts is stale: run node scripts/buildSimdKernels.mjs',
+  );
   process.exit(same ? 0 : 1);
 }
 writeFileSync(target, lines);

@@ -40,7 +40,11 @@ function upToDate() {
 }
 
 function emitDeclarations() {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(repoRoot, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: fail });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(repoRoot, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: fail },
+  );
   if (!config) throw new Error('cannot read tsconfig.json');
   const options = {
     ...config.options,
@@ -54,9 +58,16 @@ function emitDeclarations() {
     outDir,
     rootDir: path.join(repoRoot, 'src'),
   };
-  const program = ts.createIncrementalProgram({ rootNames: [path.join(repoRoot, 'src', 'lib', 'index.ts'), globalsSource], options });
+  const program = ts.createIncrementalProgram({
+    rootNames: [path.join(repoRoot, 'src', 'lib', 'index.ts'), globalsSource],
+    options,
+  });
   const result = program.emit();
-  const errors = [...program.getConfigFileParsingDiagnostics(), ...program.getSyntacticDiagnostics(), ...result.diagnostics];
+  const errors = [
+    ...program.getConfigFileParsingDiagnostics(),
+    ...program.getSyntacticDiagnostics(),
+    ...result.diagnostics,
+  ];
   if (errors.length > 0) fail(errors);
 }
 

@@ -2,7 +2,16 @@
 // @vscode/test-electron keeps VS Code in .vscode-test/) — it is ~300 MB with native builds, so it never
 // becomes a dependency of the extension. Used by `npm start` and by the end-to-end tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
@@ -86,7 +95,9 @@ function ripgrepBinary() {
     const fromRipgrep = createRequire(createRequire(import.meta.url).resolve('@vscode/ripgrep'));
     rgPath = fromRipgrep.resolve(`@vscode/ripgrep-${process.platform}-${process.arch}/bin/rg`);
   } catch (error) {
-    throw new CodeServerError(`the ripgrep binary of @vscode/ripgrep is missing (run \`npm install\` first): ${error.message}`);
+    throw new CodeServerError(
+      `the ripgrep binary of @vscode/ripgrep is missing (run \`npm install\` first): ${error.message}`,
+    );
   }
   return { rgPath, target };
 }
@@ -124,9 +135,15 @@ function makeKerberosOptional(vscodeDir) {
 }
 
 function run(command, args, cwd, tmp) {
-  const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, TMPDIR: tmp } });
+  const result = spawnSync(command, args, {
+    cwd,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, TMPDIR: tmp },
+  });
   if (result.status !== 0) {
-    throw new CodeServerError(`\`${command} ${args.join(' ')}\` failed (exit ${result.status}) while installing code-server — offline?`);
+    throw new CodeServerError(
+      `\`${command} ${args.join(' ')}\` failed (exit ${result.status}) while installing code-server — offline?`,
+    );
   }
 }
 
@@ -165,22 +182,44 @@ export function freePort() {
  * @param {import('./codeServer.d.mts').LaunchOptions} options
  * @returns {Promise<import('./codeServer.d.mts').RunningCodeServer>}
  */
-export async function launchCodeServer({ folder, port, settings = {}, env = {}, trusted = true, extensions = [], log = () => {} }) {
+export async function launchCodeServer({
+  folder,
+  port,
+  settings = {},
+  env = {},
+  trusted = true,
+  extensions = [],
+  log = () => {},
+}) {
   const entry = ensureCodeServer();
   const host = '127.0.0.1';
   const chosenPort = port ?? (await freePort());
   const profile = mkdtempSync(path.join(os.tmpdir(), 'radnb-code-server-'));
-  const dirs = Object.fromEntries(['data', 'extensions', 'config', 'cache', 'state', 'tmp'].map((d) => [d, path.join(profile, d)]));
+  const dirs = Object.fromEntries(
+    ['data', 'extensions', 'config', 'cache', 'state', 'tmp'].map((d) => [d, path.join(profile, d)]),
+  );
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  const profileEnv = { XDG_CONFIG_HOME: dirs.config, XDG_CACHE_HOME: dirs.cache, XDG_STATE_HOME: dirs.state, XDG_DATA_HOME: dirs.data, TMPDIR: dirs.tmp };
+  const profileEnv = {
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_CACHE_HOME: dirs.cache,
+    XDG_STATE_HOME: dirs.state,
+    XDG_DATA_HOME: dirs.data,
+    TMPDIR: dirs.tmp,
+  };
   for (const vsix of extensions) {
-    const installed = spawnSync(process.execPath, [entry, '--install-extension', vsix, '--user-data-dir', dirs.data, '--extensions-dir', dirs.extensions], {
-      encoding: 'utf8',
-      env: { ...process.env, ...profileEnv },
-    });
+    const installed = spawnSync(
+      process.execPath,
+      [entry, '--install-extension', vsix, '--user-data-dir', dirs.data, '--extensions-dir', dirs.extensions],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ...profileEnv },
+      },
+    );
     if (installed.status !== 0) {
       rmSync(profile, { recursive: true, force: true });
-      throw new CodeServerError(`code-server --install-extension ${vsix} failed (exit ${installed.status}):\n${installed.stdout}${installed.stderr}`);
+      throw new CodeServerError(
+        `code-server --install-extension ${vsix} failed (exit ${installed.status}):\n${installed.stdout}${installed.stderr}`,
+      );
     }
     log(installed.stdout.trim());
   }
@@ -201,13 +240,17 @@ export async function launchCodeServer({ folder, port, settings = {}, env = {}, 
   );
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `${host}:${chosenPort}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `${host}:${chosenPort}`,
     '--disable-telemetry',
     '--disable-update-check',
     ...(trusted ? ['--disable-workspace-trust'] : []),
-    '--user-data-dir', dirs.data,
-    '--extensions-dir', dirs.extensions,
+    '--user-data-dir',
+    dirs.data,
+    '--extensions-dir',
+    dirs.extensions,
     folder,
   ];
   const child = spawn(process.execPath, args, {

@@ -9,7 +9,13 @@ import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { runNotebook } from '../bench/support/notebookRuns';
 import type { NotebookRun } from '../bench/support/notebookRuns';
-import { installCodeServer, openNotebookFromExplorer, openWorkbench, waitForSelectorInFrames, waitForTextInFrames } from '../test/e2e/harness';
+import {
+  installCodeServer,
+  openNotebookFromExplorer,
+  openWorkbench,
+  waitForSelectorInFrames,
+  waitForTextInFrames,
+} from '../test/e2e/harness';
 import { orthancInstalled, withPhantomPacs } from '../test/support/orthanc';
 import { repoRoot, sharedDir } from '../test/support/env';
 
@@ -25,7 +31,11 @@ const SHOTS: Shot[] = [
   { notebook: '01-pixels-to-diagnosis.radnb', anchor: 'with a nodule; val:', drawn: '.radnb-plotly' },
   { notebook: '02-pneumonia-xray.radnb', anchor: 'Test ROC AUC', drawn: 'svg' },
   { notebook: '03-nodule-segmentation.radnb', anchor: 'failure case', drawn: 'canvas.radnb-dicom-canvas' },
-  { notebook: '04-enhance-and-reconstruct.radnb', anchor: 'zero-filled vs fully sampled: PSNR', drawn: 'canvas.radnb-dicom-canvas' },
+  {
+    notebook: '04-enhance-and-reconstruct.radnb',
+    anchor: 'zero-filled vs fully sampled: PSNR',
+    drawn: 'canvas.radnb-dicom-canvas',
+  },
   { notebook: '05-explain-and-audit.radnb', anchor: 'Grad-CAM: test slice', drawn: 'canvas.radnb-dicom-canvas' },
   { notebook: '06-dicomweb.radnb', anchor: '4. Look at it', drawn: 'canvas.radnb-dicom-canvas' },
 ];
@@ -44,10 +54,13 @@ async function executeNotebooks(folder: string): Promise<void> {
       if (!orthancInstalled) throw new Error('notebook 06 needs Debian orthanc and orthanc-dicomweb');
       run = await withPhantomPacs(({ params }) => runNotebook(notebook, { fast: true, ...params }, 600_000));
     } else {
-      const params = notebook.startsWith('02') ? { fast: true, data: path.join(sharedDir, 'data', 'pneumoniamnist.npz') } : { fast: true };
+      const params = notebook.startsWith('02')
+        ? { fast: true, data: path.join(sharedDir, 'data', 'pneumoniamnist.npz') }
+        : { fast: true };
       run = await runNotebook(notebook, params, 600_000);
     }
-    if (run.status !== 0) throw new Error(`${notebook} failed (exit ${run.status}):\n${run.errors.join('\n')}\n${run.log.slice(-2000)}`);
+    if (run.status !== 0)
+      throw new Error(`${notebook} failed (exit ${run.status}):\n${run.errors.join('\n')}\n${run.log.slice(-2000)}`);
     copyFileSync(run.outFile, path.join(folder, notebook));
     console.log(`ran ${notebook} in ${run.seconds.toFixed(0)} s`);
   }
@@ -74,14 +87,15 @@ async function capture(page: Page, shot: Shot): Promise<void> {
 async function waitUntilViewersDrawn(frame: Frame, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const blank = await frame.locator('canvas.radnb-dicom-canvas').evaluateAll((canvases) =>
-      (canvases as HTMLCanvasElement[]).filter((canvas) => {
-        const context = canvas.getContext('2d');
-        if (context === null || canvas.width === 0) return true;
-        const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return false;
-        return true;
-      }).length,
+    const blank = await frame.locator('canvas.radnb-dicom-canvas').evaluateAll(
+      (canvases) =>
+        (canvases as HTMLCanvasElement[]).filter((canvas) => {
+          const context = canvas.getContext('2d');
+          if (context === null || canvas.width === 0) return true;
+          const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+          for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return false;
+          return true;
+        }).length,
     );
     if (blank === 0) return;
     if (Date.now() > deadline) throw new Error(`${blank} DICOM viewer(s) still blank after ${timeoutMs / 1000} s`);

@@ -25,7 +25,9 @@ function notebooksFolder() {
 /** Desktop VS Code: a window with radnb as the extension under development; ends when it is closed. */
 function startDesktop(code, folder) {
   console.log(`Opening VS Code (${code}) with radnb on ${folder}; close the window or press Ctrl-C to stop.`);
-  const child = spawn(code, ['--new-window', '--wait', `--extensionDevelopmentPath=${repoRoot}`, folder], { stdio: 'inherit' });
+  const child = spawn(code, ['--new-window', '--wait', `--extensionDevelopmentPath=${repoRoot}`, folder], {
+    stdio: 'inherit',
+  });
   process.on('SIGINT', () => child.kill('SIGTERM'));
   child.on('exit', (status) => process.exit(status ?? 0));
 }
@@ -33,7 +35,8 @@ function startDesktop(code, folder) {
 /** The port asked for with --port; else 8080 when free; else undefined (code-server gets a free one). */
 async function portToUse() {
   if (portArg !== undefined) {
-    if (!Number.isInteger(portArg) || portArg <= 0 || portArg > 65535) throw new Error(`--port needs a port number, not "${args[args.indexOf('--port') + 1]}"`);
+    if (!Number.isInteger(portArg) || portArg <= 0 || portArg > 65535)
+      throw new Error(`--port needs a port number, not "${args[args.indexOf('--port') + 1]}"`);
     return portArg;
   }
   return (await isPortFree(DEFAULT_PORT)) ? DEFAULT_PORT : undefined;
@@ -42,7 +45,9 @@ async function portToUse() {
 async function startCodeServer(folder) {
   const server = await launchCodeServer({ folder, port: await portToUse() });
   const url = server.workbenchUrl({ extensionDevelopmentPath: repoRoot });
-  console.log(`\nradnb is running in VS Code (code-server) — open this URL in your browser:\n\n  ${url}\n\nPress Ctrl-C to stop.`);
+  console.log(
+    `\nradnb is running in VS Code (code-server) — open this URL in your browser:\n\n  ${url}\n\nPress Ctrl-C to stop.`,
+  );
   const stop = async () => {
     await server.stop();
     process.exit(0);

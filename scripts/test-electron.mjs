@@ -25,7 +25,15 @@ async function main() {
       version,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath,
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', path.join(profile, 'data'), '--extensions-dir', path.join(profile, 'extensions')],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        path.join(profile, 'data'),
+        '--extensions-dir',
+        path.join(profile, 'extensions'),
+      ],
     });
   } finally {
     rmSync(workspace, { recursive: true, force: true });

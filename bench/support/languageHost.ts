@@ -15,12 +15,22 @@ export async function measureInVSCode(cells: NotebookCell[]): Promise<Record<str
   const names = ['first/notebook.radnb', 'second/notebook.radnb'];
   for (const name of names) {
     mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
-    writeFileSync(path.join(workspace, name), serializeNotebook({ ...emptyNotebook(), cells: cells.map((c) => ({ ...c, outputs: [] })) }));
+    writeFileSync(
+      path.join(workspace, name),
+      serializeNotebook({ ...emptyNotebook(), cells: cells.map((c) => ({ ...c, outputs: [] })) }),
+    );
   }
   try {
-    const { report } = await runSuite({ folder: workspace, env: { RADNB_BENCH_LANGUAGE: names.join(',') }, timeoutMs: SUITE_TIMEOUT_MS });
-    if (!report || report.failed.length > 0) throw new Error(`the measurement spec failed: ${report?.failed.map((f) => f.error).join('\n') ?? 'no report'}`);
-    return Object.fromEntries(Object.entries(report.measurements).map(([name, { value, unit }]) => [name, { value: Math.round(value), unit }]));
+    const { report } = await runSuite({
+      folder: workspace,
+      env: { RADNB_BENCH_LANGUAGE: names.join(',') },
+      timeoutMs: SUITE_TIMEOUT_MS,
+    });
+    if (!report || report.failed.length > 0)
+      throw new Error(`the measurement spec failed: ${report?.failed.map((f) => f.error).join('\n') ?? 'no report'}`);
+    return Object.fromEntries(
+      Object.entries(report.measurements).map(([name, { value, unit }]) => [name, { value: Math.round(value), unit }]),
+    );
   } finally {
     rmSync(workspace, { recursive: true, force: true });
   }

@@ -35,11 +35,17 @@ interface NotebookOutput {
 
 const joined = (value: unknown): string => (Array.isArray(value) ? value.join('') : String(value ?? ''));
 
-/** Runs notebooks/<file> headless with `--param name=JSON` for each entry of `params`. */
-export async function runNotebook(file: string, params: Record<string, unknown>, timeoutMs: number): Promise<NotebookRun> {
+/** Runs notebooks/<file> headless with `--param name=JSON` for each entry of `params` (on `backend` when given). */
+export async function runNotebook(
+  file: string,
+  params: Record<string, unknown>,
+  timeoutMs: number,
+  backend?: string,
+): Promise<NotebookRun> {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'radnb-nb-')), file);
   const args = [path.join(repoRoot, 'out/cli/radnb.js'), 'run', path.join(repoRoot, 'notebooks', file), '--out', out];
   for (const [name, value] of Object.entries(params)) args.push('--param', `${name}=${JSON.stringify(value)}`);
+  if (backend !== undefined) args.push('--backend', backend);
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -61,7 +67,10 @@ export async function runNotebook(file: string, params: Record<string, unknown>,
     status,
     seconds,
     log,
-    text: outputs.filter((o) => o.output_type === 'stream').map((o) => joined(o.text)).join(''),
+    text: outputs
+      .filter((o) => o.output_type === 'stream')
+      .map((o) => joined(o.text))
+      .join(''),
     mimeTypes: rich.map((o) => Object.keys(o.data!)),
     plain: rich.map((o) => joined(o.data!['text/plain'])),
     errors: outputs.filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`),
@@ -82,37 +91,131 @@ export interface FullModeSpec {
   file: string;
   /** Result key → the label the notebook prints its value after. */
   figures: Record<string, RegExp | string>;
+  /** One run per seed (`--param seed=N`); absent for a notebook without a seed parameter (one run). */
+  seeds?: number[];
+  /** Also runs the first seed on this backend (e.g. 'cpu'), to show what other kernels' rounding does. */
+  otherBackend?: string;
   /** Wraps the run when the notebook needs something around it (a server): calls `run` with extra parameters. */
   around?: (run: (params: Record<string, unknown>) => Promise<NotebookRun>) => Promise<NotebookRun>;
 }
 
-/** Runs the notebooks named on the command line (default: all of `specs`) with `fast=false` and writes
- *  bench/results/<name>.json; notebooks not re-run keep their last recorded figures. */
-export async function recordFullModeRuns(name: string, specs: Record<string, FullModeSpec>, extra: Record<string, unknown> = {}): Promise<void> {
+export interface FigureSpread {
+  mean: number;
+  /** Sample standard deviation (n − 1); 0 for a single run. */
+  sd: number;
+  min: number;
+  max: number;
+}
+
+interface SeedRun {
+  seed: number | null;
+  backend: string;
+  date: string;
+  seconds: number;
+  figures: Record<string, number>;
+}
+
+export function spread(values: number[]): FigureSpread {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd =
+    values.length > 1 ? Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+  const round = (v: number) => +v.toPrecision(4);
+  return { mean: round(mean), sd: round(sd), min: round(Math.min(...values)), max: round(Math.max(...values)) };
+}
+
+/**
+ * Runs the notebooks named on the command line (default: all of `specs`) with `fast=false`, once per seed,
+ * and writes bench/results/<name>.json after every run (a long bench that stops keeps what it measured):
+ * each run's figures and each figure's mean, sd, min and max over the seeds. `NN:seeds` runs only the
+ * seeds, `NN:backend` only the other-backend run, `NN:seed=S` only seed S (added to the runs recorded, so
+ * that seeds can run in parallel processes); notebooks not re-run keep their last record.
+ */
+export async function recordFullModeRuns(
+  name: string,
+  specs: Record<string, FullModeSpec>,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(specs);
   const target = path.join(repoRoot, 'bench', 'results', `${name}.json`);
-  const previous = existsSync(target) ? (JSON.parse(readFileSync(target, 'utf8')) as { notebooks?: Record<string, unknown> }).notebooks : undefined;
-  const results: Record<string, unknown> = { ...previous };
-  for (const key of chosen) {
-    const spec = specs[key];
-    if (!spec) throw new Error(`unknown notebook '${key}': use one of ${Object.keys(specs).join(', ')}`);
-    console.log(`running ${spec.file} in full mode…`);
-    const execute = (params: Record<string, unknown>) => runNotebook(spec.file, { fast: false, ...params }, 40 * 60_000);
-    const run = spec.around ? await spec.around(execute) : await execute({});
-    if (run.status !== 0) throw new Error(`${spec.file} failed:\n${run.log}`);
-    results[spec.file] = {
-      date: new Date().toISOString(),
-      seconds: +run.seconds.toFixed(1),
-      ...Object.fromEntries(Object.entries(spec.figures).map(([key, label]) => [key, printed(run.text, label)])),
+  const recorded = () =>
+    existsSync(target)
+      ? (JSON.parse(readFileSync(target, 'utf8')) as { notebooks?: Record<string, unknown> }).notebooks
+      : undefined;
+  const results: Record<string, unknown> = { ...recorded() };
+  const write = (file: string) => {
+    // what other processes recorded meanwhile for other notebooks stays
+    const record = {
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'} (shared, loaded), Node ${process.version}, tfjs wasm backend unless a run says otherwise`,
+      ...extra,
+      notebooks: { ...recorded(), [file]: results[file] },
     };
-    console.log(spec.file, results[spec.file]);
-  }
-  const record = {
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'} (shared, loaded), Node ${process.version}, tfjs wasm backend`,
-    ...extra,
-    notebooks: results,
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, `${JSON.stringify(record, null, 2)}\n`);
   };
-  mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(target, `${JSON.stringify(record, null, 2)}\n`);
+  for (const choice of chosen) {
+    const [key, part] = choice.split(':');
+    const spec = specs[key];
+    const single = /^seed=\d+$/.test(part ?? '') ? Number(part.slice(5)) : undefined;
+    if (!spec || (part !== undefined && part !== 'seeds' && part !== 'backend' && single === undefined)) {
+      throw new Error(
+        `unknown notebook '${choice}': use one of ${Object.keys(specs).join(', ')}, optionally with :seeds, :backend or :seed=N`,
+      );
+    }
+    const kept = () => results[spec.file] as { runs?: SeedRun[]; otherBackend?: SeedRun } | undefined;
+    const runs: SeedRun[] = part === 'backend' ? (kept()?.runs ?? []) : [];
+    let otherBackend: SeedRun | undefined = part === 'seeds' || single !== undefined ? kept()?.otherBackend : undefined;
+    const seeds: (number | null)[] = single !== undefined ? [single] : (spec.seeds ?? [null]);
+    const once = async (seed: number | null, backend?: string): Promise<SeedRun> => {
+      console.log(
+        `running ${spec.file} in full mode, seed ${seed ?? 'default'}${backend ? `, ${backend} backend` : ''}…`,
+      );
+      const execute = (params: Record<string, unknown>) =>
+        runNotebook(spec.file, { fast: false, ...(seed === null ? {} : { seed }), ...params }, 240 * 60_000, backend);
+      const run = spec.around ? await spec.around(execute) : await execute({});
+      if (run.status !== 0) throw new Error(`${spec.file} failed:\n${run.log}`);
+      const figures = Object.fromEntries(
+        Object.entries(spec.figures).map(([k, label]) => [k, printed(run.text, label)]),
+      );
+      const done = {
+        seed,
+        backend: backend ?? 'wasm',
+        date: new Date().toISOString(),
+        seconds: +run.seconds.toFixed(1),
+        figures,
+      };
+      console.log(spec.file, done);
+      return done;
+    };
+    const save = () => {
+      if (runs.length === 0) return;
+      if (single !== undefined) {
+        // another process may have added its seed since this one started: read the runs again just before writing
+        const others = ((recorded()?.[spec.file] as { runs?: SeedRun[] } | undefined)?.runs ?? []).filter(
+          (r) => r.seed !== single,
+        );
+        runs.unshift(...others.filter((r) => !runs.includes(r)));
+        runs.sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0));
+      }
+      results[spec.file] = {
+        date: runs[runs.length - 1].date,
+        seeds: runs.map((r) => r.seed),
+        seconds: spread(runs.map((r) => r.seconds)).mean,
+        figures: Object.fromEntries(Object.keys(spec.figures).map((k) => [k, spread(runs.map((r) => r.figures[k]))])),
+        runs,
+        ...(otherBackend && { otherBackend }),
+      };
+      write(spec.file);
+    };
+    if (part !== 'backend') {
+      for (const seed of seeds) {
+        runs.push(await once(seed));
+        save();
+      }
+    }
+    if (part !== 'seeds' && spec.otherBackend) {
+      otherBackend = await once(seeds[0], spec.otherBackend);
+      save();
+    }
+  }
   console.log(`wrote ${target}`);
 }

@@ -20,7 +20,9 @@ const ys = tf.tidy(() => tf.tensor2d(Array.from({ length: 16 }, (_, i) => [i % 2
 void data;`;
 
 /** Trains one epoch with live curves, shows a tensor and a DICOM image, then reports resource use. */
-const STEP = (dicom: string | undefined) => `await train(model, { x: xs, y: ys }, { epochs: 1, batchSize: 8, seed: 1, displayThrottleMs: 0 });
+const STEP = (
+  dicom: string | undefined,
+) => `await train(model, { x: xs, y: ys }, { epochs: 1, batchSize: 8, seed: 1, displayThrottleMs: 0 });
 const prediction = tf.tidy(() => model.predict(xs.slice(0, 2)) as tf.Tensor);
 display(prediction);
 prediction.dispose();
@@ -28,7 +30,11 @@ ${dicom ? `display(await readDicom(${JSON.stringify(dicom)}));` : ''}
 globalThis.gc?.();
 ({ tensors: tf.memory().numTensors, heapMb: process.memoryUsage().heapUsed / 1048576, handles: (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length })`;
 
-export async function soak(runs: number, dicom: string | undefined, onSample?: (s: SoakSample) => void): Promise<SoakSample[]> {
+export async function soak(
+  runs: number,
+  dicom: string | undefined,
+  onSample?: (s: SoakSample) => void,
+): Promise<SoakSample[]> {
   const kernel = await KernelClient.start({ notebookDir: process.cwd(), env: { NODE_OPTIONS: '--expose-gc' } });
   try {
     const setup = await kernel.execute(SETUP, 'Setup');

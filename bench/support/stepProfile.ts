@@ -77,7 +77,10 @@ function table(title: string, timings: Map<string, Timing>, steps: number, stepM
   const total = rows.reduce((sum, [, t]) => sum + t.ms, 0) / steps;
   return [
     `  ${title}: ${total.toFixed(2)} ms per step (${((100 * total) / stepMs).toFixed(0)} % of it)`,
-    ...rows.map(([name, t]) => `    ${name.padEnd(30)} ${(t.calls / steps).toFixed(1).padStart(6)} calls ${(t.ms / steps).toFixed(3).padStart(9)} ms ${((100 * t.ms) / steps / stepMs).toFixed(1).padStart(5)} %`),
+    ...rows.map(
+      ([name, t]) =>
+        `    ${name.padEnd(30)} ${(t.calls / steps).toFixed(1).padStart(6)} calls ${(t.ms / steps).toFixed(3).padStart(9)} ms ${((100 * t.ms) / steps / stepMs).toFixed(1).padStart(5)} %`,
+    ),
   ];
 }
 
@@ -105,7 +108,8 @@ export async function profileSteps(step: () => Promise<void>, batch: number, war
     const timed = await timedSteps(step, STEPS_MEASURED_SECONDS);
     lines.push(`  with timing: ${(timed.ms / timed.steps).toFixed(2)} ms per step`);
     lines.push(...table('tfjs kernels (exclusive)', kernels, timed.steps, timed.ms / timed.steps));
-    if (functions !== undefined) lines.push(...table('radnb SIMD functions', functions, timed.steps, timed.ms / timed.steps));
+    if (functions !== undefined)
+      lines.push(...table('radnb SIMD functions', functions, timed.steps, timed.ms / timed.steps));
   } finally {
     untime();
     simd?.stopTimings();

@@ -129,20 +129,27 @@ def build(spec: str, size: int) -> tuple[nn.Module, list[int], nn.Module]:
 
 def main() -> None:
     spec, size, batch, train_steps, infer_steps, threads, channels_last, warmup_seconds = sys.argv[1:9]
+    # a 10th argument names the device: "cuda" for bench/gpu.ts on a GPU machine
+    device = torch.device(sys.argv[9] if len(sys.argv) > 9 else "cpu")
     size, batch, train_steps, infer_steps = int(size), int(batch), int(train_steps), int(infer_steps)
     torch.set_num_threads(int(threads))
     torch.manual_seed(0)
     fmt = torch.channels_last if channels_last == "1" else torch.contiguous_format
     model, out_shape, loss_fn = build(spec, size)
-    model = model.to(memory_format=fmt)
-    x = torch.rand(batch, 1, size, size).to(memory_format=fmt)
-    y = (torch.rand(batch, *out_shape) > 0.5).float()
+    model = model.to(device=device, memory_format=fmt)
+    x = torch.rand(batch, 1, size, size).to(device=device, memory_format=fmt)
+    y = (torch.rand(batch, *out_shape) > 0.5).float().to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def train_step() -> None:
         optimizer.zero_grad()
         loss_fn(model(x), y).backward()
         optimizer.step()
+
+    def synchronize() -> None:
+        # CUDA runs asynchronously: a step has ended when the device has finished it
+        if device.type == "cuda":
+            torch.cuda.synchronize()
 
     def timed(step, steps: int) -> float:
         # untimed steps first, as the tfjs runners do: at least as many as are timed, for at least
@@ -151,9 +158,11 @@ def main() -> None:
         while warmed < steps or time.perf_counter() - warmup_start < float(warmup_seconds):
             step()
             warmed += 1
+        synchronize()
         start = time.perf_counter()
         for _ in range(steps):
             step()
+        synchronize()
         return steps * batch / (time.perf_counter() - start)
 
     model.train()
@@ -163,7 +172,7 @@ def main() -> None:
         # radnb's classifiers and U-Net end in a sigmoid: inference computes it too
         final = torch.sigmoid if isinstance(loss_fn, nn.BCEWithLogitsLoss) else (lambda t: t)
         infer = timed(lambda: final(model(x)), infer_steps)
-    print(json.dumps({"train_img_s": train, "infer_img_s": infer, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+    print(json.dumps({"train_img_s": train, "infer_img_s": infer, "torch": torch.__version__, "threads": torch.get_num_threads(), "device": str(device)}))
 
 
 if __name__ == "__main__":

@@ -5,24 +5,42 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseNotebook, type Notebook } from '../common/notebook';
-import { checkNotebook, type NotebookProblem } from '../language/checkNotebook';
+import { checkNotebook, notebookProblem, type NotebookProblem } from '../language/checkNotebook';
 import { radnbTypesAt } from '../language/compilerOptions';
 
 /** Problems worth a line: hints (unused names) are the editor's business. */
 const REPORTED = new Set(['error', 'warning']);
 
 export async function runCheckCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
   if (positionals.length === 0) throw new Error('radnb check needs notebooks or folders of notebooks');
   const files = positionals.flatMap(notebookFiles);
   if (files.length === 0) throw new Error(`no notebooks (.radnb, or TypeScript .ipynb) in ${positionals.join(', ')}`);
   const ts = (await import('typescript')).default;
-  const context = { ts, radnb: radnbTypesAt(path.resolve(__dirname, '..', '..')), registry: ts.createDocumentRegistry() };
+  const context = {
+    ts,
+    radnb: radnbTypesAt(path.resolve(__dirname, '..', '..')),
+    registry: ts.createDocumentRegistry(),
+  };
   const found: { file: string; problems: NotebookProblem[] }[] = [];
   for (const file of files) {
-    const notebook = parseNotebook(readFileSync(file, 'utf8'), file);
+    // One unreadable notebook is that notebook's error: the others are still checked and reported.
+    let notebook: Notebook;
+    try {
+      notebook = parseNotebook(readFileSync(file, 'utf8'), file);
+    } catch (error) {
+      found.push({ file, problems: [notebookProblem((error as Error).message)] });
+      continue;
+    }
     if (file.endsWith('.ipynb') && !isTypeScript(notebook)) continue;
-    found.push({ file, problems: checkNotebook(notebook, path.resolve(file), context).filter((p) => REPORTED.has(p.severity)) });
+    found.push({
+      file,
+      problems: checkNotebook(notebook, path.resolve(file), context).filter((p) => REPORTED.has(p.severity)),
+    });
   }
   if (values.json) {
     const rows = found.flatMap(({ file, problems }) =>
@@ -43,11 +61,15 @@ export async function runCheckCommand(args: string[]): Promise<number> {
     for (const { file, problems } of found) {
       for (const p of problems) {
         const code = p.code ? ` TS${p.code}` : '';
-        process.stdout.write(`${file}:cell ${p.cell}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.severity}${code}: ${p.message.replace(/\n/g, '\n    ')}\n`);
+        process.stdout.write(
+          `${file}:cell ${p.cell}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.severity}${code}: ${p.message.replace(/\n/g, '\n    ')}\n`,
+        );
       }
     }
     const errors = found.reduce((n, f) => n + f.problems.filter((p) => p.severity === 'error').length, 0);
-    process.stderr.write(`radnb check: ${found.length} notebook${found.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}\n`);
+    process.stderr.write(
+      `radnb check: ${found.length} notebook${found.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}\n`,
+    );
   }
   return found.some((f) => f.problems.some((p) => p.severity === 'error')) ? 1 : 0;
 }

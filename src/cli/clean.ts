@@ -6,7 +6,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseNotebook, serializeNotebook, type Notebook } from '../common/notebook';
-import { DEFAULT_MAX_IMAGE_BYTES, applyOutputsPolicy, isOutputsPolicy, notebookOutputsPolicy, type OutputsPolicy } from '../common/outputsPolicy';
+import {
+  DEFAULT_MAX_IMAGE_BYTES,
+  applyOutputsPolicy,
+  isOutputsPolicy,
+  notebookOutputsPolicy,
+  type OutputsPolicy,
+} from '../common/outputsPolicy';
 
 export interface CleanOptions {
   /** Overrides the notebook's own metadata.radnb.outputs; without either, outputs are removed. */
@@ -31,7 +37,9 @@ export function cleanNotebook(notebook: Notebook, options: CleanOptions): Notebo
     cells: reduced.cells.map((cell) => ({
       ...cell,
       metadata: withoutKeys(cell.metadata, VOLATILE_CELL_METADATA),
-      outputs: cell.outputs.map((o) => (o.metadata?.outputType === 'execute_result' ? { ...o, metadata: { ...o.metadata, executionCount: null } } : o)),
+      outputs: cell.outputs.map((o) =>
+        o.metadata?.outputType === 'execute_result' ? { ...o, metadata: { ...o.metadata, executionCount: null } } : o,
+      ),
       ...(cell.kind === 'code' && { executionCount: null }),
     })),
   };
@@ -53,9 +61,11 @@ export async function runCleanCommand(args: string[]): Promise<number> {
       'drop-runs': { type: 'boolean', default: false },
     },
   });
-  if (values.outputs !== undefined && !isOutputsPolicy(values.outputs)) throw new Error(`--outputs must be all, small or none, not '${values.outputs}'`);
+  if (values.outputs !== undefined && !isOutputsPolicy(values.outputs))
+    throw new Error(`--outputs must be all, small or none, not '${values.outputs}'`);
   const maxImageBytes = Number(values['max-image-bytes']);
-  if (!(maxImageBytes >= 0)) throw new Error(`--max-image-bytes must be a number of bytes, not '${values['max-image-bytes']}'`);
+  if (!(maxImageBytes >= 0))
+    throw new Error(`--max-image-bytes must be a number of bytes, not '${values['max-image-bytes']}'`);
   const options: CleanOptions = { outputs: values.outputs, maxImageBytes, dropRuns: values['drop-runs']! };
   if (values.stdin) {
     if (positionals.length > 0) throw new Error('radnb clean --stdin takes no file names');
@@ -71,7 +81,10 @@ export async function runCleanCommand(args: string[]): Promise<number> {
     const cleaned = cleanText(text, file, options);
     if (cleaned === text) continue;
     unclean++;
-    if (values.check) process.stderr.write(`${file}: not clean (outputs, execution counts or editor metadata); run radnb clean ${file}\n`);
+    if (values.check)
+      process.stderr.write(
+        `${file}: not clean (outputs, execution counts or editor metadata); run radnb clean ${file}\n`,
+      );
     else await writeFile(file, cleaned);
   }
   return values.check && unclean > 0 ? 1 : 0;

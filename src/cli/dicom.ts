@@ -78,7 +78,11 @@ const IDENTITY_FIELDS = FIELD_NAMES.filter((k) => isPhiTag(DESCRIPTIVE_FIELDS[k]
 const MASK = '<masked>';
 
 async function info(args: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, phi: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, phi: { type: 'boolean' } },
+  });
   if (positionals.length === 0) throw new UsageError('info needs at least one FILE');
   const reports: Record<string, unknown>[] = [];
   let failed = 0;
@@ -116,7 +120,11 @@ function describe(image: DicomImage, showPhi: boolean): Record<string, unknown> 
     bitsStored: info?.bitsStored,
     signed: info && info.pixelRepresentation === 1,
     transferSyntax: { uid: image.syntax.uid, name: image.syntax.name },
-    window: image.voi.windows[0] && { center: image.voi.windows[0].center, width: image.voi.windows[0].width, function: image.voi.windows[0].fn },
+    window: image.voi.windows[0] && {
+      center: image.voi.windows[0].center,
+      width: image.voi.windows[0].width,
+      function: image.voi.windows[0].fn,
+    },
     rescale: { slope: image.modalityLut.slope, intercept: image.modalityLut.intercept, units: image.modalityLut.units },
     pixelSpacing: m.pixelSpacing,
     sliceThickness: m.sliceThickness,
@@ -139,10 +147,15 @@ function printReport(r: Record<string, unknown>, io: CommandIO): void {
   const spacing = r.pixelSpacing as number[] | undefined;
   const syntax = r.transferSyntax as { uid: string; name: string };
   io.stdout(`${r.file}`);
-  const image = r.rows === undefined ? 'no image' : `${r.rows}×${r.columns} · ${r.frames} frame(s) · ${r.photometric} · ${r.bitsStored}/${r.bitsAllocated} bits ${r.signed ? 'signed' : 'unsigned'}`;
+  const image =
+    r.rows === undefined
+      ? 'no image'
+      : `${r.rows}×${r.columns} · ${r.frames} frame(s) · ${r.photometric} · ${r.bitsStored}/${r.bitsAllocated} bits ${r.signed ? 'signed' : 'unsigned'}`;
   io.stdout(`  ${r.modality ?? '?'} · ${image}`);
   io.stdout(`  transfer syntax: ${syntax.name} (${syntax.uid})`);
-  io.stdout(`  window: ${window ? `centre ${window.center}, width ${window.width}` : 'none'} · spacing: ${spacing ? `${spacing[0]} × ${spacing[1]} mm` : 'unknown'}`);
+  io.stdout(
+    `  window: ${window ? `centre ${window.center}, width ${window.width}` : 'none'} · spacing: ${spacing ? `${spacing[0]} × ${spacing[1]} mm` : 'unknown'}`,
+  );
   const described = FIELD_NAMES.filter((k) => r[k] !== undefined).map((k) => `${k} ${r[k]}`);
   if (described.length > 0) io.stdout(`  ${described.join(' · ')}`);
 }
@@ -151,7 +164,13 @@ async function exportImage(args: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { out: { type: 'string' }, raw: { type: 'boolean' }, frame: { type: 'string' }, window: { type: 'string' }, preset: { type: 'string' } },
+    options: {
+      out: { type: 'string' },
+      raw: { type: 'boolean' },
+      frame: { type: 'string' },
+      window: { type: 'string' },
+      preset: { type: 'string' },
+    },
   });
   if (positionals.length !== 1) throw new UsageError('export takes exactly one FILE');
   const out = values.out;
@@ -160,7 +179,8 @@ async function exportImage(args: string[], io: CommandIO): Promise<number> {
   const window = parseWindow(values.window, values.preset);
   const frame = values.frame === undefined ? undefined : parseFrame(values.frame);
   const image = await readDicom(positionals[0]);
-  if (frame !== undefined && frame >= image.frames) throw new DicomError(image.file, `frame ${frame} does not exist (the file has ${image.frames})`);
+  if (frame !== undefined && frame >= image.frames)
+    throw new DicomError(image.file, `frame ${frame} does not exist (the file has ${image.frames})`);
   const bytes = /\.npy$/i.test(out) ? npy(image, values.raw === true, frame) : png(image, frame ?? 0, window);
   await writeFile(out, bytes);
   io.stdout(`${out}: written`);
@@ -169,12 +189,14 @@ async function exportImage(args: string[], io: CommandIO): Promise<number> {
 
 function parseWindow(text: string | undefined, preset: string | undefined): WindowSpec | undefined {
   if (preset !== undefined) {
-    if (!isWindowPreset(preset)) throw new UsageError(`unknown preset '${preset}' (known: ${Object.keys(WINDOW_PRESETS).join(', ')})`);
+    if (!isWindowPreset(preset))
+      throw new UsageError(`unknown preset '${preset}' (known: ${Object.keys(WINDOW_PRESETS).join(', ')})`);
     return WINDOW_PRESETS[preset];
   }
   if (text === undefined) return undefined;
   const [center, width] = text.split(',').map(Number);
-  if (!Number.isFinite(center) || !Number.isFinite(width) || width < 1) throw new UsageError(`--window needs CENTRE,WIDTH with WIDTH ≥ 1, got '${text}'`);
+  if (!Number.isFinite(center) || !Number.isFinite(width) || width < 1)
+    throw new UsageError(`--window needs CENTRE,WIDTH with WIDTH ≥ 1, got '${text}'`);
   return { center, width };
 }
 
@@ -190,12 +212,19 @@ function npy(image: DicomImage, raw: boolean, frame: number | undefined): Uint8A
   const frames = frame === undefined ? image.frames : 1;
   const shape = [...(frames > 1 ? [frames] : []), image.rows, image.columns, ...(colour ? [3] : [])];
   // The modality LUT applies to greyscale only; colour values are written as stored.
-  const data: NpySaveData = raw || colour ? (frame === undefined ? image.pixelArray : image.frame(frame)) : image.modalityValues(frame);
+  const data: NpySaveData =
+    raw || colour ? (frame === undefined ? image.pixelArray : image.frame(frame)) : image.modalityValues(frame);
   return encodeNpy(data, shape);
 }
 
 function png(image: DicomImage, frame: number, window: WindowSpec | undefined): Uint8Array {
-  if (image.samplesPerPixel === 3 || image.photometric === 'PALETTE COLOR') return encodePng(image.rgb(frame), image.columns, image.rows, 3);
+  if (image.samplesPerPixel === 3 || image.photometric === 'PALETTE COLOR')
+    return encodePng(image.rgb(frame), image.columns, image.rows, 3);
   const shown = image.windowed({ frame, window, range: { min: 0, max: 255 } });
-  return encodePng(Uint8Array.from(shown, (v) => Math.round(v)), image.columns, image.rows, 1);
+  return encodePng(
+    Uint8Array.from(shown, (v) => Math.round(v)),
+    image.columns,
+    image.rows,
+    1,
+  );
 }

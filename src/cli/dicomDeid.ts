@@ -48,7 +48,11 @@ interface DeidArgs {
 }
 
 function parseDeidArgs(args: string[]): DeidArgs {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { secret: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { secret: { type: 'string' }, json: { type: 'boolean' } },
+  });
   if (positionals.length !== 2) throw new UsageError(`expected IN_DIR and OUT_DIR, got ${positionals.length} path(s)`);
   return { inDir: positionals[0], outDir: positionals[1], secret: values.secret, json: values.json ?? false };
 }
@@ -56,7 +60,8 @@ function parseDeidArgs(args: string[]): DeidArgs {
 async function checkDirectories(inDir: string, outDir: string): Promise<string | undefined> {
   const input = await stat(inDir).catch(() => undefined);
   if (!input?.isDirectory()) return `${inDir} is not a directory`;
-  if (path.resolve(inDir) === path.resolve(outDir)) return 'OUT_DIR must differ from IN_DIR (originals are never overwritten)';
+  if (path.resolve(inDir) === path.resolve(outDir))
+    return 'OUT_DIR must differ from IN_DIR (originals are never overwritten)';
   const output = await stat(outDir).catch(() => undefined);
   if (output && !output.isDirectory()) return `${outDir} exists and is not a directory`;
   return undefined;
@@ -72,7 +77,9 @@ function printSummary(report: DeidDirectoryReport, outDir: string, io: CommandIO
   for (const failed of report.failed) io.stderr(`skipped ${failed.file}: ${failed.reason}`);
   const warned = report.files.filter((f) => f.warnings.length > 0).length;
   if (warned > 0) {
-    io.stderr(`warning: ${warned} file(s) may have text burned into the pixels; de-identification does not remove it — check the images`);
+    io.stderr(
+      `warning: ${warned} file(s) may have text burned into the pixels; de-identification does not remove it — check the images`,
+    );
   }
   io.stdout(`${report.files.length} file(s) de-identified into ${outDir}, ${report.failed.length} skipped`);
 }

@@ -7,18 +7,34 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import MarkdownIt from 'markdown-it';
 import { escapeHtml } from '../common/escapeHtml';
-import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, parseNotebook, serializeNotebook, withCurrentKernelspec, type CellOutput, type Notebook, type NotebookCell, type OutputItem } from '../common/notebook';
+import {
+  ERROR_MIME,
+  STDERR_MIME,
+  STDOUT_MIME,
+  parseNotebook,
+  serializeNotebook,
+  withCurrentKernelspec,
+  type CellOutput,
+  type Notebook,
+  type NotebookCell,
+  type OutputItem,
+} from '../common/notebook';
 
 export type ExportFormat = 'ipynb' | 'html';
 
 export async function runExportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { to: { type: 'string' }, out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { to: { type: 'string' }, out: { type: 'string' } },
+  });
   if (positionals.length !== 1) throw new Error('radnb export takes exactly one notebook');
   const format = values.to;
   if (format !== 'ipynb' && format !== 'html') throw new Error(`--to must be ipynb or html, not '${format ?? ''}'`);
   const file = positionals[0];
   const out = values.out ?? file.replace(/\.(radnb|ipynb)$/, '') + `.${format}`;
-  if (path.resolve(out) === path.resolve(file)) throw new Error(`${file}: the export would overwrite the notebook; pass --out`);
+  if (path.resolve(out) === path.resolve(file))
+    throw new Error(`${file}: the export would overwrite the notebook; pass --out`);
   const text = await readFile(file, 'utf8').catch(() => {
     throw new Error(`${file}: no such notebook`);
   });
@@ -31,7 +47,11 @@ export async function runExportCommand(args: string[]): Promise<number> {
 /** nbformat 4.5 as Jupyter writes it (older notebooks gain cell ids); radnb's outputs keep their MIME
  *  types next to their PNG/text fallbacks; the kernelspec names the kernel `radnb jupyter install` adds. */
 export function exportIpynb(notebook: Notebook): string {
-  return serializeNotebook({ ...notebook, metadata: withCurrentKernelspec(notebook.metadata), nbformatMinor: Math.max(notebook.nbformatMinor, 5) });
+  return serializeNotebook({
+    ...notebook,
+    metadata: withCurrentKernelspec(notebook.metadata),
+    nbformatMinor: Math.max(notebook.nbformatMinor, 5),
+  });
 }
 
 // ---------------------------------------------------------------- HTML report
@@ -40,11 +60,14 @@ const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 const CSP_META = `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">`;
 
 /** Attributes through which HTML loads or submits to a URL; an in-page anchor (#…) or a data: URI stays. */
-const URL_ATTRIBUTE = /\b(src|srcset|href|xlink:href|poster|background|data|action|formaction)(\s*=\s*["']?)(?!["']?(?:data:|#))/gi;
+const URL_ATTRIBUTE =
+  /\b(src|srcset|href|xlink:href|poster|background|data|action|formaction)(\s*=\s*["']?)(?!["']?(?:data:|#))/gi;
 
 /** Output HTML with every URL reference renamed away (data-radnb-blocked-src=…), CSS url(…) included. */
 export function withoutReferences(html: string): string {
-  return html.replace(URL_ATTRIBUTE, 'data-radnb-blocked-$1$2').replace(/url\(\s*(["']?)(?!["']?data:)/gi, 'url($1about:blank#');
+  return html
+    .replace(URL_ATTRIBUTE, 'data-radnb-blocked-$1$2')
+    .replace(/url\(\s*(["']?)(?!["']?data:)/gi, 'url($1about:blank#');
 }
 
 const STYLE = `
@@ -82,7 +105,8 @@ ${body}
 }
 
 function renderCell(cell: NotebookCell): string {
-  if (cell.kind === 'markdown') return `<section class="cell markdown">\n${renderMarkdown(cell.source, attachmentsOf(cell))}</section>`;
+  if (cell.kind === 'markdown')
+    return `<section class="cell markdown">\n${renderMarkdown(cell.source, attachmentsOf(cell))}</section>`;
   if (cell.kind === 'raw') return `<section class="cell raw"><pre>${escapeHtml(cell.source)}</pre></section>`;
   const prompt = `<div class="prompt">[${cell.executionCount ?? ' '}]</div>`;
   const outputs = cell.outputs.map((o) => `<div class="output">${renderOutput(o)}</div>`).join('\n');
@@ -104,18 +128,21 @@ function renderOutput(output: CellOutput): string {
   }
   for (const mime of ['image/png', 'image/jpeg', 'image/gif']) {
     const item = items.get(mime);
-    if (item) return `<img alt="${escapeHtml(altText(items))}" src="data:${mime};base64,${Buffer.from(item.data).toString('base64')}">`;
+    if (item)
+      return `<img alt="${escapeHtml(altText(items))}" src="data:${mime};base64,${Buffer.from(item.data).toString('base64')}">`;
   }
   const svg = items.get('image/svg+xml');
   // As an <img>, SVG runs no script and loads nothing.
-  if (svg) return `<img alt="${escapeHtml(altText(items))}" src="data:image/svg+xml;base64,${Buffer.from(svg.data).toString('base64')}">`;
+  if (svg)
+    return `<img alt="${escapeHtml(altText(items))}" src="data:image/svg+xml;base64,${Buffer.from(svg.data).toString('base64')}">`;
   const markdown = items.get('text/markdown');
   if (markdown) return renderMarkdown(text(markdown), {});
   const html = items.get('text/html');
   // The frame carries the report's policy itself (whether a srcdoc frame inherits its parent's policy varies
   // by browser), and its references are disabled first: Chromium's preload scanner can fetch an <img> before
   // it applies a <meta> policy.
-  if (html) return `<iframe sandbox title="HTML output" srcdoc="${escapeHtml(`${CSP_META}${withoutReferences(text(html))}`)}"></iframe>`;
+  if (html)
+    return `<iframe sandbox title="HTML output" srcdoc="${escapeHtml(`${CSP_META}${withoutReferences(text(html))}`)}"></iframe>`;
   const plain = items.get('text/plain');
   if (plain) return `<pre>${escapeHtml(text(plain))}</pre>`;
   return `<p class="note">[${escapeHtml(output.items.map((i) => i.mime).join(', '))}: interactive output without a static fallback; open the notebook to see it]</p>`;
@@ -156,7 +183,9 @@ markdownIt.renderer.rules.image = (tokens, idx, options, env, self) => {
   const alt = escapeHtml(self.renderInlineAsText(token.children ?? [], options, env));
   const src = String(token.attrGet('src') ?? '');
   const { attachments } = env as MarkdownEnv;
-  const attached = src.startsWith('attachment:') ? attachments[decodeURIComponent(src.slice('attachment:'.length))] : undefined;
+  const attached = src.startsWith('attachment:')
+    ? attachments[decodeURIComponent(src.slice('attachment:'.length))]
+    : undefined;
   if (attached) return `<img alt="${alt}" src="${escapeHtml(attached)}">`;
   if (DATA_IMAGE.test(src)) return `<img alt="${alt}" src="${escapeHtml(src)}">`;
   // a remote image becomes a link, so opening the report fetches nothing

@@ -71,13 +71,17 @@ export async function runGradeCommand(args: string[]): Promise<number> {
     },
   });
   if (values.merge) {
-    if (positionals.length === 0) throw new Error('radnb grade --merge takes the folders to merge (each with a grades.json)');
+    if (positionals.length === 0)
+      throw new Error('radnb grade --merge takes the folders to merge (each with a grades.json)');
     const merged = await mergeGrades(positionals, values.out!);
-    process.stderr.write(`radnb grade: ${merged.length} students from ${positionals.length} folders merged into ${values.out}\n`);
+    process.stderr.write(
+      `radnb grade: ${merged.length} students from ${positionals.length} folders merged into ${values.out}\n`,
+    );
     return 0;
   }
   if (positionals.length !== 1) throw new Error('radnb grade takes exactly one submissions folder');
-  if (!values.source) throw new Error('radnb grade needs --source SOURCE.radnb (the teacher\'s notebook with solutions and hidden tests)');
+  if (!values.source)
+    throw new Error("radnb grade needs --source SOURCE.radnb (the teacher's notebook with solutions and hidden tests)");
   const timeoutSeconds = Number(values.timeout);
   if (!(timeoutSeconds > 0)) throw new Error(`--timeout must be a positive number of seconds, not '${values.timeout}'`);
   const grades = await gradeSubmissions(positionals[0], {
@@ -89,14 +93,21 @@ export async function runGradeCommand(args: string[]): Promise<number> {
     ...(values.shard !== undefined && { shard: parseShard(values.shard) }),
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  for (const g of grades) process.stderr.write(`${g.student}: ${g.total}/${g.max}${g.flags.length > 0 ? ' (FLAGGED: tampered cells)' : ''}\n`);
+  for (const g of grades)
+    process.stderr.write(
+      `${g.student}: ${g.total}/${g.max}${g.flags.length > 0 ? ' (FLAGGED: tampered cells)' : ''}\n`,
+    );
   process.stderr.write(`radnb grade: ${grades.length} submissions graded; results in ${values.out}\n`);
   return 0;
 }
 
 export async function gradeSubmissions(submissionsDir: string, options: GradeOptions): Promise<StudentGrade[]> {
-  const source = parseNotebook(await readFile(options.source, 'utf8').catch(() => missing(options.source, 'no such source notebook')), options.source);
-  if (gradedCells(source).length === 0) throw new Error(`${options.source}: has no graded test cells (mark test cells with points first)`);
+  const source = parseNotebook(
+    await readFile(options.source, 'utf8').catch(() => missing(options.source, 'no such source notebook')),
+    options.source,
+  );
+  if (gradedCells(source).length === 0)
+    throw new Error(`${options.source}: has no graded test cells (mark test cells with points first)`);
   const submissions = await findSubmissions(submissionsDir);
   if (submissions.length === 0) throw new Error(`${submissionsDir}: no submitted notebooks (.radnb or .ipynb) found`);
   const shard = options.shard;
@@ -115,7 +126,8 @@ export async function gradeSubmissions(submissionsDir: string, options: GradeOpt
 export function parseShard(text: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(text);
   const shard = match && { index: Number(match[1]), count: Number(match[2]) };
-  if (!shard || shard.count < 1 || shard.index >= shard.count) throw new Error(`--shard must be INDEX/COUNT with 0 ≤ INDEX < COUNT (a batch job's task index), not '${text}'`);
+  if (!shard || shard.count < 1 || shard.index >= shard.count)
+    throw new Error(`--shard must be INDEX/COUNT with 0 ≤ INDEX < COUNT (a batch job's task index), not '${text}'`);
   return shard;
 }
 
@@ -128,8 +140,12 @@ export async function mergeGrades(dirs: string[], out: string): Promise<StudentG
   await mkdir(path.join(out, 'feedback'), { recursive: true });
   for (const dir of dirs) {
     const file = path.join(dir, 'grades.json');
-    const graded = parseGradesFile(await readFile(file, 'utf8').catch(() => missing(file, 'no grades.json here (not a `radnb grade --out` folder)')), file);
-    if (source !== undefined && graded.source !== source) throw new Error(`${file}: graded against ${graded.source}, the other folders against ${source}`);
+    const graded = parseGradesFile(
+      await readFile(file, 'utf8').catch(() => missing(file, 'no grades.json here (not a `radnb grade --out` folder)')),
+      file,
+    );
+    if (source !== undefined && graded.source !== source)
+      throw new Error(`${file}: graded against ${graded.source}, the other folders against ${source}`);
     source = graded.source;
     for (const grade of graded.students) {
       const earlier = gradedIn.get(grade.student);
@@ -138,7 +154,10 @@ export async function mergeGrades(dirs: string[], out: string): Promise<StudentG
       if (grade.feedbackFile) {
         const feedbackFile = path.join(out, 'feedback', `${grade.student}.radnb`);
         const from = path.join(dir, 'feedback', `${grade.student}.radnb`);
-        if (path.resolve(from) !== path.resolve(feedbackFile)) await copyFile(from, feedbackFile).catch(() => missing(from, 'the feedback notebook grades.json names is missing'));
+        if (path.resolve(from) !== path.resolve(feedbackFile))
+          await copyFile(from, feedbackFile).catch(() =>
+            missing(from, 'the feedback notebook grades.json names is missing'),
+          );
         grade.feedbackFile = feedbackFile;
       }
       grades.push(grade);
@@ -156,7 +175,8 @@ function parseGradesFile(text: string, file: string): { source: string; students
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  if (typeof json.source !== 'string' || !Array.isArray(json.students)) throw new Error(`${file}: not a radnb grades file (no "source" and "students")`);
+  if (typeof json.source !== 'string' || !Array.isArray(json.students))
+    throw new Error(`${file}: not a radnb grades file (no "source" and "students")`);
   return { source: json.source, students: json.students as StudentGrade[] };
 }
 
@@ -194,7 +214,13 @@ async function gradeOne(submission: Submission, source: Notebook, options: Grade
     student = parseNotebook(await readFile(submission.file, 'utf8'), submission.file);
   } catch (err) {
     const feedback = `the submission could not be read: ${(err as Error).message}`;
-    const cells = graded.map((g): CellGrade => ({ cell: g.gradeId, points: 0, max: g.points, status: 'failed', feedback }));
+    const cells = graded.map((g): CellGrade => ({
+      cell: g.gradeId,
+      points: 0,
+      max: g.points,
+      status: 'failed',
+      feedback,
+    }));
     return { student: submission.student, file: submission.file, total: 0, max, flags: [], cells };
   }
   const flags = findTampering(student, source);
@@ -203,7 +229,14 @@ async function gradeOne(submission: Submission, source: Notebook, options: Grade
   const byGradeId = new Map(merged.cells.map((cell) => [exerciseMeta(cell)?.grade_id, cell]));
   const cells = graded.map(({ gradeId, points }): CellGrade => {
     const flag = flags.find((f) => f.gradeId === gradeId);
-    if (flag) return { cell: gradeId, points: 0, max: points, status: 'tampered', feedback: `${flag.reason}; 0 points — your teacher will review it` };
+    if (flag)
+      return {
+        cell: gradeId,
+        points: 0,
+        max: points,
+        status: 'tampered',
+        feedback: `${flag.reason}; 0 points — your teacher will review it`,
+      };
     const failure = cellFailure(byGradeId.get(gradeId)!);
     return failure === undefined
       ? { cell: gradeId, points, max: points, status: 'passed', feedback: 'all tests passed' }
@@ -248,7 +281,8 @@ function cellFailure(cell: NotebookCell): string | undefined {
 
 function gradesCsv(grades: StudentGrade[]): string {
   const rows = [['student', 'cell', 'points', 'max', 'status', 'feedback']];
-  for (const g of grades) for (const c of g.cells) rows.push([g.student, c.cell, String(c.points), String(c.max), c.status, c.feedback]);
+  for (const g of grades)
+    for (const c of g.cells) rows.push([g.student, c.cell, String(c.points), String(c.max), c.status, c.feedback]);
   return rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }
 

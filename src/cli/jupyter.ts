@@ -31,12 +31,17 @@ export async function runJupyterCommand(args: string[], io: CommandIO): Promise<
     case 'list': {
       const specs = listKernelSpecs();
       if (specs.length === 0) io.stdout('no radnb kernelspec is installed (radnb jupyter install)');
-      specs.forEach((s, i) => io.stdout(`${s.dir}${i === 0 ? '  (used by Jupyter)' : '  (hidden by the one above)'}${s.problem ? `  BROKEN: ${s.problem}` : `  ${s.spec?.argv.slice(0, 2).join(' ')}`}`));
+      specs.forEach((s, i) =>
+        io.stdout(
+          `${s.dir}${i === 0 ? '  (used by Jupyter)' : '  (hidden by the one above)'}${s.problem ? `  BROKEN: ${s.problem}` : `  ${s.spec?.argv.slice(0, 2).join(' ')}`}`,
+        ),
+      );
       return 0;
     }
     case 'kernel': {
       const { values } = parseArgs({ args: rest, options: { 'connection-file': { type: 'string', short: 'f' } } });
-      if (!values['connection-file']) throw new Error('radnb jupyter kernel needs -f CONNECTION_FILE (Jupyter passes it)');
+      if (!values['connection-file'])
+        throw new Error('radnb jupyter kernel needs -f CONNECTION_FILE (Jupyter passes it)');
       const { runJupyterKernel } = await import('../jupyter/jupyterKernel');
       return runJupyterKernel({
         connectionFile: values['connection-file'],

@@ -70,7 +70,8 @@ async function runCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('radnb run takes exactly one notebook');
   if (!existsSync(positionals[0])) throw new Error(`${positionals[0]}: no such notebook`);
   const timeoutSeconds = Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw new UsageError(`--timeout must be a number of seconds, not '${values.timeout}'`);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0)
+    throw new UsageError(`--timeout must be a number of seconds, not '${values.timeout}'`);
   const summary = await runNotebook(positionals[0], {
     out: values.out,
     params: parseParams(values.param ?? []),
@@ -81,19 +82,22 @@ async function runCommand(args: string[]): Promise<number> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   if (!summary.ok) {
-    process.stderr.write(`radnb run: ${positionals[0]}: cell ${summary.failedCell} failed; outputs saved to ${summary.outFile}\n`);
+    process.stderr.write(
+      `radnb run: ${positionals[0]}: cell ${summary.failedCell} failed; outputs saved to ${summary.outFile}\n`,
+    );
     return 1;
   }
   process.stderr.write(`radnb run: ${summary.executed} cells ok; outputs saved to ${summary.outFile}\n`);
   return 0;
 }
 
-
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(name && name !== '--help' && name !== '-h' ? `radnb: unknown command '${name}'\n${USAGE}` : USAGE);
+    process.stderr.write(
+      name && name !== '--help' && name !== '-h' ? `radnb: unknown command '${name}'\n${USAGE}` : USAGE,
+    );
     return name && name !== '--help' && name !== '-h' ? 2 : 0;
   }
   try {

@@ -36,9 +36,14 @@ const INTERRUPT_GRACE_MS = 5000;
 export async function runNotebook(file: string, options: RunOptions): Promise<RunSummary> {
   const notebook = parseNotebook(await readFile(file, 'utf8'), file);
   const outFile = options.out ?? file;
-  const allowIdentifiers = options.allowIdentifiers || (notebook.metadata.radnb as { allowIdentifiers?: boolean } | undefined)?.allowIdentifiers === true;
+  const allowIdentifiers =
+    options.allowIdentifiers ||
+    (notebook.metadata.radnb as { allowIdentifiers?: boolean } | undefined)?.allowIdentifiers === true;
   const notebookDir = path.dirname(path.resolve(file));
-  const recorder = new ExperimentRecorder({ params: options.params, environment: detectEnvironment(notebookDir, radnbVersion) });
+  const recorder = new ExperimentRecorder({
+    params: options.params,
+    environment: detectEnvironment(notebookDir, radnbVersion),
+  });
   const kernel = await KernelClient.start({
     notebookDir,
     nodePath: options.nodePath,
@@ -69,13 +74,21 @@ export async function runNotebook(file: string, options: RunOptions): Promise<Ru
     await kernel.shutdown();
     appendRun(notebook, await recorder.finish(summary.ok && completed ? 'ok' : 'failed', summary.failedCell));
     // A notebook that chose to keep only small outputs (or none) is saved that way by the runner too.
-    const saved = applyOutputsPolicy(notebook, notebookOutputsPolicy(notebook, 'all'), { maxImageBytes: DEFAULT_MAX_IMAGE_BYTES });
+    const saved = applyOutputsPolicy(notebook, notebookOutputsPolicy(notebook, 'all'), {
+      maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
+    });
     await writeFile(outFile, serializeNotebook(saved));
   }
   return summary;
 }
 
-export async function runCell(kernel: KernelClient, cell: NotebookCell, name: string, count: number, timeoutSeconds: number): Promise<boolean> {
+export async function runCell(
+  kernel: KernelClient,
+  cell: NotebookCell,
+  name: string,
+  count: number,
+  timeoutSeconds: number,
+): Promise<boolean> {
   cell.outputs = [];
   cell.executionCount = count;
   const recorder = new OutputRecorder(cell.outputs);

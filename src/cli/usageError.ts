@@ -5,5 +5,8 @@ export class UsageError extends Error {}
 
 /** A UsageError, or node:util parseArgs' rejection of an unknown option or a missing value. */
 export function isUsageError(error: unknown): boolean {
-  return error instanceof UsageError || ((error as NodeJS.ErrnoException | undefined)?.code?.startsWith('ERR_PARSE_ARGS') ?? false);
+  return (
+    error instanceof UsageError ||
+    ((error as NodeJS.ErrnoException | undefined)?.code?.startsWith('ERR_PARSE_ARGS') ?? false)
+  );
 }

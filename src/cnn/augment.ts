@@ -32,7 +32,13 @@ const uniform = (random: Random, max: number) => (2 * random() - 1) * max;
 
 /** Per image: output pixel → input pixel, flips, rotation and zoom about the image centre, then a shift
  * ([a0 a1 a2 b0 b1 b2 0 0]). */
-function geometricTransforms(n: number, height: number, width: number, options: AugmentOptions, random: Random): number[][] {
+function geometricTransforms(
+  n: number,
+  height: number,
+  width: number,
+  options: AugmentOptions,
+  random: Random,
+): number[][] {
   const cx = (width - 1) / 2;
   const cy = (height - 1) / 2;
   return Array.from({ length: n }, () => {
@@ -64,14 +70,23 @@ export function augment(x: tf.Tensor4D, options: AugmentOptions, seed: number, t
     }
     if (options.intensity) {
       const { scale = 0, shift = 0 } = options.intensity;
-      const scales = tf.tensor4d(Array.from({ length: n }, () => 1 + uniform(random, scale)), [n, 1, 1, 1]);
-      const shifts = tf.tensor4d(Array.from({ length: n }, () => uniform(random, shift)), [n, 1, 1, 1]);
+      const scales = tf.tensor4d(
+        Array.from({ length: n }, () => 1 + uniform(random, scale)),
+        [n, 1, 1, 1],
+      );
+      const shifts = tf.tensor4d(
+        Array.from({ length: n }, () => uniform(random, shift)),
+        [n, 1, 1, 1],
+      );
       image = image.mul(scales).add(shifts);
     }
     if (options.noiseStd) {
       image = image.add(tf.randomNormal(image.shape, 0, options.noiseStd, 'float32', Math.floor(random() * 2 ** 31)));
     }
     // tidy keeps what is returned; hand back copies of untouched inputs so callers may dispose results freely
-    return { x: image === x ? x.clone() : image, target: moved === undefined ? undefined : moved === target ? moved.clone() : moved };
+    return {
+      x: image === x ? x.clone() : image,
+      target: moved === undefined ? undefined : moved === target ? moved.clone() : moved,
+    };
   });
 }

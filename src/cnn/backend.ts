@@ -33,7 +33,10 @@ export interface InitBackendOptions {
 }
 
 export class BackendError extends Error {
-  constructor(message: string, readonly candidates: BackendCandidate[] = []) {
+  constructor(
+    message: string,
+    readonly candidates: BackendCandidate[] = [],
+  ) {
     super(message);
     this.name = 'BackendError';
   }
@@ -68,7 +71,10 @@ export async function selectBackend(
     }
   }
   if (chosen === undefined) {
-    const why = candidates.filter((c) => c.status === 'skipped').map((c) => `${c.name}: ${c.reason}`).join('; ');
+    const why = candidates
+      .filter((c) => c.status === 'skipped')
+      .map((c) => `${c.name}: ${c.reason}`)
+      .join('; ');
     throw new BackendError(`no TensorFlow.js backend could start (${why})`, candidates);
   }
   const skipped = candidates.filter((c) => c.status === 'skipped').map((c) => c.reason);

@@ -10,9 +10,7 @@ export type Tfjs = typeof tfjs;
 /** radnb's backend names, as in the `radnb.backend` setting. */
 export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
-export type ProbeOutcome =
-  | { ok: true; tfjsBackend: string; detail: string }
-  | { ok: false; reason: string };
+export type ProbeOutcome = { ok: true; tfjsBackend: string; detail: string } | { ok: false; reason: string };
 
 export interface ProbeOptions {
   /** Accept a software WebGPU adapter (lavapipe, SwiftShader): only when WebGPU is forced, for testing. */
@@ -33,7 +31,8 @@ function firstLine(err: unknown): string {
 export function requireOptional(name: string, packagePaths: string[] = []): { module: unknown } | { reason: string } {
   let resolved: string;
   try {
-    resolved = packagePaths.length > 0 ? require.resolve(name, { paths: [...packagePaths, __dirname] }) : require.resolve(name);
+    resolved =
+      packagePaths.length > 0 ? require.resolve(name, { paths: [...packagePaths, __dirname] }) : require.resolve(name);
   } catch {
     return { reason: `${name} not installed` };
   }
@@ -77,9 +76,16 @@ interface DawnModule {
 
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software/i;
 
+/** Whether a WebGPU adapter's name (or a detail line holding it) names a software rasteriser, not a GPU. */
+export function isSoftwareAdapter(name: string): boolean {
+  return SOFTWARE_ADAPTER.test(name);
+}
+
 function adapterName(adapter: GpuAdapterLike): string {
   const info = adapter.info ?? {};
-  return [info.vendor, info.architecture, info.description ?? info.device].filter((s) => s).join(' ') || 'unknown adapter';
+  return (
+    [info.vendor, info.architecture, info.description ?? info.device].filter((s) => s).join(' ') || 'unknown adapter'
+  );
 }
 
 /** WebGPU through Dawn for Node (npm `webgpu`): a GPU path for any vendor, used only on a hardware adapter. */
@@ -91,7 +97,7 @@ const webgpuProbe: BackendProbe = async (tf, options) => {
   const adapter = await gpu.requestAdapter();
   if (adapter === null) return { ok: false, reason: 'webgpu: no GPU adapter found' };
   const name = adapterName(adapter);
-  if ((adapter.isFallbackAdapter || SOFTWARE_ADAPTER.test(name)) && !options.allowSoftwareGpu) {
+  if ((adapter.isFallbackAdapter || isSoftwareAdapter(name)) && !options.allowSoftwareGpu) {
     return { ok: false, reason: `webgpu: only a software adapter (${name}), slower than wasm` };
   }
   Object.assign(globalThis, globals);
@@ -122,12 +128,17 @@ const wasmProbe: BackendProbe = async (tf) => {
   }
   const { installKernels } = await import('./kernels/installKernels');
   installKernels('wasm');
-  const outcome = await withoutProcessHooks(() => activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`));
+  const outcome = await withoutProcessHooks(() =>
+    activate(tf, 'wasm', `WebAssembly (XNNPACK, SIMD, ${threads}) with radnb convolution gradients`),
+  );
   if (!outcome.ok) return outcome;
   // started now (a worker thread boots in the background) so that the reason says whether training is fast
   const { simdKernelsUnavailable } = await import('./kernels/simd/simdKernels');
   const missing = simdKernelsUnavailable(tf.engine().backend);
-  return { ...outcome, detail: `${outcome.detail}${missing === undefined ? ' and SIMD kernels' : ` (radnb SIMD kernels off: ${missing})`}` };
+  return {
+    ...outcome,
+    detail: `${outcome.detail}${missing === undefined ? ' and SIMD kernels' : ` (radnb SIMD kernels off: ${missing})`}`,
+  };
 };
 
 const cpuProbe: BackendProbe = async (tf) => {

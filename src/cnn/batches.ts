@@ -19,7 +19,11 @@ export function batchCount(examples: number, batchSize: number): number {
 }
 
 /** Each pass over the dataset (each epoch) draws a new order from the seed and the pass number. */
-export function tensorBatches(x: tf.Tensor, y: tf.Tensor, options: BatchOptions): tf.data.Dataset<tf.TensorContainerObject> {
+export function tensorBatches(
+  x: tf.Tensor,
+  y: tf.Tensor,
+  options: BatchOptions,
+): tf.data.Dataset<tf.TensorContainerObject> {
   const n = x.shape[0];
   if (y.shape[0] !== n) throw new Error(`train: x has ${n} examples but y has ${y.shape[0]}`);
   let pass = 0;

@@ -42,9 +42,14 @@ export async function restoreCheckpoint(model: tf.LayersModel, dir: string): Pro
   try {
     const weights = saved.getWeights();
     const expected = model.getWeights();
-    const mismatch = expected.findIndex((w, i) => weights[i] === undefined || w.shape.join() !== weights[i].shape.join());
+    const mismatch = expected.findIndex(
+      (w, i) => weights[i] === undefined || w.shape.join() !== weights[i].shape.join(),
+    );
     if (weights.length !== expected.length || mismatch >= 0) {
-      throw new ModelFileError(path.join(dir, 'model.json'), 'the checkpoint is of a different architecture than the model being trained');
+      throw new ModelFileError(
+        path.join(dir, 'model.json'),
+        'the checkpoint is of a different architecture than the model being trained',
+      );
     }
     model.setWeights(weights);
     if (saved.optimizer && model.optimizer) await model.optimizer.setWeights(await saved.optimizer.getWeights());

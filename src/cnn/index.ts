@@ -6,7 +6,15 @@ export { installKernels } from './kernels/installKernels';
 export type { InstalledKernels } from './kernels/installKernels';
 export * from './models';
 export { train, balancedClassWeights, TrainError } from './train';
-export type { EarlyStoppingOptions, LabelledTensors, StopReason, TrainData, TrainOptions, TrainProgress, TrainResult } from './train';
+export type {
+  EarlyStoppingOptions,
+  LabelledTensors,
+  StopReason,
+  TrainData,
+  TrainOptions,
+  TrainProgress,
+  TrainResult,
+} from './train';
 export { stepDecay, cosineDecay } from './learningRate';
 export type { LearningRateSchedule } from './learningRate';
 export { augment } from './augment';

@@ -8,7 +8,10 @@ export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 
 export class ModelFileError extends Error {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super(`${file}: ${reason}`);
     this.name = 'ModelFileError';
   }
@@ -29,7 +32,10 @@ async function writeAtomically(file: string, data: string | Uint8Array): Promise
 export async function saveModel(model: tf.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   const handler = tf.io.withSaveHandler(async (artifacts) => {
-    const weights = artifacts.weightData === undefined ? new Uint8Array(0) : new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
+    const weights =
+      artifacts.weightData === undefined
+        ? new Uint8Array(0)
+        : new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
     const modelJson = {
       format: artifacts.format,
       generatedBy: artifacts.generatedBy,
@@ -53,7 +59,10 @@ async function readModelJson(file: string): Promise<ModelJson> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ModelFileError(file, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (is this a saved model folder?)' : String(err));
+    throw new ModelFileError(
+      file,
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (is this a saved model folder?)' : String(err),
+    );
   }
   let json: ModelJson;
   try {
@@ -70,7 +79,11 @@ async function readModelJson(file: string): Promise<ModelJson> {
 const BYTES_PER_DTYPE: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 
 /** The weight files of the manifest, concatenated in order, checked against the sizes the specs need. */
-async function readWeights(dir: string, json: ModelJson, modelFile: string): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer }> {
+async function readWeights(
+  dir: string,
+  json: ModelJson,
+  modelFile: string,
+): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer }> {
   const groups = json.weightsManifest ?? [];
   const specs = groups.flatMap((g) => g.weights);
   const parts: Uint8Array[] = [];
@@ -85,7 +98,10 @@ async function readWeights(dir: string, json: ModelJson, modelFile: string): Pro
   parts.reduce((offset, p) => (data.set(p, offset), offset + p.length), 0);
   const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_DTYPE[s.dtype] ?? 4), 0);
   if (data.length !== expected) {
-    throw new ModelFileError(path.join(dir, WEIGHTS_FILE), `holds ${data.length} bytes but ${path.basename(modelFile)} describes ${expected}`);
+    throw new ModelFileError(
+      path.join(dir, WEIGHTS_FILE),
+      `holds ${data.length} bytes but ${path.basename(modelFile)} describes ${expected}`,
+    );
   }
   return { specs, data: data.buffer };
 }

@@ -1,7 +1,8 @@
 // train(model, data, options): model.fitDataset with what a radiology notebook needs around it — live
 // curves in the cell output, Stop from the notebook (the display host's signal stops training at the next
-// batch and keeps the model), early stopping with best-weight restore, class weights for imbalanced data,
-// learning-rate schedules, resumable checkpoints, seeded batch order and augmentation.
+// batch and keeps the model), early stopping with best-weight restore, keeping the best epoch by any metric
+// (one computed by the notebook too, e.g. validation Dice), class weights for imbalanced data, learning-rate
+// schedules, resumable checkpoints, seeded batch order and augmentation.
 import * as tf from '@tensorflow/tfjs';
 import { getDisplayHost } from '../common/display';
 import type { DisplayHost } from '../common/display';
@@ -20,7 +21,10 @@ export interface LabelledTensors {
 
 export type TrainData =
   | (LabelledTensors & { validation?: LabelledTensors })
-  | { dataset: tf.data.Dataset<tf.TensorContainer>; validation?: LabelledTensors | tf.data.Dataset<tf.TensorContainer> };
+  | {
+      dataset: tf.data.Dataset<tf.TensorContainer>;
+      validation?: LabelledTensors | tf.data.Dataset<tf.TensorContainer>;
+    };
 
 export interface EarlyStoppingOptions {
   /** Default 'val_loss' when there is validation data, else 'loss'. */
@@ -47,6 +51,13 @@ export interface TrainOptions {
   /** Weight per class index in the loss; 'balanced' weighs each class by n / (classes · count). */
   classWeight?: Record<number, number> | 'balanced';
   earlyStopping?: EarlyStoppingOptions;
+  /** Train every epoch, then put back the weights of the epoch where `monitor` was best (not after a user's Stop). */
+  keepBest?: { monitor: string; mode?: 'min' | 'max' };
+  /**
+   * Metrics computed after every epoch from the model (e.g. validation Dice), logged, drawn and recorded in the
+   * history like the built-in ones, so that `keepBest` or `earlyStopping` can monitor them.
+   */
+  epochMetrics?: Record<string, (model: tf.LayersModel) => number>;
   /** Save model + optimizer + progress after every epoch; with `resume`, continue from what the folder holds. */
   checkpoint?: { dir: string; resume?: boolean };
   /** Augment tensor data batch by batch. */
@@ -106,8 +117,18 @@ function ensureCompiled(model: tf.LayersModel, options: TrainOptions, initialRat
   if (model.optimizer) return;
   const activation = outputActivation(model);
   const classifier = activation === 'sigmoid' || activation === 'softmax';
-  const loss = options.loss ?? (activation === 'sigmoid' ? 'binaryCrossentropy' : activation === 'softmax' ? 'categoricalCrossentropy' : 'meanSquaredError');
-  model.compile({ optimizer: tf.train.adam(initialRate), loss, metrics: options.metrics ?? (classifier ? ['accuracy'] : []) });
+  const loss =
+    options.loss ??
+    (activation === 'sigmoid'
+      ? 'binaryCrossentropy'
+      : activation === 'softmax'
+        ? 'categoricalCrossentropy'
+        : 'meanSquaredError');
+  model.compile({
+    optimizer: tf.train.adam(initialRate),
+    loss,
+    metrics: options.metrics ?? (classifier ? ['accuracy'] : []),
+  });
 }
 
 /** n / (classes · count_c) per class, from 0/1 labels ([n] or [n, 1]) or one-hot rows ([n, classes]). */
@@ -146,7 +167,11 @@ class EarlyStopper {
   private bestWeights: tf.Tensor[] | undefined;
   best: { epoch: number; value: number } | undefined;
 
-  constructor(private readonly options: EarlyStoppingOptions, hasValidation: boolean, previous?: { epoch: number; value: number }) {
+  constructor(
+    private readonly options: EarlyStoppingOptions,
+    hasValidation: boolean,
+    previous?: { epoch: number; value: number },
+  ) {
     this.monitor = options.monitor ?? (hasValidation ? 'val_loss' : 'loss');
     const mode = options.mode ?? (/loss$/.test(this.monitor) ? 'min' : 'max');
     this.sign = mode === 'min' ? 1 : -1;
@@ -156,7 +181,10 @@ class EarlyStopper {
   /** Returns true when training should stop. */
   update(model: tf.LayersModel, epoch: number, logs: Record<string, number>): boolean {
     const value = logs[this.monitor];
-    if (value === undefined) throw new TrainError(`earlyStopping monitors '${this.monitor}', which the logs lack (they have ${Object.keys(logs).join(', ')})`);
+    if (value === undefined)
+      throw new TrainError(
+        `earlyStopping monitors '${this.monitor}', which the logs lack (they have ${Object.keys(logs).join(', ')})`,
+      );
     const minDelta = this.options.minDelta ?? 0;
     if (this.best === undefined || this.sign * (this.best.value - value) > minDelta) {
       this.best = { epoch, value };
@@ -179,7 +207,8 @@ class EarlyStopper {
 }
 
 export async function train(model: tf.LayersModel, data: TrainData, options: TrainOptions): Promise<TrainResult> {
-  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new TrainError(`epochs must be a positive integer, got ${options.epochs}`);
+  if (!Number.isInteger(options.epochs) || options.epochs < 1)
+    throw new TrainError(`epochs must be a positive integer, got ${options.epochs}`);
   const schedule = typeof options.learningRate === 'function' ? options.learningRate : undefined;
   const initialRate = schedule ? schedule(0) : ((options.learningRate as number | undefined) ?? 1e-3);
   ensureCompiled(model, options, initialRate);
@@ -188,18 +217,38 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
   const seed = options.seed ?? freshSeed();
   const isTensors = 'x' in data;
   const dataset = isTensors
-    ? tensorBatches(data.x, data.y, { batchSize, shuffle: options.shuffle ?? true, seed, augment: options.augment, augmentTarget: options.augmentTarget })
+    ? tensorBatches(data.x, data.y, {
+        batchSize,
+        shuffle: options.shuffle ?? true,
+        seed,
+        augment: options.augment,
+        augmentTarget: options.augmentTarget,
+      })
     : data.dataset;
   const batchesPerEpoch = isTensors ? batchCount(data.x.shape[0], batchSize) : undefined;
   const validation = data.validation;
-  const validationData = validation === undefined ? undefined : 'x' in validation ? ([validation.x, validation.y] as [tf.Tensor, tf.Tensor]) : validation;
-  if (options.classWeight === 'balanced' && !isTensors) throw new TrainError("classWeight 'balanced' needs tensor data (x, y) to count the classes");
-  const classWeight = options.classWeight === 'balanced' ? balancedClassWeights((data as LabelledTensors).y) : options.classWeight;
+  const validationData =
+    validation === undefined
+      ? undefined
+      : 'x' in validation
+        ? ([validation.x, validation.y] as [tf.Tensor, tf.Tensor])
+        : validation;
+  if (options.classWeight === 'balanced' && !isTensors)
+    throw new TrainError("classWeight 'balanced' needs tensor data (x, y) to count the classes");
+  const classWeight =
+    options.classWeight === 'balanced' ? balancedClassWeights((data as LabelledTensors).y) : options.classWeight;
 
-  const resumed: CheckpointState | undefined = options.checkpoint?.resume ? await restoreCheckpoint(model, options.checkpoint.dir) : undefined;
+  const resumed: CheckpointState | undefined = options.checkpoint?.resume
+    ? await restoreCheckpoint(model, options.checkpoint.dir)
+    : undefined;
   const history: Record<string, number[]> = resumed?.history ?? {};
   const initialEpoch = resumed === undefined ? 0 : resumed.epoch + 1;
-  const stopper = options.earlyStopping ? new EarlyStopper(options.earlyStopping, validation !== undefined, resumed?.best) : undefined;
+  if (options.earlyStopping && options.keepBest)
+    throw new TrainError('use earlyStopping or keepBest, not both (earlyStopping keeps the best weights too)');
+  const watch = options.keepBest
+    ? { ...options.keepBest, patience: Infinity, restoreBestWeights: true }
+    : options.earlyStopping;
+  const stopper = watch ? new EarlyStopper(watch, validation !== undefined, resumed?.best) : undefined;
 
   const host = chooseHost(options.display);
   const signals = [options.signal, host?.signal].filter((s): s is AbortSignal => s !== undefined);
@@ -221,7 +270,15 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
     onBatchEnd: async (batch, logs = {}) => {
       const numbers = logs as Record<string, number>;
       curves.addBatch(currentEpoch + (batch + 1) / (batchesPerEpoch ?? batch + 1), numbers, status(numbers, batch));
-      options.onProgress?.({ phase: 'batch', epoch: currentEpoch, epochs: options.epochs, batch, batchesPerEpoch, logs: numbers, elapsedMs: Date.now() - started });
+      options.onProgress?.({
+        phase: 'batch',
+        epoch: currentEpoch,
+        epochs: options.epochs,
+        batch,
+        batchesPerEpoch,
+        logs: numbers,
+        elapsedMs: Date.now() - started,
+      });
       if (signals.some((s) => s.aborted)) {
         stoppedBy = 'stopped';
         model.stopTraining = true;
@@ -231,21 +288,37 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
       if (stoppedBy === 'stopped') return; // an interrupted epoch has no complete averages
       const numbers = { ...(logs as Record<string, number>) };
       if (schedule) numbers.lr = schedule(epoch);
+      for (const [name, metric] of Object.entries(options.epochMetrics ?? {})) numbers[name] = metric(model);
       for (const [k, v] of Object.entries(numbers)) (history[k] ??= []).push(v);
       epochsDone = epoch + 1;
       curves.addEpoch(epoch + 1, numbers, status(numbers));
-      options.onProgress?.({ phase: 'epoch', epoch, epochs: options.epochs, batchesPerEpoch, logs: numbers, elapsedMs: Date.now() - started });
+      options.onProgress?.({
+        phase: 'epoch',
+        epoch,
+        epochs: options.epochs,
+        batchesPerEpoch,
+        logs: numbers,
+        elapsedMs: Date.now() - started,
+      });
       if (stopper?.update(model, epoch, numbers)) {
         stoppedBy = 'early-stopping';
         model.stopTraining = true;
       }
-      if (options.checkpoint) await saveCheckpoint(model, options.checkpoint.dir, { epoch, history, best: stopper?.best });
+      if (options.checkpoint)
+        await saveCheckpoint(model, options.checkpoint.dir, { epoch, history, best: stopper?.best });
     },
   };
 
   try {
     if (initialEpoch < options.epochs) {
-      await model.fitDataset(dataset, { epochs: options.epochs, initialEpoch, validationData, classWeight, callbacks, verbose: 0 });
+      await model.fitDataset(dataset, {
+        epochs: options.epochs,
+        initialEpoch,
+        validationData,
+        classWeight,
+        callbacks,
+        verbose: 0,
+      });
     }
   } catch (err) {
     // the figure must not stay live (with its Stop button) after a failure
@@ -256,8 +329,17 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
     stopper?.finish(model, stoppedBy !== 'stopped');
   }
   const elapsedMs = Date.now() - started;
-  const ending = stoppedBy === 'completed' ? 'done' : stoppedBy === 'stopped' ? 'stopped by the user (model kept)' : `early stopping at epoch ${epochsDone}`;
-  curves.finish(`${ending} · ${epochsDone} epoch${epochsDone === 1 ? '' : 's'} · ${(elapsedMs / 1000).toFixed(1)} s`);
   const best = stopper?.best === undefined ? undefined : { ...stopper.best, monitor: stopper.monitor };
+  const kept =
+    options.keepBest && best && stoppedBy !== 'stopped' ? ` · kept epoch ${best.epoch + 1} (best ${best.monitor})` : '';
+  const ending =
+    stoppedBy === 'completed'
+      ? 'done'
+      : stoppedBy === 'stopped'
+        ? 'stopped by the user (model kept)'
+        : `early stopping at epoch ${epochsDone}`;
+  curves.finish(
+    `${ending} · ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}${kept} · ${(elapsedMs / 1000).toFixed(1)} s`,
+  );
   return { history, epochs: epochsDone, stoppedBy, best, elapsedMs };
 }

@@ -62,11 +62,28 @@ export class TrainingCurves {
   figure(live: boolean): PlotlyFigure {
     const data: PlotlyTrace[] = [];
     for (const [name, s] of this.batchSeries) {
-      data.push({ name: `${name} (batch)`, x: s.x, y: s.y, type: 'scatter', mode: 'lines', yaxis: isLoss(name) ? 'y' : 'y2', line: { width: 1 }, opacity: 0.35 });
+      data.push({
+        name: `${name} (batch)`,
+        x: s.x,
+        y: s.y,
+        type: 'scatter',
+        mode: 'lines',
+        yaxis: isLoss(name) ? 'y' : 'y2',
+        line: { width: 1 },
+        opacity: 0.35,
+      });
     }
     for (const [name, s] of this.epochSeries) {
       const validation = name.startsWith('val_');
-      data.push({ name, x: s.x, y: s.y, type: 'scatter', mode: 'lines+markers', yaxis: isLoss(name) ? 'y' : 'y2', line: validation ? { width: 2, dash: 'dot' } : { width: 2 } });
+      data.push({
+        name,
+        x: s.x,
+        y: s.y,
+        type: 'scatter',
+        mode: 'lines+markers',
+        yaxis: isLoss(name) ? 'y' : 'y2',
+        line: validation ? { width: 2, dash: 'dot' } : { width: 2 },
+      });
     }
     return {
       data,

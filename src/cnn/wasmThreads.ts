@@ -54,7 +54,9 @@ export function startThreadedWasm(tf: Tfjs, wasm: typeof wasmPackage): Promise<T
 async function start(tf: Tfjs, wasm: typeof wasmPackage): Promise<ThreadedWasm> {
   const threads = wantedThreads();
   if (threads === 1) return { threads };
-  const outDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js'));
+  const outDir = path.dirname(
+    require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js'),
+  );
   const mainScript = path.join(outDir, 'tfjs-backend-wasm-threaded-simd.js');
   const binary = readFileSync(path.join(outDir, 'tfjs-backend-wasm-threaded-simd.wasm'));
   const workerScript = writeWorkerScript(outDir);
@@ -65,7 +67,10 @@ async function start(tf: Tfjs, wasm: typeof wasmPackage): Promise<ThreadedWasm> 
         locateFile: (file: string) => (file.endsWith('.worker.js') ? workerScript : path.join(outDir, file)),
         // each pthread worker evaluates this file to define the module factory
         mainScriptUrlOrBlob: mainScript,
-        instantiateWasm(imports: WasmImports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+        instantiateWasm(
+          imports: WasmImports,
+          receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+        ) {
           // the C side halves this number; doubling it makes the pool one thread per core
           imports.env.emscripten_num_logical_cores = () => 2 * threads;
           WebAssembly.instantiate(binary, imports as WebAssembly.Imports).then((r) => receive(r.instance, r.module));
@@ -87,21 +92,27 @@ async function start(tf: Tfjs, wasm: typeof wasmPackage): Promise<ThreadedWasm> 
   };
   wasm.setThreadsCount(threads);
   if (tf.findBackendFactory('wasm') !== undefined) tf.removeBackend('wasm');
-  tf.registerBackend('wasm', () => {
-    const backend = new wasm.BackendWasm(module as never); // starts XNNPACK's pool
-    // pool threads wait for work forever: they must not keep the process alive once its work is done
-    for (const worker of module.PThread.runningWorkers) worker.unref();
-    // the build loads 8 workers up front; XNNPACK's pool took what it needs and never asks for more, and each
-    // idle worker holds ~17 MB (a V8 isolate and the module's script)
-    for (const worker of module.PThread.unusedWorkers.splice(0)) worker.terminate();
-    return backend;
-  }, WASM_PRIORITY);
+  tf.registerBackend(
+    'wasm',
+    () => {
+      const backend = new wasm.BackendWasm(module as never); // starts XNNPACK's pool
+      // pool threads wait for work forever: they must not keep the process alive once its work is done
+      for (const worker of module.PThread.runningWorkers) worker.unref();
+      // the build loads 8 workers up front; XNNPACK's pool took what it needs and never asks for more, and each
+      // idle worker holds ~17 MB (a V8 isolate and the module's script)
+      for (const worker of module.PThread.unusedWorkers.splice(0)) worker.terminate();
+      return backend;
+    },
+    WASM_PRIORITY,
+  );
   return { threads };
 }
 
 /** tfjs ships the pthread worker as a string in a module; Node needs it as a file. Written once per version. */
 function writeWorkerScript(outDir: string): string {
-  const { wasmWorkerContents } = require(path.join(outDir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
+  const { wasmWorkerContents } = require(path.join(outDir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
+    wasmWorkerContents: string;
+  };
   // as tfjs' loader does: the string's newlines were escapes inside string literals of the script
   const source = wasmWorkerContents.replace(/\n/g, '\\n');
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
@@ -121,7 +132,8 @@ function writeWorkerScript(outDir: string): string {
  */
 export async function withoutProcessHooks<T>(body: () => Promise<T>): Promise<T> {
   const events: string[] = ['uncaughtException', 'unhandledRejection'];
-  const listeners = (event: string) => process.listeners(event as 'uncaughtException') as Array<(...args: unknown[]) => void>;
+  const listeners = (event: string) =>
+    process.listeners(event as 'uncaughtException') as Array<(...args: unknown[]) => void>;
   const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
   try {
     return await body();

@@ -186,7 +186,8 @@ export function encodeContainer<H>(
   let headerBytes = encoder.encode(JSON.stringify(makeHeader(refsAt(base))));
   base = align(PREFIX_BYTES + headerBytes.length);
   const finalHeader = encoder.encode(JSON.stringify(makeHeader(refsAt(base))));
-  if (finalHeader.length > headerBytes.length) throw new ContainerError('binary container', 'header grew while placing sections');
+  if (finalHeader.length > headerBytes.length)
+    throw new ContainerError('binary container', 'header grew while placing sections');
   headerBytes = finalHeader;
   const out = new Uint8Array(base + bodyBytes);
   out.set(MAGIC, 0);
@@ -216,7 +217,12 @@ export function readContainerHeader<H>(bytes: Uint8Array, what: string): H {
 }
 
 /** Decodes one section into a typed array (a zero-copy view when stored raw and aligned). */
-export async function readSection(bytes: Uint8Array, ref: SectionRef, what: string, decompress?: Decompress): Promise<TypedSamples> {
+export async function readSection(
+  bytes: Uint8Array,
+  ref: SectionRef,
+  what: string,
+  decompress?: Decompress,
+): Promise<TypedSamples> {
   if (ref.offset + ref.byteLength > bytes.length) throw new ContainerError(what, 'truncated section');
   const body = bytes.subarray(ref.offset, ref.offset + ref.byteLength);
   if (ref.encoding === 'raw') {
@@ -224,7 +230,8 @@ export async function readSection(bytes: Uint8Array, ref: SectionRef, what: stri
     if (start % ALIGN === 0) return viewSamples(ref.type, bytes.buffer as ArrayBuffer, start, ref.length);
     return viewSamples(ref.type, body.slice().buffer, 0, ref.length);
   }
-  if (ref.encoding !== 'predict-shuffle-deflate') throw new ContainerError(what, `unknown section encoding ${String(ref.encoding)}`);
+  if (ref.encoding !== 'predict-shuffle-deflate')
+    throw new ContainerError(what, `unknown section encoding ${String(ref.encoding)}`);
   if (!decompress) throw new ContainerError(what, 'compressed section but no decompressor');
   return unshuffleUnpredict(await decompress(body), ref);
 }

@@ -17,6 +17,8 @@ export interface CellText {
   /** Stable while the notebook is open, whatever moves or edits happen (e.g. the cell document's URI). */
   id: string;
   text: string;
+  /** A JavaScript cell: the cells below see its names; it is not type-checked (the editor checks it as JavaScript). */
+  javascript?: boolean;
 }
 
 /** A place in a cell, or in a declaration file (radnb's, tfjs', a package's). */
@@ -75,7 +77,11 @@ export interface QuickInfo {
 }
 
 export interface SignatureHelp {
-  signatures: { label: string; documentation: string; parameters: { label: [number, number]; documentation: string }[] }[];
+  signatures: {
+    label: string;
+    documentation: string;
+    parameters: { label: [number, number]; documentation: string }[];
+  }[];
   activeSignature: number;
   activeParameter: number;
 }

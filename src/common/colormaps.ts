@@ -47,7 +47,8 @@ const LISTED: Record<'viridis' | 'inferno', string> = {
 
 const clamp255 = (v: number): number => Math.max(0, Math.min(255, Math.round(v)));
 
-export const packRgba = (r: number, g: number, b: number, a = 255): number => ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
+export const packRgba = (r: number, g: number, b: number, a = 255): number =>
+  ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
 
 /** The colour of `level` (0 … 255). */
 function rgbAt(name: ColormapName, level: number): [number, number, number] {
@@ -56,11 +57,23 @@ function rgbAt(name: ColormapName, level: number): [number, number, number] {
     case 'grey':
       return [t * 255, t * 255, t * 255];
     case 'jet':
-      return [3, 2, 1].map((peak) => 255 * Math.min(Math.max(1.5 - Math.abs(4 * t - peak), 0), 1)) as [number, number, number];
+      return [3, 2, 1].map((peak) => 255 * Math.min(Math.max(1.5 - Math.abs(4 * t - peak), 0), 1)) as [
+        number,
+        number,
+        number,
+      ];
     case 'hot':
-      return [255 * Math.min(1, 3 * t), 255 * Math.min(1, Math.max(0, 3 * t - 1)), 255 * Math.min(1, Math.max(0, 3 * t - 2))];
+      return [
+        255 * Math.min(1, 3 * t),
+        255 * Math.min(1, Math.max(0, 3 * t - 1)),
+        255 * Math.min(1, Math.max(0, 3 * t - 2)),
+      ];
     default:
-      return [0, 2, 4].map((i) => parseInt(LISTED[name].slice(6 * level + i, 6 * level + i + 2), 16)) as [number, number, number];
+      return [0, 2, 4].map((i) => parseInt(LISTED[name].slice(6 * level + i, 6 * level + i + 2), 16)) as [
+        number,
+        number,
+        number,
+      ];
   }
 }
 

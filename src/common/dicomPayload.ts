@@ -46,11 +46,17 @@ function checkImage(image: ViewerImage): void {
   }
   const expected = rows * columns * frames * samplesPerPixel;
   if (image.pixels.length !== expected) {
-    throw new ContainerError(WHAT, `${rows}×${columns}×${frames}×${samplesPerPixel} needs ${expected} samples, got ${image.pixels.length}`);
+    throw new ContainerError(
+      WHAT,
+      `${rows}×${columns}×${frames}×${samplesPerPixel} needs ${expected} samples, got ${image.pixels.length}`,
+    );
   }
   for (const o of image.overlays ?? []) {
     if (o.data.length !== rows * columns * frames) {
-      throw new ContainerError(WHAT, `overlay "${o.label}" has ${o.data.length} values, expected ${rows * columns * frames}`);
+      throw new ContainerError(
+        WHAT,
+        `overlay "${o.label}" has ${o.data.length} values, expected ${rows * columns * frames}`,
+      );
     }
   }
 }
@@ -93,11 +99,22 @@ export class DicomPayloadFrames {
   private readonly ready: boolean[];
   private readonly perFrame: number;
 
-  constructor(private readonly bytes: Uint8Array, readonly header: DicomPayloadHeader, private readonly decompress?: Decompress) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    readonly header: DicomPayloadHeader,
+    private readonly decompress?: Decompress,
+  ) {
     this.perFrame = header.rows * header.columns * header.samplesPerPixel;
     const sections = header.frameSections;
-    if (!Array.isArray(sections) || sections.length !== header.frames || sections.some((s) => s.type !== sections[0].type || s.length !== this.perFrame)) {
-      throw new ContainerError(WHAT, `expected ${header.frames} frame sections of ${this.perFrame} samples of one type`);
+    if (
+      !Array.isArray(sections) ||
+      sections.length !== header.frames ||
+      sections.some((s) => s.type !== sections[0].type || s.length !== this.perFrame)
+    ) {
+      throw new ContainerError(
+        WHAT,
+        `expected ${header.frames} frame sections of ${this.perFrame} samples of one type`,
+      );
     }
     this.pixels = allocateSamples(sections[0].type, this.perFrame * header.frames) as ViewerPixels;
     this.ready = new Array<boolean>(header.frames).fill(false);
@@ -109,16 +126,20 @@ export class DicomPayloadFrames {
 
   /** Decodes one frame (once; later calls share the same promise). */
   decode(frame: number): Promise<void> {
-    this.decoded[frame] ??= readSection(this.bytes, this.header.frameSections[frame], WHAT, this.decompress).then((samples) => {
-      this.pixels.set(samples, frame * this.perFrame);
-      this.ready[frame] = true;
-    });
+    this.decoded[frame] ??= readSection(this.bytes, this.header.frameSections[frame], WHAT, this.decompress).then(
+      (samples) => {
+        this.pixels.set(samples, frame * this.perFrame);
+        this.ready[frame] = true;
+      },
+    );
     return this.decoded[frame];
   }
 
   /** Decodes every frame, nearest to `first` first, until done or `signal` aborts. */
   async decodeAll(first = 0, signal?: AbortSignal): Promise<void> {
-    const order = Array.from({ length: this.header.frames }, (_, f) => f).sort((a, b) => Math.abs(a - first) - Math.abs(b - first));
+    const order = Array.from({ length: this.header.frames }, (_, f) => f).sort(
+      (a, b) => Math.abs(a - first) - Math.abs(b - first),
+    );
     for (const frame of order) {
       if (signal?.aborted) return;
       await this.decode(frame);
@@ -141,7 +162,10 @@ export async function openDicomPayload(bytes: Uint8Array, decompress?: Decompres
     header.overlays.map(async (overlay) => {
       const data = await readSection(bytes, overlay.section, WHAT, decompress);
       if (!(data instanceof Uint8Array || data instanceof Float32Array)) {
-        throw new ContainerError(WHAT, `overlay "${overlay.label}" must be uint8 or float32, got ${overlay.section.type}`);
+        throw new ContainerError(
+          WHAT,
+          `overlay "${overlay.label}" must be uint8 or float32, got ${overlay.section.type}`,
+        );
       }
       return { overlay, data };
     }),

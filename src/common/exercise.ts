@@ -75,7 +75,14 @@ export function markCell(cell: NotebookCell, role: CellRole, gradeId: string, po
  *  source. A student who edits one (or its points) no longer matches. */
 export function cellChecksum(cell: NotebookCell): string {
   const meta = exerciseMeta(cell);
-  const fields = [cell.kind, meta?.grade, meta?.solution, meta?.locked, meta?.points ?? 0, cell.source.replace(/\r\n/g, '\n')];
+  const fields = [
+    cell.kind,
+    meta?.grade,
+    meta?.solution,
+    meta?.locked,
+    meta?.points ?? 0,
+    cell.source.replace(/\r\n/g, '\n'),
+  ];
   return createHash('sha256').update(fields.map(String).join('\0')).digest('hex');
 }
 
@@ -91,9 +98,11 @@ export function createStudentVersion(source: Notebook, file: string): Notebook {
     if (cell.kind === 'code') cell.executionCount = null;
     const role = roleOf(cell);
     if (role === 'solution') cell.source = stubSolutions(cell, file, where);
-    else if (hasRegion(cell.source, SOLUTION_BEGIN)) throw new ExerciseError(file, `${where} has a BEGIN SOLUTION region but is not marked as a solution cell`);
+    else if (hasRegion(cell.source, SOLUTION_BEGIN))
+      throw new ExerciseError(file, `${where} has a BEGIN SOLUTION region but is not marked as a solution cell`);
     if (hasRegion(cell.source, HIDDEN_BEGIN)) {
-      if (role !== 'test') throw new ExerciseError(file, `${where} has BEGIN HIDDEN TESTS but is not a graded test cell`);
+      if (role !== 'test')
+        throw new ExerciseError(file, `${where} has BEGIN HIDDEN TESTS but is not a graded test cell`);
       cell.source = removeRegions(cell.source, HIDDEN_BEGIN, HIDDEN_END, file, where, 'HIDDEN TESTS');
     }
     const meta = exerciseMeta(cell);
@@ -126,7 +135,8 @@ export function findTampering(student: Notebook, source: Notebook): TamperFlag[]
     const recorded = theirs && exerciseMeta(theirs)?.checksum;
     if (!theirs) flags.push({ gradeId, reason: 'the cell was deleted' });
     else if (!recorded) flags.push({ gradeId, reason: 'the cell lost its checksum' });
-    else if (recorded !== cellChecksum(theirs)) flags.push({ gradeId, reason: 'the cell was modified (checksum mismatch)' });
+    else if (recorded !== cellChecksum(theirs))
+      flags.push({ gradeId, reason: 'the cell was modified (checksum mismatch)' });
   }
   return flags;
 }
@@ -150,7 +160,11 @@ export function mergeSubmission(student: Notebook, source: Notebook): Notebook {
       if (role === 'test' || role === 'readonly') owned.set(gradeId, cell);
     }
   }
-  const fresh = (cell: NotebookCell): NotebookCell => ({ ...cell, metadata: structuredClone(cell.metadata), outputs: [] });
+  const fresh = (cell: NotebookCell): NotebookCell => ({
+    ...cell,
+    metadata: structuredClone(cell.metadata),
+    outputs: [],
+  });
   const cells: NotebookCell[] = [...(hiddenAfter.get(undefined) ?? []).map(fresh)];
   const placed = new Set<string>();
   for (const cell of student.cells) {
@@ -162,7 +176,8 @@ export function mergeSubmission(student: Notebook, source: Notebook): Notebook {
     cells.push(...(hiddenAfter.get(gradeId) ?? []).map(fresh));
   }
   for (const [gradeId, cell] of owned) if (!placed.has(gradeId)) cells.push(fresh(cell));
-  for (const [gradeId, hidden] of hiddenAfter) if (gradeId !== undefined && !placed.has(gradeId)) cells.push(...hidden.map(fresh));
+  for (const [gradeId, hidden] of hiddenAfter)
+    if (gradeId !== undefined && !placed.has(gradeId)) cells.push(...hidden.map(fresh));
   return { ...student, cells };
 }
 
@@ -189,9 +204,12 @@ function checkGradeIds(source: Notebook, file: string): void {
   source.cells.forEach((cell, index) => {
     const meta = exerciseMeta(cell);
     if (!meta || roleOf(cell) === 'none') return;
-    if (typeof meta.grade_id !== 'string' || meta.grade_id === '') throw new ExerciseError(file, `cell ${index + 1} has exercise metadata without a grade_id`);
-    if (seen.has(meta.grade_id)) throw new ExerciseError(file, `grade_id '${meta.grade_id}' is used by more than one cell (cell ${index + 1})`);
-    if (meta.grade && !(typeof meta.points === 'number' && meta.points >= 0)) throw new ExerciseError(file, `graded cell '${meta.grade_id}' needs points ≥ 0`);
+    if (typeof meta.grade_id !== 'string' || meta.grade_id === '')
+      throw new ExerciseError(file, `cell ${index + 1} has exercise metadata without a grade_id`);
+    if (seen.has(meta.grade_id))
+      throw new ExerciseError(file, `grade_id '${meta.grade_id}' is used by more than one cell (cell ${index + 1})`);
+    if (meta.grade && !(typeof meta.points === 'number' && meta.points >= 0))
+      throw new ExerciseError(file, `graded cell '${meta.grade_id}' needs points ≥ 0`);
     seen.add(meta.grade_id);
   });
 }
@@ -204,7 +222,9 @@ function hasRegion(source: string, begin: RegExp): boolean {
 function stubSolutions(cell: NotebookCell, file: string, where: string): string {
   const stub = cell.kind === 'markdown' ? MARKDOWN_ANSWER_STUB : NOT_IMPLEMENTED_STUB;
   if (!hasRegion(cell.source, SOLUTION_BEGIN) && !hasRegion(cell.source, SOLUTION_END)) return stub;
-  return replaceRegions(cell.source, SOLUTION_BEGIN, SOLUTION_END, file, where, 'SOLUTION', (indent) => [`${indent}${stub}`]);
+  return replaceRegions(cell.source, SOLUTION_BEGIN, SOLUTION_END, file, where, 'SOLUTION', (indent) => [
+    `${indent}${stub}`,
+  ]);
 }
 
 function removeRegions(source: string, begin: RegExp, end: RegExp, file: string, where: string, what: string): string {

@@ -127,12 +127,17 @@ export function experimentRuns(notebook: Notebook): ExperimentRecord[] {
 /** Adds a run as the most recent one, dropping the oldest beyond `maxRuns`. */
 export function appendRun(notebook: Notebook, record: ExperimentRecord, maxRuns = MAX_RUNS): void {
   const radnb = (notebook.metadata.radnb as Record<string, unknown> | undefined) ?? {};
-  notebook.metadata = { ...notebook.metadata, radnb: { ...radnb, runs: [...experimentRuns(notebook), record].slice(-maxRuns) } };
+  notebook.metadata = {
+    ...notebook.metadata,
+    radnb: { ...radnb, runs: [...experimentRuns(notebook), record].slice(-maxRuns) },
+  };
 }
 
 /** The last logged value of every metric: what a table of runs shows. */
 export function finalMetrics(record: ExperimentRecord): Record<string, number | null> {
-  return Object.fromEntries(Object.entries(record.metrics).map(([key, series]) => [key, series[series.length - 1]?.value ?? null]));
+  return Object.fromEntries(
+    Object.entries(record.metrics).map(([key, series]) => [key, series[series.length - 1]?.value ?? null]),
+  );
 }
 
 function thin(series: MetricPoint[]): MetricPoint[] {
@@ -159,7 +164,10 @@ export function detectEnvironment(notebookDir: string, radnbVersion: string): Ex
     node: process.versions.node,
     radnb: radnbVersion,
     platform: `${process.platform}-${process.arch}`,
-    ...optional('tfjs', packageVersion(notebookDir, '@tensorflow/tfjs') ?? packageVersion(__dirname, '@tensorflow/tfjs')),
+    ...optional(
+      'tfjs',
+      packageVersion(notebookDir, '@tensorflow/tfjs') ?? packageVersion(__dirname, '@tensorflow/tfjs'),
+    ),
   };
 }
 
@@ -208,7 +216,9 @@ export interface Comparison {
 /** Runs of several notebooks side by side: run facts, parameters, data sets and final metrics as rows,
  *  each metric's series as a chart. The order is the sources' order, each notebook's runs oldest first. */
 export function compareRuns(sources: RunSource[]): Comparison {
-  const compared = sources.flatMap((source) => source.runs.map((record, i) => ({ notebook: source.notebook, record, label: `${source.notebook} #${i + 1}` })));
+  const compared = sources.flatMap((source) =>
+    source.runs.map((record, i) => ({ notebook: source.notebook, record, label: `${source.notebook} #${i + 1}` })),
+  );
   const rows: ComparisonRow[] = [];
   const row = (section: ComparisonRow['section'], key: string, value: (r: ExperimentRecord) => unknown) => {
     const values = compared.map(({ record }) => formatValue(value(record)));
@@ -218,7 +228,12 @@ export function compareRuns(sources: RunSource[]): Comparison {
   row('run', 'status', (r) => (r.failedCell ? `${r.status} (cell ${r.failedCell})` : r.status));
   row('run', 'duration', (r) => `${(r.durationMs / 1000).toFixed(1)} s`);
   row('run', 'backend', (r) => r.environment.backend);
-  row('run', 'versions', (r) => `node ${r.environment.node}, radnb ${r.environment.radnb}${r.environment.tfjs ? `, tfjs ${r.environment.tfjs}` : ''}`);
+  row(
+    'run',
+    'versions',
+    (r) =>
+      `node ${r.environment.node}, radnb ${r.environment.radnb}${r.environment.tfjs ? `, tfjs ${r.environment.tfjs}` : ''}`,
+  );
   row('run', 'seed', (r) => r.seed);
   for (const key of unionOfKeys(compared.map((c) => c.record.params))) row('param', key, (r) => r.params[key]);
   const datasetPaths = [...new Set(compared.flatMap((c) => c.record.datasets.map((d) => d.path)))].sort();
@@ -229,10 +244,13 @@ export function compareRuns(sources: RunSource[]): Comparison {
     });
   }
   const metricKeys = unionOfKeys(compared.map((c) => c.record.metrics));
-  for (const key of metricKeys) row('metric', key, (r) => (key in r.metrics ? finalMetrics(r)[key] ?? 'NaN' : undefined));
+  for (const key of metricKeys)
+    row('metric', key, (r) => (key in r.metrics ? (finalMetrics(r)[key] ?? 'NaN') : undefined));
   const charts = metricKeys.map((metric) => ({
     metric,
-    lines: compared.flatMap(({ record }, run) => (record.metrics[metric]?.length ? [{ run, points: record.metrics[metric] }] : [])),
+    lines: compared.flatMap(({ record }, run) =>
+      record.metrics[metric]?.length ? [{ run, points: record.metrics[metric] }] : [],
+    ),
   }));
   return { runs: compared.map(({ label, notebook, record }) => ({ label, notebook, id: record.id })), rows, charts };
 }

@@ -2,7 +2,15 @@
 // activations for one input, each channel normalised to 8 bits (its own min/max kept in the header, so
 // values can still be read back), plus the first layer's filters as small images. Container layout:
 // binaryContainer.ts. Shared by the Node encoder and the browser renderer; no Node or DOM API.
-import { type Compress, ContainerError, type Decompress, encodeContainer, readContainerHeader, readSection, type SectionRef } from './binaryContainer';
+import {
+  type Compress,
+  ContainerError,
+  type Decompress,
+  encodeContainer,
+  readContainerHeader,
+  readSection,
+  type SectionRef,
+} from './binaryContainer';
 
 /** Activations of one layer for one input, channels last (as tfjs returns them): height × width × channels. */
 export interface FeatureMapLayer {
@@ -52,7 +60,10 @@ function normaliseChannels(layer: FeatureMapLayer): { bytes: Uint8Array; ranges:
   const { height, width, channels, values } = layer;
   const size = height * width;
   if (values.length !== size * channels) {
-    throw new ContainerError(WHAT, `layer "${layer.name}" has ${values.length} values, expected ${height}×${width}×${channels}`);
+    throw new ContainerError(
+      WHAT,
+      `layer "${layer.name}" has ${values.length} values, expected ${height}×${width}×${channels}`,
+    );
   }
   const bytes = new Uint8Array(values.length);
   const ranges: [number, number][] = [];
@@ -75,7 +86,10 @@ function normaliseChannels(layer: FeatureMapLayer): { bytes: Uint8Array; ranges:
 function filterImages(filters: ConvFilters): { bytes: Uint8Array; displayChannels: 1 | 3 } {
   const { kernelHeight: kh, kernelWidth: kw, inChannels: inC, outChannels: outC, values } = filters;
   if (values.length !== kh * kw * inC * outC) {
-    throw new ContainerError(WHAT, `filters of "${filters.layer}" have ${values.length} values, expected ${kh}×${kw}×${inC}×${outC}`);
+    throw new ContainerError(
+      WHAT,
+      `filters of "${filters.layer}" have ${values.length} values, expected ${kh}×${kw}×${inC}×${outC}`,
+    );
   }
   const displayChannels = inC === 3 ? 3 : 1;
   const perFilter = kh * kw * displayChannels;
@@ -109,12 +123,18 @@ export function encodeFeatureMapsPayload(input: FeatureMapsInput, compress?: Com
   return encodeContainer<FeatureMapsHeader>(
     [
       ...layers.map((l) => ({ samples: l.bytes, width: l.layer.width, stride: 1 })),
-      ...(filters ? [{ samples: filters.bytes, width: filters.filters.kernelWidth, stride: filters.displayChannels }] : []),
+      ...(filters
+        ? [{ samples: filters.bytes, width: filters.filters.kernelWidth, stride: filters.displayChannels }]
+        : []),
     ],
     (refs) => ({
       format: 'radnb.featuremaps',
       title: input.title,
-      layers: layers.map(({ layer: { values: _values, ...meta }, ranges }, i) => ({ ...meta, ranges, section: refs[i] })),
+      layers: layers.map(({ layer: { values: _values, ...meta }, ranges }, i) => ({
+        ...meta,
+        ranges,
+        section: refs[i],
+      })),
       filters: filters && {
         ...(({ values: _values, ...meta }) => meta)(filters.filters),
         displayChannels: filters.displayChannels,
@@ -131,9 +151,13 @@ export interface DecodedFeatureMaps {
   filters?: Uint8Array;
 }
 
-export async function decodeFeatureMapsPayload(bytes: Uint8Array, decompress?: Decompress): Promise<DecodedFeatureMaps> {
+export async function decodeFeatureMapsPayload(
+  bytes: Uint8Array,
+  decompress?: Decompress,
+): Promise<DecodedFeatureMaps> {
   const header = readContainerHeader<FeatureMapsHeader>(bytes, WHAT);
-  if (header.format !== 'radnb.featuremaps') throw new ContainerError(WHAT, `unexpected format ${String(header.format)}`);
+  if (header.format !== 'radnb.featuremaps')
+    throw new ContainerError(WHAT, `unexpected format ${String(header.format)}`);
   const asBytes = async (ref: SectionRef): Promise<Uint8Array> => {
     const data = await readSection(bytes, ref, WHAT, decompress);
     if (!(data instanceof Uint8Array)) throw new ContainerError(WHAT, `expected uint8 section, got ${ref.type}`);

@@ -16,7 +16,11 @@ export function importSource(specifier: string): ImportSource {
 }
 
 function isTfjs(specifier: string): boolean {
-  return specifier === '@tensorflow/tfjs' || specifier.startsWith('@tensorflow/tfjs-') || specifier.startsWith('@tensorflow/tfjs/');
+  return (
+    specifier === '@tensorflow/tfjs' ||
+    specifier.startsWith('@tensorflow/tfjs-') ||
+    specifier.startsWith('@tensorflow/tfjs/')
+  );
 }
 
 /** The package a specifier names: 'lodash/fp' → 'lodash', '@scope/pkg/x' → '@scope/pkg'. */

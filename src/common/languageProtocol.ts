@@ -29,7 +29,10 @@ export interface LanguageMethods {
   /** Switches diagnostics of a notebook on or off (the radnb.typeCheck.enabled setting). */
   setTypeChecking: { params: { notebook: string; enabled: boolean }; result: void };
   completions: { params: At & { triggerCharacter?: string }; result: CellCompletions };
-  completionDetails: { params: At & { name: string; source?: string; data?: unknown }; result: CompletionDetails | undefined };
+  completionDetails: {
+    params: At & { name: string; source?: string; data?: unknown };
+    result: CompletionDetails | undefined;
+  };
   quickInfo: { params: At; result: QuickInfo | undefined };
   signatureHelp: { params: At & { triggerCharacter?: string }; result: SignatureHelp | undefined };
   definition: { params: At; result: CodeLocation[] };

@@ -101,7 +101,8 @@ export function parseNotebook(text: string, file: string): Notebook {
     throw new NotebookFormatError(file, `malformed JSON (${(err as Error).message})`);
   }
   if (!isObject(raw)) throw new NotebookFormatError(file, 'the top level is not a JSON object');
-  if (raw.nbformat !== 4) throw new NotebookFormatError(file, `nbformat ${String(raw.nbformat)} is not supported (radnb reads nbformat 4)`);
+  if (raw.nbformat !== 4)
+    throw new NotebookFormatError(file, `nbformat ${String(raw.nbformat)} is not supported (radnb reads nbformat 4)`);
   if (!Array.isArray(raw.cells)) throw new NotebookFormatError(file, '"cells" is not a list');
   return {
     cells: raw.cells.map((c, i) => parseCell(c, i, file)),
@@ -116,7 +117,8 @@ function parseCell(raw: unknown, index: number, file: string): NotebookCell {
   if (kind !== 'code' && kind !== 'markdown' && kind !== 'raw') {
     throw new NotebookFormatError(file, `cell ${index + 1} has unknown cell_type ${JSON.stringify(kind)}`);
   }
-  const outputs = kind === 'code' && Array.isArray(raw.outputs) ? raw.outputs.map((o, j) => parseOutput(o, index, j, file)) : [];
+  const outputs =
+    kind === 'code' && Array.isArray(raw.outputs) ? raw.outputs.map((o, j) => parseOutput(o, index, j, file)) : [];
   return {
     kind,
     source: joinLines(raw.source),
@@ -134,9 +136,16 @@ function parseOutput(raw: unknown, cell: number, index: number, file: string): C
   const utf8 = (s: string) => new TextEncoder().encode(s);
   switch (type) {
     case 'stream':
-      return { items: [{ mime: raw.name === 'stderr' ? STDERR_MIME : STDOUT_MIME, data: utf8(joinLines(raw.text)) }], metadata: { outputType: 'stream' } };
+      return {
+        items: [{ mime: raw.name === 'stderr' ? STDERR_MIME : STDOUT_MIME, data: utf8(joinLines(raw.text)) }],
+        metadata: { outputType: 'stream' },
+      };
     case 'error': {
-      const error = { name: String(raw.ename ?? 'Error'), message: String(raw.evalue ?? ''), stack: joinTraceback(raw.traceback) };
+      const error = {
+        name: String(raw.ename ?? 'Error'),
+        message: String(raw.evalue ?? ''),
+        stack: joinTraceback(raw.traceback),
+      };
       return { items: [{ mime: ERROR_MIME, data: utf8(JSON.stringify(error)) }], metadata: { outputType: 'error' } };
     }
     case 'display_data':
@@ -153,7 +162,10 @@ function parseOutput(raw: unknown, cell: number, index: number, file: string): C
       };
     }
     default:
-      throw new NotebookFormatError(file, `output ${index + 1} of cell ${cell + 1} has unknown output_type ${JSON.stringify(type)}`);
+      throw new NotebookFormatError(
+        file,
+        `output ${index + 1} of cell ${cell + 1} has unknown output_type ${JSON.stringify(type)}`,
+      );
   }
 }
 
@@ -215,7 +227,8 @@ function serializeOutput(output: CellOutput): Json {
 // ---------------------------------------------------------------- MIME values
 
 const isJsonMime = (mime: string) => /^application\/(.+\+)?json$/.test(mime);
-const isTextMime = (mime: string) => mime.startsWith('text/') || mime === 'image/svg+xml' || mime === 'application/javascript';
+const isTextMime = (mime: string) =>
+  mime.startsWith('text/') || mime === 'image/svg+xml' || mime === 'application/javascript';
 
 function decodeMimeValue(mime: string, value: unknown): Uint8Array {
   const enc = new TextEncoder();

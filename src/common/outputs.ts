@@ -7,7 +7,10 @@ const encoder = new TextEncoder();
 
 export function bundleItems(bundle: WireBundle): OutputItem[] {
   return orderMimeTypes(
-    Object.entries(bundle).map(([mime, data]) => ({ mime, data: typeof data === 'string' ? encoder.encode(data) : data })),
+    Object.entries(bundle).map(([mime, data]) => ({
+      mime,
+      data: typeof data === 'string' ? encoder.encode(data) : data,
+    })),
   );
 }
 
@@ -24,7 +27,10 @@ export function streamItem(name: 'stdout' | 'stderr', text: string): OutputItem 
 }
 
 export function errorOutput(error: CellError): CellOutput {
-  return { items: [{ mime: ERROR_MIME, data: encoder.encode(JSON.stringify(error)) }], metadata: { outputType: 'error' } };
+  return {
+    items: [{ mime: ERROR_MIME, data: encoder.encode(JSON.stringify(error)) }],
+    metadata: { outputType: 'error' },
+  };
 }
 
 /** The stream MIME type of an output that holds only stream text, else undefined. */

@@ -41,11 +41,15 @@ export function applyOutputsPolicy(notebook: Notebook, policy: OutputsPolicy, op
 
 /** Keeps the small items of an output; when none is left, a text note says what was dropped and why. */
 function smallOutput(output: CellOutput, maxImageBytes: number): CellOutput {
-  const keep = (item: OutputItem) => TEXT_MIMES.has(item.mime) || (item.mime === 'image/png' && item.data.byteLength <= maxImageBytes);
+  const keep = (item: OutputItem) =>
+    TEXT_MIMES.has(item.mime) || (item.mime === 'image/png' && item.data.byteLength <= maxImageBytes);
   const kept = output.items.filter(keep);
   if (kept.length === output.items.length) return output;
   if (kept.length > 0) return { ...output, items: kept };
   const dropped = output.items.map((i) => `${i.mime}, ${formatBytes(i.data.byteLength)}`).join('; ');
   const note = `[output not saved by the 'small' outputs policy (${dropped}); run the cell to see it]`;
-  return { items: [{ mime: 'text/plain', data: new TextEncoder().encode(note) }], metadata: { ...output.metadata, outputType: 'display_data' } };
+  return {
+    items: [{ mime: 'text/plain', data: new TextEncoder().encode(note) }],
+    metadata: { ...output.metadata, outputType: 'display_data' },
+  };
 }

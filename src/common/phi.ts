@@ -36,7 +36,10 @@ class PhiRegistry {
   redact(text: string): { text: string; count: number } {
     if (this.terms.size === 0 || text.length < MIN_LENGTH) return { text, count: 0 };
     this.pattern ??= new RegExp(
-      [...this.terms.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'),
+      [...this.terms.keys()]
+        .sort((a, b) => b.length - a.length)
+        .map(termPattern)
+        .join('|'),
       'gi',
     );
     let count = 0;
@@ -55,18 +58,30 @@ function variantsOf(keyword: string, raw: string): string[] {
   if (!value) return [];
   const variants = new Set([value]);
   if (value.includes('^')) {
-    const parts = value.split('^').map((p) => p.trim()).filter(Boolean);
+    const parts = value
+      .split('^')
+      .map((p) => p.trim())
+      .filter(Boolean);
     variants.add(parts.join(' '));
     variants.add([...parts].reverse().join(' '));
     variants.add(parts.join(', '));
     for (const p of parts) variants.add(p);
   }
-  if (/Date$/.test(keyword) && /^\d{8}$/.test(value)) variants.add(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}`);
+  if (/Date$/.test(keyword) && /^\d{8}$/.test(value))
+    variants.add(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}`);
   return [...variants];
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A value that starts or ends with a digit (an ID, a date) never matches inside a longer number: a patient ID
+ *  "123565" must not cut a loss of 0.0123565 in a chart's JSON. */
+function termPattern(term: string): string {
+  const before = /^\d/.test(term) ? '(?<![\\d.])' : '';
+  const after = /\d$/.test(term) ? '(?!\\d|\\.\\d)' : '';
+  return `${before}${escapeRegExp(term)}${after}`;
 }
 
 const REGISTRY_KEY = Symbol.for('radnb.phiRegistry');

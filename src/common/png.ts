@@ -39,7 +39,9 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   }
   const stride = width * channels;
   if (pixels.length !== stride * height) {
-    throw new RangeError(`encodePng: expected ${stride * height} bytes for ${width}×${height}×${channels}, got ${pixels.length}`);
+    throw new RangeError(
+      `encodePng: expected ${stride * height} bytes for ${width}×${height}×${channels}, got ${pixels.length}`,
+    );
   }
   // Each scanline is prefixed by its filter type; "Up" (2) compresses smooth medical images well.
   const raw = Buffer.alloc((stride + 1) * height);

@@ -21,7 +21,8 @@ export interface KernelVariable {
 }
 
 /** What a summarizer says of a value it knows. */
-export type VariableSummary = Pick<KernelVariable, 'type' | 'summary'> & Partial<Pick<KernelVariable, 'shape' | 'length' | 'bytes'>>;
+export type VariableSummary = Pick<KernelVariable, 'type' | 'summary'> &
+  Partial<Pick<KernelVariable, 'shape' | 'length' | 'bytes'>>;
 
 export type Summarizer = (value: unknown) => VariableSummary | undefined;
 

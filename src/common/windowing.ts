@@ -29,7 +29,13 @@ export function windowLevel(value: number, window: VoiWindow, realValued = false
 }
 
 /** The window spanning all real values of the samples: used when the file names none. */
-export function fullRangeWindow(storedMin: number, storedMax: number, slope: number, intercept: number, realValued = false): VoiWindow {
+export function fullRangeWindow(
+  storedMin: number,
+  storedMax: number,
+  slope: number,
+  intercept: number,
+  realValued = false,
+): VoiWindow {
   const a = storedMin * slope + intercept;
   const b = storedMax * slope + intercept;
   const lo = Math.min(a, b);

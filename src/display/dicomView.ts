@@ -36,7 +36,15 @@ export function dicomSnapshotPng(image: ViewerImage, frame = Math.floor(image.fr
   if (image.samplesPerPixel === 3) {
     return encodePng(Uint8Array.from(image.pixels.subarray(offset, offset + count)), image.columns, image.rows, 3);
   }
-  const grey = windowFrame(image.pixels, offset, count, image.slope, image.intercept, initialWindow(image), image.invert ?? false);
+  const grey = windowFrame(
+    image.pixels,
+    offset,
+    count,
+    image.slope,
+    image.intercept,
+    initialWindow(image),
+    image.invert ?? false,
+  );
   return encodePng(grey, image.columns, image.rows, 1);
 }
 
@@ -46,7 +54,9 @@ export function describeViewerImage(image: ViewerImage): string {
     image.title ?? 'DICOM image',
     `${image.columns}×${image.rows}`,
     image.frames > 1 ? `${image.frames} frames` : '1 frame',
-    image.samplesPerPixel === 3 ? 'RGB' : `window C${round(w.center)} W${round(w.width)}${image.units ? ` ${image.units}` : ''}`,
+    image.samplesPerPixel === 3
+      ? 'RGB'
+      : `window C${round(w.center)} W${round(w.width)}${image.units ? ` ${image.units}` : ''}`,
   ];
   if (image.pixelSpacing) parts.push(`${round(image.pixelSpacing[1])}×${round(image.pixelSpacing[0])} mm/pixel`);
   return parts.join(', ');
@@ -64,7 +74,10 @@ function withoutIdentifiers(image: ViewerImage): ViewerImage {
 export function dicomViewBundle(image: ViewerImage, options: DicomViewOptions = {}): MimeBundle {
   const compress = options.compress ?? true;
   return {
-    [MIME.dicom]: encodeDicomPayload(withoutIdentifiers(image), compress ? (bytes) => deflateSync(bytes, { level: 6 }) : undefined),
+    [MIME.dicom]: encodeDicomPayload(
+      withoutIdentifiers(image),
+      compress ? (bytes) => deflateSync(bytes, { level: 6 }) : undefined,
+    ),
     [MIME.png]: dicomSnapshotPng(image, options.snapshotFrame),
     [MIME.text]: describeViewerImage(image),
   };

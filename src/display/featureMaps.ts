@@ -28,7 +28,8 @@ export function featureMapMosaic(layer: FeatureMapLayer): Buffer {
     const ox = (c % cols) * (w + 1);
     const oy = Math.floor(c / cols) * (h + 1);
     for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) out[(oy + y) * W + ox + x] = Math.round((layer.values[(y * w + x) * channels + c] - min) * scale);
+      for (let x = 0; x < w; x++)
+        out[(oy + y) * W + ox + x] = Math.round((layer.values[(y * w + x) * channels + c] - min) * scale);
     }
   }
   return encodePng(out, W, H, 1);

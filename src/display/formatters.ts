@@ -13,19 +13,30 @@ interface HasViewerImage {
 }
 
 function hasViewerImage(value: unknown): value is HasViewerImage {
-  return typeof value === 'object' && value !== null && typeof (value as Partial<HasViewerImage>).toViewerImage === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<HasViewerImage>).toViewerImage === 'function'
+  );
 }
 
 /** tfjs LayersModel by shape (no instanceof: the user's tfjs copy may not be the kernel's). */
 export function isLayersModel(value: unknown): value is LayersModel {
   const v = value as Partial<LayersModel> | null;
-  return typeof v === 'object' && v !== null && Array.isArray(v.layers) && typeof v.countParams === 'function' && typeof v.getClassName === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray(v.layers) &&
+    typeof v.countParams === 'function' &&
+    typeof v.getClassName === 'function'
+  );
 }
 
 export const viewerImageFormatter: Formatter = (value): MimeBundle | undefined =>
   hasViewerImage(value) ? dicomViewBundle(value.toViewerImage()) : undefined;
 
-export const modelFormatter: Formatter = (value): MimeBundle | undefined => (isLayersModel(value) ? modelSummaryBundle(value) : undefined);
+export const modelFormatter: Formatter = (value): MimeBundle | undefined =>
+  isLayersModel(value) ? modelSummaryBundle(value) : undefined;
 
 const REGISTERED = Symbol.for('radnb.display.formattersRegistered');
 

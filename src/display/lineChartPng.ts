@@ -13,11 +13,27 @@ export interface LineTrace {
 type Rgb = [number, number, number];
 
 // plotly's default trace colours, so the PNG matches the interactive plot.
-const COLORS: Rgb[] = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75]];
+const COLORS: Rgb[] = [
+  [31, 119, 180],
+  [255, 127, 14],
+  [44, 160, 44],
+  [214, 39, 40],
+  [148, 103, 189],
+  [140, 86, 75],
+];
 const GLYPHS: Record<string, string> = {
-  '0': '111101101101111', '1': '010110010010111', '2': '111001111100111', '3': '111001111001111',
-  '4': '101101111001001', '5': '111100111001111', '6': '111100111101111', '7': '111001001001001',
-  '8': '111101111101111', '9': '111101111001111', '.': '000000000000010', '-': '000000111000000',
+  '0': '111101101101111',
+  '1': '010110010010111',
+  '2': '111001111100111',
+  '3': '111001111001111',
+  '4': '101101111001001',
+  '5': '111100111001111',
+  '6': '111100111101111',
+  '7': '111001001001001',
+  '8': '111101111101111',
+  '9': '111101111001111',
+  '.': '000000000000010',
+  '-': '000000111000000',
   e: '000111111100111',
 };
 
@@ -27,7 +43,10 @@ const MARGIN = { left: 64, right: 16, top: 12, bottom: 28 };
 
 class Raster {
   readonly pixels: Uint8Array;
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.pixels = new Uint8Array(width * height * 3).fill(255);
   }
   dot(x: number, y: number, c: Rgb): void {
@@ -56,7 +75,9 @@ class Raster {
       if (glyph) {
         for (let i = 0; i < 15; i++) {
           if (glyph[i] !== '1') continue;
-          for (let dy = 0; dy < scale; dy++) for (let dx = 0; dx < scale; dx++) this.dot(cx + (i % 3) * scale + dx, y + Math.floor(i / 3) * scale + dy, c);
+          for (let dy = 0; dy < scale; dy++)
+            for (let dx = 0; dx < scale; dx++)
+              this.dot(cx + (i % 3) * scale + dx, y + Math.floor(i / 3) * scale + dy, c);
         }
       }
       cx += advance;

@@ -12,7 +12,10 @@ export function summarizeModel(model: LayersModel): ModelSummaryView {
     params: layer.countParams(),
     trainable: layer.trainable,
   }));
-  const trainableParams = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+  const trainableParams = model.trainableWeights.reduce(
+    (sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1),
+    0,
+  );
   return { name: model.name, layers, totalParams: model.countParams(), trainableParams };
 }
 
@@ -20,7 +23,8 @@ export function modelSummaryText(view: ModelSummaryView): string {
   const rows = view.layers.map((l) => [`${l.name} (${l.className})`, formatShape(l.outputShape), String(l.params)]);
   const head = ['Layer (type)', 'Output shape', 'Param #'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   const rule = '─'.repeat(widths.reduce((a, b) => a + b + 2, -2));
   return [
     `Model: ${view.name}`,

@@ -27,7 +27,10 @@ const isLine = (t: PlotlyTrace): t is PlotlyTrace & { y: number[] } =>
   (t.type === undefined || t.type === 'scatter' || t.type === 'scattergl') && Array.isArray(t.y);
 
 export function plotlyText(figure: PlotlyFigure): string {
-  const title = typeof figure.layout?.title === 'string' ? figure.layout.title : (figure.layout?.title as { text?: string } | undefined)?.text;
+  const title =
+    typeof figure.layout?.title === 'string'
+      ? figure.layout.title
+      : (figure.layout?.title as { text?: string } | undefined)?.text;
   const last = figure.data.filter(isLine).map((t) => {
     const y = t.y[t.y.length - 1];
     return `${t.name ?? 'trace'} ${y === undefined ? '–' : Number(y.toPrecision(4))}`;

@@ -14,7 +14,10 @@ export interface ShowImageOptions extends DicomViewOptions {
 
 export type ViewerImageSource = ViewerImage | { toViewerImage(): ViewerImage };
 
-export function showImage(source: ViewerImageSource, options: ShowImageOptions = {}): Displayable & { readonly image: ViewerImage } {
+export function showImage(
+  source: ViewerImageSource,
+  options: ShowImageOptions = {},
+): Displayable & { readonly image: ViewerImage } {
   const base = 'toViewerImage' in source ? source.toViewerImage() : source;
   const image: ViewerImage = {
     ...base,

@@ -21,8 +21,15 @@ export function registerInstallBackend(context: vscode.ExtensionContext, restart
       if (!choice) return;
       try {
         await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Installing ${choice.pkg.spec}`, cancellable: false },
-          (progress) => installBackendPackage(backendsDir(context), choice.pkg, { onOutput: (line) => progress.report({ message: line.slice(0, 120) }) }),
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `Installing ${choice.pkg.spec}`,
+            cancellable: false,
+          },
+          (progress) =>
+            installBackendPackage(backendsDir(context), choice.pkg, {
+              onOutput: (line) => progress.report({ message: line.slice(0, 120) }),
+            }),
         );
       } catch (err) {
         void vscode.window.showErrorMessage(`radnb: ${(err as Error).message}`);

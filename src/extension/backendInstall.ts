@@ -60,7 +60,13 @@ export function installBackendPackage(dir: string, pkg: BackendPackage, options:
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', (err: NodeJS.ErrnoException) =>
-      reject(new BackendInstallError(err.code === 'ENOENT' ? 'npm was not found on the PATH: install Node.js with npm, then try again' : err.message)),
+      reject(
+        new BackendInstallError(
+          err.code === 'ENOENT'
+            ? 'npm was not found on the PATH: install Node.js with npm, then try again'
+            : err.message,
+        ),
+      ),
     );
     child.on('close', (code) => {
       if (code === 0) return resolve();

@@ -13,7 +13,8 @@ export const COMPARE_RUNS_COMMAND = 'radnb.compareRuns';
 export function registerCompareRuns(context: vscode.ExtensionContext): void {
   let panel: vscode.WebviewPanel | undefined;
   let shown: vscode.Uri[] = [];
-  const refresh = async () => panel && (await panel.webview.postMessage({ type: 'comparison', comparison: await loadComparison(shown) }));
+  const refresh = async () =>
+    panel && (await panel.webview.postMessage({ type: 'comparison', comparison: await loadComparison(shown) }));
   context.subscriptions.push(
     // From the explorer (one or several selected files) or the command palette (pick notebooks).
     vscode.commands.registerCommand(COMPARE_RUNS_COMMAND, async (clicked?: vscode.Uri, selected?: vscode.Uri[]) => {
@@ -25,20 +26,32 @@ export function registerCompareRuns(context: vscode.ExtensionContext): void {
         await refresh();
         return;
       }
-      panel = vscode.window.createWebviewPanel('radnb.compareRuns', 'Compare Runs', vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [] });
+      panel = vscode.window.createWebviewPanel('radnb.compareRuns', 'Compare Runs', vscode.ViewColumn.Beside, {
+        enableScripts: true,
+        localResourceRoots: [],
+      });
       panel.webview.html = comparisonHtml(randomBytes(16).toString('base64'), panel.webview.cspSource);
       panel.webview.onDidReceiveMessage((message: { type?: string }) => message.type === 'ready' && refresh());
       panel.onDidDispose(() => (panel = undefined));
     }),
-    vscode.workspace.onDidSaveNotebookDocument((doc) => shown.some((u) => u.toString() === doc.uri.toString()) && refresh()),
+    vscode.workspace.onDidSaveNotebookDocument(
+      (doc) => shown.some((u) => u.toString() === doc.uri.toString()) && refresh(),
+    ),
   );
 }
 
 async function pickNotebooks(): Promise<vscode.Uri[] | undefined> {
   const files = await vscode.workspace.findFiles('**/*.{radnb,ipynb}', '**/node_modules/**', 500);
   const active = vscode.window.activeNotebookEditor?.notebook.uri.toString();
-  const items = files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri, picked: uri.toString() === active }));
-  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Compare the runs of which notebooks?' });
+  const items = files.map((uri) => ({
+    label: vscode.workspace.asRelativePath(uri),
+    uri,
+    picked: uri.toString() === active,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    canPickMany: true,
+    title: 'Compare the runs of which notebooks?',
+  });
   return picked?.map((p) => p.uri);
 }
 
@@ -47,7 +60,9 @@ async function loadComparison(uris: vscode.Uri[]): Promise<Comparison> {
   const sources: RunSource[] = [];
   for (const uri of uris) {
     const name = path.basename(uri.fsPath);
-    const open = vscode.workspace.notebookDocuments.find((doc) => doc.uri.toString() === uri.toString() && doc.notebookType === 'radnb');
+    const open = vscode.workspace.notebookDocuments.find(
+      (doc) => doc.uri.toString() === uri.toString() && doc.notebookType === 'radnb',
+    );
     const metadata = (open?.metadata as { metadata?: Record<string, unknown> } | undefined)?.metadata;
     try {
       const notebook = metadata
@@ -97,10 +112,16 @@ svg line.axis { stroke: var(--vscode-descriptionForeground); }
 export function comparisonView(): void {
   const SVG = 'http://www.w3.org/2000/svg';
   const PALETTE = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'].map((c) => `var(--vscode-charts-${c}, ${c})`);
-  const api = (globalThis as unknown as { acquireVsCodeApi(): { postMessage(message: unknown): void } }).acquireVsCodeApi();
+  const api = (
+    globalThis as unknown as { acquireVsCodeApi(): { postMessage(message: unknown): void } }
+  ).acquireVsCodeApi();
   const root = document.getElementById('root')!;
 
-  const element = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] => {
+  const element = <K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    text?: string,
+    className?: string,
+  ): HTMLElementTagNameMap[K] => {
     const node = document.createElement(tag);
     if (text !== undefined) node.textContent = text;
     if (className) node.className = className;
@@ -122,7 +143,11 @@ export function comparisonView(): void {
     for (const row of comparison.rows) {
       if (row.section !== section) {
         section = row.section;
-        const th = element('th', { run: 'Run', param: 'Parameters', dataset: 'Data sets', metric: 'Metrics (last value)' }[row.section], 'section');
+        const th = element(
+          'th',
+          { run: 'Run', param: 'Parameters', dataset: 'Data sets', metric: 'Metrics (last value)' }[row.section],
+          'section',
+        );
         th.colSpan = comparison.runs.length + 1;
         body.insertRow().append(th);
       }
@@ -144,10 +169,22 @@ export function comparisonView(): void {
     const [y0, y1] = [Math.min(...values), Math.max(...values)];
     const sx = (step: number) => m.left + ((step - x0) / (x1 - x0 || 1)) * (width - m.left - m.right);
     const sy = (value: number) => height - m.bottom - ((value - y0) / (y1 - y0 || 1)) * (height - m.top - m.bottom);
-    const svg = svgElement('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${metric.metric} by step` });
+    const svg = svgElement('svg', {
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'img',
+      'aria-label': `${metric.metric} by step`,
+    });
     svg.append(
       svgElement('text', { x: m.left, y: 14, 'font-weight': 'bold' }, metric.metric),
-      svgElement('line', { class: 'axis', x1: m.left, y1: height - m.bottom, x2: width - m.right, y2: height - m.bottom }),
+      svgElement('line', {
+        class: 'axis',
+        x1: m.left,
+        y1: height - m.bottom,
+        x2: width - m.right,
+        y2: height - m.bottom,
+      }),
       svgElement('line', { class: 'axis', x1: m.left, y1: m.top, x2: m.left, y2: height - m.bottom }),
       svgElement('text', { x: m.left - 4, y: sy(y1) + 4, 'text-anchor': 'end' }, Number(y1.toPrecision(3)).toString()),
       svgElement('text', { x: m.left - 4, y: sy(y0) + 4, 'text-anchor': 'end' }, Number(y0.toPrecision(3)).toString()),
@@ -186,7 +223,13 @@ export function comparisonView(): void {
   function render(comparison: Comparison): void {
     root.replaceChildren();
     if (comparison.runs.length === 0) {
-      root.append(element('p', 'No experiment records yet. Run a notebook (radnb run, or Run All in VS Code) and its runs appear here.', 'empty'));
+      root.append(
+        element(
+          'p',
+          'No experiment records yet. Run a notebook (radnb run, or Run All in VS Code) and its runs appear here.',
+          'empty',
+        ),
+      );
       return;
     }
     root.append(element('h2', 'Runs'), table(comparison));

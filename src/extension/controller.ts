@@ -19,13 +19,19 @@ export class RadnbController implements vscode.Disposable {
   private readonly controllers: vscode.NotebookController[] = [];
   private readonly queues = new WeakMap<vscode.NotebookDocument, Promise<void>>();
   private readonly unresponsiveTimers = new WeakMap<vscode.NotebookDocument, NodeJS.Timeout>();
-  private readonly selectionChanged = new vscode.EventEmitter<{ notebook: vscode.NotebookDocument; selected: boolean }>();
+  private readonly selectionChanged = new vscode.EventEmitter<{
+    notebook: vscode.NotebookDocument;
+    selected: boolean;
+  }>();
   /** A notebook chose radnb's kernel, or another one. */
   readonly onDidChangeSelection = this.selectionChanged.event;
 
   constructor(private readonly sessions: SessionProvider) {
     // Own notebooks, and Jupyter notebooks whose cells are TypeScript (never preferred for others).
-    for (const [id, type] of [[CONTROLLER_ID, 'radnb'], [`${CONTROLLER_ID}-jupyter`, 'jupyter-notebook']] as const) {
+    for (const [id, type] of [
+      [CONTROLLER_ID, 'radnb'],
+      [`${CONTROLLER_ID}-jupyter`, 'jupyter-notebook'],
+    ] as const) {
       const controller = vscode.notebooks.createNotebookController(id, type, 'radnb TypeScript');
       controller.description = 'TypeScript + TensorFlow.js';
       controller.supportedLanguages = [RADNB_LANGUAGE, 'typescript', 'javascript'];
@@ -39,14 +45,17 @@ export class RadnbController implements vscode.Disposable {
 
   /** For radnb notebooks this controller is the preferred kernel. */
   prefer(notebook: vscode.NotebookDocument): void {
-    if (notebook.notebookType === 'radnb') this.controllers[0].updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
+    if (notebook.notebookType === 'radnb')
+      this.controllers[0].updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
   }
 
   interrupt(notebook: vscode.NotebookDocument): void {
     const session = this.sessions.session(notebook);
     session.interrupt();
     clearTimeout(this.unresponsiveTimers.get(notebook));
-    const seconds = vscode.workspace.getConfiguration('radnb', notebook.uri).get<number>('kernel.responseTimeoutSeconds', 10);
+    const seconds = vscode.workspace
+      .getConfiguration('radnb', notebook.uri)
+      .get<number>('kernel.responseTimeoutSeconds', 10);
     const kernel = session.running;
     this.unresponsiveTimers.set(
       notebook,
@@ -61,11 +70,18 @@ export class RadnbController implements vscode.Disposable {
     );
   }
 
-  private enqueue(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument, controller: vscode.NotebookController): Promise<void> {
+  private enqueue(
+    cells: vscode.NotebookCell[],
+    notebook: vscode.NotebookDocument,
+    controller: vscode.NotebookController,
+  ): Promise<void> {
     const executions = cells.map((cell) => controller.createNotebookCellExecution(cell));
     const previous = this.queues.get(notebook) ?? Promise.resolve();
     const next = previous.then(() => this.runAll(executions, notebook));
-    this.queues.set(notebook, next.catch(() => undefined));
+    this.queues.set(
+      notebook,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -94,7 +110,12 @@ export class RadnbController implements vscode.Disposable {
     execution.start(Date.now());
     await execution.clearOutput();
     if (!vscode.workspace.isTrusted) {
-      await execution.replaceOutput(errorCellOutput('Untrusted', 'This workspace is not trusted: radnb runs no cells until you trust it (Manage Workspace Trust).'));
+      await execution.replaceOutput(
+        errorCellOutput(
+          'Untrusted',
+          'This workspace is not trusted: radnb runs no cells until you trust it (Manage Workspace Trust).',
+        ),
+      );
       execution.end(false, Date.now());
       return false;
     }
@@ -119,7 +140,11 @@ export class RadnbController implements vscode.Disposable {
       });
     } catch (err) {
       const died = err instanceof KernelDiedError;
-      writer.append(toVscodeOutput(errorOutput({ name: died ? 'KernelDied' : 'Error', message: (err as Error).message, stack: '' })));
+      writer.append(
+        toVscodeOutput(
+          errorOutput({ name: died ? 'KernelDied' : 'Error', message: (err as Error).message, stack: '' }),
+        ),
+      );
     }
     if (result?.value) writer.append(toVscodeOutput(resultOutput(result.value, execution.executionOrder)));
     if (result?.status === 'error' && result.error) writer.append(toVscodeOutput(errorOutput(result.error)));
@@ -128,7 +153,10 @@ export class RadnbController implements vscode.Disposable {
     }
     await writer.done();
     if (session.running === kernel) {
-      session.setState('idle', { tensors: result?.tensors, leak: leakWarning(`Cell ${cell.index + 1}`, result?.tensors) });
+      session.setState('idle', {
+        tensors: result?.tensors,
+        leak: leakWarning(`Cell ${cell.index + 1}`, result?.tensors),
+      });
     }
     clearTimeout(this.unresponsiveTimers.get(notebook));
     const ok = result?.status === 'ok';
@@ -144,7 +172,10 @@ export class RadnbController implements vscode.Disposable {
 
 function errorCellOutput(name: string, message: string): vscode.NotebookCellOutput {
   return new vscode.NotebookCellOutput([
-    new vscode.NotebookCellOutputItem(new TextEncoder().encode(JSON.stringify({ name, message, stack: '' })), ERROR_MIME),
+    new vscode.NotebookCellOutputItem(
+      new TextEncoder().encode(JSON.stringify({ name, message, stack: '' })),
+      ERROR_MIME,
+    ),
   ]);
 }
 

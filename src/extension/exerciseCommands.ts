@@ -4,7 +4,15 @@
 // Each marked cell shows its role in the cell status bar. VS Code cannot make one cell read-only, so a
 // student who edits a locked or test cell of a distributed notebook is warned at once that grading will flag it.
 import * as vscode from 'vscode';
-import { cellChecksum, createStudentVersion, exerciseMeta, markCell, roleOf, studentFileName, type CellRole } from '../common/exercise';
+import {
+  cellChecksum,
+  createStudentVersion,
+  exerciseMeta,
+  markCell,
+  roleOf,
+  studentFileName,
+  type CellRole,
+} from '../common/exercise';
 import { serializeNotebook, type NotebookCell } from '../common/notebook';
 import { fromNotebookData } from './serializer';
 
@@ -27,7 +35,9 @@ export const CREATE_STUDENT_VERSION_COMMAND = 'radnb.exercise.createStudentVersi
 
 export function registerExerciseCommands(context: vscode.ExtensionContext): void {
   for (const [command, role] of Object.entries(MARK_COMMANDS)) {
-    context.subscriptions.push(vscode.commands.registerCommand(command, (cell?: vscode.NotebookCell) => markSelectedCell(role, cell)));
+    context.subscriptions.push(
+      vscode.commands.registerCommand(command, (cell?: vscode.NotebookCell) => markSelectedCell(role, cell)),
+    );
   }
   context.subscriptions.push(
     vscode.commands.registerCommand(CREATE_STUDENT_VERSION_COMMAND, writeStudentVersion),
@@ -73,12 +83,23 @@ async function markSelectedCell(role: CellRole, clicked?: vscode.NotebookCell): 
   let gradeId = current?.grade_id ?? '';
   let points = current?.points ?? 1;
   if (role !== 'none') {
-    const taken = new Set(cell.notebook.getCells().filter((c) => c !== cell).map((c) => exerciseMeta(cellModel(c))?.grade_id).filter(Boolean));
+    const taken = new Set(
+      cell.notebook
+        .getCells()
+        .filter((c) => c !== cell)
+        .map((c) => exerciseMeta(cellModel(c))?.grade_id)
+        .filter(Boolean),
+    );
     const chosen = await vscode.window.showInputBox({
       title: 'Exercise cell id (grade_id)',
       prompt: 'A name that identifies this cell in grades and feedback',
       value: gradeId || `${role}-${cell.index + 1}`,
-      validateInput: (v) => (!/^[A-Za-z0-9_-]+$/.test(v) ? 'Use letters, digits, - and _' : taken.has(v) ? `'${v}' is used by another cell` : undefined),
+      validateInput: (v) =>
+        !/^[A-Za-z0-9_-]+$/.test(v)
+          ? 'Use letters, digits, - and _'
+          : taken.has(v)
+            ? `'${v}' is used by another cell`
+            : undefined,
     });
     if (chosen === undefined) return;
     gradeId = chosen;
@@ -94,7 +115,9 @@ async function markSelectedCell(role: CellRole, clicked?: vscode.NotebookCell): 
   }
   markCell(model, role, gradeId, points);
   const edit = new vscode.WorkspaceEdit();
-  edit.set(cell.notebook.uri, [vscode.NotebookEdit.updateCellMetadata(cell.index, { ...stored, metadata: model.metadata })]);
+  edit.set(cell.notebook.uri, [
+    vscode.NotebookEdit.updateCellMetadata(cell.index, { ...stored, metadata: model.metadata }),
+  ]);
   await vscode.workspace.applyEdit(edit);
 }
 
@@ -118,17 +141,36 @@ async function writeStudentVersion(): Promise<void> {
     const student = createStudentVersion(fromNotebookData(data), vscode.workspace.asRelativePath(document.uri));
     const target = vscode.Uri.file(studentFileName(document.uri.fsPath));
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(serializeNotebook(student)));
-    await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(target), { viewColumn: vscode.ViewColumn.Beside });
+    await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(target), {
+      viewColumn: vscode.ViewColumn.Beside,
+    });
   } catch (err) {
     void vscode.window.showErrorMessage(`Student version not written: ${(err as Error).message}`);
   }
 }
 
 const ROLE_LABELS: Record<Exclude<CellRole, 'none'>, { icon: string; text: string; tooltip: string }> = {
-  solution: { icon: 'edit', text: 'solution', tooltip: 'Replaced by a stub in the student version (whole cell, or the BEGIN/END SOLUTION regions)' },
-  test: { icon: 'beaker', text: 'test', tooltip: 'Graded test: full points when the cell runs without error; BEGIN/END HIDDEN TESTS parts are removed for students' },
-  'hidden-test': { icon: 'eye-closed', text: 'hidden test', tooltip: 'Graded test that students never see; it is put back when grading' },
-  readonly: { icon: 'lock', text: 'read-only', tooltip: 'Students must not change this cell: a change is flagged when grading' },
+  solution: {
+    icon: 'edit',
+    text: 'solution',
+    tooltip: 'Replaced by a stub in the student version (whole cell, or the BEGIN/END SOLUTION regions)',
+  },
+  test: {
+    icon: 'beaker',
+    text: 'test',
+    tooltip:
+      'Graded test: full points when the cell runs without error; BEGIN/END HIDDEN TESTS parts are removed for students',
+  },
+  'hidden-test': {
+    icon: 'eye-closed',
+    text: 'hidden test',
+    tooltip: 'Graded test that students never see; it is put back when grading',
+  },
+  readonly: {
+    icon: 'lock',
+    text: 'read-only',
+    tooltip: 'Students must not change this cell: a change is flagged when grading',
+  },
 };
 
 function roleStatusItem(cell: vscode.NotebookCell): vscode.NotebookCellStatusBarItem | undefined {
@@ -138,7 +180,10 @@ function roleStatusItem(cell: vscode.NotebookCell): vscode.NotebookCellStatusBar
   const label = ROLE_LABELS[role];
   const meta = exerciseMeta(model)!;
   const points = meta.grade ? ` · ${meta.points ?? 0} pt${meta.points === 1 ? '' : 's'}` : '';
-  const item = new vscode.NotebookCellStatusBarItem(`$(${label.icon}) ${label.text} ${meta.grade_id}${points}`, vscode.NotebookCellStatusBarAlignment.Left);
+  const item = new vscode.NotebookCellStatusBarItem(
+    `$(${label.icon}) ${label.text} ${meta.grade_id}${points}`,
+    vscode.NotebookCellStatusBarAlignment.Left,
+  );
   item.tooltip = label.tooltip;
   return item;
 }

@@ -23,7 +23,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const activeNotebook = () => vscode.window.activeNotebookEditor?.notebook;
   const refreshStatus = () => {
     const notebook = activeNotebook();
-    statusBar.show(notebook ? sessions.get(notebook)?.status ?? (isOurs(notebook) ? { state: 'not started' } : undefined) : undefined);
+    statusBar.show(
+      notebook
+        ? (sessions.get(notebook)?.status ?? (isOurs(notebook) ? { state: 'not started' } : undefined))
+        : undefined,
+    );
   };
   const session = (notebook: vscode.NotebookDocument): KernelSession => {
     let s = sessions.get(notebook);
@@ -70,7 +74,13 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('radnb.newNotebook', async () => {
       const data = toNotebookData(emptyNotebook());
-      data.cells.push(new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "import * as tf from '@tensorflow/tfjs';\n", RADNB_LANGUAGE));
+      data.cells.push(
+        new vscode.NotebookCellData(
+          vscode.NotebookCellKind.Code,
+          "import * as tf from '@tensorflow/tfjs';\n",
+          RADNB_LANGUAGE,
+        ),
+      );
       const doc = await vscode.workspace.openNotebookDocument('radnb', data);
       await vscode.window.showNotebookDocument(doc);
     }),

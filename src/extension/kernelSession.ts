@@ -99,7 +99,8 @@ export class KernelSession implements vscode.Disposable {
         maxOldSpaceSizeMb: config.get<number>('kernel.maxOldSpaceSizeMb', 4096),
         maxOutputBytes: config.get<number>('output.maxBytes', 8 * 1024 * 1024),
         backend: config.get<string>('backend', 'auto'),
-        allowIdentifiers: config.get<boolean>('privacy.allowIdentifiers', false) || notebookAllowsIdentifiers(this.notebook),
+        allowIdentifiers:
+          config.get<boolean>('privacy.allowIdentifiers', false) || notebookAllowsIdentifiers(this.notebook),
       });
       this.client = client;
       client.onBackend((backend) => this.setState(this.status.state, { backend }));

@@ -1,8 +1,19 @@
 // Opens and saves .radnb files (and gives the same conversion to the jupyter-notebook controller's
 // outputs): VS Code's NotebookData on one side, the nbformat model of src/common/notebook on the other.
 import * as vscode from 'vscode';
-import { parseNotebook, serializeNotebook, type CellOutput, type Notebook, type NotebookCell } from '../common/notebook';
-import { DEFAULT_MAX_IMAGE_BYTES, applyOutputsPolicy, isOutputsPolicy, notebookOutputsPolicy } from '../common/outputsPolicy';
+import {
+  parseNotebook,
+  serializeNotebook,
+  type CellOutput,
+  type Notebook,
+  type NotebookCell,
+} from '../common/notebook';
+import {
+  DEFAULT_MAX_IMAGE_BYTES,
+  applyOutputsPolicy,
+  isOutputsPolicy,
+  notebookOutputsPolicy,
+} from '../common/outputsPolicy';
 import { RADNB_LANGUAGE } from './language/radnbLanguage';
 
 /** Where nbformat fields that VS Code does not model are kept in VS Code's cell metadata. */

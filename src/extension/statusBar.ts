@@ -27,12 +27,14 @@ export class KernelStatusBar implements vscode.Disposable {
     this.item.text = `${ICON[status.state]} radnb: ${status.state}${backend}${status.leak ? ' $(warning)' : ''}`;
     const lines = [`Kernel: ${status.state}`];
     if (status.backend) lines.push(`tfjs backend: ${status.backend.name} — ${status.backend.reason}`);
-    if (status.tensors) lines.push(`Tensors alive: ${status.tensors.count} (${(status.tensors.bytes / 1048576).toFixed(1)} MiB)`);
+    if (status.tensors)
+      lines.push(`Tensors alive: ${status.tensors.count} (${(status.tensors.bytes / 1048576).toFixed(1)} MiB)`);
     if (status.leak) lines.push(`⚠ ${status.leak}`);
     if (status.detail) lines.push(status.detail);
     lines.push('Click to restart the kernel.');
     this.item.tooltip = lines.join('\n');
-    this.item.backgroundColor = status.state === 'dead' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.backgroundColor =
+      status.state === 'dead' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }
 

@@ -19,7 +19,11 @@ export function codeCompleteness(code: string): Completeness {
   const lines = code.split('\n');
   const { line, column } = error.location;
   // esbuild counts columns in UTF-8 bytes.
-  const offset = lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) + Buffer.from(lines[line - 1] ?? '').subarray(0, column).toString().length;
+  const offset =
+    lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) +
+    Buffer.from(lines[line - 1] ?? '')
+      .subarray(0, column)
+      .toString().length;
   const atEnd = code.slice(offset).trim() === '';
   // A quoted string cannot continue on the next line; a template literal can.
   const openString = /Unterminated string literal/.test(error.text) && !hasOpenTemplate(code);

@@ -45,7 +45,8 @@ export function parseConnectionInfo(raw: unknown, file: string): ConnectionInfo 
   const ports = {} as Record<Channel, number>;
   for (const [channel, field] of Object.entries(PORT_FIELDS) as [Channel, string][]) {
     const port = json[field];
-    if (!Number.isInteger(port) || (port as number) <= 0 || (port as number) > 65_535) return bad(`"${field}" is not a port number`);
+    if (!Number.isInteger(port) || (port as number) <= 0 || (port as number) > 65_535)
+      return bad(`"${field}" is not a port number`);
     ports[channel] = port as number;
   }
   const signatureScheme = json.signature_scheme ?? 'hmac-sha256';
@@ -55,5 +56,7 @@ export function parseConnectionInfo(raw: unknown, file: string): ConnectionInfo 
 
 /** The ZeroMQ endpoint of a channel: tcp://IP:PORT, or ipc://IP-PORT (Jupyter's naming for ipc). */
 export function endpoint(info: ConnectionInfo, channel: Channel): string {
-  return info.transport === 'tcp' ? `tcp://${info.ip.includes(':') ? `[${info.ip}]` : info.ip}:${info.ports[channel]}` : `ipc://${info.ip}-${info.ports[channel]}`;
+  return info.transport === 'tcp'
+    ? `tcp://${info.ip.includes(':') ? `[${info.ip}]` : info.ip}:${info.ports[channel]}`
+    : `ipc://${info.ip}-${info.ports[channel]}`;
 }

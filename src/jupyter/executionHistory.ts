@@ -58,7 +58,10 @@ export class ExecutionHistory {
         if (q.unique) {
           // The latest run of each input stays.
           const seen = new Set<string>();
-          found = found.reverse().filter((e) => !seen.has(e.input) && seen.add(e.input)).reverse();
+          found = found
+            .reverse()
+            .filter((e) => !seen.has(e.input) && seen.add(e.input))
+            .reverse();
         }
         return q.n ? last(found, q.n) : found;
       }
@@ -74,6 +77,9 @@ function last<T>(items: T[], n: number): T[] {
 
 /** IPython's history search uses SQLite GLOB: `*` any text, `?` one character, case-sensitive. */
 function globPattern(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[\\s\\S]*')
+    .replace(/\?/g, '[\\s\\S]');
   return new RegExp(`^${body}$`);
 }

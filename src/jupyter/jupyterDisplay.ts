@@ -16,7 +16,8 @@ export function toJupyterDisplay(bundle: WireBundle): JupyterDisplay {
   const data: Record<string, unknown> = {};
   for (const [mime, item] of Object.entries(bundle)) {
     if (typeof item !== 'string') {
-      if (isBinaryImage(mime)) data[mime] = Buffer.from(item.buffer, item.byteOffset, item.byteLength).toString('base64');
+      if (isBinaryImage(mime))
+        data[mime] = Buffer.from(item.buffer, item.byteOffset, item.byteLength).toString('base64');
     } else if (isJson(mime)) {
       data[mime] = parseJson(item);
     } else {

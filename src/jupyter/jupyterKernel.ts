@@ -58,7 +58,9 @@ export async function runJupyterKernel(options: JupyterKernelOptions): Promise<n
     process.on('SIGTERM', () => void end());
     // The notebook's variables live in the kernel child: a bug here must not end it with this process.
     process.on('uncaughtException', (err) => options.log(`internal error: ${err.stack ?? String(err)}`));
-    process.on('unhandledRejection', (reason) => options.log(`internal error: ${String((reason as Error)?.stack ?? reason)}`));
+    process.on('unhandledRejection', (reason) =>
+      options.log(`internal error: ${String((reason as Error)?.stack ?? reason)}`),
+    );
     void handlers.starting();
     // Start the kernel process now, so the first cell does not wait for it; a failure shows on that cell.
     kernel.ready().catch((err: Error) => options.log(err.message));

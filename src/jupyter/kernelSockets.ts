@@ -49,7 +49,10 @@ export class KernelSockets {
       }
     }
     const kernelSockets = new KernelSockets(sockets, signer, options);
-    if (!signer.enabled) options.log('the connection file has an empty key: messages are not signed, anyone who can reach the ports can run code');
+    if (!signer.enabled)
+      options.log(
+        'the connection file has an empty key: messages are not signed, anyone who can reach the ports can run code',
+      );
     for (const channel of ['shell', 'control', 'stdin'] as const) void kernelSockets.receive(channel);
     void kernelSockets.echoHeartbeats();
     return kernelSockets;
@@ -75,7 +78,9 @@ export class KernelSockets {
   /** zeromq.js allows one send in flight per socket: later ones wait their turn, in order. */
   private enqueue(socket: ZmqSocket, frames: Buffer[]): Promise<void> {
     const previous = this.queues.get(socket) ?? Promise.resolve();
-    const sent = previous.then(() => socket.send(frames)).catch((err: Error) => this.options.log(`could not send a message: ${err.message}`));
+    const sent = previous
+      .then(() => socket.send(frames))
+      .catch((err: Error) => this.options.log(`could not send a message: ${err.message}`));
     this.queues.set(socket, sent);
     return sent;
   }
@@ -94,7 +99,9 @@ export class KernelSockets {
         try {
           this.options.onMessage(incoming);
         } catch (err) {
-          this.options.log(`a ${incoming.message.header.msg_type} on ${channel} failed: ${(err as Error).stack ?? String(err)}`);
+          this.options.log(
+            `a ${incoming.message.header.msg_type} on ${channel} failed: ${(err as Error).stack ?? String(err)}`,
+          );
         }
       }
     } catch (err) {

@@ -10,7 +10,8 @@ import { KERNELSPEC } from '../common/notebook';
 import { encodePng } from '../common/png';
 
 /** Where to install: Jupyter's user folder, the Python environment's prefix, or a given prefix. */
-export type InstallTarget = { kind: 'user' } | { kind: 'sys-prefix'; python: string } | { kind: 'prefix'; prefix: string };
+export type InstallTarget =
+  { kind: 'user' } | { kind: 'sys-prefix'; python: string } | { kind: 'prefix'; prefix: string };
 
 export interface KernelSpecFile {
   argv: string[];
@@ -104,7 +105,10 @@ export function jupyterDataPath(env: NodeJS.ProcessEnv = process.env): string[] 
     }
   }
   const fromEnv = (env.JUPYTER_PATH ?? '').split(path.delimiter).filter(Boolean);
-  const system = process.platform === 'win32' ? [path.join(env.PROGRAMDATA ?? 'C:\\ProgramData', 'jupyter')] : ['/usr/local/share/jupyter', '/usr/share/jupyter'];
+  const system =
+    process.platform === 'win32'
+      ? [path.join(env.PROGRAMDATA ?? 'C:\\ProgramData', 'jupyter')]
+      : ['/usr/local/share/jupyter', '/usr/share/jupyter'];
   return [...fromEnv, userDataDir(env), ...system];
 }
 
@@ -120,7 +124,9 @@ function userDataDir(env: NodeJS.ProcessEnv): string {
 function pythonPrefix(python: string): string {
   const r = spawnSync(python, ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8', timeout: 20_000 });
   if (r.status !== 0 || !r.stdout.trim()) {
-    throw new Error(`--sys-prefix asks the Python that runs Jupyter for its prefix, but '${python}' could not be run${r.error ? ` (${r.error.message})` : ''}; pass --python PATH or use --prefix`);
+    throw new Error(
+      `--sys-prefix asks the Python that runs Jupyter for its prefix, but '${python}' could not be run${r.error ? ` (${r.error.message})` : ''}; pass --python PATH or use --prefix`,
+    );
   }
   return r.stdout.trim();
 }
@@ -133,7 +139,14 @@ export function logoPng(size: number): Buffer {
     for (let x = 0; x < size; x++) {
       const r = Math.hypot(x - c, y - c) / (size / 2);
       const corner = Math.max(Math.abs(x - c), Math.abs(y - c)) / (size / 2);
-      const rgba = corner > 0.98 ? [0, 0, 0, 0] : r > 0.62 && r < 0.82 ? [255, 255, 255, 255] : r < 0.4 ? [200, 214, 229, 255] : [49, 120, 198, 255];
+      const rgba =
+        corner > 0.98
+          ? [0, 0, 0, 0]
+          : r > 0.62 && r < 0.82
+            ? [255, 255, 255, 255]
+            : r < 0.4
+              ? [200, 214, 229, 255]
+              : [49, 120, 198, 255];
       pixels.set(rgba, (y * size + x) * 4);
     }
   }

@@ -50,7 +50,11 @@ interface CursorRequestContent {
 
 type Handler = (request: Incoming) => Promise<void>;
 
-const INTERRUPTED: CellError = { name: 'Interrupted', message: 'The cell was stopped. Variables defined before it are kept.', stack: '' };
+const INTERRUPTED: CellError = {
+  name: 'Interrupted',
+  message: 'The cell was stopped. Variables defined before it are kept.',
+  stack: '',
+};
 
 export const KERNEL_INFO = {
   protocol_version: PROTOCOL_VERSION,
@@ -84,7 +88,11 @@ export class MessageHandlers {
     complete_request: (r) => this.complete(r),
     inspect_request: (r) => this.inspect(r),
     is_complete_request: (r) => this.isComplete(r),
-    history_request: (r) => this.reply(r, 'history_reply', { status: 'ok', history: this.options.history.query(historyQuery(r.message.content)) }),
+    history_request: (r) =>
+      this.reply(r, 'history_reply', {
+        status: 'ok',
+        history: this.options.history.query(historyQuery(r.message.content)),
+      }),
     comm_info_request: (r) => this.reply(r, 'comm_info_reply', { status: 'ok', comms: {} }),
     kernel_info_request: (r) => this.reply(r, 'kernel_info_reply', { status: 'ok', ...KERNEL_INFO }),
     connect_request: (r) => this.reply(r, 'connect_reply', { status: 'ok', ...this.ports() }),
@@ -110,7 +118,11 @@ export class MessageHandlers {
       const sequence = ++this.received;
       const handler = this.shell[type];
       if (!handler) return this.ignore(request);
-      this.shellQueue = this.shellQueue.then(() => this.withStatus(request, () => (sequence <= this.abortThrough && type === 'execute_request' ? this.abort(request) : handler(request))));
+      this.shellQueue = this.shellQueue.then(() =>
+        this.withStatus(request, () =>
+          sequence <= this.abortThrough && type === 'execute_request' ? this.abort(request) : handler(request),
+        ),
+      );
     } else if (request.channel === 'control') {
       const handler = this.control[type];
       if (!handler) return this.ignore(request);
@@ -121,7 +133,8 @@ export class MessageHandlers {
 
   private ignore(request: Incoming): void {
     const type = request.message.header.msg_type;
-    if (type !== 'comm_msg' && type !== 'comm_close') this.options.log(`ignored a ${type} on ${request.channel}: radnb does not handle it`);
+    if (type !== 'comm_msg' && type !== 'comm_close')
+      this.options.log(`ignored a ${type} on ${request.channel}: radnb does not handle it`);
   }
 
   private async withStatus(request: Incoming, handle: () => Promise<void>): Promise<void> {
@@ -162,7 +175,10 @@ export class MessageHandlers {
           if (silent) return;
           const shown = this.displayIds.has(displayId);
           this.displayIds.add(displayId);
-          void this.publish(request, update && shown ? 'update_display_data' : 'display_data', { ...toJupyterDisplay(bundle), transient: { display_id: displayId } });
+          void this.publish(request, update && shown ? 'update_display_data' : 'display_data', {
+            ...toJupyterDisplay(bundle),
+            transient: { display_id: displayId },
+          });
         },
         onClear: (wait) => void (silent || this.publish(request, 'clear_output', { wait })),
       });
@@ -182,10 +198,19 @@ export class MessageHandlers {
 
     const error = result.status === 'ok' ? undefined : result.status === 'interrupted' ? INTERRUPTED : result.error;
     if (!error) {
-      await this.reply(request, 'execute_reply', { status: 'ok', execution_count: count, payload: [], user_expressions: this.userExpressions(content) });
+      await this.reply(request, 'execute_reply', {
+        status: 'ok',
+        execution_count: count,
+        payload: [],
+        user_expressions: this.userExpressions(content),
+      });
       return;
     }
-    const fields = { ename: error.name, evalue: error.message, traceback: (error.stack || `${error.name}: ${error.message}`).split('\n') };
+    const fields = {
+      ename: error.name,
+      evalue: error.message,
+      traceback: (error.stack || `${error.name}: ${error.message}`).split('\n'),
+    };
     if (!silent) await this.publish(request, 'error', fields);
     if (content.stop_on_error !== false) this.abortThrough = this.received;
     await this.reply(request, 'execute_reply', { status: 'error', execution_count: count, ...fields });
@@ -198,8 +223,16 @@ export class MessageHandlers {
 
   /** radnb does not evaluate user_expressions; each one says so rather than being dropped silently. */
   private userExpressions(content: ExecuteRequestContent): Record<string, object> {
-    const expressions = typeof content.user_expressions === 'object' && content.user_expressions !== null ? Object.keys(content.user_expressions) : [];
-    const unsupported = { status: 'error', ename: 'NotImplementedError', evalue: 'radnb does not evaluate user_expressions', traceback: [] };
+    const expressions =
+      typeof content.user_expressions === 'object' && content.user_expressions !== null
+        ? Object.keys(content.user_expressions)
+        : [];
+    const unsupported = {
+      status: 'error',
+      ename: 'NotImplementedError',
+      evalue: 'radnb does not evaluate user_expressions',
+      traceback: [],
+    };
     return Object.fromEntries(expressions.map((name) => [name, unsupported]));
   }
 
@@ -229,7 +262,11 @@ export class MessageHandlers {
 
   private isComplete(request: Incoming): Promise<void> {
     const code = (request.message.content as { code?: unknown }).code;
-    return this.reply(request, 'is_complete_reply', typeof code === 'string' ? codeCompleteness(code) : { status: 'unknown' });
+    return this.reply(
+      request,
+      'is_complete_reply',
+      typeof code === 'string' ? codeCompleteness(code) : { status: 'unknown' },
+    );
   }
 
   /** radnb has no comm targets (widgets): the client is told the comm is closed, as IPython does. */
@@ -251,13 +288,20 @@ export class MessageHandlers {
 
   private ports(): Record<string, number> {
     const { ports } = this.options.connection;
-    return { shell_port: ports.shell, iopub_port: ports.iopub, stdin_port: ports.stdin, control_port: ports.control, hb_port: ports.hb };
+    return {
+      shell_port: ports.shell,
+      iopub_port: ports.iopub,
+      stdin_port: ports.stdin,
+      control_port: ports.control,
+      hb_port: ports.hb,
+    };
   }
 }
 
 /** The fields of a history request that have the types the protocol gives them; others are left out. */
 function historyQuery(content: Record<string, unknown>): HistoryQuery {
-  const pick = <T>(key: string, type: string): T | undefined => (typeof content[key] === type ? (content[key] as T) : undefined);
+  const pick = <T>(key: string, type: string): T | undefined =>
+    typeof content[key] === type ? (content[key] as T) : undefined;
   const access = content.hist_access_type;
   return {
     hist_access_type: access === 'tail' || access === 'range' || access === 'search' ? access : undefined,

@@ -14,7 +14,8 @@ export class MessageSigner {
     private readonly key: string,
     private readonly scheme = 'hmac-sha256',
   ) {
-    if (scheme !== 'hmac-sha256') throw new Error(`signature scheme '${scheme}' is not supported (radnb signs with hmac-sha256)`);
+    if (scheme !== 'hmac-sha256')
+      throw new Error(`signature scheme '${scheme}' is not supported (radnb signs with hmac-sha256)`);
   }
 
   get enabled(): boolean {

@@ -37,9 +37,21 @@ export class MessageFactory {
   readonly session = randomUUID();
   private readonly username = userName();
 
-  make<C extends object>(msgType: string, content: C, parent?: MessageHeader, metadata: Record<string, unknown> = {}): JupyterMessage<C> {
+  make<C extends object>(
+    msgType: string,
+    content: C,
+    parent?: MessageHeader,
+    metadata: Record<string, unknown> = {},
+  ): JupyterMessage<C> {
     return {
-      header: { msg_id: randomUUID(), session: this.session, username: this.username, date: new Date().toISOString(), msg_type: msgType, version: PROTOCOL_VERSION },
+      header: {
+        msg_id: randomUUID(),
+        session: this.session,
+        username: this.username,
+        date: new Date().toISOString(),
+        msg_type: msgType,
+        version: PROTOCOL_VERSION,
+      },
       parent_header: parent ?? {},
       metadata,
       content,

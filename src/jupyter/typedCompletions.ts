@@ -40,13 +40,21 @@ export class TypedCompletions implements CompletionSource {
   async inspect(code: string, cursor: number): Promise<Inspection> {
     const service = await this.serviceWith(code);
     // Jupyter asks with the cursor just after the name (`model|` then Shift-Tab): look one character back too.
-    const info = service.quickInfo(CURRENT, positionAt(code, cursor)) ?? (cursor > 0 ? service.quickInfo(CURRENT, positionAt(code, cursor - 1)) : undefined);
+    const info =
+      service.quickInfo(CURRENT, positionAt(code, cursor)) ??
+      (cursor > 0 ? service.quickInfo(CURRENT, positionAt(code, cursor - 1)) : undefined);
     const live = await this.options.fallback.inspect(code, cursor);
     if (!info) return live;
     // The type and documentation first, then what the kernel holds under the name, as IPython shows both.
     const value = live.found ? live.data['text/plain'] : undefined;
     const text = [info.signature, info.documentation, value].filter(Boolean).join('\n\n');
-    const markdown = [`\`\`\`typescript\n${info.signature}\n\`\`\``, info.documentation, value && `\`\`\`\n${value}\n\`\`\``].filter(Boolean).join('\n\n');
+    const markdown = [
+      `\`\`\`typescript\n${info.signature}\n\`\`\``,
+      info.documentation,
+      value && `\`\`\`\n${value}\n\`\`\``,
+    ]
+      .filter(Boolean)
+      .join('\n\n');
     return { found: true, data: { 'text/plain': text, 'text/markdown': markdown } };
   }
 

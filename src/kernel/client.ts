@@ -138,7 +138,10 @@ export class KernelClient {
   }
 
   execute(code: string, cellName: string, handlers: ExecutionHandlers = {}): Promise<ExecuteResult> {
-    if (this.exited) return Promise.reject(new KernelDiedError(`The kernel has ended (${this.describeExit()}).`, this.exited.code, this.exited.signal));
+    if (this.exited)
+      return Promise.reject(
+        new KernelDiedError(`The kernel has ended (${this.describeExit()}).`, this.exited.code, this.exited.signal),
+      );
     if (this.pending) return Promise.reject(new Error('The kernel is already running a cell'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -158,8 +161,13 @@ export class KernelClient {
     return this.lookup({ type: 'inspect', id: this.nextId++, code, cursor }) as Promise<InspectReply>;
   }
 
-  private lookup(request: Extract<KernelRequest, { type: 'complete' | 'inspect' }>): Promise<CompleteReply | InspectReply> {
-    if (this.exited) return Promise.reject(new KernelDiedError(`The kernel has ended (${this.describeExit()}).`, this.exited.code, this.exited.signal));
+  private lookup(
+    request: Extract<KernelRequest, { type: 'complete' | 'inspect' }>,
+  ): Promise<CompleteReply | InspectReply> {
+    if (this.exited)
+      return Promise.reject(
+        new KernelDiedError(`The kernel has ended (${this.describeExit()}).`, this.exited.code, this.exited.signal),
+      );
     return new Promise((resolve, reject) => {
       this.lookups.set(request.id, { resolve, reject });
       this.send(request);
@@ -254,7 +262,9 @@ export class KernelClient {
       child.once('exit', (code, signal) => {
         this.exited = { code, signal };
         clearTimeout(timer);
-        reject(new KernelStartError(`The radnb kernel exited while starting (${this.describeExit()}).${this.stderrHint()}`));
+        reject(
+          new KernelStartError(`The radnb kernel exited while starting (${this.describeExit()}).${this.stderrHint()}`),
+        );
         this.onExitDuringUse();
       });
     });
@@ -267,7 +277,8 @@ export class KernelClient {
         if (pending && message.execId === pending.id) pending.handlers.onStream?.(message.name, message.text);
         break;
       case 'display':
-        if (pending && message.execId === pending.id) pending.handlers.onDisplay?.(message.displayId, message.bundle, message.update);
+        if (pending && message.execId === pending.id)
+          pending.handlers.onDisplay?.(message.displayId, message.bundle, message.update);
         break;
       case 'clear':
         if (pending && message.execId === pending.id) pending.handlers.onClear?.(message.wait);
@@ -311,7 +322,14 @@ export class KernelClient {
 
   private onExitDuringUse(): void {
     const description = this.describeExit();
-    for (const lookup of this.lookups.values()) lookup.reject(new KernelDiedError(`The kernel has ended (${description}).`, this.exited?.code ?? null, this.exited?.signal ?? null));
+    for (const lookup of this.lookups.values())
+      lookup.reject(
+        new KernelDiedError(
+          `The kernel has ended (${description}).`,
+          this.exited?.code ?? null,
+          this.exited?.signal ?? null,
+        ),
+      );
     this.lookups.clear();
     const pending = this.pending;
     this.pending = undefined;
@@ -330,7 +348,7 @@ export class KernelClient {
     if (this.killReason) return this.killReason;
     const { code, signal } = this.exited;
     if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) {
-      return `out of memory: the heap limit is ${this.options.maxOldSpaceSizeMb ?? 'Node\'s default'} MiB, setting radnb.kernel.maxOldSpaceSizeMb`;
+      return `out of memory: the heap limit is ${this.options.maxOldSpaceSizeMb ?? "Node's default"} MiB, setting radnb.kernel.maxOldSpaceSizeMb`;
     }
     if (signal === 'SIGKILL') return 'killed by SIGKILL — by the system when memory runs out, or by a user';
     if (signal) return `signal ${signal}`;

@@ -95,7 +95,11 @@ async function compilesTo(ts: string): Promise<string | undefined> {
 }
 
 function endsWithExpression(js: string): boolean {
-  const body = (parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true }) as unknown as { body: AnyNode[] }).body;
+  const body = (
+    parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true }) as unknown as {
+      body: AnyNode[];
+    }
+  ).body;
   return body.length > 0 && body[body.length - 1].type === 'ExpressionStatement';
 }
 
@@ -113,7 +117,11 @@ export function rewriteModuleSyntax(js: string): { js: string; globalNames: stri
     }
     switch (node.type) {
       case 'ImportDeclaration':
-        edits.push({ start: node.start, end: node.end, text: keepLines(js, node, importStatement(node, moduleCount++)) });
+        edits.push({
+          start: node.start,
+          end: node.end,
+          text: keepLines(js, node, importStatement(node, moduleCount++)),
+        });
         break;
       case 'ExportNamedDeclaration':
         if (node.declaration) edits.push({ start: node.start, end: node.declaration.start, text: '' });
@@ -146,7 +154,9 @@ function patternNames(pattern: AnyNode): string[] {
     case 'Identifier':
       return [pattern.name];
     case 'ObjectPattern':
-      return (pattern.properties as AnyNode[]).flatMap((p) => patternNames(p.type === 'RestElement' ? p.argument : p.value));
+      return (pattern.properties as AnyNode[]).flatMap((p) =>
+        patternNames(p.type === 'RestElement' ? p.argument : p.value),
+      );
     case 'ArrayPattern':
       return (pattern.elements as (AnyNode | null)[]).flatMap((e) => (e ? patternNames(e) : []));
     case 'RestElement':
@@ -174,7 +184,8 @@ function importStatement(node: AnyNode, index: number): string {
   const named: string[] = [];
   for (const s of node.specifiers as AnyNode[]) {
     if (s.type === 'ImportNamespaceSpecifier') parts.push(`const ${s.local.name} = ${ns};`);
-    else if (s.type === 'ImportDefaultSpecifier') parts.push(`const ${s.local.name} = ${RUNTIME}.defaultExport(${ns});`);
+    else if (s.type === 'ImportDefaultSpecifier')
+      parts.push(`const ${s.local.name} = ${RUNTIME}.defaultExport(${ns});`);
     else {
       const imported = s.imported.type === 'Literal' ? JSON.stringify(s.imported.value) : s.imported.name;
       named.push(imported === s.local.name ? imported : `${imported}: ${s.local.name}`);

@@ -32,12 +32,15 @@ async function formatAfter(formatters: readonly Formatter[], value: unknown): Pr
 
 function builtIn(value: unknown): MimeBundle {
   if (isTensorLike(value)) return formatTensor(value);
-  if (value instanceof Uint8Array && isPng(value)) return { 'image/png': value, 'text/plain': `<PNG image, ${value.length} bytes>` };
+  if (value instanceof Uint8Array && isPng(value))
+    return { 'image/png': value, 'text/plain': `<PNG image, ${value.length} bytes>` };
   return { 'text/plain': textOf(value) };
 }
 
 export function textOf(value: unknown): string {
-  return typeof value === 'string' ? value : inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });
+  return typeof value === 'string'
+    ? value
+    : inspect(value, { depth: 4, maxArrayLength: 100, maxStringLength: 10_000, breakLength: 100 });
 }
 
 function isPng(bytes: Uint8Array): boolean {
@@ -73,12 +76,16 @@ export function toWireBundle(bundle: MimeBundle, maxBytes: number): WireBundle {
 
 export function truncateText(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;
-  const kept = Buffer.from(text).subarray(0, maxBytes).toString('utf8').replace(/\uFFFD$/, '');
+  const kept = Buffer.from(text)
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
   return `${kept}\n[radnb: output truncated — ${formatBytes(Buffer.byteLength(text))} in all, ${formatBytes(maxBytes)} shown]`;
 }
 
 function wireItem(mime: string, data: unknown): string | Uint8Array {
-  if (data instanceof Uint8Array) return Buffer.isBuffer(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data;
+  if (data instanceof Uint8Array)
+    return Buffer.isBuffer(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data;
   if (typeof data === 'string') return data;
   if (mime.endsWith('json')) return JSON.stringify(data);
   return textOf(data);

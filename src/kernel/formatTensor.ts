@@ -14,8 +14,12 @@ export interface TensorLike {
 export function isTensorLike(value: unknown): value is TensorLike {
   const v = value as Partial<TensorLike> | null;
   return (
-    typeof v === 'object' && v !== null && Array.isArray(v.shape) && typeof v.dtype === 'string' &&
-    typeof v.size === 'number' && typeof v.dataSync === 'function'
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray(v.shape) &&
+    typeof v.dtype === 'string' &&
+    typeof v.size === 'number' &&
+    typeof v.dataSync === 'function'
   );
 }
 
@@ -29,7 +33,10 @@ export function formatTensor(t: TensorLike): MimeBundle {
   if (t.size > MAX_STATS_ELEMENTS || t.dtype === 'string') return { 'text/plain': head };
   const data = t.dataSync() as ArrayLike<number>;
   const s = stats(data);
-  const statsLine = t.size === 0 ? 'empty' : `min ${formatNumber(s.min)}  max ${formatNumber(s.max)}  mean ${formatNumber(s.mean)}  std ${formatNumber(s.std)}`;
+  const statsLine =
+    t.size === 0
+      ? 'empty'
+      : `min ${formatNumber(s.min)}  max ${formatNumber(s.max)}  mean ${formatNumber(s.mean)}  std ${formatNumber(s.std)}`;
   const preview = previewText(data, t.shape);
   const text = `${head}\n${statsLine}\n${preview}`;
   const html =
@@ -64,7 +71,9 @@ function previewText(data: ArrayLike<number>, shape: number[]): string {
     if (axis === shape.length - 1) {
       return `[${indices.map((i) => (i < 0 ? '...' : formatNumber(Number(data[offset + i])))).join(', ')}]`;
     }
-    const inner = indices.map((i) => (i < 0 ? `${indent} ...` : `${indent} ${render(axis + 1, offset + i * strides[axis], indent + ' ')}`));
+    const inner = indices.map((i) =>
+      i < 0 ? `${indent} ...` : `${indent} ${render(axis + 1, offset + i * strides[axis], indent + ' ')}`,
+    );
     return `[\n${inner.join(',\n')}\n${indent}]`;
   };
   return render(0, 0, '');

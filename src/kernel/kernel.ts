@@ -56,18 +56,19 @@ export class Kernel {
           options.send({ type: 'clear', execId: this.outputExecId, wait });
         },
         generation: () => this.generation,
-        log: (metrics, step) => options.send({ type: 'log', execId: this.outputExecId, metrics, ...(step !== undefined && { step }) }),
+        log: (metrics, step) =>
+          options.send({ type: 'log', execId: this.outputExecId, metrics, ...(step !== undefined && { step }) }),
         registerDataset: (file) => options.send({ type: 'dataset', execId: this.outputExecId, path: file }),
       },
       options.notebookDir,
     );
     this.variables = new VariableReader();
-    const kernel = this;
+    const running = () => this.running;
     setDisplayHost({
       display: (value, opts) => this.display(value, opts),
       update: (handle, value) => this.update(handle, value),
       get signal() {
-        return kernel.running?.abort.signal ?? AbortSignal.abort();
+        return running()?.abort.signal ?? AbortSignal.abort();
       },
     });
   }
@@ -132,15 +133,24 @@ export class Kernel {
     } catch (err) {
       if (!(err instanceof CompileError)) throw err;
       const where = `${request.cellName}:${err.line}:${err.column}`;
-      return this.result(running, { status: 'error', error: { name: 'SyntaxError', message: `${err.message} (${where})`, stack: `SyntaxError: ${err.message}\n    at ${where}` } });
+      return this.result(running, {
+        status: 'error',
+        error: {
+          name: 'SyntaxError',
+          message: `${err.message} (${where})`,
+          stack: `SyntaxError: ${err.message}\n    at ${where}`,
+        },
+      });
     }
     this.mapper.register(scriptName, request.cellName, compiled.map);
     this.variables.declared(compiled.globalNames);
-    const evaluation = await this.options.evaluator.evaluate(`${compiled.js}\n//# sourceURL=${scriptName}`).catch((err: unknown) => {
-      // The interrupt worker terminated the cell's synchronous code.
-      if (String((err as Error)?.message).includes('Execution was terminated')) return undefined;
-      throw err;
-    });
+    const evaluation = await this.options.evaluator
+      .evaluate(`${compiled.js}\n//# sourceURL=${scriptName}`)
+      .catch((err: unknown) => {
+        // The interrupt worker terminated the cell's synchronous code.
+        if (String((err as Error)?.message).includes('Execution was terminated')) return undefined;
+        throw err;
+      });
     if (!evaluation) return this.result(running, { status: 'interrupted' });
     if (!evaluation.ok) return this.result(running, { status: 'error', error: this.cellError(evaluation.error) });
     const shown = evaluation.value !== undefined && !isDisplayHandle(evaluation.value);
@@ -155,7 +165,9 @@ export class Kernel {
       execId: running.execId,
       durationMs: performance.now() - running.started,
       ...fields,
-      ...(stats && { tensors: { count: stats.count, bytes: stats.bytes, leaked: Math.max(0, stats.count - running.tensorsBefore) } }),
+      ...(stats && {
+        tensors: { count: stats.count, bytes: stats.bytes, leaked: Math.max(0, stats.count - running.tensorsBefore) },
+      }),
     };
   }
 

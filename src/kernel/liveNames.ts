@@ -37,10 +37,50 @@ const MAX_SOURCE_LINES = 30;
 const INTERNAL = /^__radnb/;
 
 const KEYWORDS = [
-  'as', 'async', 'await', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do',
-  'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof',
-  'interface', 'let', 'new', 'null', 'of', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'type',
-  'typeof', 'undefined', 'var', 'void', 'while', 'yield',
+  'as',
+  'async',
+  'await',
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'default',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'import',
+  'in',
+  'instanceof',
+  'interface',
+  'let',
+  'new',
+  'null',
+  'of',
+  'return',
+  'super',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'type',
+  'typeof',
+  'undefined',
+  'var',
+  'void',
+  'while',
+  'yield',
 ];
 
 /** Every property name of a value, its own first, then each prototype's, each level sorted; runs inside
@@ -62,7 +102,13 @@ export class LiveNames {
     const hidePrivate = !prefix.startsWith('_');
     // Nearest first: a value's own members before inherited ones, a notebook's names before globals.
     const matches = [...new Set(candidates)]
-      .filter((name) => IDENTIFIER.test(name) && name.startsWith(prefix) && !INTERNAL.test(name) && !(hidePrivate && name.startsWith('_')))
+      .filter(
+        (name) =>
+          IDENTIFIER.test(name) &&
+          name.startsWith(prefix) &&
+          !INTERNAL.test(name) &&
+          !(hidePrivate && name.startsWith('_')),
+      )
       .sort((a, b) => Number(a.startsWith('_')) - Number(b.startsWith('_')));
     return { type: 'complete', id: request.id, matches, start: request.cursor - prefix.length, end: request.cursor };
   }
@@ -81,11 +127,15 @@ export class LiveNames {
 
   private async propertyNames(expression: string): Promise<string[]> {
     const response = await this.evaluate(`${PROPERTY_NAMES}(${expression})`, { returnByValue: true });
-    return response && !response.exceptionDetails && Array.isArray(response.result.value) ? (response.result.value as string[]) : [];
+    return response && !response.exceptionDetails && Array.isArray(response.result.value)
+      ? (response.result.value as string[])
+      : [];
   }
 
   private async topLevelNames(): Promise<string[]> {
-    const lexical = await this.post<{ names: string[] }>('Runtime.globalLexicalScopeNames', {}).catch(() => ({ names: [] }));
+    const lexical = await this.post<{ names: string[] }>('Runtime.globalLexicalScopeNames', {}).catch(() => ({
+      names: [],
+    }));
     return [...lexical.names.sort(), ...(await this.propertyNames('globalThis')), ...KEYWORDS];
   }
 
@@ -113,10 +163,14 @@ function describe(expression: string, value: RemoteObject): string {
     return `${expression}: function\n${shown}${source.length > MAX_SOURCE_LINES ? '\n…' : ''}`;
   }
   if (value.type !== 'object' || value.subtype === 'null') {
-    const text = value.unserializableValue ?? (value.type === 'string' ? JSON.stringify(value.value) : String(value.value ?? value.description ?? value.type));
+    const text =
+      value.unserializableValue ??
+      (value.type === 'string' ? JSON.stringify(value.value) : String(value.value ?? value.description ?? value.type));
     return `${expression}: ${value.subtype ?? value.type}\n${text}`;
   }
-  const lines = [`${expression}: ${value.className ?? 'Object'}${value.description && value.description !== value.className ? ` (${value.description})` : ''}`];
+  const lines = [
+    `${expression}: ${value.className ?? 'Object'}${value.description && value.description !== value.className ? ` (${value.description})` : ''}`,
+  ];
   for (const p of value.preview?.properties ?? []) lines.push(`  ${p.name}: ${p.value ?? p.subtype ?? p.type}`);
   if (value.preview?.overflow) lines.push('  …');
   return lines.join('\n');

@@ -18,7 +18,9 @@ const MIN_NODE_MAJOR = 20;
 function main(): void {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < MIN_NODE_MAJOR) {
-    process.stderr.write(`radnb kernel needs Node.js ${MIN_NODE_MAJOR} or newer; this is ${process.version} (${process.execPath})\n`);
+    process.stderr.write(
+      `radnb kernel needs Node.js ${MIN_NODE_MAJOR} or newer; this is ${process.version} (${process.execPath})\n`,
+    );
     process.exit(3);
   }
   if (!process.send) {
@@ -40,7 +42,9 @@ function main(): void {
     radnbDir,
     loadLibrary,
     beforeTfjs: async () => {
-      const lib = loadLibrary() as { initBackend?: (o: { prefer?: string; packagePaths?: string[] }) => Promise<{ name: string; reason: string }> };
+      const lib = loadLibrary() as {
+        initBackend?: (o: { prefer?: string; packagePaths?: string[] }) => Promise<{ name: string; reason: string }>;
+      };
       if (!lib.initBackend) return;
       // Backends installed outside radnb's node_modules (the extension's storage, CI's cache).
       const packagePaths = (process.env.RADNB_BACKEND_PACKAGES ?? '').split(path.delimiter).filter(Boolean);

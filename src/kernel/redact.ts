@@ -4,7 +4,8 @@
 import type { KernelMessage, WireBundle } from '../common/kernelProtocol';
 import { phiRegistry } from '../common/phi';
 
-const NOTE = '[radnb: identifying values of loaded DICOM files were redacted from this output; to keep them, allow identifiers for this notebook (setting radnb.privacy.allowIdentifiers)]';
+const NOTE =
+  '[radnb: identifying values of loaded DICOM files were redacted from this output; to keep them, allow identifiers for this notebook (setting radnb.privacy.allowIdentifiers)]';
 
 export function redactMessage(message: KernelMessage): KernelMessage {
   switch (message.type) {
@@ -17,11 +18,23 @@ export function redactMessage(message: KernelMessage): KernelMessage {
         ...message,
         ...(message.value && { value: redactBundle(message.value) }),
         ...(message.error && {
-          error: { ...message.error, message: redactText(message.error.message), stack: redactText(message.error.stack) },
+          error: {
+            ...message.error,
+            message: redactText(message.error.message),
+            stack: redactText(message.error.stack),
+          },
         }),
       };
     case 'variables':
-      return { ...message, variables: message.variables.map((v) => ({ ...v, summary: redactText(v.summary) })) };
+      // Described without identifiers already (kernel/variables.ts); scanned again like every message.
+      return {
+        ...message,
+        variables: message.variables.map((v) => ({
+          ...v,
+          summary: redactText(v.summary),
+          members: v.members.filter((m) => redactText(m) === m),
+        })),
+      };
     case 'inspect':
       return { ...message, text: redactText(message.text) };
     default:

@@ -40,22 +40,26 @@ export interface RuntimeHooks {
 
 export function installRuntime(hooks: RuntimeHooks, notebookDir: string): void {
   const asBundle = (mime: string, data: unknown) => ({ [Symbol.for('radnb.display')]: () => ({ [mime]: data }) });
-  const display: DisplayFunction = Object.assign((value: unknown, options?: DisplayOptions) => hooks.display(value, options), {
-    update: (handle: DisplayHandle | string, value: unknown) => hooks.update(handle, value),
-    html: (html: string) => hooks.display(asBundle('text/html', html)),
-    markdown: (markdown: string) => hooks.display(asBundle('text/markdown', markdown)),
-    text: (text: string) => hooks.display(asBundle('text/plain', text)),
-    png: (bytes: Uint8Array) => hooks.display(asBundle('image/png', bytes)),
-    json: (value: unknown) => hooks.display(asBundle('application/json', value)),
-    clear: (wait = false) => hooks.clear(wait === true),
-  });
+  const display: DisplayFunction = Object.assign(
+    (value: unknown, options?: DisplayOptions) => hooks.display(value, options),
+    {
+      update: (handle: DisplayHandle | string, value: unknown) => hooks.update(handle, value),
+      html: (html: string) => hooks.display(asBundle('text/html', html)),
+      markdown: (markdown: string) => hooks.display(asBundle('text/markdown', markdown)),
+      text: (text: string) => hooks.display(asBundle('text/plain', text)),
+      png: (bytes: Uint8Array) => hooks.display(asBundle('image/png', bytes)),
+      json: (value: unknown) => hooks.display(asBundle('application/json', value)),
+      clear: (wait = false) => hooks.clear(wait === true),
+    },
+  );
   const params: Record<string, unknown> = {};
   const globals: KernelGlobals = {
     display,
     params,
     param: <T>(name: string, fallback: T) => (name in params ? params[name] : fallback) as Widened<T>,
     log: (metrics, step) => {
-      if (typeof metrics !== 'object' || metrics === null) throw new TypeError('log() takes an object of numbers, e.g. log({ auc: 0.93 })');
+      if (typeof metrics !== 'object' || metrics === null)
+        throw new TypeError('log() takes an object of numbers, e.g. log({ auc: 0.93 })');
       const numbers = Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number'));
       hooks.log(numbers, step);
     },

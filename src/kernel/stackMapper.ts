@@ -31,7 +31,9 @@ export class StackMapper {
     const lines = stack.split('\n');
     const isFrame = (line: string) => /^\s+at /.test(line);
     const lastCellFrame = lines.findLastIndex((line) => isFrame(line) && CELL_LOCATION.test(line));
-    const kept = lines.filter((line, i) => !isFrame(line) || (!KERNEL_FRAME.test(line) && (lastCellFrame < 0 || i <= lastCellFrame)));
+    const kept = lines.filter(
+      (line, i) => !isFrame(line) || (!KERNEL_FRAME.test(line) && (lastCellFrame < 0 || i <= lastCellFrame)),
+    );
     return kept
       .map((line) =>
         line.replace(new RegExp(CELL_LOCATION.source, 'g'), (whole, name: string, l: string, c: string) => {
@@ -43,12 +45,15 @@ export class StackMapper {
   }
 
   /** 1-based position in the cell's TypeScript for a 1-based position in the evaluated script. */
-  original(scriptName: string, line: number, column: number): { cellName: string; line: number; column: number } | undefined {
+  original(
+    scriptName: string,
+    line: number,
+    column: number,
+  ): { cellName: string; line: number; column: number } | undefined {
     const info = this.scripts.get(scriptName);
     if (!info) return undefined;
     const entry = info.map.findEntry(line - 1, column - 1) as { originalLine?: number; originalColumn?: number };
     if (entry.originalLine === undefined) return { cellName: info.cellName, line, column };
     return { cellName: info.cellName, line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
   }
-
 }

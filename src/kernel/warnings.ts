@@ -5,7 +5,11 @@ export function silenceExperimentalImportWarning(): void {
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     const text = typeof warning === 'string' ? warning : warning.message;
     const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-    if ((type === 'ExperimentalWarning' || (warning as Error).name === 'ExperimentalWarning') && /vm|dynamic import|importModuleDynamically/i.test(text)) return;
+    if (
+      (type === 'ExperimentalWarning' || (warning as Error).name === 'ExperimentalWarning') &&
+      /vm|dynamic import|importModuleDynamically/i.test(text)
+    )
+      return;
     emit(warning, ...rest);
   }) as typeof process.emitWarning;
 }

@@ -20,20 +20,31 @@ export interface CheckContext {
 
 /** Problems of every code cell, in cell order; tsconfig.json problems come as errors of cell 0. */
 export function checkNotebook(notebook: Notebook, file: string, context: CheckContext): NotebookProblem[] {
-  const service = new NotebookLanguageService({ ts: context.ts, notebookFile: file, radnb: context.radnb, registry: context.registry });
+  const service = new NotebookLanguageService({
+    ts: context.ts,
+    notebookFile: file,
+    radnb: context.radnb,
+    registry: context.registry,
+  });
   try {
-    const cells = notebook.cells.flatMap((cell, index) => (cell.kind === 'code' ? [{ id: String(index + 1), text: cell.source }] : []));
+    const cells = notebook.cells.flatMap((cell, index) =>
+      cell.kind === 'code' ? [{ id: String(index + 1), text: cell.source }] : [],
+    );
     service.update(cells);
-    const configProblems: NotebookProblem[] = service.settings.configErrors.map((message) => ({
-      cellId: '0',
-      cell: 0,
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      message: `${service.settings.configFile}: ${message}`,
-      severity: 'error',
-      code: 0,
-    }));
-    return [...configProblems, ...cells.flatMap((cell) => service.diagnostics(cell.id).map((d) => ({ ...d, cell: Number(cell.id) })))];
+    const configProblems = service.settings.configErrors.map((message) =>
+      notebookProblem(`${service.settings.configFile}: ${message}`),
+    );
+    return [
+      ...configProblems,
+      ...cells.flatMap((cell) => service.diagnostics(cell.id).map((d) => ({ ...d, cell: Number(cell.id) }))),
+    ];
   } finally {
     service.dispose();
   }
+}
+
+/** A problem of the notebook as a whole (its tsconfig.json, its file), reported as cell 0. */
+export function notebookProblem(message: string): NotebookProblem {
+  const nowhere = { line: 0, character: 0 };
+  return { cellId: '0', cell: 0, range: { start: nowhere, end: nowhere }, message, severity: 'error', code: 0 };
 }

@@ -1,6 +1,7 @@
 // The compiler options cells are checked with: a tsconfig.json beside the notebook is honoured, but a
 // few options are fixed because the kernel fixes them — cells are ES modules with top-level await,
-// imported names resolve like Node's ESM loader, and nothing is emitted.
+// imported names resolve like Node's ESM loader, and nothing is emitted. Cells run in Node, not a
+// browser: the default libraries are ES2023 and Node's, without the DOM's thousand globals.
 import path from 'node:path';
 import type * as TS from 'typescript';
 
@@ -56,7 +57,7 @@ export function notebookCompilerOptions(ts: typeof TS, notebookDir: string, radn
   }
   const options: TS.CompilerOptions = {
     strict: true,
-    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+    lib: ['lib.es2023.d.ts'],
     esModuleInterop: true,
     resolveJsonModule: true,
     allowJs: true,
@@ -71,7 +72,11 @@ export function notebookCompilerOptions(ts: typeof TS, notebookDir: string, radn
     verbatimModuleSyntax: false,
     noEmit: true,
     types: [...new Set(['node', ...(user.types ?? [])])],
-    typeRoots: [...(user.typeRoots ?? []), path.join(notebookDir, 'node_modules', '@types'), path.join(radnb.installDir, 'node_modules', '@types')],
+    typeRoots: [
+      ...(user.typeRoots ?? []),
+      path.join(notebookDir, 'node_modules', '@types'),
+      path.join(radnb.installDir, 'node_modules', '@types'),
+    ],
   };
   return { options, declarationFiles, configFile: hasConfig ? configFile : undefined, configErrors };
 }

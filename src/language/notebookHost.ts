@@ -26,6 +26,10 @@ export class NotebookHost implements TS.LanguageServiceHost {
   /** Module specifier of a cell (as written in the generated preludes) → its file. */
   private readonly cellModules = new Map<string, string>();
   private rootNames: string[] = [];
+  /** What the cells' `/// <reference …/>` directives add to the notebook: libraries, type packages, files. */
+  private references = { libs: [] as string[], types: [] as string[], files: [] as string[] };
+  /** The notebook's options with those references applied. */
+  private options: TS.CompilerOptions;
   /** Bumped on every change, so that a request after no change skips TypeScript's look at every file. */
   private projectVersion = 0;
   private readonly resolutionCache: TS.ModuleResolutionCache;
@@ -40,9 +44,26 @@ export class NotebookHost implements TS.LanguageServiceHost {
     private readonly settings: NotebookOptions,
     private readonly cancellation: TS.HostCancellationToken,
   ) {
+    this.options = settings.options;
     this.resolutionCache = ts.createModuleResolutionCache(notebookDir, (f) => f, settings.options);
     this.radnbAnchor = path.join(radnb.installDir, '__radnb_resolve__.ts');
-    this.stableRoots = [path.dirname(ts.getDefaultLibFilePath(settings.options)) + path.sep, radnb.declarationsDir + path.sep];
+    this.stableRoots = [
+      path.dirname(ts.getDefaultLibFilePath(settings.options)) + path.sep,
+      radnb.declarationsDir + path.sep,
+    ];
+  }
+
+  /** Applies the cells' reference directives (changing them rebuilds the program, as a tsconfig edit would). */
+  setReferences(references: { libs: string[]; types: string[]; files: string[] }): void {
+    if (JSON.stringify(references) === JSON.stringify(this.references)) return;
+    this.references = references;
+    const base = this.settings.options;
+    this.options = {
+      ...base,
+      lib: [...new Set([...(base.lib ?? []), ...references.libs.map((lib) => `lib.${lib}.d.ts`)])],
+      types: [...new Set([...(base.types ?? []), ...references.types])],
+    };
+    this.projectVersion++;
   }
 
   /** Sets the cells' files, in document order; returns whether anything changed. */
@@ -62,8 +83,14 @@ export class NotebookHost implements TS.LanguageServiceHost {
       });
     }
     for (const fileName of [...this.virtualFiles.keys()]) if (!seen.has(fileName)) this.virtualFiles.delete(fileName);
-    for (const [specifier, fileName] of [...this.cellModules]) if (!seen.has(fileName)) this.cellModules.delete(specifier);
-    this.rootNames = [this.radnb.globals, ...this.settings.declarationFiles, ...files.map((f) => f.fileName)];
+    for (const [specifier, fileName] of [...this.cellModules])
+      if (!seen.has(fileName)) this.cellModules.delete(specifier);
+    this.rootNames = [
+      this.radnb.globals,
+      ...this.settings.declarationFiles,
+      ...this.references.files,
+      ...files.map((f) => f.fileName),
+    ];
     if (changed) this.projectVersion++;
     return changed;
   }
@@ -79,7 +106,7 @@ export class NotebookHost implements TS.LanguageServiceHost {
   }
 
   getCompilationSettings(): TS.CompilerOptions {
-    return this.settings.options;
+    return this.options;
   }
 
   getScriptFileNames(): string[] {
@@ -90,7 +117,11 @@ export class NotebookHost implements TS.LanguageServiceHost {
     const virtual = this.virtualFiles.get(fileName);
     if (virtual) return String(virtual.version);
     // Installed packages change only with an install, after which reopening the notebook re-reads them.
-    if (fileName.includes(`${path.sep}node_modules${path.sep}`) || this.stableRoots.some((root) => fileName.startsWith(root))) return '0';
+    if (
+      fileName.includes(`${path.sep}node_modules${path.sep}`) ||
+      this.stableRoots.some((root) => fileName.startsWith(root))
+    )
+      return '0';
     try {
       return String(statSync(fileName).mtimeMs);
     } catch {
@@ -157,18 +188,29 @@ export class NotebookHost implements TS.LanguageServiceHost {
     return this.virtualFiles.has(fileName) ? fileName : (this.ts.sys.realpath?.(fileName) ?? fileName);
   }
 
-  resolveModuleNameLiterals(literals: readonly TS.StringLiteralLike[], containingFile: string): TS.ResolvedModuleWithFailedLookupLocations[] {
+  resolveModuleNameLiterals(
+    literals: readonly TS.StringLiteralLike[],
+    containingFile: string,
+  ): TS.ResolvedModuleWithFailedLookupLocations[] {
     return literals.map((literal) => this.resolve(literal.text, containingFile));
   }
 
   private resolve(specifier: string, containingFile: string): TS.ResolvedModuleWithFailedLookupLocations {
     const cellFile = this.cellModules.get(specifier);
-    if (cellFile) return { resolvedModule: { resolvedFileName: cellFile, extension: this.ts.Extension.Ts } };
-    const fromRadnb = () => this.ts.resolveModuleName(specifier, this.radnbAnchor, this.settings.options, this, this.resolutionCache);
+    if (cellFile)
+      return {
+        resolvedModule: {
+          resolvedFileName: cellFile,
+          extension: cellFile.endsWith('.js') ? this.ts.Extension.Js : this.ts.Extension.Ts,
+        },
+      };
+    const fromRadnb = () =>
+      this.ts.resolveModuleName(specifier, this.radnbAnchor, this.options, this, this.resolutionCache);
     const source = importSource(specifier);
-    if (specifier === RADNB_LIBRARY) return { resolvedModule: { resolvedFileName: this.radnb.library, extension: this.ts.Extension.Dts } };
+    if (specifier === RADNB_LIBRARY)
+      return { resolvedModule: { resolvedFileName: this.radnb.library, extension: this.ts.Extension.Dts } };
     if (source === 'radnb' && this.virtualFiles.has(containingFile)) return fromRadnb();
-    const fromNotebook = this.ts.resolveModuleName(specifier, containingFile, this.settings.options, this, this.resolutionCache);
+    const fromNotebook = this.ts.resolveModuleName(specifier, containingFile, this.options, this, this.resolutionCache);
     if (fromNotebook.resolvedModule || source === 'notebook') return fromNotebook;
     return fromRadnb();
   }

@@ -13,7 +13,13 @@ export function nodeAt(ts: typeof TS, file: TS.SourceFile, offset: number): TS.N
 /** The longest expression of `file` that ends at `end`: `a.b` in `a.b.`, not just `b`. */
 export function expressionEndingAt(ts: typeof TS, file: TS.SourceFile, end: number): TS.Expression | undefined {
   let node = nodeAt(ts, file, end - 1);
-  while (node?.parent && node.parent.getEnd() === end && !ts.isExpressionStatement(node.parent) && !ts.isSourceFile(node.parent)) node = node.parent;
+  while (
+    node?.parent &&
+    node.parent.getEnd() === end &&
+    !ts.isExpressionStatement(node.parent) &&
+    !ts.isSourceFile(node.parent)
+  )
+    node = node.parent;
   return node && ts.isExpression(node) && node.getEnd() === end ? node : undefined;
 }
 

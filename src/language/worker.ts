@@ -16,6 +16,7 @@ import {
 } from '../common/languageProtocol';
 import { radnbTypesAt } from './compilerOptions';
 import { NotebookLanguageService } from './notebookLanguageService';
+import { SHORTEST_TYPING_PAUSE_MS, typingPauseMs } from './typingPause';
 
 /** A request taking longer than this is abandoned (its answer would come too late to help). */
 const REQUEST_BUDGET_MS = 5_000;
@@ -46,14 +47,16 @@ class LanguageWorker {
   private appliedGeneration = 0;
   /** Awaited requests answered; fewer than REQUESTS_SENT means one is waiting. */
   private requestsAnswered = 0;
+  private lastUpdateAt = 0;
+  /** Checks wait for this pause in typing (typingPauseMs). */
+  private checkPauseMs = SHORTEST_TYPING_PAUSE_MS;
 
   constructor(
     private readonly data: LanguageWorkerData,
     private readonly post: (message: WorkerMessage) => void,
   ) {
+    // Fresh for each worker: the host's counts start from 0, as these do.
     this.flags = new Int32Array(data.flags);
-    this.appliedGeneration = Atomics.load(this.flags, UPDATE_GENERATION);
-    this.requestsAnswered = Atomics.load(this.flags, REQUESTS_SENT);
   }
 
   handle(request: LanguageRequest): void {
@@ -62,7 +65,10 @@ class LanguageWorker {
       const result = this.run(request);
       this.post({ id: request.id, result });
     } catch (error) {
-      const message = error instanceof ts.OperationCanceledException ? 'cancelled: it took too long' : String((error as Error)?.stack ?? error);
+      const message =
+        error instanceof ts.OperationCanceledException
+          ? 'cancelled: it took too long'
+          : String((error as Error)?.stack ?? error);
       this.post({ id: request.id, error: message });
     }
     this.scheduleChecks();
@@ -75,6 +81,8 @@ class LanguageWorker {
         return this.open(m.params);
       case 'update':
         this.appliedGeneration = request.generation ?? this.appliedGeneration;
+        this.checkPauseMs = typingPauseMs(Date.now() - this.lastUpdateAt);
+        this.lastUpdateAt = Date.now();
         return this.update(m.params.notebook, m.params.order, m.params.changed);
       case 'close':
         this.notebooks.get(m.params.notebook)?.service.dispose();
@@ -85,17 +93,34 @@ class LanguageWorker {
         notebook.checkTypes = m.params.enabled;
         notebook.staleFrom = m.params.enabled ? 0 : undefined;
         notebook.fresh.clear();
-        if (!m.params.enabled) this.post({ event: 'diagnostics', notebook: m.params.notebook, cells: notebook.order.map((cellId) => ({ cellId, diagnostics: [] })) });
+        if (!m.params.enabled)
+          this.post({
+            event: 'diagnostics',
+            notebook: m.params.notebook,
+            cells: notebook.order.map((cellId) => ({ cellId, diagnostics: [] })),
+          });
         return undefined;
       }
       case 'completions':
-        return this.withBudget(() => this.service(m.params.notebook).completions(m.params.cellId, m.params.at, m.params.triggerCharacter));
+        return this.withBudget(() =>
+          this.service(m.params.notebook).completions(m.params.cellId, m.params.at, m.params.triggerCharacter),
+        );
       case 'completionDetails':
-        return this.withBudget(() => this.service(m.params.notebook).completionDetails(m.params.cellId, m.params.at, m.params.name, m.params.source, m.params.data));
+        return this.withBudget(() =>
+          this.service(m.params.notebook).completionDetails(
+            m.params.cellId,
+            m.params.at,
+            m.params.name,
+            m.params.source,
+            m.params.data,
+          ),
+        );
       case 'quickInfo':
         return this.withBudget(() => this.service(m.params.notebook).quickInfo(m.params.cellId, m.params.at));
       case 'signatureHelp':
-        return this.withBudget(() => this.service(m.params.notebook).signatureHelp(m.params.cellId, m.params.at, m.params.triggerCharacter));
+        return this.withBudget(() =>
+          this.service(m.params.notebook).signatureHelp(m.params.cellId, m.params.at, m.params.triggerCharacter),
+        );
       case 'definition':
         return this.withBudget(() => this.service(m.params.notebook).definition(m.params.cellId, m.params.at));
       case 'highlights':
@@ -103,7 +128,11 @@ class LanguageWorker {
     }
   }
 
-  private open({ notebook, notebookFile, checkTypes }: LanguageMethods['open']['params']): LanguageMethods['open']['result'] {
+  private open({
+    notebook,
+    notebookFile,
+    checkTypes,
+  }: LanguageMethods['open']['params']): LanguageMethods['open']['result'] {
     this.notebooks.get(notebook)?.service.dispose();
     const service = new NotebookLanguageService({
       ts,
@@ -112,7 +141,15 @@ class LanguageWorker {
       registry: this.registry,
       isCancelled: () => this.stopWhen(),
     });
-    this.notebooks.set(notebook, { service, texts: new Map(), order: [], checkTypes, staleFrom: checkTypes ? 0 : undefined, urgent: [], fresh: new Set() });
+    this.notebooks.set(notebook, {
+      service,
+      texts: new Map(),
+      order: [],
+      checkTypes,
+      staleFrom: checkTypes ? 0 : undefined,
+      urgent: [],
+      fresh: new Set(),
+    });
     return { configErrors: service.settings.configErrors };
   }
 
@@ -128,7 +165,9 @@ class LanguageWorker {
     if (!notebook.checkTypes || first < 0 || first >= order.length) return;
     notebook.staleFrom = Math.min(notebook.staleFrom ?? first, first);
     for (const id of order.slice(first)) notebook.fresh.delete(id);
-    notebook.urgent = [...new Set([...changed.map((c) => c.id), ...notebook.urgent])].filter((id) => order.includes(id));
+    notebook.urgent = [...new Set([...changed.map((c) => c.id), ...notebook.urgent])].filter((id) =>
+      order.includes(id),
+    );
   }
 
   private notebook(key: string): OpenNotebook {
@@ -157,11 +196,18 @@ class LanguageWorker {
     const next = [...this.notebooks].find(([, n]) => n.staleFrom !== undefined);
     if (!next) return;
     this.checking = true;
-    setImmediate(() => {
+    const check = () => {
       this.checking = false;
+      const pause = Date.now() - this.lastUpdateAt;
+      if (pause < this.checkPauseMs) {
+        this.checking = true;
+        setTimeout(check, this.checkPauseMs - pause);
+        return;
+      }
       this.checkOne(next[0], next[1]);
       this.scheduleChecks();
-    });
+    };
+    setImmediate(check);
   }
 
   private nextToCheck(notebook: OpenNotebook): string | undefined {
@@ -204,7 +250,14 @@ class LanguageWorker {
         if (notebook.fresh.has(cellId) === false) notebook.urgent.unshift(cellId);
         return;
       }
-      diagnostics = [notChecked(cellId, timedOut ? `radnb stopped type-checking this cell after ${CHECK_BUDGET_MS / 1000} s` : `radnb could not type-check this cell (${String(error)})`)];
+      diagnostics = [
+        notChecked(
+          cellId,
+          timedOut
+            ? `radnb stopped type-checking this cell after ${CHECK_BUDGET_MS / 1000} s`
+            : `radnb could not type-check this cell (${String(error)})`,
+        ),
+      ];
     } finally {
       this.stopWhen = () => false;
     }

@@ -5,7 +5,9 @@ import { DicomError } from './errors';
 import { readLut } from './lut';
 
 /** In place: interleaved 8-bit YBR_FULL → RGB, exactly as pydicom.convert_color_space. */
-export function ybrFullToRgb(pixels: Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array): void {
+export function ybrFullToRgb(
+  pixels: Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array,
+): void {
   const f = Math.fround;
   const gCb = f((-0.114 * 1.772) / 0.587);
   const gCr = f((-0.299 * 1.402) / 0.587);
@@ -65,10 +67,17 @@ const CHANNELS = [
 
 export function readPalette(dataSet: DataSet, file: string): PaletteLut {
   const tables = CHANNELS.map(([name, descriptorTag, dataTag, segmentedTag]) => {
-    if (!dataSet.elements[dataTag] && dataSet.elements[segmentedTag]) throw new DicomError(file, 'segmented palette colour LUTs are not supported');
+    if (!dataSet.elements[dataTag] && dataSet.elements[segmentedTag])
+      throw new DicomError(file, 'segmented palette colour LUTs are not supported');
     return readLut(dataSet, descriptorTag, dataTag, file, `${name} Palette Colour LUT`);
   });
-  return { red: tables[0].data, green: tables[1].data, blue: tables[2].data, firstMapped: tables[0].firstMapped, bitsPerEntry: tables[0].bits === 8 ? 8 : 16 };
+  return {
+    red: tables[0].data,
+    green: tables[1].data,
+    blue: tables[2].data,
+    firstMapped: tables[0].firstMapped,
+    bitsPerEntry: tables[0].bits === 8 ? 8 : 16,
+  };
 }
 
 /** Indices → interleaved RGB; values outside the table take its first or last entry, as in pydicom. */

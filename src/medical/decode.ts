@@ -5,7 +5,14 @@ import { decoderFor } from './codecs/registry';
 import { ybrFullToRgb } from './color';
 import { DicomError, wrapError } from './errors';
 import type { ParsedDicom } from './parse';
-import { allocateStored, encapsulatedFrame, framePixelCount, readNativeFrames, type PixelInfo, type StoredPixels } from './pixelData';
+import {
+  allocateStored,
+  encapsulatedFrame,
+  framePixelCount,
+  readNativeFrames,
+  type PixelInfo,
+  type StoredPixels,
+} from './pixelData';
 
 export interface DecodedPixels {
   pixels: StoredPixels;
@@ -14,9 +21,16 @@ export interface DecodedPixels {
 }
 
 export async function decodePixels(parsed: ParsedDicom, info: PixelInfo): Promise<DecodedPixels> {
-  const { pixels, photometric } = parsed.syntax.encoding === 'native' ? { pixels: readNativeFrames(parsed, info), photometric: info.photometric } : await decodeEncapsulated(parsed, info);
+  const { pixels, photometric } =
+    parsed.syntax.encoding === 'native'
+      ? { pixels: readNativeFrames(parsed, info), photometric: info.photometric }
+      : await decodeEncapsulated(parsed, info);
   if ((photometric === 'YBR_FULL' || photometric === 'YBR_FULL_422') && info.samplesPerPixel === 3) {
-    if (info.bitsAllocated !== 8) throw new DicomError(parsed.file, `${photometric} with ${info.bitsAllocated}-bit samples cannot be converted to RGB`);
+    if (info.bitsAllocated !== 8)
+      throw new DicomError(
+        parsed.file,
+        `${photometric} with ${info.bitsAllocated}-bit samples cannot be converted to RGB`,
+      );
     ybrFullToRgb(pixels);
     return { pixels, photometric: 'RGB' };
   }

@@ -104,7 +104,10 @@ export class Deidentifier {
     const dicom = readDicomFile(bytes, file);
     const disagreement = parserDisagreement(dicom.dict, reference);
     if (disagreement) {
-      throw new DeidError(file, `damaged or ambiguous structure: the two DICOM parsers disagree about attribute ${disagreement}; not de-identified`);
+      throw new DeidError(
+        file,
+        `damaged or ambiguous structure: the two DICOM parsers disagree about attribute ${disagreement}; not de-identified`,
+      );
     }
     const identifying = identifyingText(dicom.dict);
     const changes: DeidChange[] = [];
@@ -120,7 +123,8 @@ export class Deidentifier {
     }
     const output = writeDicomFile(dicom, file);
     const leftover = leftoverText(output, identifying, file);
-    if (leftover !== undefined) throw new DeidError(file, `identifying text "${leftover}" is still in the output; not de-identified`);
+    if (leftover !== undefined)
+      throw new DeidError(file, `identifying text "${leftover}" is still in the output; not de-identified`);
     return { bytes: output, report: { file, changes, warnings } };
   }
 
@@ -202,7 +206,8 @@ export class Deidentifier {
     };
     // Dates are emptied or removed by the profile: say so to whoever compares time points later.
     tree['00280303'] = { vr: 'CS', Value: ['REMOVED'] };
-    for (const tag of ['00120062', '00120063', '00120064', '00280303']) changes.push({ path: attributeName(tag), tag, change: 'added' });
+    for (const tag of ['00120062', '00120063', '00120064', '00280303'])
+      changes.push({ path: attributeName(tag), tag, change: 'added' });
   }
 }
 
@@ -213,7 +218,11 @@ export function deidentify(bytes: Uint8Array, options: DeidOptions & { file?: st
 
 /** De-identifies every file under inDir into the same relative paths under outDir, with one mapping
  *  for the whole folder. Files that are not complete DICOM files are reported and skipped. */
-export async function deidentifyDirectory(inDir: string, outDir: string, options: DeidOptions = {}): Promise<DeidDirectoryReport> {
+export async function deidentifyDirectory(
+  inDir: string,
+  outDir: string,
+  options: DeidOptions = {},
+): Promise<DeidDirectoryReport> {
   const deidentifier = new Deidentifier(options);
   const report: DeidDirectoryReport = { files: [], failed: [] };
   for (const relative of await listFilesRecursive(inDir)) {
@@ -225,7 +234,10 @@ export async function deidentifyDirectory(inDir: string, outDir: string, options
       await writeFile(output, result.bytes);
       report.files.push(result.report);
     } catch (error) {
-      report.failed.push({ file: relative, reason: error instanceof DeidError ? error.reason : (error as Error).message });
+      report.failed.push({
+        file: relative,
+        reason: error instanceof DeidError ? error.reason : (error as Error).message,
+      });
     }
   }
   return report;
@@ -246,9 +258,12 @@ function assertComplete(bytes: Uint8Array, file: string): DataSet {
 
 function burnedInTextWarnings(tree: ElementTree, file: string): string[] {
   if (!tree[PIXEL_DATA]) return [];
-  const declared = String(tree[BURNED_IN_ANNOTATION]?.Value?.[0] ?? '').trim().toUpperCase();
+  const declared = String(tree[BURNED_IN_ANNOTATION]?.Value?.[0] ?? '')
+    .trim()
+    .toUpperCase();
   if (declared === 'NO') return [];
-  const why = declared === 'YES' ? 'declares burned-in annotation' : 'does not declare whether it has burned-in annotation';
+  const why =
+    declared === 'YES' ? 'declares burned-in annotation' : 'does not declare whether it has burned-in annotation';
   return [`${file} ${why}: text drawn into the pixels is NOT removed by de-identification — check the images`];
 }
 

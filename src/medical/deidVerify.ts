@@ -6,7 +6,19 @@ import { parseDicom } from './parse';
 import type { ElementTree } from './writer';
 
 /** Attributes whose original text must not survive anywhere in the output (outside pixel data). */
-const IDENTIFYING = ['00100010', '00100020', '00101000', '00101001', '00101005', '00101060', '00101040', '00100030', '00080050', '00080090', '00081050'];
+const IDENTIFYING = [
+  '00100010',
+  '00100020',
+  '00101000',
+  '00101001',
+  '00101005',
+  '00101060',
+  '00101040',
+  '00100030',
+  '00080050',
+  '00080090',
+  '00081050',
+];
 
 /** Shorter values ("1", "CT") occur by chance in other attributes; they are not searched for. */
 const MIN_SEARCHED_LENGTH = 4;
@@ -43,6 +55,12 @@ export function leftoverText(output: Uint8Array, texts: string[], file: string):
   const { dataSet } = parseDicom(output, file);
   const bytes = Buffer.from(output.buffer, output.byteOffset, output.byteLength);
   const pixels = dataSet.elements.x7fe00010;
-  const regions = pixels ? [bytes.subarray(0, pixels.dataOffset), bytes.subarray(pixels.dataOffset + Math.max(0, pixels.length))] : [bytes];
-  return texts.find((text) => regions.some((region) => region.includes(Buffer.from(text, 'utf8')) || region.includes(Buffer.from(text, 'latin1'))));
+  const regions = pixels
+    ? [bytes.subarray(0, pixels.dataOffset), bytes.subarray(pixels.dataOffset + Math.max(0, pixels.length))]
+    : [bytes];
+  return texts.find((text) =>
+    regions.some(
+      (region) => region.includes(Buffer.from(text, 'utf8')) || region.includes(Buffer.from(text, 'latin1')),
+    ),
+  );
 }

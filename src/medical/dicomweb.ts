@@ -80,7 +80,11 @@ export class DicomWebClient {
     const url = new URL(options.baseUrl);
     let auth = options.auth;
     if (url.username) {
-      auth ??= { type: 'basic', username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+      auth ??= {
+        type: 'basic',
+        username: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password),
+      };
       url.username = '';
       url.password = '';
     }
@@ -107,7 +111,11 @@ export class DicomWebClient {
 
   /** QIDO-RS /instances, /studies/{study}/instances or /studies/{study}/series/{series}/instances */
   searchInstances(study?: string, series?: string, query: QidoQuery = {}): Promise<DicomJson[]> {
-    const path = study ? (series ? `studies/${study}/series/${series}/instances` : `studies/${study}/instances`) : 'instances';
+    const path = study
+      ? series
+        ? `studies/${study}/series/${series}/instances`
+        : `studies/${study}/instances`
+      : 'instances';
     return this.search(path, query);
   }
 
@@ -123,15 +131,31 @@ export class DicomWebClient {
   }
 
   /** WADO-RS one instance. */
-  async retrieveInstance(study: string, series: string, instance: string, options: RetrieveOptions = {}): Promise<Uint8Array> {
+  async retrieveInstance(
+    study: string,
+    series: string,
+    instance: string,
+    options: RetrieveOptions = {},
+  ): Promise<Uint8Array> {
     const files: Uint8Array[] = [];
     for await (const file of this.retrieveInstances({ study, series, instance }, options)) files.push(file);
-    if (files.length !== 1) throw new DicomWebError(`expected one instance, got ${files.length}`, 200, this.url(targetPath({ study, series, instance })));
+    if (files.length !== 1)
+      throw new DicomWebError(
+        `expected one instance, got ${files.length}`,
+        200,
+        this.url(targetPath({ study, series, instance })),
+      );
     return files[0];
   }
 
   /** WADO-RS frames (1-based numbers) of one instance, in the stored transfer syntax. */
-  async retrieveFrames(study: string, series: string, instance: string, frames: number[], options: RetrieveOptions = {}): Promise<RetrievedFrame[]> {
+  async retrieveFrames(
+    study: string,
+    series: string,
+    instance: string,
+    frames: number[],
+    options: RetrieveOptions = {},
+  ): Promise<RetrievedFrame[]> {
     const path = `${targetPath({ study, series, instance })}/frames/${frames.join(',')}`;
     const result: RetrievedFrame[] = [];
     for await (const part of this.multipart(path, ACCEPT_FRAMES, options)) {
@@ -139,7 +163,8 @@ export class DicomWebClient {
       const transferSyntax = /transfer-syntax="?([\d.]+)"?/i.exec(contentType)?.[1];
       result.push({ frame: frames[result.length], contentType, transferSyntax, data: part.body });
     }
-    if (result.length !== frames.length) throw new DicomWebError(`asked for ${frames.length} frame(s), got ${result.length}`, 200, this.url(path));
+    if (result.length !== frames.length)
+      throw new DicomWebError(`asked for ${frames.length} frame(s), got ${result.length}`, 200, this.url(path));
     return result;
   }
 
@@ -157,7 +182,11 @@ export class DicomWebClient {
     if (!boundary || !response.body) {
       // Some servers answer a request for a single item with the bare item instead of a multipart body.
       if (contentType?.startsWith('multipart/')) {
-        throw new DicomWebError(`multipart response without a boundary ("${contentType}")`, response.status, this.url(path));
+        throw new DicomWebError(
+          `multipart response without a boundary ("${contentType}")`,
+          response.status,
+          this.url(path),
+        );
       }
       const body = new Uint8Array(await response.arrayBuffer());
       options.onProgress?.({ bytes: body.length, totalBytes: body.length, parts: 1 });
@@ -178,7 +207,11 @@ export class DicomWebClient {
       }
     } catch (error) {
       if (error instanceof DicomWebError) throw error;
-      throw new DicomWebError(`reading the response failed: ${(error as Error).message}`, response.status, this.url(path));
+      throw new DicomWebError(
+        `reading the response failed: ${(error as Error).message}`,
+        response.status,
+        this.url(path),
+      );
     }
   }
 
@@ -197,7 +230,11 @@ export class DicomWebClient {
     if (!response.ok) {
       const detail = (await response.text().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 200);
       const hint = response.status === 401 || response.status === 403 ? ' — check the username/password or token' : '';
-      throw new DicomWebError(`HTTP ${response.status} ${response.statusText} from ${url}${hint}${detail ? `: ${detail}` : ''}`, response.status, url);
+      throw new DicomWebError(
+        `HTTP ${response.status} ${response.statusText} from ${url}${hint}${detail ? `: ${detail}` : ''}`,
+        response.status,
+        url,
+      );
     }
     return response;
   }
@@ -235,7 +272,10 @@ function queryString(query: QidoQuery): string {
   return text ? `?${text}` : '';
 }
 
-async function* countBytes(stream: AsyncIterable<Uint8Array>, onChunk: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+async function* countBytes(
+  stream: AsyncIterable<Uint8Array>,
+  onChunk: (bytes: number) => void,
+): AsyncGenerator<Uint8Array> {
   for await (const chunk of stream) {
     onChunk(chunk.length);
     yield chunk;

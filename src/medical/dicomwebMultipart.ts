@@ -127,7 +127,10 @@ export function multipartBoundary(contentType: string | null): string | undefine
 }
 
 /** Parts of a streamed multipart body, yielded as each one completes. */
-export async function* parseMultipartStream(stream: AsyncIterable<Uint8Array>, boundary: string): AsyncGenerator<MultipartPart> {
+export async function* parseMultipartStream(
+  stream: AsyncIterable<Uint8Array>,
+  boundary: string,
+): AsyncGenerator<MultipartPart> {
   const parser = new MultipartParser(boundary);
   for await (const chunk of stream) yield* parser.push(chunk);
   parser.end();

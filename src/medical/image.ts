@@ -13,7 +13,15 @@ import { parseDicom, type ParsedDicom } from './parse';
 import { hasPixelData, NO_PIXEL_DATA, readPixelInfo, type PixelInfo, type StoredPixels } from './pixelData';
 import { resolveWindow, type WindowPreset } from './presets';
 import type { TransferSyntax } from './transferSyntax';
-import { applyVoiTable, applyWindow, invertInPlace, readVoi, type OutputRange, type VoiInfo, type WindowSpec } from './voiLut';
+import {
+  applyVoiTable,
+  applyWindow,
+  invertInPlace,
+  readVoi,
+  type OutputRange,
+  type VoiInfo,
+  type WindowSpec,
+} from './voiLut';
 
 export interface ReadOptions {
   /** Decode the pixel data (default true); false reads metadata only, much faster for big files. */
@@ -34,7 +42,10 @@ export async function readDicom(file: string, options: ReadOptions = {}): Promis
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new DicomError(file, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new DicomError(
+      file,
+      `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   return decodeDicom(bytes, file, options);
 }
@@ -111,7 +122,8 @@ export class DicomImage {
 
   /** Stored values of all frames, like pydicom's pixel_array: frames × rows × columns (× samples). */
   get pixelArray(): StoredPixels {
-    if (!this.stored) throw new DicomError(this.file, 'pixel data not decoded: read with pixels: true or await image.decode()');
+    if (!this.stored)
+      throw new DicomError(this.file, 'pixel data not decoded: read with pixels: true or await image.decode()');
     return this.stored;
   }
 
@@ -131,7 +143,8 @@ export class DicomImage {
 
   /** Display values of a greyscale frame: modality LUT, then VOI (window or LUT), then MONOCHROME1 inversion. */
   windowed(options: WindowedOptions = {}): Float32Array {
-    if (this.samplesPerPixel !== 1) throw new DicomError(this.file, `windowing needs a greyscale image, this one is ${this.photometric}`);
+    if (this.samplesPerPixel !== 1)
+      throw new DicomError(this.file, `windowing needs a greyscale image, this one is ${this.photometric}`);
     const range = options.range ?? { min: 0, max: 1 };
     const values = this.modalityValues(options.frame ?? 0);
     const window = resolveWindow(options.window);
@@ -150,7 +163,8 @@ export class DicomImage {
       const colours = applyPalette(values, this.palette);
       return colours instanceof Uint8Array ? colours : Uint8Array.from(colours, (v) => v >> 8);
     }
-    if (this.samplesPerPixel !== 3) throw new DicomError(this.file, `rgb() needs a colour image, this one is ${this.photometric}`);
+    if (this.samplesPerPixel !== 3)
+      throw new DicomError(this.file, `rgb() needs a colour image, this one is ${this.photometric}`);
     if (values instanceof Uint8Array) return values;
     const shift = Math.max(0, this.info.bitsStored - 8);
     return Uint8Array.from(values, (v) => v >> shift);
@@ -166,7 +180,11 @@ export class DicomImage {
     const colour = this.samplesPerPixel === 3 || this.photometric === 'PALETTE COLOR';
     const tableLut = !colour && this.modalityLut.table !== undefined;
     const frames = this.frames;
-    const pixels = colour ? concatFrames(frames, (f) => this.rgb(f)) : tableLut ? this.modalityValues() : this.pixelArray;
+    const pixels = colour
+      ? concatFrames(frames, (f) => this.rgb(f))
+      : tableLut
+        ? this.modalityValues()
+        : this.pixelArray;
     const { metadata: m } = this;
     const orientation = m.imageOrientationPatient;
     return {
@@ -179,14 +197,15 @@ export class DicomImage {
       slope: colour || tableLut ? 1 : this.modalityLut.slope,
       intercept: colour || tableLut ? 0 : this.modalityLut.intercept,
       units: this.modalityLut.units,
-      window: colour ? undefined : this.voi.windows[0] && { center: this.voi.windows[0].center, width: this.voi.windows[0].width },
+      window: colour
+        ? undefined
+        : this.voi.windows[0] && { center: this.voi.windows[0].center, width: this.voi.windows[0].width },
       invert: this.photometric === 'MONOCHROME1' || undefined,
       pixelSpacing: m.pixelSpacing,
       orientationLabels: orientation && edgeLabels(orientation.slice(0, 3), orientation.slice(3)),
       metadata: viewerMetadata(this.tags()),
     };
   }
-
 }
 
 /** A LINEAR_EXACT window spanning the values, for images without a window of their own. */

@@ -108,7 +108,8 @@ function fft2d(real: Float64Array, imag: Float64Array, rows: number, columns: nu
 function shift(values: Float64Array, rows: number, columns: number): Float64Array {
   const out = new Float64Array(values.length);
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++) out[((r + rows / 2) % rows) * columns + ((c + columns / 2) % columns)] = values[r * columns + c];
+    for (let c = 0; c < columns; c++)
+      out[((r + rows / 2) % rows) * columns + ((c + columns / 2) % columns)] = values[r * columns + c];
   }
   return out;
 }
@@ -117,7 +118,8 @@ function checkSize(operation: string, values: ArrayLike<number>, rows: number, c
   if (!Number.isInteger(rows) || !Number.isInteger(columns) || rows < 1 || columns < 1) {
     throw new KSpaceError(operation, `rows and columns must be positive integers, got ${rows} × ${columns}`);
   }
-  if (values.length !== rows * columns) throw new KSpaceError(operation, `expected ${rows} × ${columns} = ${rows * columns} values, got ${values.length}`);
+  if (values.length !== rows * columns)
+    throw new KSpaceError(operation, `expected ${rows} × ${columns} = ${rows * columns} values, got ${values.length}`);
 }
 
 /** The centred k-space of a real image (row-major), zero-padded to powers of two. */
@@ -152,7 +154,8 @@ export function fromKSpace(kspace: KSpace): Float32Array {
   fft2d(real, imag, rows, columns, true);
   const image = new Float32Array(imageRows * imageColumns);
   for (let r = 0; r < imageRows; r++) {
-    for (let c = 0; c < imageColumns; c++) image[r * imageColumns + c] = Math.hypot(real[r * columns + c], imag[r * columns + c]);
+    for (let c = 0; c < imageColumns; c++)
+      image[r * imageColumns + c] = Math.hypot(real[r * columns + c], imag[r * columns + c]);
   }
   return image;
 }
@@ -162,9 +165,11 @@ export function fromKSpace(kspace: KSpace): Float32Array {
 export function undersamplingMask(options: UndersamplingOptions): Uint8Array {
   const { lines, acceleration } = options;
   const centerFraction = options.centerFraction ?? 0.08;
-  if (!Number.isInteger(lines) || lines < 1) throw new KSpaceError('undersamplingMask', `lines must be a positive integer, got ${lines}`);
+  if (!Number.isInteger(lines) || lines < 1)
+    throw new KSpaceError('undersamplingMask', `lines must be a positive integer, got ${lines}`);
   if (!(acceleration >= 1)) throw new KSpaceError('undersamplingMask', `acceleration must be ≥ 1, got ${acceleration}`);
-  if (!(centerFraction >= 0 && centerFraction <= 1)) throw new KSpaceError('undersamplingMask', `centerFraction must be in [0, 1], got ${centerFraction}`);
+  if (!(centerFraction >= 0 && centerFraction <= 1))
+    throw new KSpaceError('undersamplingMask', `centerFraction must be in [0, 1], got ${centerFraction}`);
   const mask = new Uint8Array(lines);
   const target = Math.max(1, Math.round(lines / acceleration));
   const center = Math.min(target, Math.round(lines * centerFraction));
@@ -181,7 +186,8 @@ export function undersamplingMask(options: UndersamplingOptions): Uint8Array {
 
 /** k-space with the unmeasured lines (rows) set to zero. The mask has one entry per k-space row. */
 export function applyLineMask(kspace: KSpace, mask: ArrayLike<number>): KSpace {
-  if (mask.length !== kspace.rows) throw new KSpaceError('applyLineMask', `mask has ${mask.length} lines, k-space has ${kspace.rows} rows`);
+  if (mask.length !== kspace.rows)
+    throw new KSpaceError('applyLineMask', `mask has ${mask.length} lines, k-space has ${kspace.rows} rows`);
   const real = kspace.real.slice();
   const imag = kspace.imag.slice();
   for (let r = 0; r < kspace.rows; r++) {
@@ -193,7 +199,12 @@ export function applyLineMask(kspace: KSpace, mask: ArrayLike<number>): KSpace {
 }
 
 /** What the scanner would show from the measured lines only: k-space, mask, zeros, inverse FFT. */
-export function zeroFilledReconstruction(image: ArrayLike<number>, rows: number, columns: number, mask: ArrayLike<number>): Float32Array {
+export function zeroFilledReconstruction(
+  image: ArrayLike<number>,
+  rows: number,
+  columns: number,
+  mask: ArrayLike<number>,
+): Float32Array {
   return fromKSpace(applyLineMask(toKSpace(image, rows, columns), mask));
 }
 
@@ -203,8 +214,13 @@ export function zeroFilledReconstruction(image: ArrayLike<number>, rows: number,
  * skipped, never overwrite what it measured — the data-consistency step of learned MR reconstruction.
  * `measured` is the scan's k-space (only its measured lines are read).
  */
-export function enforceDataConsistency(estimate: ArrayLike<number>, measured: KSpace, mask: ArrayLike<number>): Float32Array {
-  if (mask.length !== measured.rows) throw new KSpaceError('enforceDataConsistency', `mask has ${mask.length} lines, k-space has ${measured.rows} rows`);
+export function enforceDataConsistency(
+  estimate: ArrayLike<number>,
+  measured: KSpace,
+  mask: ArrayLike<number>,
+): Float32Array {
+  if (mask.length !== measured.rows)
+    throw new KSpaceError('enforceDataConsistency', `mask has ${mask.length} lines, k-space has ${measured.rows} rows`);
   const kspace = toKSpace(estimate, measured.imageRows, measured.imageColumns);
   for (let r = 0; r < measured.rows; r++) {
     if (!mask[r]) continue;

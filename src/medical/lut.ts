@@ -16,19 +16,30 @@ export function readLookupTable(item: DataSet, file: string, what: string): Look
 
 /** A LUT from its descriptor [entries (0 = 65536), first mapped value, bits per entry] and its data,
  *  which hold one 16-bit word per entry, or one byte per entry in some 8-bit tables. */
-export function readLut(dataSet: DataSet, descriptorTag: string, dataTag: string, file: string, what: string): LookupTable {
+export function readLut(
+  dataSet: DataSet,
+  descriptorTag: string,
+  dataTag: string,
+  file: string,
+  what: string,
+): LookupTable {
   const descriptor = dataSet.elements[descriptorTag];
   const data = dataSet.elements[dataTag];
   if (!descriptor || !data) throw new DicomError(file, `${what} without LUT Descriptor or LUT Data`);
   const entries = dataSet.uint16(descriptorTag, 0) || 65536;
   // The first mapped value is US or SS depending on the pixel representation; read it as the VR says.
-  const firstMapped = descriptor.vr === 'SS' ? (dataSet.int16(descriptorTag, 1) ?? 0) : (dataSet.uint16(descriptorTag, 1) ?? 0);
+  const firstMapped =
+    descriptor.vr === 'SS' ? (dataSet.int16(descriptorTag, 1) ?? 0) : (dataSet.uint16(descriptorTag, 1) ?? 0);
   const bits = dataSet.uint16(descriptorTag, 2) ?? 16;
   const bytesPerEntry = data.length >= entries * 2 ? 2 : 1;
-  if (data.length < entries * bytesPerEntry) throw new DicomError(file, `${what} LUT Data has ${data.length} bytes for ${entries} entries`);
+  if (data.length < entries * bytesPerEntry)
+    throw new DicomError(file, `${what} LUT Data has ${data.length} bytes for ${entries} entries`);
   const table = new Uint16Array(entries);
   for (let i = 0; i < entries; i++) {
-    table[i] = bytesPerEntry === 2 ? dataSet.byteArrayParser.readUint16(dataSet.byteArray, data.dataOffset + 2 * i) : dataSet.byteArray[data.dataOffset + i];
+    table[i] =
+      bytesPerEntry === 2
+        ? dataSet.byteArrayParser.readUint16(dataSet.byteArray, data.dataOffset + 2 * i)
+        : dataSet.byteArray[data.dataOffset + i];
   }
   return { firstMapped, data: table, bits };
 }

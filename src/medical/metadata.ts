@@ -100,7 +100,25 @@ export interface TagEntry {
   depth: number;
 }
 
-const STRING_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
+const STRING_VRS = new Set([
+  'AE',
+  'AS',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'IS',
+  'LO',
+  'LT',
+  'PN',
+  'SH',
+  'ST',
+  'TM',
+  'UC',
+  'UI',
+  'UR',
+  'UT',
+]);
 const NUMBER_READERS: Record<string, [number, (ds: DataSet, tag: string, i: number) => number | undefined]> = {
   US: [2, (ds, t, i) => ds.uint16(t, i)],
   SS: [2, (ds, t, i) => ds.int16(t, i)],
@@ -116,7 +134,10 @@ const MAX_LISTED_NUMBERS = 16;
 const IDENTIFYING_VRS = new Set(['PN', 'LO', 'SH', 'DA', 'DT', 'UI', 'LT', 'ST', 'UT', 'UC', 'AS']);
 
 /** Text values of the PHI attributes (PS3.15 Basic Profile) at any depth, with their keywords. */
-export function identifyingValues(dataSet: DataSet, found: { keyword: string; value: string }[] = []): { keyword: string; value: string }[] {
+export function identifyingValues(
+  dataSet: DataSet,
+  found: { keyword: string; value: string }[] = [],
+): { keyword: string; value: string }[] {
   for (const element of Object.values(dataSet.elements)) {
     // Identifiers also hide in sequences (OtherPatientIDsSequence, ReferencedPatientSequence…).
     for (const item of element.items ?? []) if (item.dataSet) identifyingValues(item.dataSet, found);
@@ -145,7 +166,8 @@ export function dumpTags(dataSet: DataSet, depth = 0, signed = dataSet.uint16('x
       phi: isPhiTag(hex),
       depth,
     });
-    for (const item of element.items ?? []) if (item.dataSet) entries.push(...dumpTags(item.dataSet, depth + 1, signed));
+    for (const item of element.items ?? [])
+      if (item.dataSet) entries.push(...dumpTags(item.dataSet, depth + 1, signed));
   }
   return entries;
 }
@@ -166,7 +188,9 @@ function describeValue(dataSet: DataSet, element: Element, vr: string): string {
   const reader = NUMBER_READERS[vr];
   if (reader && element.length > 0) {
     const count = Math.floor(element.length / reader[0]);
-    const shown = Array.from({ length: Math.min(count, MAX_LISTED_NUMBERS) }, (_, i) => reader[1](dataSet, element.tag, i));
+    const shown = Array.from({ length: Math.min(count, MAX_LISTED_NUMBERS) }, (_, i) =>
+      reader[1](dataSet, element.tag, i),
+    );
     return shown.join('\\') + (count > MAX_LISTED_NUMBERS ? `\\… (${count} values)` : '');
   }
   if (vr === 'AT') return dataSet.attributeTag(element.tag) ?? '';

@@ -17,10 +17,15 @@ export function readModalityLut(dataSet: DataSet, file: string): ModalityLut {
   const sequence = dataSet.elements.x00283000?.items?.[0]?.dataSet;
   const rescaleType = dataSet.string('x00281054');
   const units = rescaleType && rescaleType !== 'US' ? rescaleType : dataSet.string('x00080060') === 'CT' ? 'HU' : '';
-  if (sequence) return { slope: 1, intercept: 0, table: readLookupTable(sequence, file, 'Modality LUT Sequence'), units };
+  if (sequence)
+    return { slope: 1, intercept: 0, table: readLookupTable(sequence, file, 'Modality LUT Sequence'), units };
   const slope = dataSet.floatString('x00281053');
   const intercept = dataSet.floatString('x00281052');
-  return { slope: Number.isFinite(slope) ? (slope as number) : 1, intercept: Number.isFinite(intercept) ? (intercept as number) : 0, units };
+  return {
+    slope: Number.isFinite(slope) ? (slope as number) : 1,
+    intercept: Number.isFinite(intercept) ? (intercept as number) : 0,
+    units,
+  };
 }
 
 /** Real values of stored values, as float32 (exact for the integer HU of CT). */

@@ -41,24 +41,36 @@ const TYPES: Record<string, Constructor> = {
 const MAGIC = '\x93NUMPY';
 
 export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
-  if (bytes.length < 10 || String.fromCharCode(...bytes.subarray(0, 6)) !== MAGIC) throw new NpzError(name, 'not a .npy array (bad magic)');
+  if (bytes.length < 10 || String.fromCharCode(...bytes.subarray(0, 6)) !== MAGIC)
+    throw new NpzError(name, 'not a .npy array (bad magic)');
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = major === 1 ? 10 : 12;
-  const header = Buffer.from(bytes.subarray(headerStart, headerStart + headerLength)).toString(major === 3 ? 'utf8' : 'latin1');
+  const header = Buffer.from(bytes.subarray(headerStart, headerStart + headerLength)).toString(
+    major === 3 ? 'utf8' : 'latin1',
+  );
   const descr = /'descr'\s*:\s*'([<>|=])([a-z]\d+)'/.exec(header);
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header);
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);
-  if (!descr || !fortran || !shapeText) throw new NpzError(name, `unreadable .npy header ${JSON.stringify(header.trim())}`);
+  if (!descr || !fortran || !shapeText)
+    throw new NpzError(name, `unreadable .npy header ${JSON.stringify(header.trim())}`);
   const [, order, dtype] = descr;
   const type = TYPES[dtype];
   if (!type) throw new NpzError(name, `dtype ${dtype} is not supported (numeric and bool only)`);
-  const shape = shapeText[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const start = headerStart + headerLength;
   const byteLength = count * type.BYTES_PER_ELEMENT;
-  if (start + byteLength > bytes.length) throw new NpzError(name, `truncated: shape (${shape.join(', ')}) needs ${byteLength} bytes, ${bytes.length - start} present`);
+  if (start + byteLength > bytes.length)
+    throw new NpzError(
+      name,
+      `truncated: shape (${shape.join(', ')}) needs ${byteLength} bytes, ${bytes.length - start} present`,
+    );
   const raw = new Uint8Array(bytes.subarray(start, start + byteLength)); // a copy: aligned, independent of the file buffer
   if (order === '>' && type.BYTES_PER_ELEMENT > 1) swapBytes(raw, type.BYTES_PER_ELEMENT);
   const data = new type(raw.buffer);

@@ -1,7 +1,8 @@
 // Writing NumPy .npy arrays (format 1.0, little endian, C order), e.g. segmentation masks next to a
 // DICOM series, readable by numpy.load and by parseNpy.
 
-export type NpySaveData = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+export type NpySaveData =
+  Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
 const DESCR: Record<string, string> = {
   Uint8Array: '|u1',
@@ -16,7 +17,8 @@ const DESCR: Record<string, string> = {
 
 export function encodeNpy(data: NpySaveData, shape: number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new Error(`encodeNpy: shape (${shape.join(', ')}) holds ${count} values, data has ${data.length}`);
+  if (count !== data.length)
+    throw new Error(`encodeNpy: shape (${shape.join(', ')}) holds ${count} values, data has ${data.length}`);
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
   let header = `{'descr': '${DESCR[data.constructor.name]}', 'fortran_order': False, 'shape': (${dims}), }`;
   // The header, with magic and length, is padded with spaces to a multiple of 64 and ends in a newline.

@@ -37,7 +37,8 @@ export function listZip(bytes: Uint8Array, file: string): ZipMember[] {
   const locator = eocd - 20;
   if (locator >= 0 && view.getUint32(locator, true) === ZIP64_LOCATOR) {
     const zip64 = Number(view.getBigUint64(locator + 8, true));
-    if (zip64 + 56 > bytes.length || view.getUint32(zip64, true) !== ZIP64_EOCD) throw new NpzError(file, 'corrupt ZIP64 end record');
+    if (zip64 + 56 > bytes.length || view.getUint32(zip64, true) !== ZIP64_EOCD)
+      throw new NpzError(file, 'corrupt ZIP64 end record');
     count = Number(view.getBigUint64(zip64 + 32, true));
     offset = Number(view.getBigUint64(zip64 + 48, true));
   }
@@ -68,7 +69,8 @@ export function listZip(bytes: Uint8Array, file: string): ZipMember[] {
 export function readZipMember(bytes: Uint8Array, member: ZipMember, file: string): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const at = member.localHeaderOffset;
-  if (at + 30 > bytes.length || view.getUint32(at, true) !== LOCAL_HEADER) throw new NpzError(file, `corrupt zip entry ${member.name}`);
+  if (at + 30 > bytes.length || view.getUint32(at, true) !== LOCAL_HEADER)
+    throw new NpzError(file, `corrupt zip entry ${member.name}`);
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
   const end = start + member.compressedSize;
   if (end > bytes.length) throw new NpzError(file, `truncated: ${member.name} runs past the end of the file`);
@@ -81,8 +83,13 @@ export function readZipMember(bytes: Uint8Array, member: ZipMember, file: string
     } catch (error) {
       throw new NpzError(file, `${member.name} does not inflate (${(error as Error).message})`);
     }
-  } else throw new NpzError(file, `${member.name} uses zip compression method ${member.method}; only stored and deflate are supported`);
-  if (data.length !== member.size || crc32(data) !== member.crc) throw new NpzError(file, `${member.name} fails its CRC-32 check (corrupt file)`);
+  } else
+    throw new NpzError(
+      file,
+      `${member.name} uses zip compression method ${member.method}; only stored and deflate are supported`,
+    );
+  if (data.length !== member.size || crc32(data) !== member.crc)
+    throw new NpzError(file, `${member.name} fails its CRC-32 check (corrupt file)`);
   return data;
 }
 
@@ -97,7 +104,7 @@ function findEndOfCentralDirectory(view: DataView, file: string): number {
 
 /** ZIP64 keeps the real sizes and offset in extra field 0x0001 when the 32-bit fields are saturated. */
 function applyZip64Extra(view: DataView, start: number, length: number, member: ZipMember): void {
-  for (let at = start; at + 4 <= start + length; ) {
+  for (let at = start; at + 4 <= start + length;) {
     const id = view.getUint16(at, true);
     const size = view.getUint16(at + 2, true);
     if (id === 0x0001) {

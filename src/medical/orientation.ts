@@ -19,7 +19,11 @@ export function sliceNormal(orientation: readonly number[]): Vec3 {
 /** The letter of the patient direction a vector points to most (LPS: +x left, +y posterior, +z head). */
 function directionLetter(v: readonly number[]): string {
   const axis = [0, 1, 2].reduce((best, i) => (Math.abs(v[i]) > Math.abs(v[best]) ? i : best), 0);
-  const letters = [['L', 'R'], ['P', 'A'], ['H', 'F']][axis];
+  const letters = [
+    ['L', 'R'],
+    ['P', 'A'],
+    ['H', 'F'],
+  ][axis];
   return v[axis] >= 0 ? letters[0] : letters[1];
 }
 
@@ -33,5 +37,10 @@ export interface EdgeLabels {
 /** Edge letters of an image whose columns advance along `row` and rows along `column` (unit vectors). */
 export function edgeLabels(row: readonly number[], column: readonly number[]): EdgeLabels {
   const negate = (v: readonly number[]): number[] => v.map((x) => -x);
-  return { right: directionLetter(row), left: directionLetter(negate(row)), bottom: directionLetter(column), top: directionLetter(negate(column)) };
+  return {
+    right: directionLetter(row),
+    left: directionLetter(negate(row)),
+    bottom: directionLetter(column),
+    top: directionLetter(negate(column)),
+  };
 }

@@ -80,12 +80,18 @@ function guessRawSyntax(buffer: Buffer, file: string): string {
 
 function describeParserFailure(error: unknown, size: number): string {
   // dicom-parser throws strings as often as Errors, and sometimes {exception, dataSet}.
-  const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : String((error as { exception?: unknown })?.exception ?? error);
+  const raw =
+    error instanceof Error
+      ? error.message
+      : typeof error === 'string'
+        ? error
+        : String((error as { exception?: unknown })?.exception ?? error);
   if (/buffer overr|beyond end|past end|cannot be greater than|maxPosition|not enough data/i.test(raw)) {
     return `truncated or corrupt: an element runs past the end of the file (${size} bytes; ${raw})`;
   }
   if (/DICM prefix not found/.test(raw)) return 'not a DICOM file (no DICM prefix at byte 128)';
-  if (/missing required meta header attribute/.test(raw)) return `truncated or incomplete file meta information (${raw})`;
+  if (/missing required meta header attribute/.test(raw))
+    return `truncated or incomplete file meta information (${raw})`;
   return `not a readable DICOM file (${raw})`;
 }
 
@@ -94,7 +100,11 @@ function checkElementBounds(dataSet: DataSet, file: string): void {
   const size = dataSet.byteArray.length;
   for (const element of Object.values(dataSet.elements)) {
     // undefined lengths (0xFFFFFFFF) are left unresolved when parsing stops at the pixel data
-    if (element.dataOffset + element.length > size && !element.encapsulatedPixelData && element.length !== UNDEFINED_LENGTH) {
+    if (
+      element.dataOffset + element.length > size &&
+      !element.encapsulatedPixelData &&
+      element.length !== UNDEFINED_LENGTH
+    ) {
       throw new DicomError(
         file,
         `truncated: element ${formatTag(element.tag)} declares ${element.length} bytes at offset ${element.dataOffset}, but the file has ${size} bytes`,

@@ -4,7 +4,15 @@
 // however many cases are asked for, so datasets grow without changing.
 import { seededRandom } from '../common/random';
 
-export const HU = { air: -1000, lung: -850, fat: -100, softTissue: 40, blood: 50, bone: 700, corticalBone: 1200 } as const;
+export const HU = {
+  air: -1000,
+  lung: -850,
+  fat: -100,
+  softTissue: 40,
+  blood: 50,
+  bone: 700,
+  corticalBone: 1200,
+} as const;
 
 export interface PhantomOptions {
   /** Seed of the whole dataset (default 1). */
@@ -60,7 +68,16 @@ export interface PhantomCase {
 type Defaults = Required<PhantomOptions>;
 
 export function phantomDefaults(options: PhantomOptions = {}): Defaults {
-  return { seed: 1, size: 64, slices: 16, fovMm: 360, sliceThicknessMm: 5, noiseHU: 20, nodulePrevalence: 0.5, ...options };
+  return {
+    seed: 1,
+    size: 64,
+    slices: 16,
+    fovMm: 360,
+    sliceThicknessMm: 5,
+    noiseHU: 20,
+    nodulePrevalence: 0.5,
+    ...options,
+  };
 }
 
 /** The cases 0 … count−1 of the dataset `options` describes. */
@@ -86,7 +103,11 @@ export function generatePhantomCase(index: number, options: PhantomOptions = {})
         const t = o.slices === 1 ? 0 : (2 * z) / (o.slices - 1) - 1;
         let value: number = tissueAt(anatomy, x, y, t);
         for (const n of nodules) {
-          const d = Math.hypot((z - n.center[0]) * o.sliceThicknessMm, (r - n.center[1]) * spacing, (c - n.center[2]) * spacing);
+          const d = Math.hypot(
+            (z - n.center[0]) * o.sliceThicknessMm,
+            (r - n.center[1]) * spacing,
+            (c - n.center[2]) * spacing,
+          );
           if (d <= n.radiusMm) {
             value = n.hu;
             mask[i] = 1;
@@ -180,7 +201,11 @@ function placeNodules(random: () => number, o: Defaults, a: Anatomy, spacing: nu
     const y = a.lungY + reach * a.lungB * k * Math.sin(angle);
     const radiusMm = Math.max(spacing, 3 + 12 * random() ** 1.5); // 6–30 mm diameter, at least a pixel wide
     const hu = Math.round(-300 + 400 * random());
-    nodules.push({ center: [z, Math.round(((y + 1) * o.size - 1) / 2), Math.round(((x + 1) * o.size - 1) / 2)], radiusMm, hu });
+    nodules.push({
+      center: [z, Math.round(((y + 1) * o.size - 1) / 2), Math.round(((x + 1) * o.size - 1) / 2)],
+      radiusMm,
+      hu,
+    });
   }
   return nodules;
 }

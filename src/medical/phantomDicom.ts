@@ -31,7 +31,11 @@ export interface PhantomWriteResult {
 }
 
 /** Writes `count` phantom cases under outDir: case-000/slice-000.dcm …, case-000/mask.npy, labels.csv, cases.csv. */
-export async function writePhantomDataset(outDir: string, count: number, options: PhantomOptions = {}): Promise<PhantomWriteResult> {
+export async function writePhantomDataset(
+  outDir: string,
+  count: number,
+  options: PhantomOptions = {},
+): Promise<PhantomWriteResult> {
   const o = phantomDefaults(options);
   const cases: PhantomCase[] = [];
   const series: PhantomSeriesFiles[] = [];
@@ -42,15 +46,26 @@ export async function writePhantomDataset(outDir: string, count: number, options
     const dir = `case-${String(index).padStart(3, '0')}`;
     await mkdir(path.join(outDir, dir), { recursive: true });
     const uid = (what: string): string => phantomUid(o.seed, index, what);
-    const files: PhantomSeriesFiles = { slices: [], mask: `${dir}/mask.npy`, studyInstanceUid: uid('study'), seriesInstanceUid: uid('series') };
+    const files: PhantomSeriesFiles = {
+      slices: [],
+      mask: `${dir}/mask.npy`,
+      studyInstanceUid: uid('study'),
+      seriesInstanceUid: uid('series'),
+    };
     for (let z = 0; z < phantom.slices; z++) {
       const relative = `${dir}/slice-${String(z).padStart(3, '0')}.dcm`;
       const sop = uid(`slice ${z}`);
-      await writeFile(path.join(outDir, relative), phantomSliceDicom(phantom, z, { ...files, sop, frameOfReference: uid('frame') }));
+      await writeFile(
+        path.join(outDir, relative),
+        phantomSliceDicom(phantom, z, { ...files, sop, frameOfReference: uid('frame') }),
+      );
       files.slices.push(relative);
       sliceRows.push(`${relative},${sop},${phantom.patient.id},${index},${z},${sliceHasNodule(phantom, z) ? 1 : 0}`);
     }
-    await writeFile(path.join(outDir, files.mask), encodeNpy(phantom.mask, [phantom.slices, phantom.rows, phantom.columns]));
+    await writeFile(
+      path.join(outDir, files.mask),
+      encodeNpy(phantom.mask, [phantom.slices, phantom.rows, phantom.columns]),
+    );
     const largest = Math.max(0, ...phantom.nodules.map((n) => 2 * n.radiusMm));
     caseRows.push(
       `${index},${phantom.patient.id},${files.studyInstanceUid},${files.seriesInstanceUid},${phantom.hasNodule ? 1 : 0},${phantom.nodules.length},${largest.toFixed(1)}`,

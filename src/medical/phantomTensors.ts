@@ -39,7 +39,8 @@ export function phantomTensors(count: number, options: PhantomTensorOptions = {}
       const example = c * slices + z;
       for (let i = 0; i < size; i++) {
         const hu = phantom.hu[z * size + i];
-        pixels[example * size + i] = options.scale === 'hu' ? hu : Math.min(1, Math.max(0, (hu - UNIT_LOW) / (UNIT_HIGH - UNIT_LOW)));
+        pixels[example * size + i] =
+          options.scale === 'hu' ? hu : Math.min(1, Math.max(0, (hu - UNIT_LOW) / (UNIT_HIGH - UNIT_LOW)));
         masks[example * size + i] = phantom.mask[z * size + i];
       }
       labels[example] = sliceHasNodule(phantom, z) ? 1 : 0;
@@ -69,7 +70,11 @@ export interface PhantomSplit {
 
 /** Train/validation/test tensors with every case (= patient) in exactly one split. The caller disposes
  *  the returned tensors; `tensors` stay valid. */
-export function splitPhantomTensors(tensors: PhantomTensors, fractions?: SplitFractions, seed = 1): Record<SplitName, PhantomSplit> {
+export function splitPhantomTensors(
+  tensors: PhantomTensors,
+  fractions?: SplitFractions,
+  seed = 1,
+): Record<SplitName, PhantomSplit> {
   const splits = splitByPatient(Array.from(tensors.caseOfExample, String), fractions, seed);
   const pick = (name: SplitName): PhantomSplit => {
     const indices = splits.flatMap((s, i) => (s === name ? [i] : []));

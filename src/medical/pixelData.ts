@@ -39,17 +39,24 @@ export function readPixelInfo(parsed: ParsedDicom): PixelInfo {
   const rows = requiredUint16(dataSet, 'x00280010', 'Rows', file);
   const columns = requiredUint16(dataSet, 'x00280011', 'Columns', file);
   const bitsAllocated = requiredUint16(dataSet, 'x00280100', 'BitsAllocated', file);
-  if (![1, 8, 16, 32].includes(bitsAllocated)) throw new DicomError(file, `unsupported Bits Allocated ${bitsAllocated} (radnb reads 1, 8, 16 and 32)`);
+  if (![1, 8, 16, 32].includes(bitsAllocated))
+    throw new DicomError(file, `unsupported Bits Allocated ${bitsAllocated} (radnb reads 1, 8, 16 and 32)`);
   const bitsStored = dataSet.uint16('x00280101') ?? bitsAllocated;
-  if (bitsStored < 1 || bitsStored > bitsAllocated) throw new DicomError(file, `Bits Stored ${bitsStored} does not fit Bits Allocated ${bitsAllocated}`);
+  if (bitsStored < 1 || bitsStored > bitsAllocated)
+    throw new DicomError(file, `Bits Stored ${bitsStored} does not fit Bits Allocated ${bitsAllocated}`);
   const samplesPerPixel = dataSet.uint16('x00280002') ?? 1;
-  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) throw new DicomError(file, `unsupported Samples per Pixel ${samplesPerPixel}`);
+  if (samplesPerPixel !== 1 && samplesPerPixel !== 3)
+    throw new DicomError(file, `unsupported Samples per Pixel ${samplesPerPixel}`);
   const framesText = dataSet.string('x00280008');
   const frames = framesText === undefined || framesText === '' ? 1 : Number(framesText);
-  if (!Number.isSafeInteger(frames) || frames < 1) throw new DicomError(file, `invalid Number of Frames '${framesText}'`);
+  if (!Number.isSafeInteger(frames) || frames < 1)
+    throw new DicomError(file, `invalid Number of Frames '${framesText}'`);
   const total = rows * columns * samplesPerPixel * frames;
   if (total > MAX_PIXELS_PER_READ) {
-    throw new DicomError(file, `${frames} frames of ${rows}×${columns}×${samplesPerPixel} exceed the limit of ${MAX_PIXELS_PER_READ} pixels per read`);
+    throw new DicomError(
+      file,
+      `${frames} frames of ${rows}×${columns}×${samplesPerPixel} exceed the limit of ${MAX_PIXELS_PER_READ} pixels per read`,
+    );
   }
   return {
     rows,
@@ -115,11 +122,18 @@ export function readNativeFrames(parsed: ParsedDicom, info: PixelInfo): StoredPi
   }
   const source = parsed.dataSet.byteArray;
   const start = source.byteOffset + element.dataOffset;
-  if (subsampled) return expandYbr422(source.subarray(element.dataOffset, element.dataOffset + expected), info.rows * info.columns, info.frames, info.columns);
+  if (subsampled)
+    return expandYbr422(
+      source.subarray(element.dataOffset, element.dataOffset + expected),
+      info.rows * info.columns,
+      info.frames,
+      info.columns,
+    );
   const planar = info.planarConfiguration === 1 && info.samplesPerPixel === 3;
   // Little-endian values at an aligned offset are used in place, as numpy.frombuffer does; otherwise
   // they are copied into an aligned buffer (and swapped for big endian).
-  if (!parsed.syntax.bigEndian && !planar && start % bytesPerSample === 0) return storedView(info, source.buffer as ArrayBuffer, start, expected / bytesPerSample);
+  if (!parsed.syntax.bigEndian && !planar && start % bytesPerSample === 0)
+    return storedView(info, source.buffer as ArrayBuffer, start, expected / bytesPerSample);
   const stored = allocateStored(info, expected / bytesPerSample);
   const bytes = new Uint8Array(stored.buffer);
   bytes.set(source.subarray(element.dataOffset, element.dataOffset + expected));
@@ -133,7 +147,10 @@ function readBitFrames(parsed: ParsedDicom, info: PixelInfo): Uint8Array {
   const count = framePixelCount(info) * info.frames;
   const expected = Math.ceil(count / 8);
   if (element.length < expected) {
-    throw new DicomError(parsed.file, `pixel data has ${element.length} bytes, but ${info.frames} frame(s) of ${info.rows}×${info.columns} at 1 bit need ${expected}`);
+    throw new DicomError(
+      parsed.file,
+      `pixel data has ${element.length} bytes, but ${info.frames} frame(s) of ${info.rows}×${info.columns} at 1 bit need ${expected}`,
+    );
   }
   const packed = parsed.dataSet.byteArray;
   const out = new Uint8Array(count);
@@ -143,8 +160,10 @@ function readBitFrames(parsed: ParsedDicom, info: PixelInfo): Uint8Array {
 
 function storedView(info: PixelInfo, buffer: ArrayBuffer, byteOffset: number, length: number): StoredPixels {
   const signed = info.pixelRepresentation === 1;
-  if (info.bitsAllocated === 8) return signed ? new Int8Array(buffer, byteOffset, length) : new Uint8Array(buffer, byteOffset, length);
-  if (info.bitsAllocated === 16) return signed ? new Int16Array(buffer, byteOffset, length) : new Uint16Array(buffer, byteOffset, length);
+  if (info.bitsAllocated === 8)
+    return signed ? new Int8Array(buffer, byteOffset, length) : new Uint8Array(buffer, byteOffset, length);
+  if (info.bitsAllocated === 16)
+    return signed ? new Int16Array(buffer, byteOffset, length) : new Uint16Array(buffer, byteOffset, length);
   return signed ? new Int32Array(buffer, byteOffset, length) : new Uint32Array(buffer, byteOffset, length);
 }
 
@@ -177,15 +196,22 @@ export function encapsulatedFrame(parsed: ParsedDicom, info: PixelInfo, frame: n
   const element = pixelDataElement(parsed);
   const fragments = element.fragments ?? [];
   if (!element.encapsulatedPixelData || fragments.length === 0) {
-    throw new DicomError(parsed.file, `${parsed.syntax.name} needs encapsulated pixel data, but the pixel data has no fragments`);
+    throw new DicomError(
+      parsed.file,
+      `${parsed.syntax.name} needs encapsulated pixel data, but the pixel data has no fragments`,
+    );
   }
   try {
-    if (info.frames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(parsed.dataSet, element, 0, fragments.length);
-    if ((element.basicOffsetTable ?? []).length > 0) return dicomParser.readEncapsulatedImageFrame(parsed.dataSet, element, frame);
-    if (fragments.length === info.frames) return dicomParser.readEncapsulatedPixelDataFromFragments(parsed.dataSet, element, frame, 1);
+    if (info.frames === 1)
+      return dicomParser.readEncapsulatedPixelDataFromFragments(parsed.dataSet, element, 0, fragments.length);
+    if ((element.basicOffsetTable ?? []).length > 0)
+      return dicomParser.readEncapsulatedImageFrame(parsed.dataSet, element, frame);
+    if (fragments.length === info.frames)
+      return dicomParser.readEncapsulatedPixelDataFromFragments(parsed.dataSet, element, frame, 1);
     // No offset table and several fragments per frame: JPEG frames can be found by their end markers.
     const table = dicomParser.createJPEGBasicOffsetTable(parsed.dataSet, element);
-    if (table.length < info.frames) throw new Error(`found ${table.length} frames in the fragments, expected ${info.frames}`);
+    if (table.length < info.frames)
+      throw new Error(`found ${table.length} frames in the fragments, expected ${info.frames}`);
     return dicomParser.readEncapsulatedImageFrame(parsed.dataSet, element, frame, table);
   } catch (error) {
     if (error instanceof DicomError) throw error;

@@ -22,6 +22,7 @@ export function isWindowPreset(name: string): name is WindowPreset {
 /** A window given by value or by preset name. */
 export function resolveWindow<W extends VoiWindow>(window: W | WindowPreset | undefined): W | VoiWindow | undefined {
   if (typeof window !== 'string') return window;
-  if (!isWindowPreset(window)) throw new RangeError(`unknown window preset '${window}' (known: ${Object.keys(WINDOW_PRESETS).join(', ')})`);
+  if (!isWindowPreset(window))
+    throw new RangeError(`unknown window preset '${window}' (known: ${Object.keys(WINDOW_PRESETS).join(', ')})`);
   return WINDOW_PRESETS[window];
 }

@@ -5,7 +5,13 @@
 export class RleError extends Error {}
 
 /** Decodes one RLE frame into `out` (rows × columns × samples values of `bytesPerSample` bytes each). */
-export function decodeRleFrame(frame: Uint8Array, pixels: number, samples: number, bytesPerSample: number, out: Uint8Array): void {
+export function decodeRleFrame(
+  frame: Uint8Array,
+  pixels: number,
+  samples: number,
+  bytesPerSample: number,
+  out: Uint8Array,
+): void {
   if (frame.length < 64) throw new RleError(`RLE frame of ${frame.length} bytes has no 64-byte header`);
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const segments = view.getUint32(0, true);
@@ -17,7 +23,8 @@ export function decodeRleFrame(frame: Uint8Array, pixels: number, samples: numbe
   for (let segment = 0; segment < segments; segment++) {
     const start = offsets[segment];
     const end = offsets[segment + 1];
-    if (start < 64 || end < start || end > frame.length) throw new RleError(`RLE segment ${segment} has an invalid offset ${start}`);
+    if (start < 64 || end < start || end > frame.length)
+      throw new RleError(`RLE segment ${segment} has an invalid offset ${start}`);
     const sample = Math.floor(segment / bytesPerSample);
     const byteInSample = bytesPerSample - 1 - (segment % bytesPerSample);
     const stride = samples * bytesPerSample;
@@ -28,7 +35,15 @@ export function decodeRleFrame(frame: Uint8Array, pixels: number, samples: numbe
 /** PackBits: n ≥ 0 copies n+1 literal bytes, −127 ≤ n < 0 repeats the next byte 1−n times, −128 is a no-op.
  *  Writes `count` bytes at out[first], out[first+stride], …; a segment that decodes to more is cut (encoders
  *  pad), one that decodes to less is corrupt. */
-function unpackBits(src: Uint8Array, start: number, end: number, out: Uint8Array, first: number, stride: number, count: number): void {
+function unpackBits(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  first: number,
+  stride: number,
+  count: number,
+): void {
   let written = 0;
   let at = first;
   let i = start;

@@ -76,13 +76,22 @@ function sortSeries(uid: string, images: DicomImage[]): DicomSeries {
   const positioned = orientation !== undefined && images.every((i) => i.metadata.imagePositionPatient);
   if (positioned) {
     const normal = sliceNormal(orientation);
-    const keyed = images.map((image) => ({ image, position: dot(image.metadata.imagePositionPatient as Vec3, normal) }));
+    const keyed = images.map((image) => ({
+      image,
+      position: dot(image.metadata.imagePositionPatient as Vec3, normal),
+    }));
     keyed.sort((a, b) => a.position - b.position);
     const positions = keyed.map((k) => k.position);
-    return new DicomSeries(uid, keyed.map((k) => k.image), { sortedBy: 'position', orientation, normal, positions, ...spacingOf(positions) });
+    return new DicomSeries(
+      uid,
+      keyed.map((k) => k.image),
+      { sortedBy: 'position', orientation, normal, positions, ...spacingOf(positions) },
+    );
   }
   if (images.every((i) => i.metadata.instanceNumber !== undefined)) {
-    const sorted = [...images].sort((a, b) => (a.metadata.instanceNumber as number) - (b.metadata.instanceNumber as number));
+    const sorted = [...images].sort(
+      (a, b) => (a.metadata.instanceNumber as number) - (b.metadata.instanceNumber as number),
+    );
     return new DicomSeries(uid, sorted, { sortedBy: 'instance-number', orientation, gaps: [], duplicates: [] });
   }
   return new DicomSeries(uid, images, { sortedBy: 'input-order', orientation, gaps: [], duplicates: [] });
@@ -115,9 +124,14 @@ export interface FolderReadResult {
 export async function readSeriesFolder(folder: string, options: ReadOptions = {}): Promise<FolderReadResult> {
   let names: string[];
   try {
-    names = (await readdir(folder, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+    names = (await readdir(folder, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath ?? e.path, e.name));
   } catch (error) {
-    throw new DicomError(folder, `cannot list the folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new DicomError(
+      folder,
+      `cannot list the folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const images: DicomImage[] = [];
   const failed: FolderReadResult['failed'] = [];

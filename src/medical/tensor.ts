@@ -24,16 +24,22 @@ export interface TensorOptions {
 }
 
 /** [height, width, channels] for one frame, [frames, height, width, channels] with frame: 'all' or for a volume/series. */
-export function toTensor(source: DicomImage | DicomSeries | DicomVolume, options: TensorOptions = {}): tf.Tensor3D | tf.Tensor4D {
+export function toTensor(
+  source: DicomImage | DicomSeries | DicomVolume,
+  options: TensorOptions = {},
+): tf.Tensor3D | tf.Tensor4D {
   if (source instanceof DicomSeries) return volumeTensor(source.toVolume(), options);
   if (source instanceof DicomVolume) return volumeTensor(source, options);
   const frames = options.frame === 'all' ? Array.from({ length: source.frames }, (_, i) => i) : [options.frame ?? 0];
   const colour = source.samplesPerPixel === 3 || source.photometric === 'PALETTE COLOR';
   const window = resolveWindow(options.window) ?? source.voi.windows[0];
   const mode = options.normalize ?? (window ? 'window' : 'minmax');
-  const planes = frames.map((f) => (colour ? scaleBytes(source.rgb(f)) : normalise(source.modalityValues(f), mode, window)));
+  const planes = frames.map((f) =>
+    colour ? scaleBytes(source.rgb(f)) : normalise(source.modalityValues(f), mode, window),
+  );
   // MONOCHROME1 shows low values bright: flip values that are display intensities in [0, 1]
-  if (!colour && source.photometric === 'MONOCHROME1' && (mode === 'window' || mode === 'minmax')) for (const p of planes) invertUnit(p);
+  if (!colour && source.photometric === 'MONOCHROME1' && (mode === 'window' || mode === 'minmax'))
+    for (const p of planes) invertUnit(p);
   const stacked = stack(planes, source.rows, source.columns, colour ? 3 : 1, options);
   return options.frame === 'all' ? stacked : tf.tidy(() => stacked.squeeze([0]) as tf.Tensor3D);
 }
@@ -48,7 +54,8 @@ function volumeTensor(volume: DicomVolume, options: TensorOptions): tf.Tensor4D 
 
 function normalise(values: Float32Array, chosen: Normalization, window: WindowSpec | undefined): Float32Array {
   if (chosen === 'window') {
-    if (!window) throw new RangeError("normalize: 'window' needs a window (the file has none): pass window or a preset");
+    if (!window)
+      throw new RangeError("normalize: 'window' needs a window (the file has none): pass window or a preset");
     return applyWindow(values, window);
   }
   if (chosen === 'none') return values;
@@ -80,7 +87,13 @@ function invertUnit(values: Float32Array): void {
   for (let i = 0; i < values.length; i++) values[i] = 1 - values[i];
 }
 
-function stack(planes: Float32Array[], rows: number, columns: number, channels: 1 | 3, options: TensorOptions): tf.Tensor4D {
+function stack(
+  planes: Float32Array[],
+  rows: number,
+  columns: number,
+  channels: 1 | 3,
+  options: TensorOptions,
+): tf.Tensor4D {
   const data = new Float32Array(planes.length * rows * columns * channels);
   planes.forEach((p, i) => data.set(p, i * p.length));
   return tf.tidy(() => {

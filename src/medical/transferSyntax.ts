@@ -2,14 +2,7 @@
 
 /** How the pixel data of a syntax are stored; 'native' means uncompressed. */
 export type PixelEncoding =
-  | 'native'
-  | 'rle'
-  | 'jpeg-baseline'
-  | 'jpeg-lossless'
-  | 'jpeg-ls'
-  | 'jpeg-2000'
-  | 'htj2k'
-  | 'unsupported';
+  'native' | 'rle' | 'jpeg-baseline' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg-2000' | 'htj2k' | 'unsupported';
 
 export interface TransferSyntax {
   uid: string;
@@ -30,13 +23,28 @@ export const TRANSFER_SYNTAX = {
 const SYNTAXES: TransferSyntax[] = [
   { uid: TRANSFER_SYNTAX.implicitLittle, name: 'Implicit VR Little Endian', encoding: 'native', bigEndian: false },
   { uid: TRANSFER_SYNTAX.explicitLittle, name: 'Explicit VR Little Endian', encoding: 'native', bigEndian: false },
-  { uid: TRANSFER_SYNTAX.deflatedExplicitLittle, name: 'Deflated Explicit VR Little Endian', encoding: 'native', bigEndian: false },
+  {
+    uid: TRANSFER_SYNTAX.deflatedExplicitLittle,
+    name: 'Deflated Explicit VR Little Endian',
+    encoding: 'native',
+    bigEndian: false,
+  },
   { uid: TRANSFER_SYNTAX.explicitBig, name: 'Explicit VR Big Endian', encoding: 'native', bigEndian: true },
   { uid: '1.2.840.10008.1.2.5', name: 'RLE Lossless', encoding: 'rle', bigEndian: false },
   { uid: '1.2.840.10008.1.2.4.50', name: 'JPEG Baseline (Process 1)', encoding: 'jpeg-baseline', bigEndian: false },
-  { uid: TRANSFER_SYNTAX.jpegExtended, name: 'JPEG Extended (Process 2 & 4)', encoding: 'unsupported', bigEndian: false },
+  {
+    uid: TRANSFER_SYNTAX.jpegExtended,
+    name: 'JPEG Extended (Process 2 & 4)',
+    encoding: 'unsupported',
+    bigEndian: false,
+  },
   { uid: '1.2.840.10008.1.2.4.57', name: 'JPEG Lossless (Process 14)', encoding: 'jpeg-lossless', bigEndian: false },
-  { uid: '1.2.840.10008.1.2.4.70', name: 'JPEG Lossless SV1 (Process 14, Selection Value 1)', encoding: 'jpeg-lossless', bigEndian: false },
+  {
+    uid: '1.2.840.10008.1.2.4.70',
+    name: 'JPEG Lossless SV1 (Process 14, Selection Value 1)',
+    encoding: 'jpeg-lossless',
+    bigEndian: false,
+  },
   { uid: '1.2.840.10008.1.2.4.80', name: 'JPEG-LS Lossless', encoding: 'jpeg-ls', bigEndian: false },
   { uid: '1.2.840.10008.1.2.4.81', name: 'JPEG-LS Near-Lossless', encoding: 'jpeg-ls', bigEndian: false },
   { uid: '1.2.840.10008.1.2.4.90', name: 'JPEG 2000 Lossless', encoding: 'jpeg-2000', bigEndian: false },
@@ -52,4 +60,3 @@ const BY_UID = new Map(SYNTAXES.map((s) => [s.uid, s]));
 export function transferSyntax(uid: string): TransferSyntax {
   return BY_UID.get(uid) ?? { uid, name: `unknown transfer syntax ${uid}`, encoding: 'unsupported', bigEndian: false };
 }
-

@@ -33,7 +33,9 @@ export function readVoi(dataSet: DataSet, file: string): VoiInfo {
     if (usable) windows.push({ center: centers[i], width: widths[i], fn });
   }
   const items = dataSet.elements.x00283010?.items ?? [];
-  const tables = items.flatMap((item) => (item.dataSet ? [readLookupTable(item.dataSet, file, 'VOI LUT Sequence')] : []));
+  const tables = items.flatMap((item) =>
+    item.dataSet ? [readLookupTable(item.dataSet, file, 'VOI LUT Sequence')] : [],
+  );
   return { windows, tables };
 }
 
@@ -43,7 +45,11 @@ function numbers(dataSet: DataSet, tag: string): number[] {
 }
 
 /** Windowing exactly as pydicom: LINEAR shifts the centre by ½ and narrows the width by 1 (PS3.3 C.11.2.1.2). */
-export function applyWindow(values: ArrayLike<number>, window: WindowSpec, range: OutputRange = { min: 0, max: 1 }): Float32Array {
+export function applyWindow(
+  values: ArrayLike<number>,
+  window: WindowSpec,
+  range: OutputRange = { min: 0, max: 1 },
+): Float32Array {
   const fn = window.fn ?? 'LINEAR';
   let { center, width } = window;
   if (fn === 'LINEAR') {
@@ -54,7 +60,8 @@ export function applyWindow(values: ArrayLike<number>, window: WindowSpec, range
   const out = new Float32Array(values.length);
   const span = range.max - range.min;
   if (fn === 'SIGMOID') {
-    for (let i = 0; i < values.length; i++) out[i] = span / (1 + Math.exp((-4 * (values[i] - center)) / width)) + range.min;
+    for (let i = 0; i < values.length; i++)
+      out[i] = span / (1 + Math.exp((-4 * (values[i] - center)) / width)) + range.min;
     return out;
   }
   const low = center - width / 2;
@@ -67,7 +74,11 @@ export function applyWindow(values: ArrayLike<number>, window: WindowSpec, range
 }
 
 /** A VOI LUT table, its output scaled from the table's bit depth into `range`. */
-export function applyVoiTable(values: ArrayLike<number>, table: LookupTable, range: OutputRange = { min: 0, max: 1 }): Float32Array {
+export function applyVoiTable(
+  values: ArrayLike<number>,
+  table: LookupTable,
+  range: OutputRange = { min: 0, max: 1 },
+): Float32Array {
   const out = new Float32Array(values.length);
   const scale = (range.max - range.min) / (2 ** table.bits - 1);
   for (let i = 0; i < values.length; i++) out[i] = lookUp(table, values[i]) * scale + range.min;

@@ -57,7 +57,17 @@ export class DicomVolume {
     const sliceSpacing = series.geometry.sliceSpacing ?? m.spacingBetweenSlices ?? m.sliceThickness ?? 1;
     const [rowSpacing, columnSpacing] = m.pixelSpacing ?? [1, 1];
     const title = [m.modality, m.seriesDescription].filter(Boolean).join(' · ') || undefined;
-    return new DicomVolume(data, depth, rows, columns, [sliceSpacing, rowSpacing, columnSpacing], first.modalityLut.units, first.voi.windows[0], series.geometry.orientation, title);
+    return new DicomVolume(
+      data,
+      depth,
+      rows,
+      columns,
+      [sliceSpacing, rowSpacing, columnSpacing],
+      first.modalityLut.units,
+      first.voi.windows[0],
+      series.geometry.orientation,
+      title,
+    );
   }
 
   /** Real value at slice z, row y, column x. */
@@ -68,19 +78,33 @@ export class DicomVolume {
   /** One slice through the volume: axial at slice `index`, coronal at row `index`, sagittal at column `index`. */
   slice(axis: SliceAxis, index: number): VolumeSlice {
     const limit = axis === 'axial' ? this.depth : axis === 'coronal' ? this.rows : this.columns;
-    if (!Number.isInteger(index) || index < 0 || index >= limit) throw new RangeError(`${axis} slice ${index} is outside 0…${limit - 1}`);
+    if (!Number.isInteger(index) || index < 0 || index >= limit)
+      throw new RangeError(`${axis} slice ${index} is outside 0…${limit - 1}`);
     const [dz, dy, dx] = this.spacing;
     if (axis === 'axial') {
       const size = this.rows * this.columns;
-      return { data: this.data.slice(index * size, (index + 1) * size), rows: this.rows, columns: this.columns, pixelSpacing: [dy, dx], orientationLabels: this.labels(axis) };
+      return {
+        data: this.data.slice(index * size, (index + 1) * size),
+        rows: this.rows,
+        columns: this.columns,
+        pixelSpacing: [dy, dx],
+        orientationLabels: this.labels(axis),
+      };
     }
     const width = axis === 'coronal' ? this.columns : this.rows;
     const out = new Float32Array(this.depth * width);
     for (let r = 0; r < this.depth; r++) {
       const z = this.depth - 1 - r;
-      for (let c = 0; c < width; c++) out[r * width + c] = axis === 'coronal' ? this.at(z, index, c) : this.at(z, c, index);
+      for (let c = 0; c < width; c++)
+        out[r * width + c] = axis === 'coronal' ? this.at(z, index, c) : this.at(z, c, index);
     }
-    return { data: out, rows: this.depth, columns: width, pixelSpacing: [dz, axis === 'coronal' ? dx : dy], orientationLabels: this.labels(axis) };
+    return {
+      data: out,
+      rows: this.depth,
+      columns: width,
+      pixelSpacing: [dz, axis === 'coronal' ? dx : dy],
+      orientationLabels: this.labels(axis),
+    };
   }
 
   private labels(axis: SliceAxis): EdgeLabels | undefined {

@@ -48,7 +48,8 @@ export function lineChart(spec: LineChartSpec): SVGSVGElement {
     svg('text', { x: px(0.5), y: H - 6, 'text-anchor': 'middle' }, spec.xLabel),
     svg('text', { x: 12, y: py(0.5), 'text-anchor': 'middle', transform: `rotate(-90 12 ${py(0.5)})` }, spec.yLabel),
   );
-  if (spec.diagonal) root.append(svg('line', { class: 'axis', x1: px(0), y1: py(0), x2: px(1), y2: py(1), 'stroke-dasharray': '4 4' }));
+  if (spec.diagonal)
+    root.append(svg('line', { class: 'axis', x1: px(0), y1: py(0), x2: px(1), y2: py(1), 'stroke-dasharray': '4 4' }));
   if (spec.baseline) {
     const y = py(spec.baseline.y);
     root.append(
@@ -61,11 +62,21 @@ export function lineChart(spec: LineChartSpec): SVGSVGElement {
     const points = s.x.map((x, i) => `${px(x).toFixed(1)},${py(s.y[i]).toFixed(1)}`).join(' ');
     root.append(svg('polyline', { points, fill: 'none', stroke: color, 'stroke-width': 2, 'data-series': s.label }));
     if (s.markers) s.x.forEach((x, i) => root.append(svg('circle', { cx: px(x), cy: py(s.y[i]), r: 3, fill: color })));
-    root.append(svg('text', { x: px(1) - 4, y: py(0) - 8 - 14 * k, 'text-anchor': 'end', style: `fill: ${color}` }, s.label));
+    root.append(
+      svg('text', { x: px(1) - 4, y: py(0) - 8 - 14 * k, 'text-anchor': 'end', style: `fill: ${color}` }, s.label),
+    );
   });
   for (const p of spec.points ?? []) {
     root.append(
-      svg('circle', { class: 'radnb-operating-point', cx: px(p.x), cy: py(p.y), r: 4, fill: 'none', stroke: 'currentColor', 'stroke-width': 2 }),
+      svg('circle', {
+        class: 'radnb-operating-point',
+        cx: px(p.x),
+        cy: py(p.y),
+        r: 4,
+        fill: 'none',
+        stroke: 'currentColor',
+        'stroke-width': 2,
+      }),
       svg('text', { x: px(p.x) + 6, y: py(p.y) + 12 }, p.label),
     );
   }

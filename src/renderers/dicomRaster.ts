@@ -28,7 +28,12 @@ export interface OverlayLayer {
 const MAX_LUT_ENTRIES = 1 << 20;
 
 const MASK_PALETTE: [number, number, number][] = [
-  [255, 64, 64], [64, 200, 64], [64, 128, 255], [255, 200, 0], [200, 64, 255], [0, 220, 220],
+  [255, 64, 64],
+  [64, 200, 64],
+  [64, 128, 255],
+  [255, 200, 0],
+  [200, 64, 255],
+  [0, 220, 220],
 ];
 
 export class DicomRaster {
@@ -78,7 +83,8 @@ export class DicomRaster {
         }
       }
     }
-    for (const layer of overlays) if (layer.visible && layer.opacity > 0) blendOverlay(out, layer, frame * count, count);
+    for (const layer of overlays)
+      if (layer.visible && layer.opacity > 0) blendOverlay(out, layer, frame * count, count);
   }
 }
 

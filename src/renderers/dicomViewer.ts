@@ -29,7 +29,13 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
   const source: RasterSource = { ...header, pixels: frames.pixels };
   const raster = new DicomRaster(source);
   const realValued = isRealValued(frames.pixels);
-  const fullWindow = fullRangeWindow(header.storedRange[0], header.storedRange[1], header.slope, header.intercept, realValued);
+  const fullWindow = fullRangeWindow(
+    header.storedRange[0],
+    header.storedRange[1],
+    header.slope,
+    header.intercept,
+    realValued,
+  );
   const narrowestWidth = minimumWindowWidth(fullWindow, realValued);
   const initialWindow = header.window ?? fullWindow;
   const presets: Preset[] = [
@@ -69,7 +75,9 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
   const scale = h('div', { class: 'radnb-dicom-scale' }, scaleBar, scaleLabel);
   const labels = header.orientationLabels;
   const orientation = labels
-    ? (['top', 'bottom', 'left', 'right'] as const).map((side) => h('div', { class: `radnb-dicom-orient radnb-dicom-orient-${side}` }, labels[side]))
+    ? (['top', 'bottom', 'left', 'right'] as const).map((side) =>
+        h('div', { class: `radnb-dicom-orient radnb-dicom-orient-${side}` }, labels[side]),
+      )
     : [];
   const stage = h('div', { class: 'radnb-dicom-stage' }, canvas);
   const viewport = h(
@@ -88,28 +96,50 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
     header.pixelSpacing ? scale : undefined,
   );
 
-  const presetSelect = h('select', { class: 'radnb-dicom-preset', 'aria-label': 'Window preset' },
+  const presetSelect = h(
+    'select',
+    { class: 'radnb-dicom-preset', 'aria-label': 'Window preset' },
     h('option', { value: '' }, 'Window…'),
-    ...presets.map((p, i) => h('option', { value: i }, `${p.label} (C${formatNumber(p.window.center)} W${formatNumber(p.window.width)})`)),
+    ...presets.map((p, i) =>
+      h('option', { value: i }, `${p.label} (C${formatNumber(p.window.center)} W${formatNumber(p.window.width)})`),
+    ),
   );
   const invertBox = h('input', { type: 'checkbox', class: 'radnb-dicom-invert', checked: state.invert });
   const zoomOut = h('button', { type: 'button', 'aria-label': 'Zoom out' }, '−');
   const zoomIn = h('button', { type: 'button', 'aria-label': 'Zoom in' }, '+');
   const reset = h('button', { type: 'button', class: 'radnb-dicom-reset' }, 'Reset');
   const slider = h('input', {
-    type: 'range', class: 'radnb-dicom-slider', min: 0, max: header.frames - 1, value: state.frame, 'aria-label': 'Slice',
+    type: 'range',
+    class: 'radnb-dicom-slider',
+    min: 0,
+    max: header.frames - 1,
+    value: state.frame,
+    'aria-label': 'Slice',
   });
-  const toolbar = h('div', { class: 'radnb-toolbar' },
+  const toolbar = h(
+    'div',
+    { class: 'radnb-toolbar' },
     presetSelect,
     h('label', {}, invertBox, 'Invert'),
-    zoomOut, zoomIn, reset,
+    zoomOut,
+    zoomIn,
+    reset,
     header.frames > 1 ? slider : undefined,
   );
-  const overlayPanel = layers.length > 0 ? h('div', { class: 'radnb-dicom-overlays' }, ...layers.map((layer) => overlayControls(layer, schedule))) : undefined;
+  const overlayPanel =
+    layers.length > 0
+      ? h('div', { class: 'radnb-dicom-overlays' }, ...layers.map((layer) => overlayControls(layer, schedule)))
+      : undefined;
   const metadataPanel = header.metadata?.length ? metadataView(header.metadata) : undefined;
-  const root = h('div', { class: 'radnb-dicom' },
+  const root = h(
+    'div',
+    { class: 'radnb-dicom' },
     header.title ? h('div', { class: 'radnb-title' }, header.title) : undefined,
-    toolbar, viewport, overlayPanel, metadataPanel);
+    toolbar,
+    viewport,
+    overlayPanel,
+    metadataPanel,
+  );
   element.replaceChildren(root);
 
   // --- drawing -----------------------------------------------------------------------------------------
@@ -129,7 +159,10 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
     context!.putImageData(imageData, 0, 0);
     // User Timing entry: lets tools (and the benchmark) read the cost of a frame without instrumenting code.
     performance.measure('radnb.dicom.frame', { start: started });
-    windowLabel.textContent = header.samplesPerPixel === 3 ? '' : `C ${formatNumber(state.window.center)}  W ${formatNumber(state.window.width)}`;
+    windowLabel.textContent =
+      header.samplesPerPixel === 3
+        ? ''
+        : `C ${formatNumber(state.window.center)}  W ${formatNumber(state.window.width)}`;
     invertBox.checked = state.invert;
   }
   function schedule(): void {
@@ -174,7 +207,9 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
 
   // --- input -------------------------------------------------------------------------------------------
   const dragPerPixel = realValued ? fullWindow.width / 512 : Math.max(fullWindow.width / 512, 0.1);
-  let drag: { mode: 'window' | 'pan'; x: number; y: number; center: number; width: number; panX: number; panY: number } | undefined;
+  let drag:
+    | { mode: 'window' | 'pan'; x: number; y: number; center: number; width: number; panX: number; panY: number }
+    | undefined;
   function showValueAt(event: PointerEvent): void {
     const rect = canvas.getBoundingClientRect();
     const x = Math.floor(((event.clientX - rect.left) / rect.width) * header.columns);
@@ -230,19 +265,52 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
     const windowStep = dragPerPixel * 10 * step;
     const handled = ((): boolean => {
       switch (event.key) {
-        case 'ArrowUp': case 'PageUp': setFrame(state.frame - step); return true;
-        case 'ArrowDown': case 'PageDown': setFrame(state.frame + step); return true;
-        case 'Home': setFrame(0); return true;
-        case 'End': setFrame(header.frames - 1); return true;
-        case 'ArrowLeft': setWindow(state.window.center, state.window.width - windowStep); return true;
-        case 'ArrowRight': setWindow(state.window.center, state.window.width + windowStep); return true;
-        case '[': setWindow(state.window.center - windowStep, state.window.width); return true;
-        case ']': setWindow(state.window.center + windowStep, state.window.width); return true;
-        case '+': case '=': setZoom(state.zoom * ZOOM_STEP); return true;
-        case '-': case '_': setZoom(state.zoom / ZOOM_STEP); return true;
-        case 'i': case 'I': state.invert = !state.invert; schedule(); return true;
-        case 'r': case 'R': case '0': resetView(); return true;
-        default: return false;
+        case 'ArrowUp':
+        case 'PageUp':
+          setFrame(state.frame - step);
+          return true;
+        case 'ArrowDown':
+        case 'PageDown':
+          setFrame(state.frame + step);
+          return true;
+        case 'Home':
+          setFrame(0);
+          return true;
+        case 'End':
+          setFrame(header.frames - 1);
+          return true;
+        case 'ArrowLeft':
+          setWindow(state.window.center, state.window.width - windowStep);
+          return true;
+        case 'ArrowRight':
+          setWindow(state.window.center, state.window.width + windowStep);
+          return true;
+        case '[':
+          setWindow(state.window.center - windowStep, state.window.width);
+          return true;
+        case ']':
+          setWindow(state.window.center + windowStep, state.window.width);
+          return true;
+        case '+':
+        case '=':
+          setZoom(state.zoom * ZOOM_STEP);
+          return true;
+        case '-':
+        case '_':
+          setZoom(state.zoom / ZOOM_STEP);
+          return true;
+        case 'i':
+        case 'I':
+          state.invert = !state.invert;
+          schedule();
+          return true;
+        case 'r':
+        case 'R':
+        case '0':
+          resetView();
+          return true;
+        default:
+          return false;
       }
     })();
     if (handled) event.preventDefault();
@@ -284,7 +352,13 @@ export async function renderDicom(bytes: Uint8Array, element: HTMLElement): Prom
 
 function overlayControls(layer: OverlayLayer, redraw: () => void): HTMLElement {
   const visible = h('input', { type: 'checkbox', checked: layer.visible });
-  const opacity = h('input', { type: 'range', min: 0, max: 100, value: Math.round(layer.opacity * 100), 'aria-label': `${layer.overlay.label} opacity` });
+  const opacity = h('input', {
+    type: 'range',
+    min: 0,
+    max: 100,
+    value: Math.round(layer.opacity * 100),
+    'aria-label': `${layer.overlay.label} opacity`,
+  });
   visible.addEventListener('change', () => {
     layer.visible = visible.checked;
     redraw();
@@ -295,8 +369,11 @@ function overlayControls(layer: OverlayLayer, redraw: () => void): HTMLElement {
   });
   let colormap: HTMLElement | undefined;
   if (layer.overlay.kind === 'heatmap') {
-    const select = h('select', { 'aria-label': `${layer.overlay.label} colour map` },
-      ...COLORMAPS.map((name) => h('option', { value: name, selected: name === layer.colormap }, name)));
+    const select = h(
+      'select',
+      { 'aria-label': `${layer.overlay.label} colour map` },
+      ...COLORMAPS.map((name) => h('option', { value: name, selected: name === layer.colormap }, name)),
+    );
     select.addEventListener('change', () => {
       layer.colormap = select.value;
       redraw();
@@ -315,10 +392,13 @@ function metadataView(entries: ViewerMetadataEntry[]): HTMLElement {
   function fill(): void {
     body.replaceChildren(
       ...entries.map((e) =>
-        h('tr', { class: e.phi ? 'radnb-phi' : undefined },
+        h(
+          'tr',
+          { class: e.phi ? 'radnb-phi' : undefined },
           h('td', {}, e.tag),
           h('td', {}, e.name),
-          h('td', {}, e.phi && !showPhi ? h('span', { class: 'radnb-phi-hidden' }, 'hidden (PHI)') : e.value)),
+          h('td', {}, e.phi && !showPhi ? h('span', { class: 'radnb-phi-hidden' }, 'hidden (PHI)') : e.value),
+        ),
       ),
     );
     toggle.textContent = showPhi ? 'Hide PHI' : 'Show PHI';
@@ -329,9 +409,11 @@ function metadataView(entries: ViewerMetadataEntry[]): HTMLElement {
     fill();
   });
   fill();
-  return h('details', { class: 'radnb-dicom-metadata' },
+  return h(
+    'details',
+    { class: 'radnb-dicom-metadata' },
     h('summary', {}, `Metadata (${entries.length} tags)`),
     hasPhi ? toggle : undefined,
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Tag'), h('th', {}, 'Name'), h('th', {}, 'Value'))), body));
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Tag'), h('th', {}, 'Name'), h('th', {}, 'Value'))), body),
+  );
 }
-

@@ -12,7 +12,12 @@ import { renderPlotly } from './plotlyView';
 import styles from './styles.css';
 import type { RenderedOutput, RendererHost } from './view';
 
-type View = (item: OutputItem, element: HTMLElement, host: RendererHost, previous: RenderedOutput | undefined) => Promise<RenderedOutput>;
+type View = (
+  item: OutputItem,
+  element: HTMLElement,
+  host: RendererHost,
+  previous: RenderedOutput | undefined,
+) => Promise<RenderedOutput>;
 
 const VIEWS: Record<string, View> = {
   [MIME.dicom]: (item, element) => renderDicom(item.data(), element),

@@ -12,7 +12,12 @@ export interface Figure {
 
 /** The part of plotly.js this view uses. */
 interface PlotlyStatic {
-  react(root: HTMLElement, data: Figure['data'], layout?: Figure['layout'], config?: Figure['config']): Promise<HTMLElement>;
+  react(
+    root: HTMLElement,
+    data: Figure['data'],
+    layout?: Figure['layout'],
+    config?: Figure['config'],
+  ): Promise<HTMLElement>;
   purge(root: HTMLElement): void;
   Plots: { resize(root: HTMLElement): void };
 }
@@ -64,7 +69,12 @@ function isPlotlyOutput(output: RenderedOutput | undefined): output is PlotlyOut
   return (output as PlotlyOutput | undefined)?.kind === 'plotly';
 }
 
-export async function renderPlotly(json: unknown, element: HTMLElement, host: RendererHost, previous: RenderedOutput | undefined): Promise<RenderedOutput> {
+export async function renderPlotly(
+  json: unknown,
+  element: HTMLElement,
+  host: RendererHost,
+  previous: RenderedOutput | undefined,
+): Promise<RenderedOutput> {
   const figure = json as Figure;
   if (!figure || !Array.isArray(figure.data)) throw new Error('plotly figure: "data" must be an array of traces');
   if (isPlotlyOutput(previous) && element.querySelector('.radnb-plotly')) {
@@ -74,7 +84,12 @@ export async function renderPlotly(json: unknown, element: HTMLElement, host: Re
   const Plotly = await loadPlotly();
   const plot = h('div', { class: 'radnb-plotly' });
   const stop = h('button', { type: 'button', class: 'radnb-stop' }, 'Stop');
-  const live = h('div', { class: 'radnb-live', hidden: true }, h('span', {}, 'Training…'), host.interrupt ? stop : undefined);
+  const live = h(
+    'div',
+    { class: 'radnb-live', hidden: true },
+    h('span', {}, 'Training…'),
+    host.interrupt ? stop : undefined,
+  );
   stop.addEventListener('click', () => {
     host.interrupt?.();
     stop.disabled = true;
@@ -86,7 +101,11 @@ export async function renderPlotly(json: unknown, element: HTMLElement, host: Re
     kind: 'plotly',
     async update(next: Figure): Promise<void> {
       live.hidden = next.layout?.meta?.radnbLive !== true;
-      await Plotly.react(plot, next.data, themedLayout(next, element), { responsive: true, displaylogo: false, ...next.config });
+      await Plotly.react(plot, next.data, themedLayout(next, element), {
+        responsive: true,
+        displaylogo: false,
+        ...next.config,
+      });
     },
     dispose(): void {
       resizeObserver.disconnect();

@@ -9,7 +9,18 @@ import { test } from 'node:test';
 import ts from 'typescript';
 import { repoRoot } from '../support/env';
 
-type Layer = 'extension' | 'kernel' | 'common' | 'renderers' | 'display' | 'medical' | 'cnn' | 'cli' | 'lib' | 'language' | 'jupyter';
+type Layer =
+  | 'extension'
+  | 'kernel'
+  | 'common'
+  | 'renderers'
+  | 'display'
+  | 'medical'
+  | 'cnn'
+  | 'cli'
+  | 'lib'
+  | 'language'
+  | 'jupyter';
 
 /** Besides itself, what each layer may import: a whole layer, or one file of it ('kernel/client.ts'). */
 const MAY_IMPORT: Record<Layer, readonly string[]> = {
@@ -64,7 +75,8 @@ function layerViolations(imports: ImportMap, exists: (file: string) => boolean =
     for (const spec of specs) {
       if (!spec.startsWith('.')) {
         const allowed = MAY_IMPORT_PACKAGE[layer];
-        if (allowed !== undefined && !allowed(spec)) violations.push(`${file} → ${spec} (package not allowed in ${layer})`);
+        if (allowed !== undefined && !allowed(spec))
+          violations.push(`${file} → ${spec} (package not allowed in ${layer})`);
         continue;
       }
       const target = resolveRelative(file, spec, exists);
@@ -92,13 +104,16 @@ function sourceFiles(dir: string): string[] {
 }
 
 function importsOf(files: string[]): Map<string, string[]> {
-  return new Map(files.map((file) => {
-    const text = readFileSync(path.join(repoRoot, file), 'utf8');
-    return [file, ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName)];
-  }));
+  return new Map(
+    files.map((file) => {
+      const text = readFileSync(path.join(repoRoot, file), 'utf8');
+      return [file, ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName)];
+    }),
+  );
 }
 
-const existsInRepo = (file: string): boolean => existsSync(path.join(repoRoot, file)) && statSync(path.join(repoRoot, file)).isFile();
+const existsInRepo = (file: string): boolean =>
+  existsSync(path.join(repoRoot, file)) && statSync(path.join(repoRoot, file)).isFile();
 
 test('every import in src/ follows the layer table', () => {
   const imports = importsOf(sourceFiles(SRC));
@@ -113,16 +128,19 @@ test('the rule fails on a backwards import: contracts importing the webview, the
     ['src/extension/controller.ts', ['../kernel/client', '../kernel/kernel', '../cnn/backend', '@tensorflow/tfjs']],
     ['src/medical/parse.ts', ['../cnn/train']],
   ]);
-  assert.deepEqual(layerViolations(imports, (file) => file.endsWith('.ts') && !file.endsWith('index.ts')), [
-    'src/common/display.ts → ../renderers/dom (common may not import renderers/dom.ts)',
-    'src/common/display.ts → vscode (package not allowed in common)',
-    'src/renderers/dom.ts → ../display/plotly (renderers may not import display/plotly.ts)',
-    'src/renderers/dom.ts → node:fs (package not allowed in renderers)',
-    'src/extension/controller.ts → ../kernel/kernel (extension may not import kernel/kernel.ts)',
-    'src/extension/controller.ts → ../cnn/backend (extension may not import cnn/backend.ts)',
-    'src/extension/controller.ts → @tensorflow/tfjs (package not allowed in extension)',
-    'src/medical/parse.ts → ../cnn/train (medical may not import cnn/train.ts)',
-  ]);
+  assert.deepEqual(
+    layerViolations(imports, (file) => file.endsWith('.ts') && !file.endsWith('index.ts')),
+    [
+      'src/common/display.ts → ../renderers/dom (common may not import renderers/dom.ts)',
+      'src/common/display.ts → vscode (package not allowed in common)',
+      'src/renderers/dom.ts → ../display/plotly (renderers may not import display/plotly.ts)',
+      'src/renderers/dom.ts → node:fs (package not allowed in renderers)',
+      'src/extension/controller.ts → ../kernel/kernel (extension may not import kernel/kernel.ts)',
+      'src/extension/controller.ts → ../cnn/backend (extension may not import cnn/backend.ts)',
+      'src/extension/controller.ts → @tensorflow/tfjs (package not allowed in extension)',
+      'src/medical/parse.ts → ../cnn/train (medical may not import cnn/train.ts)',
+    ],
+  );
 });
 
 test('the extension host reaches no tfjs, DICOM or CNN code through any chain of imports', () => {
@@ -136,10 +154,15 @@ test('the extension host reaches no tfjs, DICOM or CNN code through any chain of
     reached.add(file);
     for (const spec of imports.get(file) ?? []) {
       if (!spec.startsWith('.')) packages.add(spec);
-      else if (imports.has(resolveRelative(file, spec, existsInRepo))) queue.push(resolveRelative(file, spec, existsInRepo));
+      else if (imports.has(resolveRelative(file, spec, existsInRepo)))
+        queue.push(resolveRelative(file, spec, existsInRepo));
     }
   }
   const layers = new Set([...reached].map(layerOf));
-  for (const forbidden of ['medical', 'cnn', 'display', 'renderers', 'lib'] as const) assert.ok(!layers.has(forbidden), `reaches ${forbidden}`);
-  assert.deepEqual([...packages].filter((p) => p !== 'vscode' && !isBuiltin(p)), []);
+  for (const forbidden of ['medical', 'cnn', 'display', 'renderers', 'lib'] as const)
+    assert.ok(!layers.has(forbidden), `reaches ${forbidden}`);
+  assert.deepEqual(
+    [...packages].filter((p) => p !== 'vscode' && !isBuiltin(p)),
+    [],
+  );
 });

@@ -16,7 +16,9 @@ function check(...args: string[]) {
 function notebook(cells: { kind: 'code' | 'markdown'; source: string }[]): string {
   return JSON.stringify({
     cells: cells.map(({ kind, source }) =>
-      kind === 'code' ? { cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null } : { cell_type: 'markdown', metadata: {}, source },
+      kind === 'code'
+        ? { cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null }
+        : { cell_type: 'markdown', metadata: {}, source },
     ),
     metadata: { kernelspec: { name: 'radnb', display_name: 'TypeScript (radnb)', language: 'typescript' } },
     nbformat: 4,
@@ -47,8 +49,28 @@ test('a type error exits 1 naming the file, the cell (markdown cells counted) an
   const json = check(file, '--json');
   assert.equal(json.status, 1);
   assert.deepEqual(JSON.parse(json.stdout), [
-    { file, cell: 3, line: 2, column: 7, endLine: 2, endColumn: 8, severity: 'error', code: 2322, message: "Type 'string' is not assignable to type 'number'." },
+    {
+      file,
+      cell: 3,
+      line: 2,
+      column: 7,
+      endLine: 2,
+      endColumn: 8,
+      severity: 'error',
+      code: 2322,
+      message: "Type 'string' is not assignable to type 'number'.",
+    },
   ]);
+});
+
+test('a notebook that is not one is reported as such, and the others in the folder are still checked', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-check-'));
+  writeFileSync(path.join(dir, 'a.radnb'), notebook([{ kind: 'code', source: "const n: number = 'x';" }]));
+  writeFileSync(path.join(dir, 'b.radnb'), '{ not json');
+  const r = check(dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /a\.radnb:cell 1:1:7: error TS2322/);
+  assert.match(r.stdout, /b\.radnb:cell 0:1:1: error: .*b\.radnb: not a valid notebook/);
 });
 
 test('a path that is not there is a usage error', () => {

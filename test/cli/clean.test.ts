@@ -16,14 +16,16 @@ import { repoRoot } from '../support/env';
 /** A PNG of random pixels: it cannot compress much, so its size follows from its pixel count. */
 const png = (size: number) => encodePng(randomBytes(size * size), size, size).toString('base64');
 
-
 /** A notebook as VS Code or Jupyter leaves it after a run. */
 function executedNotebook(extraMetadata: Record<string, unknown> = {}): string {
   return JSON.stringify({
     cells: [
       { cell_type: 'markdown', id: 'm1', metadata: {}, source: ['# Study\n', 'Pneumonia classifier'] },
       {
-        cell_type: 'code', id: 'c1', execution_count: 7, metadata: { execution: { 'iopub.execute_input': '2026-01-01T00:00:00Z' }, scrolled: true, tags: ['setup'] },
+        cell_type: 'code',
+        id: 'c1',
+        execution_count: 7,
+        metadata: { execution: { 'iopub.execute_input': '2026-01-01T00:00:00Z' }, scrolled: true, tags: ['setup'] },
         source: ['const x = 1;\n', 'x'],
         outputs: [
           { output_type: 'stream', name: 'stdout', text: ['loading\n'] },
@@ -51,7 +53,10 @@ test('clean removes outputs, execution counts and editor state, keeps sources, t
   assert.deepEqual(code.source, ['const x = 1;\n', 'x']);
   assert.equal(cleaned.metadata.widgets, undefined);
   assert.deepEqual(cleaned.metadata.radnb.runs, [{ id: 'r1' }]);
-  assert.equal(JSON.parse(cleanText(executedNotebook(), 'nb.radnb', { ...defaults, dropRuns: true })).metadata.radnb.runs, undefined);
+  assert.equal(
+    JSON.parse(cleanText(executedNotebook(), 'nb.radnb', { ...defaults, dropRuns: true })).metadata.radnb.runs,
+    undefined,
+  );
 });
 
 test('clean is idempotent and a changed cell changes only its own lines', () => {
@@ -70,7 +75,13 @@ test("the 'small' policy keeps text and small PNGs and leaves a note for what it
   const notebook = parseNotebook(executedNotebook(), 'nb.radnb');
   const small = applyOutputsPolicy(notebook, 'small', { maxImageBytes: 10 * 1024 });
   const outputs = small.cells[1].outputs.map((o) => o.items.map((i) => i.mime));
-  assert.deepEqual(outputs, [['application/vnd.code.notebook.stdout'], ['text/plain'], ['image/png', 'text/plain'], ['text/plain'], ['text/plain']]);
+  assert.deepEqual(outputs, [
+    ['application/vnd.code.notebook.stdout'],
+    ['text/plain'],
+    ['image/png', 'text/plain'],
+    ['text/plain'],
+    ['text/plain'],
+  ]);
   const note = new TextDecoder().decode(small.cells[1].outputs[3].items[0].data);
   assert.match(note, /not saved by the 'small' outputs policy \(image\/png, \d+\.\d KiB\)/);
   assert.match(new TextDecoder().decode(small.cells[1].outputs[4].items[0].data), /application\/vnd\.radnb\.dicom/);
@@ -85,7 +96,9 @@ test("a notebook's own outputs policy is what clean applies, unless the command 
   assert.equal(cleaned.cells[1].outputs.length, 5);
   assert.equal(cleaned.cells[1].outputs[1].execution_count, null);
   assert.equal(cleaned.cells[1].execution_count, null);
-  const forced = JSON.parse(cleanText(executedNotebook({ outputs: 'small' }), 'nb.radnb', { ...defaults, outputs: 'none' }));
+  const forced = JSON.parse(
+    cleanText(executedNotebook({ outputs: 'small' }), 'nb.radnb', { ...defaults, outputs: 'none' }),
+  );
   assert.deepEqual(forced.cells[1].outputs, []);
 });
 
@@ -102,7 +115,8 @@ test('radnb clean --check exits 1 on an unclean file without changing it, then 0
 
 test('radnb clean --stdin works as a git clean filter and names bad input', () => {
   const cli = path.join(repoRoot, 'out', 'cli', 'radnb.js');
-  const run = (input: string) => spawnSync(process.execPath, [cli, 'clean', '--stdin'], { input, encoding: 'utf8', cwd: repoRoot });
+  const run = (input: string) =>
+    spawnSync(process.execPath, [cli, 'clean', '--stdin'], { input, encoding: 'utf8', cwd: repoRoot });
   const executed = executedNotebook();
   const ok = run(executed);
   assert.equal(ok.status, 0, ok.stderr);
@@ -127,7 +141,10 @@ test('as a git clean filter, commits carry clean notebooks and re-running a note
   assert.equal(git('show', ':study.radnb').stdout, cleanText(executed, 'study.radnb', defaults));
   assert.equal(readFileSync(path.join(repo, 'study.radnb'), 'utf8'), executed, 'the working copy keeps its outputs');
   // Another run: new outputs, new execution counts, the same code.
-  writeFileSync(path.join(repo, 'study.radnb'), executedNotebook().replace(/"execution_count": 7/g, '"execution_count": 12'));
+  writeFileSync(
+    path.join(repo, 'study.radnb'),
+    executedNotebook().replace(/"execution_count": 7/g, '"execution_count": 12'),
+  );
   assert.equal(git('diff', '--quiet').status, 0);
   writeFileSync(path.join(repo, 'study.radnb'), executedNotebook().replace('const x = 1;', 'const x = 3;'));
   assert.equal(git('diff', '--quiet').status, 1);
@@ -135,7 +152,9 @@ test('as a git clean filter, commits carry clean notebooks and re-running a note
 
 test('the committed exercise notebooks are clean', async () => {
   const dir = path.join(repoRoot, 'notebooks', 'exercises');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.radnb')).map((f) => path.join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.radnb'))
+    .map((f) => path.join(dir, f));
   assert.ok(files.length >= 2);
   assert.equal(await runCleanCommand(['--check', ...files]), 0);
 });

@@ -19,7 +19,11 @@ before(() => {
   const phantom = generatePhantomCase(0, { size: 16, slices: 2 });
   const uids = { studyInstanceUid: '2.25.1', seriesInstanceUid: '2.25.2', frameOfReference: '2.25.3' };
   mkdirSync(path.join(work, 'in', 'series'), { recursive: true });
-  for (const z of [0, 1]) writeFileSync(path.join(work, 'in', 'series', `${z}.dcm`), phantomSliceDicom(phantom, z, { ...uids, sop: `2.25.1${z}` }));
+  for (const z of [0, 1])
+    writeFileSync(
+      path.join(work, 'in', 'series', `${z}.dcm`),
+      phantomSliceDicom(phantom, z, { ...uids, sop: `2.25.1${z}` }),
+    );
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -29,7 +33,8 @@ function io(): { out: string[]; err: string[]; io: { stdout: (l: string) => void
   return { out, err, io: { stdout: (l) => out.push(l), stderr: (l) => err.push(l) } };
 }
 
-const element = (file: string, tag: string): string | undefined => dicomParser.parseDicom(readFileSync(file)).string(`x${tag}`);
+const element = (file: string, tag: string): string | undefined =>
+  dicomParser.parseDicom(readFileSync(file)).string(`x${tag}`);
 
 test('de-identifies a folder into another and exits 0', async () => {
   const r = io();
@@ -56,7 +61,11 @@ test('a file that does not declare burned-in annotation is copied with a warning
 test('--secret=TEXT and --secret TEXT are the same option: the same secret gives the same UIDs', async () => {
   const run = async (out: string, ...options: string[]): Promise<string | undefined> => {
     const r = io();
-    assert.equal(await runDeidCommand([path.join(work, 'in'), path.join(work, out), ...options], r.io), 0, r.err.join('\n'));
+    assert.equal(
+      await runDeidCommand([path.join(work, 'in'), path.join(work, out), ...options], r.io),
+      0,
+      r.err.join('\n'),
+    );
     return element(path.join(work, out, 'series', '1.dcm'), '0020000d');
   };
   const joined = await run('joined', '--secret=hospital key', '--json');

@@ -21,19 +21,51 @@ function richNotebook(): Notebook {
   return parseNotebook(
     JSON.stringify({
       cells: [
-        { cell_type: 'markdown', metadata: {}, source: '# Pneumonia *study*\n![scan](attachment:scan.png)', attachments: { 'scan.png': { 'image/png': PNG } } },
+        {
+          cell_type: 'markdown',
+          metadata: {},
+          source: '# Pneumonia *study*\n![scan](attachment:scan.png)',
+          attachments: { 'scan.png': { 'image/png': PNG } },
+        },
         { cell_type: 'raw', metadata: {}, source: 'raw text' },
         {
-          cell_type: 'code', metadata: { tags: ['train'] }, execution_count: 3, source: 'train()',
+          cell_type: 'code',
+          metadata: { tags: ['train'] },
+          execution_count: 3,
+          source: 'train()',
           outputs: [
             { output_type: 'stream', name: 'stdout', text: 'epoch 1\n' },
             { output_type: 'stream', name: 'stderr', text: 'warning <b>\n' },
             { output_type: 'execute_result', execution_count: 3, metadata: {}, data: { 'text/plain': '0.93' } },
-            { output_type: 'display_data', metadata: {}, data: { 'application/vnd.plotly.v1+json': { data: [{ y: [1, 2] }] }, 'image/png': PNG, 'text/plain': 'loss curve' } },
+            {
+              output_type: 'display_data',
+              metadata: {},
+              data: {
+                'application/vnd.plotly.v1+json': { data: [{ y: [1, 2] }] },
+                'image/png': PNG,
+                'text/plain': 'loss curve',
+              },
+            },
             { output_type: 'display_data', metadata: {}, data: { 'application/vnd.plotly.v1+json': { data: [] } } },
-            { output_type: 'display_data', metadata: {}, data: { 'application/vnd.radnb.dicom': Buffer.from([1, 2, 3]).toString('base64'), 'text/plain': 'CT 512×512' } },
-            { output_type: 'display_data', metadata: {}, data: { 'text/html': '<table><tr><td>AUC</td></tr></table><img src="https://example.com/x.png">' } },
-            { output_type: 'error', ename: 'RangeError', evalue: 'bad shape', traceback: ['RangeError: bad shape', '    at Cell 3:1:1'] },
+            {
+              output_type: 'display_data',
+              metadata: {},
+              data: {
+                'application/vnd.radnb.dicom': Buffer.from([1, 2, 3]).toString('base64'),
+                'text/plain': 'CT 512×512',
+              },
+            },
+            {
+              output_type: 'display_data',
+              metadata: {},
+              data: { 'text/html': '<table><tr><td>AUC</td></tr></table><img src="https://example.com/x.png">' },
+            },
+            {
+              output_type: 'error',
+              ename: 'RangeError',
+              evalue: 'bad shape',
+              traceback: ['RangeError: bad shape', '    at Cell 3:1:1'],
+            },
           ],
         },
       ],
@@ -52,12 +84,20 @@ test('exported .ipynb files validate against the nbformat 4.5 schema, and the ch
   delete broken.cells[2].outputs[2].execution_count;
   broken.cells[0].id = 'has spaces';
   const errors = validate(broken, schema);
-  assert.ok(errors.some((e) => e.startsWith('$.cells[0].id: does not match')), errors.join('\n'));
-  assert.ok(errors.some((e) => e.includes('$.cells[2]')), errors.join('\n'));
+  assert.ok(
+    errors.some((e) => e.startsWith('$.cells[0].id: does not match')),
+    errors.join('\n'),
+  );
+  assert.ok(
+    errors.some((e) => e.includes('$.cells[2]')),
+    errors.join('\n'),
+  );
 });
 
 test('an exported notebook names the kernel Jupyter knows as radnb, also when it was saved with the legacy name', () => {
-  const legacy = committedNotebooks().find((nb) => (nb.metadata.kernelspec as { name?: string } | undefined)?.name === 'radnb-typescript');
+  const legacy = committedNotebooks().find(
+    (nb) => (nb.metadata.kernelspec as { name?: string } | undefined)?.name === 'radnb-typescript',
+  );
   const notebooks = [richNotebook(), ...(legacy ? [legacy] : [])];
   for (const notebook of notebooks) assert.equal(JSON.parse(exportIpynb(notebook)).metadata.kernelspec.name, 'radnb');
 });
@@ -68,7 +108,11 @@ test("Jupyter's own validator accepts the exported .ipynb", (t) => {
   if (!need(t, probe.status === 0, 'Debian python3-nbformat')) return;
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'radnb-export-')), 'rich.ipynb');
   writeFileSync(file, exportIpynb(richNotebook()));
-  const r = spawnSync(python, ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print("valid")', file], { encoding: 'utf8' });
+  const r = spawnSync(
+    python,
+    ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4)); print("valid")', file],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'valid');
 });
@@ -87,16 +131,24 @@ test('the HTML report is self-contained: images as data URIs, plots as their PNG
   // Output HTML is kept, in a frame that runs no script, with its URL references disabled and the CSP behind them.
   assert.match(html, /&lt;img data-radnb-blocked-src=&quot;https:\/\/example\.com\/x\.png&quot;&gt;/);
   assert.doesNotMatch(html, /[^-]src=&quot;https/);
-  assert.match(html, /<iframe sandbox title="HTML output" srcdoc="&lt;meta http-equiv=&quot;Content-Security-Policy&quot; content=&quot;default-src &amp;#39;none&amp;#39;[^"]*&gt;&lt;table&gt;/);
+  assert.match(
+    html,
+    /<iframe sandbox title="HTML output" srcdoc="&lt;meta http-equiv=&quot;Content-Security-Policy&quot; content=&quot;default-src &amp;#39;none&amp;#39;[^"]*&gt;&lt;table&gt;/,
+  );
   assert.match(html, /<div class="prompt">\[3\]<\/div><pre class="source"><code>train\(\)<\/code><\/pre>/);
 });
 
 test('URL references in output HTML are disabled; in-page anchors and data: URIs stay', () => {
   assert.equal(
-    withoutReferences(`<img src="https://x.org/a.png"><img SRC=//x.org/b><link href='/style.css'><a href="#top">t</a><img src="data:image/png;base64,AA"><video poster=x.jpg></video>`),
+    withoutReferences(
+      `<img src="https://x.org/a.png"><img SRC=//x.org/b><link href='/style.css'><a href="#top">t</a><img src="data:image/png;base64,AA"><video poster=x.jpg></video>`,
+    ),
     `<img data-radnb-blocked-src="https://x.org/a.png"><img data-radnb-blocked-SRC=//x.org/b><link data-radnb-blocked-href='/style.css'><a href="#top">t</a><img src="data:image/png;base64,AA"><video data-radnb-blocked-poster=x.jpg></video>`,
   );
-  assert.equal(withoutReferences('<p style="background: url(\'https://x.org/t.png\'); mask: url(data:a)">'), '<p style="background: url(\'about:blank#https://x.org/t.png\'); mask: url(data:a)">');
+  assert.equal(
+    withoutReferences('<p style="background: url(\'https://x.org/t.png\'); mask: url(data:a)">'),
+    '<p style="background: url(\'about:blank#https://x.org/t.png\'); mask: url(data:a)">',
+  );
 });
 
 test('the HTML report opens offline in Chromium: its images decode and it requests nothing', async (t) => {
@@ -104,14 +156,21 @@ test('the HTML report opens offline in Chromium: its images decode and it reques
   if (!needFile(t, executable, 'Debian chromium')) return;
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'radnb-export-')), 'report.html');
   writeFileSync(file, exportHtml(richNotebook(), 'rich.radnb'));
-  const browser = await chromium.launch({ executablePath: executable, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: executable,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
   t.after(() => browser.close());
   const page = await browser.newPage();
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(`file://${file}`);
   const images = await page.$$eval('img', (imgs) => imgs.map((img) => [img.alt, img.complete && img.naturalWidth]));
-  assert.deepEqual(images, [['scan', 2], ['loss curve', 2]]);
+  assert.deepEqual(images, [
+    ['scan', 2],
+    ['loss curve', 2],
+  ]);
   const frameText = await page.frameLocator('iframe').locator('td').textContent();
   assert.equal(frameText, 'AUC');
   assert.deepEqual(requests, [`file://${file}`], 'only the report itself is loaded');
@@ -151,7 +210,10 @@ test('markdown becomes HTML with headings, lists, code, emphasis and links, and 
       '',
     ].join('\n'),
   );
-  assert.equal(renderMarkdown('[a_b](https://x.org/a_b_c_d) _em_', {}), '<p><a href="https://x.org/a_b_c_d">a_b</a> <em>em</em></p>\n');
+  assert.equal(
+    renderMarkdown('[a_b](https://x.org/a_b_c_d) _em_', {}),
+    '<p><a href="https://x.org/a_b_c_d">a_b</a> <em>em</em></p>\n',
+  );
 });
 
 test('markdown tables and nested lists render; raw HTML in them is shown as text', () => {
@@ -215,12 +277,17 @@ test('radnb export writes next to the notebook by default and rejects an unknown
   assert.equal(await runExportCommand([file, '--to', 'html', '--out', path.join(dir, 'report.html')]), 0);
   assert.ok(existsSync(path.join(dir, 'report.html')));
   await assert.rejects(runExportCommand([file, '--to', 'pdf']), /--to must be ipynb or html, not 'pdf'/);
-  await assert.rejects(runExportCommand([path.join(dir, 'nope.radnb'), '--to', 'html']), /nope\.radnb: no such notebook/);
+  await assert.rejects(
+    runExportCommand([path.join(dir, 'nope.radnb'), '--to', 'html']),
+    /nope\.radnb: no such notebook/,
+  );
 });
 
 function committedNotebooks(): Notebook[] {
   const files = [path.join(repoRoot, 'notebooks'), path.join(repoRoot, 'notebooks', 'exercises')].flatMap((dir) =>
-    readdirSync(dir).filter((f) => f.endsWith('.radnb')).map((f) => path.join(dir, f)),
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.radnb'))
+      .map((f) => path.join(dir, f)),
   );
   return files.map((f) => parseNotebook(readFileSync(f, 'utf8'), f));
 }

@@ -27,7 +27,10 @@ const CORRECT_CONV = `const out: number[][] = [];
   }
   return out;`;
 /** Textbook convolution: flips the kernel, so only symmetric kernels give the right answer. */
-const FLIPPED_CONV = CORRECT_CONV.replace('w * image[y + i][x + j]', 'w * image[y + kernel.length - 1 - i][x + kernel[0].length - 1 - j]');
+const FLIPPED_CONV = CORRECT_CONV.replace(
+  'w * image[y + i][x + j]',
+  'w * image[y + kernel.length - 1 - i][x + kernel[0].length - 1 - j]',
+);
 const CORRECT_POOL = `return featureMap.filter((_, y) => y % 2 === 0).map((row, y) =>
     row.filter((_, x) => x % 2 === 0).map((_, x) => Math.max(row[2 * x], row[2 * x + 1], featureMap[2 * y + 1][2 * x], featureMap[2 * y + 1][2 * x + 1])));`;
 
@@ -36,7 +39,9 @@ function answer(answers: string[], edit: (text: string) => string = (t) => t): s
   let n = 0;
   const text = readFileSync(studentFile, 'utf8');
   const nb = parseNotebook(text, studentFile);
-  for (const cell of nb.cells) if (cell.source.includes(NOT_IMPLEMENTED_STUB)) cell.source = cell.source.replace(NOT_IMPLEMENTED_STUB, answers[n++]);
+  for (const cell of nb.cells)
+    if (cell.source.includes(NOT_IMPLEMENTED_STUB))
+      cell.source = cell.source.replace(NOT_IMPLEMENTED_STUB, answers[n++]);
   return edit(serializeNotebook(nb));
 }
 
@@ -60,7 +65,10 @@ test('radnb grade scores correct, wrong, looping, crashing and tampered submissi
   // A folder per student works too; this one's pooling kills the kernel.
   writeFileSync(path.join(submissions, 'dana', 'conv-by-hand.radnb'), answer([CORRECT_CONV, 'process.exit(3);']));
   // Eve makes the visible test pass by rewriting it.
-  writeFileSync(path.join(submissions, 'eve.radnb'), answer([FLIPPED_CONV, 'return [];'], (t) => t.replace("[[5, 8], [7, 9]], 'max pooling'", "[], 'max pooling'")));
+  writeFileSync(
+    path.join(submissions, 'eve.radnb'),
+    answer([FLIPPED_CONV, 'return [];'], (t) => t.replace("[[5, 8], [7, 9]], 'max pooling'", "[], 'max pooling'")),
+  );
   const out = path.join(dir, 'graded');
   const started = Date.now();
   const grades = await gradeSubmissions(submissions, { source: sourceFile, out, timeoutSeconds: 2, log: () => {} });
@@ -102,10 +110,22 @@ test('radnb grade scores correct, wrong, looping, crashing and tampered submissi
 test('radnb grade names what is wrong with its input', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'radnb-grade-'));
   await assert.rejects(runGradeCommand([dir]), /needs --source SOURCE\.radnb/);
-  await assert.rejects(runGradeCommand([dir, '--source', sourceFile, '--timeout', '0']), /--timeout must be a positive number of seconds, not '0'/);
-  await assert.rejects(runGradeCommand([dir, '--source', path.join(dir, 'none.radnb')]), /none\.radnb: no such source notebook/);
-  await assert.rejects(runGradeCommand([dir, '--source', sourceFile, '--out', path.join(dir, 'graded')]), /no submitted notebooks \(\.radnb or \.ipynb\) found/);
-  await assert.rejects(runGradeCommand([path.join(dir, 'missing'), '--source', sourceFile]), /missing: no such submissions folder/);
+  await assert.rejects(
+    runGradeCommand([dir, '--source', sourceFile, '--timeout', '0']),
+    /--timeout must be a positive number of seconds, not '0'/,
+  );
+  await assert.rejects(
+    runGradeCommand([dir, '--source', path.join(dir, 'none.radnb')]),
+    /none\.radnb: no such source notebook/,
+  );
+  await assert.rejects(
+    runGradeCommand([dir, '--source', sourceFile, '--out', path.join(dir, 'graded')]),
+    /no submitted notebooks \(\.radnb or \.ipynb\) found/,
+  );
+  await assert.rejects(
+    runGradeCommand([path.join(dir, 'missing'), '--source', sourceFile]),
+    /missing: no such submissions folder/,
+  );
 });
 
 test('an unreadable submission gets zero with the reason, and the others are still graded', async (t) => {
@@ -114,7 +134,18 @@ test('an unreadable submission gets zero with the reason, and the others are sti
   mkdirSync(path.join(dir, 'subs'));
   writeFileSync(path.join(dir, 'subs', 'frank.radnb'), '{"cells": [');
   writeFileSync(path.join(dir, 'subs', 'gina.radnb'), answer([CORRECT_CONV, CORRECT_POOL]));
-  const grades = await gradeSubmissions(path.join(dir, 'subs'), { source: sourceFile, out: path.join(dir, 'out'), timeoutSeconds: 2, log: () => {} });
-  assert.deepEqual(grades.map((g) => [g.student, g.total]), [['frank', 0], ['gina', 5]]);
+  const grades = await gradeSubmissions(path.join(dir, 'subs'), {
+    source: sourceFile,
+    out: path.join(dir, 'out'),
+    timeoutSeconds: 2,
+    log: () => {},
+  });
+  assert.deepEqual(
+    grades.map((g) => [g.student, g.total]),
+    [
+      ['frank', 0],
+      ['gina', 5],
+    ],
+  );
   assert.match(grades[0].cells[0].feedback, /could not be read: .*frank\.radnb: not a valid notebook — malformed JSON/);
 });

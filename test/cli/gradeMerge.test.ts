@@ -19,7 +19,9 @@ function submission(conv: string, pool: string): string {
   const nb = parseNotebook(readFileSync(studentFile, 'utf8'), studentFile);
   const answers = [conv, pool];
   let n = 0;
-  for (const cell of nb.cells) if (cell.source.includes(NOT_IMPLEMENTED_STUB)) cell.source = cell.source.replace(NOT_IMPLEMENTED_STUB, answers[n++]);
+  for (const cell of nb.cells)
+    if (cell.source.includes(NOT_IMPLEMENTED_STUB))
+      cell.source = cell.source.replace(NOT_IMPLEMENTED_STUB, answers[n++]);
   return serializeNotebook(nb);
 }
 
@@ -38,27 +40,43 @@ test('grading a class in shards and merging the folders gives the grades of a si
     await gradeSubmissions(submissions, { ...options, out: shards[0], shard: parseShard('0/2') }),
     await gradeSubmissions(submissions, { ...options, out: shards[1], shard: parseShard('1/2') }),
   ];
-  assert.deepEqual(graded.map((g) => g.map((s) => s.student)), [['ann', 'cat'], ['ben']]);
+  assert.deepEqual(
+    graded.map((g) => g.map((s) => s.student)),
+    [['ann', 'cat'], ['ben']],
+  );
   // A task past the end of the class writes empty grades rather than failing the job.
   assert.deepEqual(await gradeSubmissions(submissions, { ...options, out: shards[2], shard: parseShard('3/4') }), []);
 
   const merged = path.join(dir, 'merged');
   assert.equal(await runGradeCommand(['--merge', ...shards, '--out', merged]), 0);
-  assert.equal(readFileSync(path.join(merged, 'grades.csv'), 'utf8'), readFileSync(path.join(dir, 'whole', 'grades.csv'), 'utf8'));
+  assert.equal(
+    readFileSync(path.join(merged, 'grades.csv'), 'utf8'),
+    readFileSync(path.join(dir, 'whole', 'grades.csv'), 'utf8'),
+  );
   const json = JSON.parse(readFileSync(path.join(merged, 'grades.json'), 'utf8'));
   assert.equal(json.source, 'conv-by-hand.source.radnb');
-  assert.deepEqual(json.students.map((s: { total: number }) => s.total), whole.map((s) => s.total));
+  assert.deepEqual(
+    json.students.map((s: { total: number }) => s.total),
+    whole.map((s) => s.total),
+  );
   assert.deepEqual(readdirSync(path.join(merged, 'feedback')).sort(), ['ann.radnb', 'ben.radnb', 'cat.radnb']);
   assert.equal(json.students[1].feedbackFile, path.join(merged, 'feedback', 'ben.radnb'));
 
   await assert.rejects(mergeGrades([shards[0], shards[0]], path.join(dir, 'twice')), /ann was also graded in/);
-  await assert.rejects(mergeGrades([path.join(dir, 'submissions')], path.join(dir, 'x')), /submissions\/grades\.json: no grades\.json here/);
+  await assert.rejects(
+    mergeGrades([path.join(dir, 'submissions')], path.join(dir, 'x')),
+    /submissions\/grades\.json: no grades\.json here/,
+  );
   writeFileSync(path.join(shards[2], 'grades.json'), JSON.stringify({ source: 'other.radnb', students: [] }));
-  await assert.rejects(mergeGrades([shards[0], shards[2]], path.join(dir, 'y')), /graded against other\.radnb, the other folders against conv-by-hand\.source\.radnb/);
+  await assert.rejects(
+    mergeGrades([shards[0], shards[2]], path.join(dir, 'y')),
+    /graded against other\.radnb, the other folders against conv-by-hand\.source\.radnb/,
+  );
 });
 
 test('--shard and --merge name what is wrong with their input', async () => {
-  for (const bad of ['2/2', '1', '-1/3', 'a/b', '0/0']) assert.throws(() => parseShard(bad), /--shard must be INDEX\/COUNT/);
+  for (const bad of ['2/2', '1', '-1/3', 'a/b', '0/0'])
+    assert.throws(() => parseShard(bad), /--shard must be INDEX\/COUNT/);
   assert.deepEqual(parseShard('4/10'), { index: 4, count: 10 });
   await assert.rejects(runGradeCommand(['--merge']), /--merge takes the folders to merge/);
 });

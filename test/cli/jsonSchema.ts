@@ -11,28 +11,37 @@ export function validate(value: unknown, root: Schema): string[] {
 
 function check(value: unknown, schema: Schema, root: Schema, at: string, errors: string[]): void {
   if (typeof schema.$ref === 'string') {
-    const target = schema.$ref.replace(/^#\//, '').split('/').reduce<unknown>((node, key) => (node as Schema)[key], root);
+    const target = schema.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce<unknown>((node, key) => (node as Schema)[key], root);
     check(value, target as Schema, root, at, errors);
     return;
   }
   const fail = (message: string) => errors.push(`${at}: ${message}`);
   if (schema.type !== undefined) {
     const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
-    if (!types.some((t) => hasType(value, t))) return void fail(`expected ${types.join(' or ')}, got ${JSON.stringify(value)?.slice(0, 60)}`);
+    if (!types.some((t) => hasType(value, t)))
+      return void fail(`expected ${types.join(' or ')}, got ${JSON.stringify(value)?.slice(0, 60)}`);
   }
-  if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) fail(`not one of ${JSON.stringify(schema.enum)}`);
+  if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value)))
+    fail(`not one of ${JSON.stringify(schema.enum)}`);
   if (typeof value === 'number') {
     if (typeof schema.minimum === 'number' && value < schema.minimum) fail(`below ${schema.minimum}`);
     if (typeof schema.maximum === 'number' && value > schema.maximum) fail(`above ${schema.maximum}`);
   }
   if (typeof value === 'string') {
-    if (typeof schema.minLength === 'number' && value.length < schema.minLength) fail(`shorter than ${schema.minLength}`);
-    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) fail(`longer than ${schema.maxLength}`);
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(value)) fail(`does not match ${schema.pattern}`);
+    if (typeof schema.minLength === 'number' && value.length < schema.minLength)
+      fail(`shorter than ${schema.minLength}`);
+    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength)
+      fail(`longer than ${schema.maxLength}`);
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(value))
+      fail(`does not match ${schema.pattern}`);
   }
   if (Array.isArray(value)) {
     if (schema.items) value.forEach((item, i) => check(item, schema.items as Schema, root, `${at}[${i}]`, errors));
-    if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) fail('items are not unique');
+    if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length)
+      fail('items are not unique');
   }
   if (isObject(value)) checkObject(value, schema, root, at, errors);
   if (Array.isArray(schema.oneOf)) {
@@ -43,11 +52,13 @@ function check(value: unknown, schema: Schema, root: Schema, at: string, errors:
     if (passing === 0) errors.push(...closest);
     else if (passing > 1) fail(`matches ${passing} of the oneOf alternatives, not exactly one`);
   }
-  if (isObject(schema.not) && validateAt(value, schema.not, root, at).length === 0) fail('matches a schema it must not match');
+  if (isObject(schema.not) && validateAt(value, schema.not, root, at).length === 0)
+    fail('matches a schema it must not match');
 }
 
 function checkObject(value: Schema, schema: Schema, root: Schema, at: string, errors: string[]): void {
-  for (const key of (schema.required as string[] | undefined) ?? []) if (!(key in value)) errors.push(`${at}: missing required "${key}"`);
+  for (const key of (schema.required as string[] | undefined) ?? [])
+    if (!(key in value)) errors.push(`${at}: missing required "${key}"`);
   const properties = (schema.properties ?? {}) as Record<string, Schema>;
   const patterns = Object.entries((schema.patternProperties ?? {}) as Record<string, Schema>);
   for (const [key, child] of Object.entries(value)) {

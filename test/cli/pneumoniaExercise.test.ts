@@ -20,14 +20,18 @@ const data = path.join(sharedDir, 'data', 'pneumoniamnist.npz');
 function solutions(): string[] {
   const source = readFileSync(sourceFile, 'utf8');
   const cells = parseNotebook(source, sourceFile).cells.map((c) => c.source);
-  return cells.flatMap((s) => [...s.matchAll(/\/\/ BEGIN SOLUTION\n([\s\S]*?)\n\s*\/\/ END SOLUTION/g)].map((m) => m[1]));
+  return cells.flatMap((s) =>
+    [...s.matchAll(/\/\/ BEGIN SOLUTION\n([\s\S]*?)\n\s*\/\/ END SOLUTION/g)].map((m) => m[1]),
+  );
 }
 
 function solvedStudentNotebook(): string {
   const answers = solutions();
   const nb = parseNotebook(readFileSync(studentFile, 'utf8'), studentFile);
   let n = 0;
-  for (const cell of nb.cells) if (cell.source.includes(NOT_IMPLEMENTED_STUB)) cell.source = cell.source.replace(NOT_IMPLEMENTED_STUB, answers[n++]);
+  for (const cell of nb.cells)
+    if (cell.source.includes(NOT_IMPLEMENTED_STUB))
+      cell.source = cell.source.replace(NOT_IMPLEMENTED_STUB, answers[n++]);
   assert.equal(n, answers.length, 'every stub has a solution');
   return serializeNotebook(nb);
 }

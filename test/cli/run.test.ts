@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -25,7 +25,13 @@ function run(file: string, ...args: string[]) {
 test('radnb run executes every cell, injects --param values and saves outputs to --out', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
   const src = path.join(dir, 'nb.radnb');
-  writeFileSync(src, notebook(["const fast = param('fast', false);\nconsole.log('fast', fast);", 'const n: number = param("n", 1);\nn * 2']));
+  writeFileSync(
+    src,
+    notebook([
+      "const fast = param('fast', false);\nconsole.log('fast', fast);",
+      'const n: number = param("n", 1);\nn * 2',
+    ]),
+  );
   const r = run(src, '--out', path.join(dir, 'out.radnb'), '--param', 'fast=true', '--param', 'n=21');
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(readFileSync(path.join(dir, 'out.radnb'), 'utf8'));
@@ -86,11 +92,19 @@ test('radnb run runs the notebook it is named, from any folder: naming it is the
   const file = path.join(dir, 'nb.radnb');
   writeFileSync(file, notebook(['require("node:fs").writeFileSync("ran.txt", "x")']));
   const elsewhere = mkdtempSync(path.join(tmpdir(), 'radnb-cwd-'));
-  const r = spawnSync(process.execPath, [cli, 'run', path.relative(elsewhere, file)], { encoding: 'utf8', cwd: elsewhere, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [cli, 'run', path.relative(elsewhere, file)], {
+    encoding: 'utf8',
+    cwd: elsewhere,
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'x', 'the cell ran, in the notebook\'s folder');
+  assert.equal(readFileSync(path.join(dir, 'ran.txt'), 'utf8'), 'x', "the cell ran, in the notebook's folder");
   // --trust, which 0.1.0 asked for here, is still accepted.
-  const again = spawnSync(process.execPath, [cli, 'run', file, '--trust'], { encoding: 'utf8', cwd: elsewhere, timeout: 60_000 });
+  const again = spawnSync(process.execPath, [cli, 'run', file, '--trust'], {
+    encoding: 'utf8',
+    cwd: elsewhere,
+    timeout: 60_000,
+  });
   assert.equal(again.status, 0, again.stderr);
 });
 
@@ -101,7 +115,9 @@ test('identifying DICOM values are redacted from saved outputs unless the notebo
 registerIdentifiers([{ keyword: 'PatientName', value: 'Doe^Jane' }, { keyword: 'PatientBirthDate', value: '19800102' }]);`;
   writeFileSync(file, notebook([register, 'console.log("patient Jane Doe born 1980-01-02"); "Doe^Jane"']));
   assert.equal(run(file).status, 0);
-  const saved = JSON.stringify(JSON.parse(readFileSync(file, 'utf8')).cells.map((c: { outputs: unknown }) => c.outputs));
+  const saved = JSON.stringify(
+    JSON.parse(readFileSync(file, 'utf8')).cells.map((c: { outputs: unknown }) => c.outputs),
+  );
   assert.doesNotMatch(saved, /Jane|Doe|1980-01-02/);
   assert.match(saved, /PatientName redacted/);
   assert.match(saved, /identifying values of loaded DICOM files were redacted/);
@@ -113,14 +129,20 @@ registerIdentifiers([{ keyword: 'PatientName', value: 'Doe^Jane' }, { keyword: '
   assert.match(readFileSync(file, 'utf8'), /Doe\^Jane/);
 });
 
-test('log() and registerDataset() in cells land in the run\'s experiment record', () => {
+test("log() and registerDataset() in cells land in the run's experiment record", () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
   writeFileSync(path.join(dir, 'labels.csv'), 'path,label\na.dcm,1\n');
   const file = path.join(dir, 'nb.radnb');
-  writeFileSync(file, notebook(["registerDataset('labels.csv');\nlog({ auc: 0.9, loss: 0.5 });", 'log({ auc: 0.95 }, 10);']));
+  writeFileSync(
+    file,
+    notebook(["registerDataset('labels.csv');\nlog({ auc: 0.9, loss: 0.5 });", 'log({ auc: 0.95 }, 10);']),
+  );
   assert.equal(run(file, '--param', 'seed=7').status, 0);
   const [record] = JSON.parse(readFileSync(file, 'utf8')).metadata.radnb.runs;
-  assert.deepEqual(record.metrics.auc, [{ step: 0, value: 0.9 }, { step: 10, value: 0.95 }]);
+  assert.deepEqual(record.metrics.auc, [
+    { step: 0, value: 0.9 },
+    { step: 10, value: 0.95 },
+  ]);
   assert.deepEqual(record.metrics.loss, [{ step: 0, value: 0.5 }]);
   const expected = createHash('sha256').update('path,label\na.dcm,1\n').digest('hex');
   assert.equal(record.datasets[0].sha256, expected);
@@ -132,13 +154,19 @@ test('display.clear() removes the outputs before it; display.clear(true) waits f
   const file = path.join(dir, 'nb.radnb');
   const progress = [
     "console.log('loading');\ndisplay.text('step 1');\ndisplay.clear();\nconsole.log('done')",
-    "for (let i = 1; i <= 3; i++) { display.clear(true); display.text(`epoch ${i}`); }\ndisplay.clear(true);",
+    'for (let i = 1; i <= 3; i++) { display.clear(true); display.text(`epoch ${i}`); }\ndisplay.clear(true);',
   ];
   writeFileSync(file, notebook(progress));
   const r = run(file);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(readFileSync(file, 'utf8'));
-  assert.deepEqual(out.cells[0].outputs.map((o: { text?: string[] }) => o.text), [['done\n']]);
+  assert.deepEqual(
+    out.cells[0].outputs.map((o: { text?: string[] }) => o.text),
+    [['done\n']],
+  );
   // The last clear(true) had no output after it: the last epoch stays.
-  assert.deepEqual(out.cells[1].outputs.map((o: { data?: Record<string, string[]> }) => o.data?.['text/plain']), [['epoch 3']]);
+  assert.deepEqual(
+    out.cells[1].outputs.map((o: { data?: Record<string, string[]> }) => o.data?.['text/plain']),
+    [['epoch 3']],
+  );
 });

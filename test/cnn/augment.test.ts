@@ -34,7 +34,11 @@ describe('augment', () => {
       assert.deepEqual(brightest(out.target!, i), at, `image ${i}: mask follows the image`);
       seen.add(at.join());
     }
-    assert.deepEqual([...seen].sort(), ['1,2', '1,5', '6,2', '6,5'], 'all four flip combinations occur across 16 images');
+    assert.deepEqual(
+      [...seen].sort(),
+      ['1,2', '1,5', '6,2', '6,5'],
+      'all four flip combinations occur across 16 images',
+    );
     tf.dispose([x, mask, out.x, out.target!]);
   });
 
@@ -60,7 +64,10 @@ describe('augment', () => {
       assert.ok(r >= 0 && r <= 4, `image ${i}: row ${r} within 7.5 − 5.5 × (0.7…1.3)`);
       rows.add(r);
     }
-    assert.ok([...rows].some((r) => r < 2) && [...rows].some((r) => r > 2), `both magnified and shrunk: rows ${[...rows]}`);
+    assert.ok(
+      [...rows].some((r) => r < 2) && [...rows].some((r) => r > 2),
+      `both magnified and shrunk: rows ${[...rows]}`,
+    );
     tf.dispose([x, out.x]);
   });
 

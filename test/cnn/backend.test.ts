@@ -22,8 +22,12 @@ function installed(name: string): boolean {
   }
 }
 
-const fails = (reason: string): BackendProbe => async () => ({ ok: false, reason });
-const works = (tfjsBackend: string): BackendProbe => async () => ({ ok: true, tfjsBackend, detail: `${tfjsBackend} works` });
+const fails =
+  (reason: string): BackendProbe =>
+  async () => ({ ok: false, reason });
+const works =
+  (tfjsBackend: string): BackendProbe =>
+  async () => ({ ok: true, tfjsBackend, detail: `${tfjsBackend} works` });
 
 describe('backend selection', () => {
   it('importing the backend module loads no tfjs (fast kernel start)', () => {
@@ -34,11 +38,15 @@ describe('backend selection', () => {
   });
 
   it('backend() before initBackend() says what to do', () => {
-    assert.throws(() => backend(), (err: Error) => err instanceof BackendError && /call initBackend\(\) first/.test(err.message));
+    assert.throws(
+      () => backend(),
+      (err: Error) => err instanceof BackendError && /call initBackend\(\) first/.test(err.message),
+    );
   });
 
   it('auto falls back to wasm here, naming why each faster backend was skipped', async (t) => {
-    const fasterAbsent = !installed('@tensorflow/tfjs-node-gpu') && !installed('@tensorflow/tfjs-node') && !installed('webgpu');
+    const fasterAbsent =
+      !installed('@tensorflow/tfjs-node-gpu') && !installed('@tensorflow/tfjs-node') && !installed('webgpu');
     if (!need(t, fasterAbsent, 'a machine without tfjs-node, tfjs-node-gpu and webgpu installed')) return;
     const info = await initBackend();
     assert.equal(info.name, 'wasm');
@@ -49,7 +57,11 @@ describe('backend selection', () => {
         ['tensorflow-gpu', 'skipped', '@tensorflow/tfjs-node-gpu not installed'],
         ['webgpu', 'skipped', 'webgpu not installed'],
         ['tensorflow', 'skipped', '@tensorflow/tfjs-node not installed'],
-        ['wasm', 'chosen', `WebAssembly (XNNPACK, SIMD, ${wantedThreads()} threads) with radnb convolution gradients and SIMD kernels`],
+        [
+          'wasm',
+          'chosen',
+          `WebAssembly (XNNPACK, SIMD, ${wantedThreads()} threads) with radnb convolution gradients and SIMD kernels`,
+        ],
         ['cpu', 'not tried', 'wasm was chosen first'],
       ],
     );
@@ -68,11 +80,16 @@ describe('backend selection', () => {
 
   it('a forced backend that cannot start fails with its reason', async () => {
     const probes: Array<[BackendName, BackendProbe]> = [
-      ['tensorflow-gpu', fails('@tensorflow/tfjs-node-gpu failed to load: libcudnn.so.8: cannot open shared object file')],
+      [
+        'tensorflow-gpu',
+        fails('@tensorflow/tfjs-node-gpu failed to load: libcudnn.so.8: cannot open shared object file'),
+      ],
       ['cpu', works('cpu')],
     ];
-    await assert.rejects(selectBackend(tf, probes, 'tensorflow-gpu'), (err: Error) =>
-      err instanceof BackendError && /libcudnn\.so\.8/.test(err.message));
+    await assert.rejects(
+      selectBackend(tf, probes, 'tensorflow-gpu'),
+      (err: Error) => err instanceof BackendError && /libcudnn\.so\.8/.test(err.message),
+    );
     await assert.rejects(selectBackend(tf, probes, 'gpu' as BackendName), /unknown backend 'gpu'/);
   });
 
@@ -89,14 +106,23 @@ describe('backend selection', () => {
     );
     assert.equal(info.name, 'tensorflow');
     assert.equal(info.tfjsBackend, 'tensorflow');
-    assert.equal(info.reason, 'tensorflow — libcudnn.so.8 not found; webgpu: only a software adapter (llvmpipe), slower than wasm');
-    assert.deepEqual(info.candidates.map((c) => c.status), ['skipped', 'skipped', 'chosen', 'not tried']);
+    assert.equal(
+      info.reason,
+      'tensorflow — libcudnn.so.8 not found; webgpu: only a software adapter (llvmpipe), slower than wasm',
+    );
+    assert.deepEqual(
+      info.candidates.map((c) => c.status),
+      ['skipped', 'skipped', 'chosen', 'not tried'],
+    );
   });
 
   it('an optional package whose native library fails to load is reported by its first error line', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'radnb-backend-'));
     const broken = path.join(dir, 'broken.js');
-    writeFileSync(broken, `throw new Error('libcudnn.so.8: cannot open shared object file: No such file or directory\\n    at dlopen');`);
+    writeFileSync(
+      broken,
+      `throw new Error('libcudnn.so.8: cannot open shared object file: No such file or directory\\n    at dlopen');`,
+    );
     assert.deepEqual(requireOptional(broken), {
       reason: `${broken} failed to load: libcudnn.so.8: cannot open shared object file: No such file or directory`,
     });
@@ -106,7 +132,10 @@ describe('backend selection', () => {
   it('finds optional packages in extra folders (where the extension installs them)', () => {
     const storage = mkdtempSync(path.join(tmpdir(), 'radnb-storage-'));
     mkdirSync(path.join(storage, 'node_modules', 'radnb-fake-backend'), { recursive: true });
-    writeFileSync(path.join(storage, 'node_modules', 'radnb-fake-backend', 'index.js'), 'module.exports = { loaded: true };');
+    writeFileSync(
+      path.join(storage, 'node_modules', 'radnb-fake-backend', 'index.js'),
+      'module.exports = { loaded: true };',
+    );
     assert.deepEqual(requireOptional('radnb-fake-backend', [storage]), { module: { loaded: true } });
     assert.deepEqual(requireOptional('radnb-fake-backend'), { reason: 'radnb-fake-backend not installed' });
   });

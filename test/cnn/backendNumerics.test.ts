@@ -46,7 +46,13 @@ describe('numerics across backends', () => {
       assert.ok(d <= WEIGHT_TOLERANCE, `weight ${i}: max difference ${d}`);
     });
     // training moved the weights, so the comparison above covers the gradients
-    const initial = smallCnn({ inputShape: [24, 24, 1], filters: [4, 8], denseUnits: 8, dropout: 0, seed: 7 }).getWeights()[0];
+    const initial = smallCnn({
+      inputShape: [24, 24, 1],
+      filters: [4, 8],
+      denseUnits: 8,
+      dropout: 0,
+      seed: 7,
+    }).getWeights()[0];
     assert.ok(maxDifference(initial.dataSync(), wasm.weights[0]) > 1e-3);
   });
 });

@@ -29,14 +29,20 @@ const SQUARE = { row: 9, col: 3, side: 4 };
 /** A SIZE×SIZE×1 image, 0 except a bright side×side square at (row, col). */
 function image(square = SQUARE): tf.Tensor3D {
   const data = new Float32Array(SIZE * SIZE);
-  for (let r = square.row; r < square.row + square.side; r++) data.fill(1, r * SIZE + square.col, r * SIZE + square.col + square.side);
+  for (let r = square.row; r < square.row + square.side; r++)
+    data.fill(1, r * SIZE + square.col, r * SIZE + square.col + square.side);
   return tf.tensor3d(data, [SIZE, SIZE, 1]);
 }
 
 function inSquare(i: number, square = SQUARE, margin = 0): boolean {
   const r = Math.floor(i / SIZE);
   const c = i % SIZE;
-  return r >= square.row - margin && r < square.row + square.side + margin && c >= square.col - margin && c < square.col + square.side + margin;
+  return (
+    r >= square.row - margin &&
+    r < square.row + square.side + margin &&
+    c >= square.col - margin &&
+    c < square.col + square.side + margin
+  );
 }
 
 function argmax(values: Float32Array): number {
@@ -62,7 +68,13 @@ function meanWhere(values: Float32Array, keep: (i: number) => boolean): number {
  */
 function squareModel(classes: 1 | 2): tf.LayersModel {
   const input = tf.input({ shape: [SIZE, SIZE, 1] });
-  const detector = tf.layers.conv2d({ name: 'detector', filters: 2, kernelSize: 3, padding: 'same', activation: 'relu' });
+  const detector = tf.layers.conv2d({
+    name: 'detector',
+    filters: 2,
+    kernelSize: 3,
+    padding: 'same',
+    activation: 'relu',
+  });
   const pool = tf.layers.maxPooling2d({ poolSize: 2 });
   const features = tf.layers.conv2d({ name: 'features', filters: 2, kernelSize: 1, activation: 'relu' });
   const gap = tf.layers.globalAveragePooling2d({});
@@ -73,7 +85,16 @@ function squareModel(classes: 1 | 2): tf.LayersModel {
   detector.setWeights([tf.tensor4d(mean, [3, 3, 1, 2]), tf.tensor1d([-0.5, 0])]);
   features.setWeights([tf.tensor4d([1, 0, 0, 1], [1, 1, 2, 2]), tf.zeros([2])]);
   // The square's mean detector response after pooling is ≈ 0.03: weight 100 makes "present" ≈ 0.9 likely.
-  const dense = classes === 1 ? [tf.tensor2d([[100], [0]]), tf.tensor1d([-1])] : [tf.tensor2d([[-100, 100], [0, 0]]), tf.tensor1d([1, -1])];
+  const dense =
+    classes === 1
+      ? [tf.tensor2d([[100], [0]]), tf.tensor1d([-1])]
+      : [
+          tf.tensor2d([
+            [-100, 100],
+            [0, 0],
+          ]),
+          tf.tensor1d([1, -1]),
+        ];
   head.setWeights(dense);
   return model;
 }
@@ -88,7 +109,10 @@ function noLeak<T>(fn: () => T): T {
 
 function pointsAtSquare(e: Explanation, square = SQUARE): void {
   assert.equal(e.values.length, SIZE * SIZE);
-  assert.ok(e.values.every((v) => v >= 0 && v <= 1), 'values in [0, 1]');
+  assert.ok(
+    e.values.every((v) => v >= 0 && v <= 1),
+    'values in [0, 1]',
+  );
   assert.ok(inSquare(argmax(e.values), square), `${e.method} peaks at pixel ${argmax(e.values)}, outside the square`);
   const inside = meanWhere(e.values, (i) => inSquare(i, square));
   const outside = meanWhere(e.values, (i) => !inSquare(i, square, 2));
@@ -121,11 +145,23 @@ for (const backendName of ['cpu', 'wasm'] as BackendName[]) {
       maps.dispose();
       assert.ok(Math.abs(values[10][4][0] - 0.5) < 1e-6, 'fully inside the square: mean 1 − 0.5');
       assert.equal(values[2][12][0], 0);
-      assert.deepEqual(listConvLayers(sigmoid).map((l) => [l.name, l.outputShape]), [['detector', [16, 16, 2]], ['features', [8, 8, 2]]]);
+      assert.deepEqual(
+        listConvLayers(sigmoid).map((l) => [l.name, l.outputShape]),
+        [
+          ['detector', [16, 16, 2]],
+          ['features', [8, 8, 2]],
+        ],
+      );
       const filters = firstLayerFilters(sigmoid);
-      assert.deepEqual([filters.layer, filters.kernelHeight, filters.inChannels, filters.outChannels], ['detector', 3, 1, 2]);
+      assert.deepEqual(
+        [filters.layer, filters.kernelHeight, filters.inChannels, filters.outChannels],
+        ['detector', 3, 1, 2],
+      );
       assert.ok(Math.abs(filters.values[0] - 1 / 9) < 1e-7);
-      assert.throws(() => featureMaps(sigmoid, 'nope', x), (e: unknown) => e instanceof ExplainError && /no layer "nope"/.test(e.message));
+      assert.throws(
+        () => featureMaps(sigmoid, 'nope', x),
+        (e: unknown) => e instanceof ExplainError && /no layer "nope"/.test(e.message),
+      );
     });
 
     it('the feature-map view shows every conv layer (or the layers named) with the first filters', () => {
@@ -142,7 +178,10 @@ for (const backendName of ['cpu', 'wasm'] as BackendName[]) {
       pointsAtSquare(cam);
       const moved = { row: 2, col: 10, side: 4 };
       const elsewhere = image(moved);
-      pointsAtSquare(noLeak(() => gradCam(sigmoid, elsewhere, { layer: 'detector' })), moved);
+      pointsAtSquare(
+        noLeak(() => gradCam(sigmoid, elsewhere, { layer: 'detector' })),
+        moved,
+      );
       elsewhere.dispose();
     });
 
@@ -153,7 +192,10 @@ for (const backendName of ['cpu', 'wasm'] as BackendName[]) {
       assert.equal(present.details.class, 1);
       pointsAtSquare(present);
       const absent = noLeak(() => gradCam(softmax, x, { classIndex: 0 }));
-      assert.equal(meanWhere(absent.values, (i) => inSquare(i)), 0);
+      assert.equal(
+        meanWhere(absent.values, (i) => inSquare(i)),
+        0,
+      );
       assert.throws(() => gradCam(softmax, x, { classIndex: 2 }), /classIndex 2 is outside the model's 2 output units/);
     });
 
@@ -166,7 +208,10 @@ for (const backendName of ['cpu', 'wasm'] as BackendName[]) {
     });
 
     it('gradient saliency and SmoothGrad are non-zero where the input matters and zero far from it', () => {
-      for (const e of [noLeak(() => vanillaGradient(sigmoid, x)), noLeak(() => smoothGrad(sigmoid, x, { samples: 8, noise: 0.1, seed: 3 }))]) {
+      for (const e of [
+        noLeak(() => vanillaGradient(sigmoid, x)),
+        noLeak(() => smoothGrad(sigmoid, x, { samples: 8, noise: 0.1, seed: 3 })),
+      ]) {
         assert.ok(inSquare(argmax(e.values), SQUARE, 1), `${e.method} peaks at ${argmax(e.values)}`);
         assert.ok(meanWhere(e.values, (i) => inSquare(i)) > 0.1, `${e.method} is near zero on the square`);
       }
@@ -177,12 +222,20 @@ for (const backendName of ['cpu', 'wasm'] as BackendName[]) {
 
     it('the randomisation sanity check sees Grad-CAM fall apart and restores the weights', () => {
       const weightsBefore = sigmoid.getWeights().map((w) => Array.from(w.dataSync()));
-      const check = noLeak(() => sanityCheck(sigmoid, x, (m, input) => gradCam(m, input, { layer: 'detector' }), { seed: 1 }));
-      assert.deepEqual(check.steps.map((s) => s.layer), ['output', 'features', 'detector']);
+      const check = noLeak(() =>
+        sanityCheck(sigmoid, x, (m, input) => gradCam(m, input, { layer: 'detector' }), { seed: 1 }),
+      );
+      assert.deepEqual(
+        check.steps.map((s) => s.layer),
+        ['output', 'features', 'detector'],
+      );
       const last = check.steps[check.steps.length - 1];
       assert.ok(last.spearman < 0.5, `Spearman after randomising everything: ${last.spearman}`);
       assert.ok(last.ssim < 0.5, `SSIM after randomising everything: ${last.ssim}`);
-      assert.deepEqual(sigmoid.getWeights().map((w) => Array.from(w.dataSync())), weightsBefore);
+      assert.deepEqual(
+        sigmoid.getWeights().map((w) => Array.from(w.dataSync())),
+        weightsBefore,
+      );
       assert.match(check[DISPLAY]()[MIME.text] as string, /Cascading randomisation/);
     });
 
@@ -196,10 +249,25 @@ for (const backendName of ['cpu', 'wasm'] as BackendName[]) {
     it('explanations are overlays for the viewer and display as a PNG', () => {
       const cam = gradCam(sigmoid, x);
       const overlay = cam.toOverlay({ opacity: 0.3 });
-      assert.deepEqual([overlay.kind, overlay.colormap, overlay.opacity, overlay.data.length], ['heatmap', 'jet', 0.3, SIZE * SIZE]);
-      const viewerImage = { rows: SIZE, columns: SIZE, frames: 1, samplesPerPixel: 1 as const, pixels: new Uint8Array(SIZE * SIZE), slope: 1, intercept: 0, units: '' };
+      assert.deepEqual(
+        [overlay.kind, overlay.colormap, overlay.opacity, overlay.data.length],
+        ['heatmap', 'jet', 0.3, SIZE * SIZE],
+      );
+      const viewerImage = {
+        rows: SIZE,
+        columns: SIZE,
+        frames: 1,
+        samplesPerPixel: 1 as const,
+        pixels: new Uint8Array(SIZE * SIZE),
+        slope: 1,
+        intercept: 0,
+        units: '',
+      };
       assert.equal(cam.overlayOn(viewerImage).overlays?.[0].label, 'Grad-CAM (class 0, layer features)');
-      assert.throws(() => cam.overlayOn({ ...viewerImage, rows: 8, pixels: new Uint8Array(8 * SIZE) }), /heat-map is 16×16, image is 8×16/);
+      assert.throws(
+        () => cam.overlayOn({ ...viewerImage, rows: 8, pixels: new Uint8Array(8 * SIZE) }),
+        /heat-map is 16×16, image is 8×16/,
+      );
       const bundle = cam[DISPLAY]();
       assert.deepEqual([...(bundle[MIME.png] as Buffer).subarray(1, 4)], [...Buffer.from('PNG')]);
       assert.match(bundle[MIME.text] as string, /peak at row (9|10|11|12)/);

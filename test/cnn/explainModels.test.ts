@@ -33,8 +33,14 @@ describe('explaining the model builders on wasm', () => {
     const cam = noLeak(() => gradCam(model, image));
     assert.equal(cam.details.layer, 'conv2');
     isHeatmap(cam, 32);
-    isHeatmap(noLeak(() => smoothGrad(model, image, { samples: 4 })), 32);
-    isHeatmap(noLeak(() => occlusion(model, image, { patch: 8, stride: 8 })), 32);
+    isHeatmap(
+      noLeak(() => smoothGrad(model, image, { samples: 4 })),
+      32,
+    );
+    isHeatmap(
+      noLeak(() => occlusion(model, image, { patch: 8, stride: 8 })),
+      32,
+    );
     tf.dispose(model.getWeights());
   });
 
@@ -65,7 +71,9 @@ describe('explaining the model builders on wasm', () => {
   it('a layer applied twice (shared weights) is refused with its name, leaving the model usable', () => {
     const input = tf.input({ shape: [32, 32, 1] });
     const shared = tf.layers.conv2d({ name: 'shared', filters: 1, kernelSize: 3, padding: 'same' });
-    const head = tf.layers.dense({ units: 1 }).apply(tf.layers.flatten().apply(shared.apply(shared.apply(input)))) as tf.SymbolicTensor;
+    const head = tf.layers
+      .dense({ units: 1 })
+      .apply(tf.layers.flatten().apply(shared.apply(shared.apply(input)))) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: head });
     const tensors = tf.memory().numTensors;
     assert.throws(() => gradCam(model, image, { layer: 'shared' }), /layer "shared" is applied 2 times in the model/);

@@ -27,7 +27,10 @@ describe('memory snapshots', () => {
     assert.equal(after.backend, 'wasm');
     const report = leakReport(before, after);
     assert.deepEqual([report.tensors, report.bytes, report.leaked], [1, 256 * 256 * 4, true]);
-    assert.equal(report.message, 'this cell left 1 more tensor (256.0 KiB) allocated — if they are temporaries, wrap the code in tf.tidy() or call tf.dispose()');
+    assert.equal(
+      report.message,
+      'this cell left 1 more tensor (256.0 KiB) allocated — if they are temporaries, wrap the code in tf.tidy() or call tf.dispose()',
+    );
     kept.dispose();
     const clean = leakReport(before, memorySnapshot());
     assert.deepEqual(clean, { tensors: 0, bytes: 0, leaked: false, message: '' });

@@ -47,15 +47,24 @@ describe('saveModel / loadModel', () => {
 
   it('names the file and the reason when a folder is broken', async () => {
     const empty = tempDir();
-    await assert.rejects(loadModel(empty), (err: Error) =>
-      err instanceof ModelFileError && err.message === `${path.join(empty, 'model.json')}: no such file (is this a saved model folder?)`);
+    await assert.rejects(
+      loadModel(empty),
+      (err: Error) =>
+        err instanceof ModelFileError &&
+        err.message === `${path.join(empty, 'model.json')}: no such file (is this a saved model folder?)`,
+    );
 
     const model = resnet18({ inputShape: [16, 16, 1], width: 2, seed: 4 });
     const dir = tempDir();
     await saveModel(model, dir);
     truncateSync(path.join(dir, 'weights.bin'), 100);
-    await assert.rejects(loadModel(dir), (err: Error) =>
-      err instanceof ModelFileError && err.message.startsWith(path.join(dir, 'weights.bin')) && /holds 100 bytes but model.json describes \d+/.test(err.message));
+    await assert.rejects(
+      loadModel(dir),
+      (err: Error) =>
+        err instanceof ModelFileError &&
+        err.message.startsWith(path.join(dir, 'weights.bin')) &&
+        /holds 100 bytes but model.json describes \d+/.test(err.message),
+    );
 
     writeFileSync(path.join(dir, 'model.json'), '{"format": ');
     await assert.rejects(loadModel(dir), /model\.json: not valid JSON/);

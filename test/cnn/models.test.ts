@@ -12,7 +12,12 @@ function trainableParams(model: tf.LayersModel): number {
 }
 
 /** Training loss of the first and last of 20 Adam steps on one fixed batch: a model whose gradients flow fits it. */
-async function fitsOneBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, loss: string): Promise<[number, number]> {
+async function fitsOneBatch(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  loss: string,
+): Promise<[number, number]> {
   model.compile({ optimizer: tf.train.adam(0.01), loss });
   const history = await model.fit(x, y, { epochs: 20, batchSize: x.shape[0], verbose: 0, shuffle: false });
   const losses = history.history.loss as number[];
@@ -54,8 +59,10 @@ describe('model builders', () => {
   it('unet2d maps an image to a per-pixel mask and rejects sizes the pooling cannot halve', () => {
     const model = unet2d({ inputShape: [64, 64, 1], classes: 3, depth: 3, baseFilters: 4 });
     assert.deepEqual(model.outputs[0].shape, [null, 64, 64, 3]);
-    assert.throws(() => unet2d({ inputShape: [100, 100, 1], depth: 4 }), (err: Error) =>
-      err instanceof ModelOptionsError && /100×100 is not divisible by 16/.test(err.message));
+    assert.throws(
+      () => unet2d({ inputShape: [100, 100, 1], depth: 4 }),
+      (err: Error) => err instanceof ModelOptionsError && /100×100 is not divisible by 16/.test(err.message),
+    );
     assert.throws(() => smallCnn({ inputShape: [28, 28] }), ModelOptionsError);
     assert.throws(() => resnet18({ inputShape: [28, 28, 1], classes: 0 }), /classes must be a positive integer/);
     tf.dispose(model.getWeights());
@@ -72,7 +79,8 @@ describe('model builders', () => {
       ['dncnn', dncnn({ inputShape: [32, 32, 1], depth: 4, filters: 8, seed: 4 }), image, 'meanSquaredError'],
     ];
     for (const [name, model, target, loss] of cases) {
-      const noisy = name === 'dncnn' ? tf.tidy(() => image.add(tf.randomNormal(image.shape, 0, 0.1, 'float32', 5))) : image;
+      const noisy =
+        name === 'dncnn' ? tf.tidy(() => image.add(tf.randomNormal(image.shape, 0, 0.1, 'float32', 5))) : image;
       const [lossBefore, lossAfter] = await fitsOneBatch(model, noisy, target, loss);
       assert.ok(lossAfter < lossBefore * 0.9, `${name}: loss ${lossBefore} → ${lossAfter}`);
     }

@@ -1,6 +1,6 @@
 // train(): live curves through the display host (display once, throttled updates, live flag), Stop from
-// the host, early stopping with best weights, class weights, learning-rate schedules, checkpoints that
-// resume, seeded determinism, and no tensors left behind.
+// the host, early stopping with best weights, keeping the best epoch of a per-epoch metric, class weights,
+// learning-rate schedules, checkpoints that resume, seeded determinism, and no tensors left behind.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -35,7 +35,11 @@ describe('train()', () => {
     const host = new FakeHost();
     setDisplayHost(host);
     try {
-      await train(tiny(), { x: data.x, y: data.y, validation: { x: validation.x, y: validation.y } }, { epochs: 2, batchSize: 16, seed: 1, displayThrottleMs: 0 });
+      await train(
+        tiny(),
+        { x: data.x, y: data.y, validation: { x: validation.x, y: validation.y } },
+        { epochs: 2, batchSize: 16, seed: 1, displayThrottleMs: 0 },
+      );
     } finally {
       setDisplayHost(undefined);
     }
@@ -65,8 +69,16 @@ describe('train()', () => {
 
   it('throttles updates', async () => {
     const host = new FakeHost();
-    await train(tiny(), { x: data.x, y: data.y }, { epochs: 3, batchSize: 8, display: host, displayThrottleMs: 60_000 });
-    assert.deepEqual(host.shown.map((s) => s.kind), ['display', 'update'], 'the first batch, then only the final update');
+    await train(
+      tiny(),
+      { x: data.x, y: data.y },
+      { epochs: 3, batchSize: 8, display: host, displayThrottleMs: 60_000 },
+    );
+    assert.deepEqual(
+      host.shown.map((s) => s.kind),
+      ['display', 'update'],
+      'the first batch, then only the final update',
+    );
   });
 
   it('Stop (the host signal) stops at the next batch and keeps the trained model', async () => {
@@ -74,15 +86,19 @@ describe('train()', () => {
     const model = tiny();
     const initial = weightsOf(model);
     const batches: TrainProgress[] = [];
-    const result = await train(model, { x: data.x, y: data.y }, {
-      epochs: 5,
-      batchSize: 8,
-      display: host,
-      onProgress: (p) => {
-        if (p.phase === 'batch') batches.push(p);
-        if (p.phase === 'batch' && p.epoch === 1 && p.batch === 2) host.stop();
+    const result = await train(
+      model,
+      { x: data.x, y: data.y },
+      {
+        epochs: 5,
+        batchSize: 8,
+        display: host,
+        onProgress: (p) => {
+          if (p.phase === 'batch') batches.push(p);
+          if (p.phase === 'batch' && p.epoch === 1 && p.batch === 2) host.stop();
+        },
       },
-    });
+    );
     assert.equal(result.stoppedBy, 'stopped');
     assert.equal(batches.length, 8 + 3, 'one full epoch of 8 batches, then 3');
     assert.equal(result.epochs, 1);
@@ -105,7 +121,11 @@ describe('train()', () => {
   it('early stopping stops after `patience` epochs without improvement', async () => {
     const model = tiny();
     model.compile({ optimizer: tf.train.sgd(0), loss: 'binaryCrossentropy' });
-    const result = await train(model, { x: data.x, y: data.y }, { epochs: 10, batchSize: 16, display: false, earlyStopping: { patience: 2, monitor: 'loss', minDelta: 1e-6 } });
+    const result = await train(
+      model,
+      { x: data.x, y: data.y },
+      { epochs: 10, batchSize: 16, display: false, earlyStopping: { patience: 2, monitor: 'loss', minDelta: 1e-6 } },
+    );
     assert.equal(result.stoppedBy, 'early-stopping');
     assert.equal(result.epochs, 3);
     assert.deepEqual(result.best, { epoch: 0, value: result.history.loss[0], monitor: 'loss' });
@@ -115,24 +135,66 @@ describe('train()', () => {
     // monitoring the (falling) learning rate in 'max' mode makes epoch 0 the best, deterministically
     const model = tiny();
     let afterBest: number[][] = [];
-    const result = await train(model, { x: data.x, y: data.y }, {
-      epochs: 10,
-      batchSize: 16,
-      display: false,
-      learningRate: stepDecay(0.01, 0.5, 1),
-      earlyStopping: { patience: 2, monitor: 'lr', mode: 'max' },
-      onProgress: (p) => {
-        if (p.phase === 'epoch' && p.epoch === 0) afterBest = weightsOf(model);
+    const result = await train(
+      model,
+      { x: data.x, y: data.y },
+      {
+        epochs: 10,
+        batchSize: 16,
+        display: false,
+        learningRate: stepDecay(0.01, 0.5, 1),
+        earlyStopping: { patience: 2, monitor: 'lr', mode: 'max' },
+        onProgress: (p) => {
+          if (p.phase === 'epoch' && p.epoch === 0) afterBest = weightsOf(model);
+        },
       },
-    });
+    );
     assert.equal(result.epochs, 3);
     assert.deepEqual(weightsOf(model), afterBest);
+  });
+
+  it('keepBest trains every epoch and puts back the epoch where a metric computed per epoch was best', async () => {
+    const model = tiny();
+    const scores = [0.2, 0.9, 0.4, 0.6];
+    let calls = 0;
+    let afterBest: number[][] = [];
+    const result = await train(
+      model,
+      { x: data.x, y: data.y },
+      {
+        epochs: 4,
+        batchSize: 16,
+        display: false,
+        epochMetrics: { val_dice: () => scores[calls++] },
+        keepBest: { monitor: 'val_dice' },
+        onProgress: (p) => {
+          if (p.phase === 'epoch' && p.epoch === 1) afterBest = weightsOf(model);
+        },
+      },
+    );
+    assert.equal(result.stoppedBy, 'completed');
+    assert.equal(result.epochs, 4);
+    assert.deepEqual(result.history.val_dice, scores);
+    assert.deepEqual(result.best, { epoch: 1, value: 0.9, monitor: 'val_dice' });
+    assert.deepEqual(weightsOf(model), afterBest);
+    await assert.rejects(
+      train(
+        model,
+        { x: data.x, y: data.y },
+        { epochs: 1, display: false, keepBest: { monitor: 'loss' }, earlyStopping: { patience: 1 } },
+      ),
+      /use earlyStopping or keepBest, not both/,
+    );
   });
 
   it("'balanced' class weights are n / (classes · count)", () => {
     const y = tf.tensor2d([[1], [1], [1], [0]]);
     assert.deepEqual(balancedClassWeights(y), { 1: 4 / 6, 0: 2 });
-    const oneHot = tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 1, 0]]);
+    const oneHot = tf.tensor2d([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 1, 0],
+    ]);
     assert.deepEqual(balancedClassWeights(oneHot), { 0: 1.5, 1: 0.75 }, 'two classes present');
     tf.dispose([y, oneHot]);
   });
@@ -140,13 +202,18 @@ describe('train()', () => {
   it('a learning-rate schedule sets the rate per epoch and records it', async () => {
     const model = tiny();
     const rates: number[] = [];
-    const result = await train(model, { x: data.x, y: data.y }, {
-      epochs: 4,
-      batchSize: 32,
-      display: false,
-      learningRate: stepDecay(0.01, 0.5, 2),
-      onProgress: (p) => p.phase === 'epoch' && rates.push((model.optimizer as unknown as { learningRate: number }).learningRate),
-    });
+    const result = await train(
+      model,
+      { x: data.x, y: data.y },
+      {
+        epochs: 4,
+        batchSize: 32,
+        display: false,
+        learningRate: stepDecay(0.01, 0.5, 2),
+        onProgress: (p) =>
+          p.phase === 'epoch' && rates.push((model.optimizer as unknown as { learningRate: number }).learningRate),
+      },
+    );
     assert.deepEqual(result.history.lr, [0.01, 0.01, 0.005, 0.005]);
     assert.deepEqual(rates, [0.01, 0.01, 0.005, 0.005]);
   });
@@ -154,7 +221,11 @@ describe('train()', () => {
   it('checkpoints every epoch and resumes after the last one with the same weights', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'radnb-ckpt-'));
     const first = tiny(1);
-    await train(first, { x: data.x, y: data.y }, { epochs: 2, batchSize: 16, display: false, seed: 2, checkpoint: { dir } });
+    await train(
+      first,
+      { x: data.x, y: data.y },
+      { epochs: 2, batchSize: 16, display: false, seed: 2, checkpoint: { dir } },
+    );
     assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'training-state.json', 'weights.bin']);
 
     const restored = tiny(99);
@@ -162,18 +233,23 @@ describe('train()', () => {
     const state = await restoreCheckpoint(restored, dir);
     assert.equal(state?.epoch, 1);
     assert.deepEqual(weightsOf(restored), weightsOf(first));
-    const moments = async (m: tf.LayersModel) => (await m.optimizer.getWeights()).map((w) => Array.from(w.tensor.dataSync()));
+    const moments = async (m: tf.LayersModel) =>
+      (await m.optimizer.getWeights()).map((w) => Array.from(w.tensor.dataSync()));
     assert.deepEqual(await moments(restored), await moments(first), 'Adam state restored too');
 
     const resumed = tiny(98);
     const epochsRun: number[] = [];
-    const result = await train(resumed, { x: data.x, y: data.y }, {
-      epochs: 3,
-      batchSize: 16,
-      display: false,
-      checkpoint: { dir, resume: true },
-      onProgress: (p) => p.phase === 'epoch' && epochsRun.push(p.epoch),
-    });
+    const result = await train(
+      resumed,
+      { x: data.x, y: data.y },
+      {
+        epochs: 3,
+        batchSize: 16,
+        display: false,
+        checkpoint: { dir, resume: true },
+        onProgress: (p) => p.phase === 'epoch' && epochsRun.push(p.epoch),
+      },
+    );
     assert.deepEqual(epochsRun, [2], 'only the third epoch runs');
     assert.equal(result.epochs, 3);
     assert.equal(result.history.loss.length, 3);
@@ -181,18 +257,37 @@ describe('train()', () => {
 
   it('trains from a tf.data dataset with validation tensors', async () => {
     const model = tiny();
-    const dataset = tf.data.zip({ xs: tf.data.array(tf.unstack(data.x)), ys: tf.data.array(tf.unstack(data.y)) }).batch(16);
-    const result = await train(model, { dataset, validation: { x: validation.x, y: validation.y } }, { epochs: 2, display: false });
+    const dataset = tf.data
+      .zip({ xs: tf.data.array(tf.unstack(data.x)), ys: tf.data.array(tf.unstack(data.y)) })
+      .batch(16);
+    const result = await train(
+      model,
+      { dataset, validation: { x: validation.x, y: validation.y } },
+      { epochs: 2, display: false },
+    );
     assert.equal(result.epochs, 2);
     assert.equal(result.history.val_loss.length, 2);
-    await assert.rejects(train(model, { dataset }, { epochs: 1, classWeight: 'balanced', display: false }), /classWeight 'balanced' needs tensor data/);
+    await assert.rejects(
+      train(model, { dataset }, { epochs: 1, classWeight: 'balanced', display: false }),
+      /classWeight 'balanced' needs tensor data/,
+    );
     await assert.rejects(train(model, { dataset }, { epochs: 0 }), /train: epochs must be a positive integer, got 0/);
   });
 
   it('the same seeds give the same trained weights', async () => {
     const run = async () => {
       const model = tiny(5);
-      await train(model, { x: data.x, y: data.y }, { epochs: 2, batchSize: 16, display: false, seed: 9, augment: { flipHorizontal: true, rotateDegrees: 10, noiseStd: 0.05 } });
+      await train(
+        model,
+        { x: data.x, y: data.y },
+        {
+          epochs: 2,
+          batchSize: 16,
+          display: false,
+          seed: 9,
+          augment: { flipHorizontal: true, rotateDegrees: 10, noiseStd: 0.05 },
+        },
+      );
       return weightsOf(model);
     };
     assert.deepEqual(await run(), await run());
@@ -212,7 +307,13 @@ describe('train()', () => {
 
   it('leaves no tensors behind once the model and optimizer exist', async () => {
     const model = tiny();
-    const options = { epochs: 1, batchSize: 16, display: false, augment: { flipVertical: true, intensity: { scale: 0.1, shift: 0.1 } }, earlyStopping: { patience: 3 } } as const;
+    const options = {
+      epochs: 1,
+      batchSize: 16,
+      display: false,
+      augment: { flipVertical: true, intensity: { scale: 0.1, shift: 0.1 } },
+      earlyStopping: { patience: 3 },
+    } as const;
     await train(model, { x: data.x, y: data.y, validation: { x: validation.x, y: validation.y } }, options);
     const before = tf.memory().numTensors;
     await train(model, { x: data.x, y: data.y, validation: { x: validation.x, y: validation.y } }, options);

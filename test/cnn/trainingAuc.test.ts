@@ -20,21 +20,27 @@ describe('training on wasm', () => {
     const model = smallCnn({ inputShape: [32, 32, 1], filters: [8, 16], denseUnits: 16, dropout: 0, seed: 3 });
     let auc = 0;
     let epochs = 0;
-    const result = await train(model, { x: trainSet.x, y: trainSet.y }, {
-      epochs: MAX_EPOCHS,
-      batchSize: 32,
-      learningRate: 3e-3,
-      seed: 4,
-      augment: { flipHorizontal: true, flipVertical: true },
-      onProgress: (p) => {
-        if (p.phase !== 'epoch') return;
-        epochs = p.epoch + 1;
-        const scores = tf.tidy(() => (model.predict(test.x) as tf.Tensor).dataSync());
-        auc = rocAuc(scores, test.labels);
-        if (auc >= TARGET_AUC) model.stopTraining = true;
+    const result = await train(
+      model,
+      { x: trainSet.x, y: trainSet.y },
+      {
+        epochs: MAX_EPOCHS,
+        batchSize: 32,
+        learningRate: 3e-3,
+        seed: 4,
+        augment: { flipHorizontal: true, flipVertical: true },
+        onProgress: (p) => {
+          if (p.phase !== 'epoch') return;
+          epochs = p.epoch + 1;
+          const scores = tf.tidy(() => (model.predict(test.x) as tf.Tensor).dataSync());
+          auc = rocAuc(scores, test.labels);
+          if (auc >= TARGET_AUC) model.stopTraining = true;
+        },
       },
-    });
-    console.log(`held-out AUC ${auc.toFixed(3)} after ${epochs} epochs, ${(result.elapsedMs / 1000).toFixed(1)} s on wasm`);
+    );
+    console.log(
+      `held-out AUC ${auc.toFixed(3)} after ${epochs} epochs, ${(result.elapsedMs / 1000).toFixed(1)} s on wasm`,
+    );
     assert.ok(auc >= TARGET_AUC, `AUC ${auc} after ${epochs} epochs`);
     tf.dispose([trainSet.x, trainSet.y, test.x, test.y]);
     model.dispose();

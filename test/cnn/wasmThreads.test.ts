@@ -9,7 +9,10 @@ import { wantedThreads } from '../../src/cnn/wasmThreads';
 import { repoRoot } from '../support/env';
 
 /** Runs a script in a fresh Node process (tsx), as the kernel would; returns its stdout. */
-function runScript(script: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+function runScript(
+  script: string,
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
     cwd: repoRoot,
     encoding: 'utf8',

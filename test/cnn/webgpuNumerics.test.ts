@@ -32,13 +32,21 @@ describe('WebGPU backend', () => {
   });
 
   it(`agrees with wasm on predictions and gradients within ${TOLERANCE}`, { timeout: 120_000 }, async (t) => {
-    if (!need(t, !('reason' in requireOptional('webgpu', packagePaths)), 'the npm package webgpu (set RADNB_BACKEND_PACKAGES to the folder it is installed in)')) return;
+    if (
+      !need(
+        t,
+        !('reason' in requireOptional('webgpu', packagePaths)),
+        'the npm package webgpu (set RADNB_BACKEND_PACKAGES to the folder it is installed in)',
+      )
+    )
+      return;
     const wasm = await run('wasm');
     let webgpu: Awaited<ReturnType<typeof run>>;
     try {
       webgpu = await run('webgpu');
     } catch (err) {
-      if (!need(t, false, `a Vulkan driver for Dawn (Mesa ≥ 25 from bookworm-backports): ${(err as Error).message}`)) return;
+      if (!need(t, false, `a Vulkan driver for Dawn (Mesa ≥ 25 from bookworm-backports): ${(err as Error).message}`))
+        return;
       throw err;
     }
     const worst = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);

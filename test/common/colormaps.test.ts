@@ -33,10 +33,14 @@ const PUBLISHED: Record<'viridis' | 'inferno', Array<[number, number[]]>> = {
   ],
 };
 
-test('viridis and inferno give matplotlib\'s published colours at spot levels, opaque', () => {
+test("viridis and inferno give matplotlib's published colours at spot levels, opaque", () => {
   for (const [name, entries] of Object.entries(PUBLISHED) as Array<[ColormapName, Array<[number, number[]]>]>) {
-    for (const [level, published] of entries) assert.deepEqual(rgb(name, level), toBytes(published), `${name}[${level}]`);
-    assert.ok(colormapLut(name).every((v) => v >>> 24 === 255), `${name} is opaque`);
+    for (const [level, published] of entries)
+      assert.deepEqual(rgb(name, level), toBytes(published), `${name}[${level}]`);
+    assert.ok(
+      colormapLut(name).every((v) => v >>> 24 === 255),
+      `${name} is opaque`,
+    );
   }
 });
 
@@ -55,7 +59,7 @@ function matplotlibTables(): Record<string, { floats: number[][]; bytes: number[
   return undefined;
 }
 
-test('every entry of viridis and inferno matches matplotlib\'s: its floats rounded, its bytes within 1', (t) => {
+test("every entry of viridis and inferno matches matplotlib's: its floats rounded, its bytes within 1", (t) => {
   const reference = matplotlibTables();
   if (!need(t, reference !== undefined, 'python3 with matplotlib (Debian python3-matplotlib)')) return;
   for (const name of ['viridis', 'inferno'] as const) {
@@ -63,7 +67,10 @@ test('every entry of viridis and inferno matches matplotlib\'s: its floats round
     for (let level = 0; level < 256; level++) {
       const ours = rgb(name, level);
       assert.deepEqual(ours, toBytes(floats[level]), `${name}[${level}]`);
-      assert.ok(ours.every((v, c) => Math.abs(v - bytes[level][c]) <= 1), `${name}[${level}] ${ours} vs matplotlib's bytes ${bytes[level]}`);
+      assert.ok(
+        ours.every((v, c) => Math.abs(v - bytes[level][c]) <= 1),
+        `${name}[${level}] ${ours} vs matplotlib's bytes ${bytes[level]}`,
+      );
     }
   }
 });

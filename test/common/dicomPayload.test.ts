@@ -46,7 +46,13 @@ test('every sample type round-trips exactly, compressed and raw, multi-frame and
     ['int32', image(extremes(Int32Array, -2147483648, 2147483647, n))],
     ['uint32', image(extremes(Uint32Array, 0, 4294967295, n))],
     ['float32', image(Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 1e3 - 0.125))],
-    ['rgb', image(Uint8Array.from({ length: n * 3 }, (_, i) => (i * 37) % 256), 3)],
+    [
+      'rgb',
+      image(
+        Uint8Array.from({ length: n * 3 }, (_, i) => (i * 37) % 256),
+        3,
+      ),
+    ],
   ];
   for (const [name, img] of cases) {
     for (const compress of [undefined, deflate]) {
@@ -61,15 +67,24 @@ test('every sample type round-trips exactly, compressed and raw, multi-frame and
 test('overlays travel after the pixels with their label, colour map and opacity', async () => {
   const img = image(new Int16Array(35).fill(-1000));
   img.overlays = [
-    { kind: 'mask', label: 'lesion', data: Uint8Array.from({ length: 35 }, (_, i) => (i > 20 ? 1 : 0)), colormap: '#ff0000', opacity: 0.4 },
+    {
+      kind: 'mask',
+      label: 'lesion',
+      data: Uint8Array.from({ length: 35 }, (_, i) => (i > 20 ? 1 : 0)),
+      colormap: '#ff0000',
+      opacity: 0.4,
+    },
     { kind: 'heatmap', label: 'Grad-CAM', data: Float32Array.from({ length: 35 }, (_, i) => i / 34), colormap: 'jet' },
   ];
   const { overlays, header } = await decodeDicomPayload(encodeDicomPayload(img, deflate), inflate);
   assert.deepEqual(header.storedRange, [-1000, -1000]);
-  assert.deepEqual(overlays.map((o) => [o.overlay.kind, o.overlay.label, o.overlay.colormap, o.overlay.opacity]), [
-    ['mask', 'lesion', '#ff0000', 0.4],
-    ['heatmap', 'Grad-CAM', 'jet', undefined],
-  ]);
+  assert.deepEqual(
+    overlays.map((o) => [o.overlay.kind, o.overlay.label, o.overlay.colormap, o.overlay.opacity]),
+    [
+      ['mask', 'lesion', '#ff0000', 0.4],
+      ['heatmap', 'Grad-CAM', 'jet', undefined],
+    ],
+  );
   assert.deepEqual(Array.from(overlays[0].data), Array.from(img.overlays[0].data));
   assert.deepEqual(Array.from(overlays[1].data), Array.from(img.overlays[1].data));
 });
@@ -79,7 +94,10 @@ test('inconsistent images and foreign bytes are rejected with the reason', async
   const img = image(new Int16Array(35));
   img.overlays = [{ kind: 'mask', label: 'short', data: new Uint8Array(3) }];
   assert.throws(() => encodeDicomPayload(img), /overlay "short" has 3 values, expected 35/);
-  await assert.rejects(decodeDicomPayload(new TextEncoder().encode('{"not":"binary"}')), /DICOM viewer output: not a radnb binary output/);
+  await assert.rejects(
+    decodeDicomPayload(new TextEncoder().encode('{"not":"binary"}')),
+    /DICOM viewer output: not a radnb binary output/,
+  );
   const truncated = encodeDicomPayload(image(new Int16Array(35))).subarray(0, 40);
   await assert.rejects(decodeDicomPayload(truncated), /DICOM viewer output: truncated/);
 });
@@ -107,10 +125,13 @@ test('a 512² CT output is at most 1.2× the size of its PNG snapshot', async (t
 
 test('frames decode one at a time, so a viewer shows a slice before the whole volume is decoded', async () => {
   const frames = 6;
-  const img = image(Int16Array.from({ length: 35 * frames }, (_, i) => (i * 7) % 3000 - 1024));
+  const img = image(Int16Array.from({ length: 35 * frames }, (_, i) => ((i * 7) % 3000) - 1024));
   const { frames: reader } = await openDicomPayload(encodeDicomPayload(img, deflate), inflate);
   await reader.decode(3);
-  assert.deepEqual([0, 1, 2, 3, 4, 5].map((f) => reader.isReady(f)), [false, false, false, true, false, false]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5].map((f) => reader.isReady(f)),
+    [false, false, false, true, false, false],
+  );
   assert.deepEqual(Array.from(reader.pixels.subarray(3 * 35, 4 * 35)), Array.from(img.pixels.subarray(3 * 35, 4 * 35)));
   const stop = new AbortController();
   stop.abort();
@@ -123,7 +144,12 @@ test('frames decode one at a time, so a viewer shows a slice before the whole vo
 test("showImage opens the viewer in the window it is given, else in the image's own", async () => {
   const ct = { ...image(new Int16Array(35).map((_, i) => i * 10)), units: 'HU', window: { center: 40, width: 400 } };
   const header = async (options: Parameters<typeof showImage>[1]) =>
-    (await decodeDicomPayload((showImage(ct, options)[DISPLAY]() as Record<string, unknown>)['application/vnd.radnb.dicom'] as Uint8Array, inflate)).header;
+    (
+      await decodeDicomPayload(
+        (showImage(ct, options)[DISPLAY]() as Record<string, unknown>)['application/vnd.radnb.dicom'] as Uint8Array,
+        inflate,
+      )
+    ).header;
   assert.deepEqual((await header({ window: { center: -600, width: 1500 } })).window, { center: -600, width: 1500 });
   assert.deepEqual((await header({})).window, { center: 40, width: 400 });
 });
@@ -132,11 +158,21 @@ test('showImage adds overlays to a DICOM image and displays it in the viewer', a
   if (!needFile(t, CT_SMALL, 'python3-pydicom test files (Debian python3-pydicom)')) return;
   const dicom = await readDicom(CT_SMALL);
   const heat = Float32Array.from({ length: 128 * 128 }, (_, i) => (i % 128) / 127);
-  const shown = showImage(dicom, { title: 'Grad-CAM', overlays: [{ kind: 'heatmap', label: 'Grad-CAM', data: heat, colormap: 'jet' }] });
+  const shown = showImage(dicom, {
+    title: 'Grad-CAM',
+    overlays: [{ kind: 'heatmap', label: 'Grad-CAM', data: heat, colormap: 'jet' }],
+  });
   const bundle = shown[DISPLAY]() as Record<string, unknown>;
   const { header, overlays } = await decodeDicomPayload(bundle['application/vnd.radnb.dicom'] as Uint8Array, inflate);
   assert.equal(header.title, 'Grad-CAM');
-  assert.deepEqual(overlays.map((o) => o.overlay.label), ['Grad-CAM']);
+  assert.deepEqual(
+    overlays.map((o) => o.overlay.label),
+    ['Grad-CAM'],
+  );
   assert.deepEqual(Array.from(overlays[0].data), Array.from(heat));
-  assert.throws(() => showImage(dicom, { overlays: [{ kind: 'mask', label: 'wrong size', data: new Uint8Array(28 * 28) }] })[DISPLAY](), /overlay "wrong size" has 784 values, expected 16384/);
+  assert.throws(
+    () =>
+      showImage(dicom, { overlays: [{ kind: 'mask', label: 'wrong size', data: new Uint8Array(28 * 28) }] })[DISPLAY](),
+    /overlay "wrong size" has 784 values, expected 16384/,
+  );
 });

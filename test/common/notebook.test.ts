@@ -28,7 +28,12 @@ const JUPYTER_STYLE = `${JSON.stringify(
         outputs: [
           { name: 'stdout', output_type: 'stream', text: ['a\n', 'b\n'] },
           { data: { 'image/png': 'iVBORw0KGgo=', 'text/plain': ['<img>'] }, metadata: {}, output_type: 'display_data' },
-          { data: { 'application/json': { a: [1, 2] }, 'text/plain': ['{a}'] }, execution_count: 3, metadata: {}, output_type: 'execute_result' },
+          {
+            data: { 'application/json': { a: [1, 2] }, 'text/plain': ['{a}'] },
+            execution_count: 3,
+            metadata: {},
+            output_type: 'execute_result',
+          },
           { ename: 'Error', evalue: 'boom', output_type: 'error', traceback: ['Error: boom', '    at Cell 2:1:1'] },
         ],
         source: ['const x = 1;\n', 'x'],
@@ -69,14 +74,19 @@ test('parsed outputs become VS Code style items: streams, errors, binary and JSO
   assert.deepEqual([...display.items[0].data.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
   assert.deepEqual(JSON.parse(dec(result.items[0].data)), { a: [1, 2] });
   assert.equal(error.items[0].mime, ERROR_MIME);
-  assert.deepEqual(JSON.parse(dec(error.items[0].data)), { name: 'Error', message: 'boom', stack: 'Error: boom\n    at Cell 2:1:1' });
+  assert.deepEqual(JSON.parse(dec(error.items[0].data)), {
+    name: 'Error',
+    message: 'boom',
+    stack: 'Error: boom\n    at Cell 2:1:1',
+  });
   assert.equal(nb.cells[1].executionCount, 3);
   assert.equal(nb.cells[2].kind, 'raw');
 });
 
 test('each cell is its own block of lines, so changing one cell changes only its lines', () => {
   const nb = emptyNotebook();
-  for (let i = 0; i < 3; i++) nb.cells.push({ kind: 'code', id: `c${i}`, source: `cell ${i}\nline 2`, metadata: {}, outputs: [] });
+  for (let i = 0; i < 3; i++)
+    nb.cells.push({ kind: 'code', id: `c${i}`, source: `cell ${i}\nline 2`, metadata: {}, outputs: [] });
   const before = serializeNotebook(nb).split('\n');
   nb.cells[1].source = 'changed\nline 2';
   const after = serializeNotebook(nb).split('\n');
@@ -87,9 +97,15 @@ test('each cell is its own block of lines, so changing one cell changes only its
 });
 
 test('malformed files give an error naming the file and the reason', () => {
-  assert.throws(() => parseNotebook('{"cells": [', 'bad.radnb'), (e: unknown) => e instanceof NotebookFormatError && /bad\.radnb.*malformed JSON/.test(e.message));
+  assert.throws(
+    () => parseNotebook('{"cells": [', 'bad.radnb'),
+    (e: unknown) => e instanceof NotebookFormatError && /bad\.radnb.*malformed JSON/.test(e.message),
+  );
   assert.throws(() => parseNotebook('{"nbformat": 3, "cells": []}', 'old.radnb'), /old\.radnb.*nbformat 3/);
-  assert.throws(() => parseNotebook('{"nbformat": 4, "cells": [{"cell_type": "x"}]}', 'c.radnb'), /cell 1 has unknown cell_type/);
+  assert.throws(
+    () => parseNotebook('{"nbformat": 4, "cells": [{"cell_type": "x"}]}', 'c.radnb'),
+    /cell 1 has unknown cell_type/,
+  );
   assert.throws(() => parseNotebook('[1]', 'arr.radnb'), /not a JSON object/);
 });
 
@@ -105,7 +121,11 @@ test('a notebook with the legacy kernelspec name still reads and saves unchanged
   const legacy = JUPYTER_STYLE.replace('"name": "radnb"', '"name": "radnb-typescript"');
   const nb = parseNotebook(legacy, 'old.radnb');
   assert.equal(serializeNotebook(nb), legacy);
-  assert.deepEqual(withCurrentKernelspec(nb.metadata).kernelspec, { display_name: 'TypeScript (radnb)', language: 'typescript', name: 'radnb' });
+  assert.deepEqual(withCurrentKernelspec(nb.metadata).kernelspec, {
+    display_name: 'TypeScript (radnb)',
+    language: 'typescript',
+    name: 'radnb',
+  });
   const python = { kernelspec: { name: 'python3', display_name: 'Python 3' } };
   assert.equal(withCurrentKernelspec(python), python);
 });
@@ -118,7 +138,14 @@ test('binary items are stored as base64 and JSON items as JSON', () => {
     source: '',
     metadata: {},
     executionCount: 1,
-    outputs: [{ items: [{ mime: 'application/vnd.radnb.dicom', data: new Uint8Array([0, 255, 7]) }, { mime: 'application/vnd.plotly.v1+json', data: enc('{"data":[]}') }] }],
+    outputs: [
+      {
+        items: [
+          { mime: 'application/vnd.radnb.dicom', data: new Uint8Array([0, 255, 7]) },
+          { mime: 'application/vnd.plotly.v1+json', data: enc('{"data":[]}') },
+        ],
+      },
+    ],
   });
   const data = JSON.parse(serializeNotebook(nb)).cells[0].outputs[0].data;
   assert.equal(data['application/vnd.radnb.dicom'], 'AP8H');
@@ -126,7 +153,11 @@ test('binary items are stored as base64 and JSON items as JSON', () => {
 });
 
 test('rich items are ordered before their fallbacks', () => {
-  const order = orderMimeTypes([{ mime: 'text/plain' }, { mime: 'image/png' }, { mime: 'application/vnd.radnb.dicom' }]).map((i) => i.mime);
+  const order = orderMimeTypes([
+    { mime: 'text/plain' },
+    { mime: 'image/png' },
+    { mime: 'application/vnd.radnb.dicom' },
+  ]).map((i) => i.mime);
   assert.deepEqual(order, ['application/vnd.radnb.dicom', 'image/png', 'text/plain']);
 });
 

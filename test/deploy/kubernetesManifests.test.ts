@@ -18,7 +18,11 @@ let MODELS: Record<string, Model>;
 
 // kubernetes-models is an ES module only.
 before(async () => {
-  const [batch, networking, core] = await Promise.all([import('kubernetes-models/batch/v1'), import('kubernetes-models/networking.k8s.io/v1'), import('kubernetes-models/v1')]);
+  const [batch, networking, core] = await Promise.all([
+    import('kubernetes-models/batch/v1'),
+    import('kubernetes-models/networking.k8s.io/v1'),
+    import('kubernetes-models/v1'),
+  ]);
   MODELS = {
     'batch/v1 Job': batch.Job,
     'networking.k8s.io/v1 NetworkPolicy': networking.NetworkPolicy,
@@ -44,12 +48,21 @@ function validate(object: Manifest): void {
   new Model(object as never).validate();
 }
 
-const find = (kind: string, name: string) => manifests().find((m) => m.object.kind === kind && m.object.metadata?.name === name)!.object as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const find = (kind: string, name: string) =>
+  manifests().find((m) => m.object.kind === kind && m.object.metadata?.name === name)!.object as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 test('every object in deploy/kubernetes is valid against the Kubernetes API schemas', () => {
   const all = manifests();
-  assert.deepEqual(all.map((m) => m.object.kind).sort(), ['ConfigMap', 'Job', 'Job', 'Job', 'NetworkPolicy', 'PersistentVolumeClaim']);
-  for (const { file, object } of all) assert.doesNotThrow(() => validate(object), `${file}: ${object.kind} ${object.metadata?.name}`);
+  assert.deepEqual(all.map((m) => m.object.kind).sort(), [
+    'ConfigMap',
+    'Job',
+    'Job',
+    'Job',
+    'NetworkPolicy',
+    'PersistentVolumeClaim',
+  ]);
+  for (const { file, object } of all)
+    assert.doesNotThrow(() => validate(object), `${file}: ${object.kind} ${object.metadata?.name}`);
 });
 
 test('the schema check fails on a broken manifest', () => {
@@ -63,17 +76,22 @@ test('the schema check fails on a broken manifest', () => {
 
 test('the Indexed Jobs agree with their inputs: a sweep task per params line, a grade shard per task', () => {
   const sweep = find('Job', 'radnb-sweep');
-  const configMap = sweep.spec.template.spec.volumes.find((v: { configMap?: { name: string } }) => v.configMap).configMap.name;
+  const configMap = sweep.spec.template.spec.volumes.find((v: { configMap?: { name: string } }) => v.configMap)
+    .configMap.name;
   const params: string = find('ConfigMap', configMap).data['params.txt'];
   assert.equal(sweep.spec.completionMode, 'Indexed');
   assert.equal(sweep.spec.completions, params.trim().split('\n').length);
   const grade = find('Job', 'radnb-grade');
-  const env = Object.fromEntries(grade.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+  const env = Object.fromEntries(
+    grade.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]),
+  );
   assert.equal(Number(env.TASKS), grade.spec.completions);
   assert.match(grade.spec.template.spec.containers[0].args[0], /--shard "\$JOB_COMPLETION_INDEX\/\$TASKS"/);
   // Students' code: no API token, no root, no privilege escalation; the network policy selects these pods.
   assert.equal(grade.spec.template.spec.automountServiceAccountToken, false);
   assert.equal(grade.spec.template.spec.securityContext.runAsNonRoot, true);
   assert.equal(grade.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation, false);
-  assert.deepEqual(find('NetworkPolicy', 'radnb-grade-isolated').spec.podSelector.matchLabels, { 'app.kubernetes.io/component': grade.spec.template.metadata.labels['app.kubernetes.io/component'] });
+  assert.deepEqual(find('NetworkPolicy', 'radnb-grade-isolated').spec.podSelector.matchLabels, {
+    'app.kubernetes.io/component': grade.spec.template.metadata.labels['app.kubernetes.io/component'],
+  });
 });

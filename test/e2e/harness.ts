@@ -6,7 +6,12 @@ import path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import type { TestContext } from 'node:test';
-import { ensureCodeServer, launchCodeServer, type RunningCodeServer, type WorkbenchOptions } from '../../scripts/codeServer.mjs';
+import {
+  ensureCodeServer,
+  launchCodeServer,
+  type RunningCodeServer,
+  type WorkbenchOptions,
+} from '../../scripts/codeServer.mjs';
 import { need, repoRoot } from '../support/env';
 import { buildSuite, makeScratchWorkspace } from './buildSuite.mjs';
 import type { SuiteReport } from './suite/index';
@@ -49,7 +54,11 @@ export function needVSCode(t: TestContext): boolean {
   if (!need(t, existsSync(CHROMIUM), `Debian chromium at ${CHROMIUM}`)) return false;
   installCodeServer();
   if (!need(t, codeServerProblem === undefined, `code-server (${codeServerProblem})`)) return false;
-  return need(t, existsSync(extensionEntry), `the built extension ${path.relative(repoRoot, extensionEntry)} (npm run build)`);
+  return need(
+    t,
+    existsSync(extensionEntry),
+    `the built extension ${path.relative(repoRoot, extensionEntry)} (npm run build)`,
+  );
 }
 
 export interface Workbench {
@@ -93,12 +102,22 @@ export async function openWorkbench(setup: WorkbenchSetup): Promise<Workbench> {
       trusted: setup.trusted,
       extensions: setup.extensions,
       // Let the notebook be the only thing on screen: no welcome page, no chat, no tips.
-      settings: { 'workbench.tips.enabled': false, 'chat.commandCenter.enabled': false, 'window.commandCenter': false, ...setup.settings },
+      settings: {
+        'workbench.tips.enabled': false,
+        'chat.commandCenter.enabled': false,
+        'window.commandCenter': false,
+        ...setup.settings,
+      },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: setup.viewport ?? { width: 1400, height: 900 } });
     await setup.beforeLoad?.(page);
-    await page.goto(server.workbenchUrl({ extensionDevelopmentPath: setup.extensionDevelopmentPath, extensionTestsPath: setup.extensionTestsPath }));
+    await page.goto(
+      server.workbenchUrl({
+        extensionDevelopmentPath: setup.extensionDevelopmentPath,
+        extensionTestsPath: setup.extensionTestsPath,
+      }),
+    );
     return { page, workspace, close };
   } catch (error) {
     await close();
@@ -122,7 +141,13 @@ export async function openNotebookFromExplorer(page: Page, file: string): Promis
   for (let attempt = 1; attempt <= 10; attempt++) {
     await explorerItem.click();
     const notebook = page.locator('.notebook-editor:visible').first();
-    if (await notebook.waitFor({ timeout: 3000 }).then(() => true, () => false)) return;
+    if (
+      await notebook.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await page.keyboard.press('Control+W'); // close the text editor and try again
   }
   throw new Error(`${file} never opened in the notebook editor: is the radnb notebook type registered?`);
@@ -132,7 +157,13 @@ export async function openNotebookFromExplorer(page: Page, file: string): Promis
 export async function runAll(page: Page): Promise<void> {
   await page.locator('.notebook-toolbar-left .action-item', { hasText: 'Run All' }).click({ timeout: 30_000 });
   const choice = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'radnb TypeScript' });
-  if (await choice.waitFor({ timeout: 3000 }).then(() => true, () => false)) await choice.first().click();
+  if (
+    await choice.waitFor({ timeout: 3000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await choice.first().click();
 }
 
 /** Waits until some frame of the page (notebook outputs live in nested webview iframes) shows `text`. */
@@ -141,7 +172,12 @@ export function waitForTextInFrames(page: Page, text: string, timeoutMs: number)
 }
 
 /** Polls every webview frame until `locate` finds something in one of them. */
-async function waitInFrames(page: Page, locate: (frame: Frame) => Locator, what: string, timeoutMs: number): Promise<Frame> {
+async function waitInFrames(
+  page: Page,
+  locate: (frame: Frame) => Locator,
+  what: string,
+  timeoutMs: number,
+): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
@@ -169,7 +205,12 @@ export interface SuiteRun {
  * Runs the mocha suite of test/e2e/suite inside VS Code's extension host (extensionTestsPath, the
  * `@vscode/test-web` mechanism) and returns its report; `env` reaches the suite (e.g. RADNB_E2E_GREP).
  */
-export async function runSuite(options: { env?: Record<string, string>; folder?: string; timeoutMs: number; log?: (line: string) => void }): Promise<SuiteRun> {
+export async function runSuite(options: {
+  env?: Record<string, string>;
+  folder?: string;
+  timeoutMs: number;
+  log?: (line: string) => void;
+}): Promise<SuiteRun> {
   const started = Date.now();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'radnb-e2e-report-'));
   const reportFile = path.join(scratch, 'report.json');
@@ -183,7 +224,9 @@ export async function runSuite(options: { env?: Record<string, string>; folder?:
     env: { ...options.env, RADNB_E2E_REPORT: reportFile },
     beforeLoad: async (page) => {
       // How VS Code's web workbench hands extension-test logs and the exit code to an automation driver.
-      await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => log(`[vscode ${type}] ${format(...args)}`));
+      await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) =>
+        log(`[vscode ${type}] ${format(...args)}`),
+      );
       await page.exposeFunction('codeAutomationExit', (code: number) => exited(code));
     },
   });
@@ -193,7 +236,10 @@ export async function runSuite(options: { env?: Record<string, string>; folder?:
     const code = await Promise.race([
       exitCode,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the suite did not finish in ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`the suite did not finish in ${options.timeoutMs / 1000} s`)),
+          options.timeoutMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
     const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as SuiteReport) : undefined;

@@ -16,10 +16,14 @@ before(installCodeServer, { timeout: CODE_SERVER_INSTALL_TIMEOUT_MS });
 test('npm start serves VS Code with radnb on 127.0.0.1 and stops on Ctrl-C', { timeout: 120_000 }, async (t) => {
   if (!needVSCode(t)) return;
   const port = await freePort();
-  const start = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start.mjs'), '--code-server', '--port', String(port)], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const start = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'scripts', 'start.mjs'), '--code-server', '--port', String(port)],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -47,21 +51,27 @@ test('npm start serves VS Code with radnb on 127.0.0.1 and stops on Ctrl-C', { t
   assert.ok(await isPortFree(port), 'Ctrl-C stopped code-server too');
 });
 
-test("search in files works: code-server's ripgrep comes from the npm package @vscode/ripgrep", { timeout: 120_000 }, async (t) => {
-  if (!needVSCode(t)) return;
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'radnb-search-'));
-  writeFileSync(path.join(folder, 'notes.txt'), 'a word to find: xylophone42\n');
-  const workbench = await openWorkbench({ folder });
-  try {
-    const { page } = workbench;
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.txt' }).waitFor({ timeout: 60_000 });
-    await page.keyboard.press('Control+Shift+F');
-    await page.keyboard.type('xylophone42');
-    await page.keyboard.press('Enter');
-    const match = page.locator('.search-view .monaco-list-row', { hasText: 'notes.txt' });
-    await match.waitFor({ timeout: 30_000 });
-  } finally {
-    await workbench.close();
-    rmSync(folder, { recursive: true, force: true });
-  }
-});
+test(
+  "search in files works: code-server's ripgrep comes from the npm package @vscode/ripgrep",
+  { timeout: 120_000 },
+  async (t) => {
+    if (!needVSCode(t)) return;
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'radnb-search-'));
+    writeFileSync(path.join(folder, 'notes.txt'), 'a word to find: xylophone42\n');
+    const workbench = await openWorkbench({ folder });
+    try {
+      const { page } = workbench;
+      await page
+        .locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.txt' })
+        .waitFor({ timeout: 60_000 });
+      await page.keyboard.press('Control+Shift+F');
+      await page.keyboard.type('xylophone42');
+      await page.keyboard.press('Enter');
+      const match = page.locator('.search-view .monaco-list-row', { hasText: 'notes.txt' });
+      await match.waitFor({ timeout: 30_000 });
+    } finally {
+      await workbench.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  },
+);

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { repoRoot } from '../support/env';
-import { CODE_SERVER_INSTALL_TIMEOUT_MS, installCodeServer, needVSCode, openNotebookFromExplorer, openWorkbench, runAll, waitForTextInFrames } from './harness';
+import {
+  CODE_SERVER_INSTALL_TIMEOUT_MS,
+  installCodeServer,
+  needVSCode,
+  openNotebookFromExplorer,
+  openWorkbench,
+  runAll,
+  waitForTextInFrames,
+} from './harness';
 
 before(installCodeServer, { timeout: CODE_SERVER_INSTALL_TIMEOUT_MS });
 
@@ -21,7 +29,11 @@ test('an untrusted folder runs no cell until the user trusts it', { timeout: 180
     // Give a wrongly started kernel time to answer before looking for its output.
     await page.waitForTimeout(3000);
     await assert.rejects(waitForTextInFrames(page, 'CT + MR + XR', 1000), 'no output while the folder is untrusted');
-    assert.equal(await page.locator('.statusbar-item', { hasText: 'radnb: not started' }).count(), 1, 'no kernel was started');
+    assert.equal(
+      await page.locator('.statusbar-item', { hasText: 'radnb: not started' }).count(),
+      1,
+      'no kernel was started',
+    );
 
     await runAll(page);
     await trustDialog.getByRole('button', { name: 'Trust Folder & Continue' }).click({ timeout: 30_000 });

@@ -22,13 +22,21 @@ test('installs into the given folder with a pinned spec, allowing the install sc
   const lines: string[] = [];
   await installBackendPackage(dir, tfjsNode, { npm, onOutput: (l) => lines.push(l) });
   const args = (await import('node:fs')).readFileSync(path.join(dir, 'args.txt'), 'utf8');
-  assert.match(args, /^install --prefix .* --no-save .*@tensorflow\/tfjs-node@4\.22\.0 --allow-scripts=@tensorflow\/tfjs-node/);
+  assert.match(
+    args,
+    /^install --prefix .* --no-save .*@tensorflow\/tfjs-node@4\.22\.0 --allow-scripts=@tensorflow\/tfjs-node/,
+  );
   assert.deepEqual(lines, ['added 1 package']);
 });
 
 test('an offline machine gets a clear error naming the package', async () => {
-  const npm = fakeNpm('echo "npm error code ENOTFOUND" >&2; echo "npm error network request to https://registry.npmjs.org/webgpu failed" >&2; exit 1');
-  await assert.rejects(installBackendPackage(mkdtempSync(path.join(tmpdir(), 'radnb-b-')), webgpu, { npm }), /could not install webgpu@0\.6\.2: this machine cannot reach the npm registry \(offline\?\)/);
+  const npm = fakeNpm(
+    'echo "npm error code ENOTFOUND" >&2; echo "npm error network request to https://registry.npmjs.org/webgpu failed" >&2; exit 1',
+  );
+  await assert.rejects(
+    installBackendPackage(mkdtempSync(path.join(tmpdir(), 'radnb-b-')), webgpu, { npm }),
+    /could not install webgpu@0\.6\.2: this machine cannot reach the npm registry \(offline\?\)/,
+  );
 });
 
 test('a missing npm is named', async () => {

@@ -16,7 +16,7 @@ test('the extension bundle requires only vscode and Node built-ins', () => {
   assert.doesNotMatch(bundle, /\bimport\(/);
 });
 
-test('package.json declares the notebook type, both controllers\' activation and the renderer', () => {
+test("package.json declares the notebook type, both controllers' activation and the renderer", () => {
   const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   assert.equal(pkg.contributes.notebooks[0].type, 'radnb');
   assert.deepEqual(pkg.contributes.notebooks[0].selector, [{ filenamePattern: '*.radnb' }]);

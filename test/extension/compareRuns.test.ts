@@ -12,24 +12,59 @@ import { needFile } from '../support/env';
 
 const CHROMIUM = '/usr/bin/chromium';
 
-function run(id: string, params: Record<string, unknown>, loss: (number | null)[], extra: Partial<ExperimentRecord> = {}): ExperimentRecord {
+function run(
+  id: string,
+  params: Record<string, unknown>,
+  loss: (number | null)[],
+  extra: Partial<ExperimentRecord> = {},
+): ExperimentRecord {
   return {
-    id, startedAt: '2026-01-01T10:00:00.000Z', endedAt: '2026-01-01T10:01:00.000Z', durationMs: 60_000, status: 'ok',
+    id,
+    startedAt: '2026-01-01T10:00:00.000Z',
+    endedAt: '2026-01-01T10:01:00.000Z',
+    durationMs: 60_000,
+    status: 'ok',
     environment: { node: '20.20.2', radnb: '0.1.0', platform: 'linux-x64', tfjs: '4.22.0', backend: 'wasm' },
-    params, datasets: [], metrics: { loss: loss.map((value, step) => ({ step, value })) }, ...extra,
+    params,
+    datasets: [],
+    metrics: { loss: loss.map((value, step) => ({ step, value })) },
+    ...extra,
   };
 }
 
 function sample(): Comparison {
   return compareRuns([
-    { notebook: 'baseline.radnb', runs: [run('a', { lr: 0.01, epochs: 3 }, [0.9, 0.6, 0.4], { seed: 1 }), run('b', { lr: 0.1, epochs: 3 }, [0.9, null, 0.7], { seed: 1, status: 'failed', failedCell: 4 })] },
-    { notebook: 'resnet.radnb', runs: [run('c', { lr: 0.01, epochs: 3, note: '<img src=x onerror=alert(1)>' }, [0.8, 0.5, 0.3], { seed: 1, metrics: { loss: [{ step: 0, value: 0.8 }, { step: 1, value: 0.3 }], auc: [{ step: 1, value: 0.94 }] } })] },
+    {
+      notebook: 'baseline.radnb',
+      runs: [
+        run('a', { lr: 0.01, epochs: 3 }, [0.9, 0.6, 0.4], { seed: 1 }),
+        run('b', { lr: 0.1, epochs: 3 }, [0.9, null, 0.7], { seed: 1, status: 'failed', failedCell: 4 }),
+      ],
+    },
+    {
+      notebook: 'resnet.radnb',
+      runs: [
+        run('c', { lr: 0.01, epochs: 3, note: '<img src=x onerror=alert(1)>' }, [0.8, 0.5, 0.3], {
+          seed: 1,
+          metrics: {
+            loss: [
+              { step: 0, value: 0.8 },
+              { step: 1, value: 0.3 },
+            ],
+            auc: [{ step: 1, value: 0.94 }],
+          },
+        }),
+      ],
+    },
   ]);
 }
 
 test('compareRuns lines runs up side by side and marks the rows where they differ', () => {
   const c = sample();
-  assert.deepEqual(c.runs.map((r) => r.label), ['baseline.radnb #1', 'baseline.radnb #2', 'resnet.radnb #1']);
+  assert.deepEqual(
+    c.runs.map((r) => r.label),
+    ['baseline.radnb #1', 'baseline.radnb #2', 'resnet.radnb #1'],
+  );
   const row = (key: string) => c.rows.find((r) => r.key === key)!;
   assert.deepEqual(row('lr'), { section: 'param', key: 'lr', values: ['0.01', '0.1', '0.01'], differs: true });
   assert.deepEqual(row('epochs').differs, false);
@@ -38,14 +73,24 @@ test('compareRuns lines runs up side by side and marks the rows where they diffe
   assert.deepEqual(row('status').values, ['ok', 'failed (cell 4)', 'ok']);
   assert.deepEqual(row('loss').values, ['0.4', '0.7', '0.3']);
   assert.deepEqual(row('auc').values, ['', '', '0.94']);
-  assert.deepEqual(c.charts.map((ch) => [ch.metric, ch.lines.map((l) => l.run)]), [['auc', [2]], ['loss', [0, 1, 2]]]);
+  assert.deepEqual(
+    c.charts.map((ch) => [ch.metric, ch.lines.map((l) => l.run)]),
+    [
+      ['auc', [2]],
+      ['loss', [0, 1, 2]],
+    ],
+  );
 });
 
 test('the Compare Runs webview renders table and curves in Chromium with text nodes only and no network', async (t) => {
   if (!needFile(t, CHROMIUM, 'Debian chromium')) return;
   const { comparisonHtml } = loadWithoutVscode();
   const html = comparisonHtml('bm9uY2U=', 'vscode-resource:');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
   t.after(() => browser.close());
   const page = await browser.newPage();
   const requests: string[] = [];
@@ -58,7 +103,9 @@ test('the Compare Runs webview renders table and curves in Chromium with text no
     const w = window as unknown as { posted: unknown[]; acquireVsCodeApi(): unknown };
     w.posted = [];
     w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m) });
-    document.addEventListener('DOMContentLoaded', () => document.body.style.setProperty('--vscode-charts-blue', 'rgb(1, 2, 3)'));
+    document.addEventListener('DOMContentLoaded', () =>
+      document.body.style.setProperty('--vscode-charts-blue', 'rgb(1, 2, 3)'),
+    );
   });
   await page.goto('http://compare.test/');
   assert.deepEqual(await page.evaluate(() => (window as unknown as { posted: unknown[] }).posted), [{ type: 'ready' }]);
@@ -70,10 +117,21 @@ test('the Compare Runs webview renders table and curves in Chromium with text no
   const lrRow = await page.$$eval('tr.differs td.key', (tds) => tds.map((td) => td.textContent));
   assert.ok(lrRow.includes('lr') && !lrRow.includes('epochs'), lrRow.join());
   // Data is text: the would-be tag shows as characters and creates no element.
-  assert.equal(await page.$$eval('td', (tds) => tds.filter((td) => td.textContent === '<img src=x onerror=alert(1)>').length), 1);
+  assert.equal(
+    await page.$$eval('td', (tds) => tds.filter((td) => td.textContent === '<img src=x onerror=alert(1)>').length),
+    1,
+  );
   assert.equal(await page.$$eval('img', (imgs) => imgs.length), 0);
   // Loss: one line per run, run 2's NaN splits its line in two; auc: one line.
-  assert.deepEqual(await page.$$eval('svg', (svgs) => svgs.map((s) => [s.getAttribute('aria-label'), s.querySelectorAll('polyline').length])), [['auc by step', 1], ['loss by step', 4]]);
+  assert.deepEqual(
+    await page.$$eval('svg', (svgs) =>
+      svgs.map((s) => [s.getAttribute('aria-label'), s.querySelectorAll('polyline').length]),
+    ),
+    [
+      ['auc by step', 1],
+      ['loss by step', 4],
+    ],
+  );
   const stroke = await page.$eval('svg[aria-label="loss by step"] polyline', (p) => getComputedStyle(p).stroke);
   assert.equal(stroke, 'rgb(1, 2, 3)', 'lines take the theme colour');
   assert.deepEqual(requests, ['http://compare.test/']);
@@ -86,7 +144,8 @@ function loadWithoutVscode(): typeof import('../../src/extension/compareRuns') {
   writeFileSync(stub, 'module.exports = {};');
   const loader = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
   const resolve = loader._resolveFilename;
-  loader._resolveFilename = (request, ...rest) => (request === 'vscode' ? stub : resolve.call(Module, request, ...rest));
+  loader._resolveFilename = (request, ...rest) =>
+    request === 'vscode' ? stub : resolve.call(Module, request, ...rest);
   try {
     return require('../../src/extension/compareRuns');
   } finally {

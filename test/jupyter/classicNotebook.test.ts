@@ -45,7 +45,13 @@ async function waitForServer(url: string, server: ChildProcess, log: () => strin
   const started = Date.now();
   while (Date.now() - started < 60_000) {
     if (server.exitCode !== null) throw new Error(`jupyter notebook exited (${server.exitCode}):\n${log()}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`jupyter notebook did not answer at ${url}:\n${log()}`);
@@ -57,7 +63,14 @@ test('classic Jupyter Notebook: a DICOM image and a one-epoch training run with 
   const folder = path.join(sandbox.root, 'notebooks');
   mkdirSync(folder);
   const notebook = {
-    cells: CELLS.map((source, i) => ({ cell_type: 'code', execution_count: null, id: `cell-${i}`, metadata: {}, outputs: [], source })),
+    cells: CELLS.map((source, i) => ({
+      cell_type: 'code',
+      execution_count: null,
+      id: `cell-${i}`,
+      metadata: {},
+      outputs: [],
+      source,
+    })),
     metadata: { kernelspec: { display_name: 'TypeScript (radnb)', language: 'typescript', name: 'radnb' } },
     nbformat: 4,
     nbformat_minor: 5,
@@ -65,7 +78,16 @@ test('classic Jupyter Notebook: a DICOM image and a one-epoch training run with 
   writeFileSync(path.join(folder, 'radnb-in-jupyter.ipynb'), JSON.stringify(notebook));
 
   const port = await freePort();
-  const args = ['-m', 'notebook', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', '--NotebookApp.token=', '--NotebookApp.password=', `--notebook-dir=${folder}`];
+  const args = [
+    '-m',
+    'notebook',
+    '--no-browser',
+    `--port=${port}`,
+    '--ip=127.0.0.1',
+    '--NotebookApp.token=',
+    '--NotebookApp.password=',
+    `--notebook-dir=${folder}`,
+  ];
   if (process.getuid?.() === 0) args.push('--allow-root');
   const server = spawn(PYTHON, args, { env: sandbox.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let serverLog = '';
@@ -77,7 +99,14 @@ test('classic Jupyter Notebook: a DICOM image and a one-epoch training run with 
   try {
     await waitForServer(`http://127.0.0.1:${port}/api`, server, () => serverLog);
     await page.goto(`http://127.0.0.1:${port}/notebooks/radnb-in-jupyter.ipynb`);
-    await page.waitForFunction(() => (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter?.notebook?.kernel?.is_connected(), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        (
+          window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }
+        ).Jupyter?.notebook?.kernel?.is_connected(),
+      undefined,
+      { timeout: 60_000 },
+    );
     assert.match(await page.locator('.kernel_indicator_name').innerText(), /TypeScript \(radnb\)/);
     await page.click('#celllink');
     await page.click('#run_all_cells > a');
@@ -87,14 +116,27 @@ test('classic Jupyter Notebook: a DICOM image and a one-epoch training run with 
     // The DICOM view as its PNG, the cell's Out[1]; the training curves as their PNG above the printed line.
     await cells.nth(0).locator('.output_png img').waitFor();
     await cells.nth(1).locator('.output_png img').waitFor();
-    assert.equal(await page.locator('.output_error').count(), 0, await page.locator('.output_error').allInnerTexts().then((t) => t.join('\n')));
+    assert.equal(
+      await page.locator('.output_error').count(),
+      0,
+      await page
+        .locator('.output_error')
+        .allInnerTexts()
+        .then((t) => t.join('\n')),
+    );
     assert.match(await cells.nth(0).locator('.prompt.output_prompt').first().innerText(), /Out\[1\]/);
     const dicomImage = await cells.nth(0).locator('.output_png img').boundingBox();
     assert.ok(dicomImage && dicomImage.width >= 128, `the DICOM image is shown (${JSON.stringify(dicomImage)})`);
     const content = (await page.locator('#notebook-container').boundingBox())!;
-    await page.screenshot({ path: path.join(screenshotsDir, 'classic-notebook.png'), fullPage: true, clip: { x: 0, y: 0, width: 1100, height: content.y + content.height + 16 } });
+    await page.screenshot({
+      path: path.join(screenshotsDir, 'classic-notebook.png'),
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1100, height: content.y + content.height + 16 },
+    });
   } catch (err) {
-    await page.screenshot({ path: path.join(screenshotsDir, 'classic-notebook-failure.png'), fullPage: true }).catch(() => undefined);
+    await page
+      .screenshot({ path: path.join(screenshotsDir, 'classic-notebook-failure.png'), fullPage: true })
+      .catch(() => undefined);
     throw new Error(`${(err as Error).message}\n--- jupyter notebook log ---\n${serverLog.slice(-4000)}`);
   } finally {
     await browser.close();

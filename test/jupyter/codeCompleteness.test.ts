@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import { codeCompleteness } from '../../src/jupyter/codeCompleteness';
 
 test('code that parses is complete, TypeScript syntax and top-level await included', () => {
-  for (const code of ['const x: number = 1', 'await fetchData()', 'interface A { b: string }\nconst a: A = { b: "" };', '']) {
+  for (const code of [
+    'const x: number = 1',
+    'await fetchData()',
+    'interface A { b: string }\nconst a: A = { b: "" };',
+    '',
+  ]) {
     assert.deepEqual(codeCompleteness(code), { status: 'complete' }, code);
   }
 });

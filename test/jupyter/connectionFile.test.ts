@@ -6,8 +6,16 @@ import { test } from 'node:test';
 import { endpoint, parseConnectionInfo, readConnectionFile } from '../../src/jupyter/connectionFile';
 
 const JUPYTER_WRITTEN = {
-  shell_port: 53794, iopub_port: 53795, stdin_port: 53796, control_port: 53797, hb_port: 53798,
-  ip: '127.0.0.1', key: 'a0436f6c-1916-498b-8eb9-e81ab9368e84', transport: 'tcp', signature_scheme: 'hmac-sha256', kernel_name: 'radnb',
+  shell_port: 53794,
+  iopub_port: 53795,
+  stdin_port: 53796,
+  control_port: 53797,
+  hb_port: 53798,
+  ip: '127.0.0.1',
+  key: 'a0436f6c-1916-498b-8eb9-e81ab9368e84',
+  transport: 'tcp',
+  signature_scheme: 'hmac-sha256',
+  kernel_name: 'radnb',
 };
 
 test('reads the connection file Jupyter writes and binds where it says', () => {
@@ -22,9 +30,15 @@ test('reads the connection file Jupyter writes and binds where it says', () => {
 });
 
 test('a missing or incomplete connection file is refused with the file and the reason', () => {
-  assert.throws(() => readConnectionFile('/nonexistent/kernel.json'), /\/nonexistent\/kernel\.json: cannot read the Jupyter connection file/);
+  assert.throws(
+    () => readConnectionFile('/nonexistent/kernel.json'),
+    /\/nonexistent\/kernel\.json: cannot read the Jupyter connection file/,
+  );
   const { hb_port: _, ...noHeartbeat } = JUPYTER_WRITTEN;
-  assert.throws(() => parseConnectionInfo(noHeartbeat, 'k.json'), /k\.json: not a Jupyter connection file — "hb_port" is not a port number/);
+  assert.throws(
+    () => parseConnectionInfo(noHeartbeat, 'k.json'),
+    /k\.json: not a Jupyter connection file — "hb_port" is not a port number/,
+  );
   assert.throws(() => parseConnectionInfo({ ...JUPYTER_WRITTEN, transport: 'udp' }, 'k.json'), /transport 'udp'/);
   assert.throws(() => parseConnectionInfo({ ...JUPYTER_WRITTEN, key: 5 }, 'k.json'), /"key" is not a string/);
   assert.throws(() => parseConnectionInfo([], 'k.json'), /"shell_port"/);

@@ -14,7 +14,16 @@ const png = (base64: unknown) => readPng(Buffer.from(String(base64), 'base64'));
 
 test('a DICOM view becomes its PNG snapshot and text; the viewer payload Jupyter cannot show is left out', () => {
   const pixels = Int16Array.from({ length: 16 * 16 }, (_, i) => i * 10 - 1000);
-  const bundle = dicomViewBundle({ rows: 16, columns: 16, frames: 1, samplesPerPixel: 1, pixels, slope: 1, intercept: 0, units: 'HU' });
+  const bundle = dicomViewBundle({
+    rows: 16,
+    columns: 16,
+    frames: 1,
+    samplesPerPixel: 1,
+    pixels,
+    slope: 1,
+    intercept: 0,
+    units: 'HU',
+  });
   const wire = toWireBundle(bundle, MAX);
   assert.ok(wire['application/vnd.radnb.dicom'] instanceof Uint8Array, 'the radnb bundle has the viewer payload');
   const { data, metadata } = toJupyterDisplay(wire);
@@ -43,7 +52,11 @@ test('JSON types arrive as JSON values, text as text, binary images as base64', 
 
 test('final training curves carry their PNG from the kernel; Jupyter gets it beside the plotly JSON', () => {
   const shown: unknown[] = [];
-  const host = { display: (value: unknown) => (shown.push(value), { id: 'curves' }), update: (_: unknown, value: unknown) => void shown.push(value), signal: new AbortController().signal };
+  const host = {
+    display: (value: unknown) => (shown.push(value), { id: 'curves' }),
+    update: (_: unknown, value: unknown) => void shown.push(value),
+    signal: new AbortController().signal,
+  };
   const curves = new TrainingCurves(host, 'training', 0);
   curves.addEpoch(1, { loss: 0.7, val_loss: 0.8 }, 'epoch 1');
   curves.addEpoch(2, { loss: 0.5, val_loss: 0.6 }, 'epoch 2');

@@ -14,20 +14,29 @@ export const PYTHON = '/usr/bin/python3';
 export interface JupyterSandbox {
   root: string;
   env: NodeJS.ProcessEnv;
-  python(args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): SpawnSyncReturns<string>;
+  python(
+    args: string[],
+    options?: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+  ): SpawnSyncReturns<string>;
 }
 
 /** Checks that Debian's Jupyter packages are importable (else skips, or fails in CI), then builds a sandbox. */
 export function jupyterSandbox(t: TestContext, modules: string[], packages: string): JupyterSandbox | undefined {
   const probe = spawnSync(PYTHON, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
-  if (!need(t, probe.status === 0, `Debian ${packages} (${PYTHON} -c "import ${modules.join(', ')}" failed)`)) return undefined;
+  if (!need(t, probe.status === 0, `Debian ${packages} (${PYTHON} -c "import ${modules.join(', ')}" failed)`))
+    return undefined;
   const root = mkdtempSync(path.join(tmpdir(), 'radnb-jupyter-'));
   const env = jupyterEnvironment(root);
   return {
     root,
     env,
     python: (args, options = {}) =>
-      spawnSync(PYTHON, args, { cwd: options.cwd ?? __dirname, env: { ...env, ...options.env }, encoding: 'utf8', timeout: options.timeoutMs ?? 300_000 }),
+      spawnSync(PYTHON, args, {
+        cwd: options.cwd ?? __dirname,
+        env: { ...env, ...options.env },
+        encoding: 'utf8',
+        timeout: options.timeoutMs ?? 300_000,
+      }),
   };
 }
 

@@ -18,7 +18,11 @@ function startFrontEnd(code: string) {
       console.log('pid ' + k.pid);
       k.execute(${JSON.stringify(code)}, 'In[1]').then((r) => console.log('status ' + r.status));
     });`;
-  const frontEnd = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  const frontEnd = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   frontEnd.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const waitFor = (pattern: RegExp, ms = 30_000) =>

@@ -21,7 +21,10 @@ test('accepts a good signature once, and refuses unsigned, tampered and replayed
   const tampered = frames('{"msg_type":"execute_request"}', '{}', '{}', '{"code":"2"}');
   assert.equal(signer.check(signer.sign(parts), tampered), 'bad signature');
   assert.equal(signer.check('abc', parts), 'bad signature', 'a signature of the wrong length');
-  assert.equal(new MessageSigner('other-key').check(new MessageSigner('secret-key').sign(tampered), tampered), 'bad signature');
+  assert.equal(
+    new MessageSigner('other-key').check(new MessageSigner('secret-key').sign(tampered), tampered),
+    'bad signature',
+  );
 });
 
 test('an empty key means the connection file turned signing off', () => {

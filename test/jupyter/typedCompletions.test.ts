@@ -12,11 +12,20 @@ import { repoRoot } from '../support/env';
 function source(executed: string[]): { typed: TypedCompletions; asked: string[] } {
   const asked: string[] = [];
   const live: CompletionSource = {
-    complete: async (code) => (asked.push(`complete ${code}`), { matches: ['fromKernel'], cursorStart: code.length, cursorEnd: code.length }),
-    inspect: async (code) => (asked.push(`inspect ${code}`), { found: true, data: { 'text/plain': '{ center: 40, width: 400 }' } }),
+    complete: async (code) => (
+      asked.push(`complete ${code}`),
+      { matches: ['fromKernel'], cursorStart: code.length, cursorEnd: code.length }
+    ),
+    inspect: async (code) => (
+      asked.push(`inspect ${code}`),
+      { found: true, data: { 'text/plain': '{ center: 40, width: 400 }' } }
+    ),
   };
   const notebookDir = mkdtempSync(path.join(tmpdir(), 'radnb-jupyter-typed-'));
-  return { typed: new TypedCompletions({ notebookDir, installDir: repoRoot, executed: () => executed, fallback: live }), asked };
+  return {
+    typed: new TypedCompletions({ notebookDir, installDir: repoRoot, executed: () => executed, fallback: live }),
+    asked,
+  };
 }
 
 test('completes members from the types of earlier executions, replacing only the word being typed', async () => {
@@ -31,7 +40,10 @@ test('inspection shows the type and documentation, then the live value', async (
   const { typed } = source(['const scan = { center: 40, width: 400 };']);
   const inspected = await typed.inspect('scan', 4);
   assert.equal(inspected.found, true);
-  assert.equal(inspected.data['text/plain'], 'const scan: {\n    center: number;\n    width: number;\n}\n\n{ center: 40, width: 400 }');
+  assert.equal(
+    inspected.data['text/plain'],
+    'const scan: {\n    center: number;\n    width: number;\n}\n\n{ center: 40, width: 400 }',
+  );
   const documented = await typed.inspect("param('fast', false)", 3);
   assert.match(documented.data['text/plain'], /A parameter of this run/);
 });

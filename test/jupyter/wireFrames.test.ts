@@ -35,7 +35,10 @@ test('malformed messages are WireErrors that say what is wrong, never other exce
     [[...good.slice(0, 2), Buffer.from('{"msg_id": "x"}'), ...good.slice(3)], /no msg_type/],
   ];
   for (const [frames, reason] of cases) {
-    assert.throws(() => decodeMessage(frames, signer), (err: unknown) => err instanceof WireError && reason.test(err.message));
+    assert.throws(
+      () => decodeMessage(frames, signer),
+      (err: unknown) => err instanceof WireError && reason.test(err.message),
+    );
   }
 });
 

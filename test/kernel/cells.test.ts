@@ -35,14 +35,20 @@ describe('state across cells', () => {
   });
 
   test('functions and classes persist and can be redefined', async () => {
-    await runOk(kernel, 'function area(r: number): number { return 3 * r * r; }\nclass Counter { n = 0; inc() { return ++this.n; } }');
+    await runOk(
+      kernel,
+      'function area(r: number): number { return 3 * r * r; }\nclass Counter { n = 0; inc() { return ++this.n; } }',
+    );
     assert.equal(await valueOf(kernel, 'const c = new Counter(); c.inc(); c.inc() + area(1)'), '5');
     await runOk(kernel, 'class Counter { n = 10; inc() { return ++this.n; } }');
     assert.equal(await valueOf(kernel, 'new Counter().inc()'), '11');
   });
 
   test('top-level await works and its result is kept', async () => {
-    const run = await runOk(kernel, 'const awaited = await new Promise<number>((r) => setTimeout(() => r(21), 50));\nawaited * 2');
+    const run = await runOk(
+      kernel,
+      'const awaited = await new Promise<number>((r) => setTimeout(() => r(21), 50));\nawaited * 2',
+    );
     assert.equal(plain(run.result.value), '42');
     assert.ok(run.elapsedMs >= 45, `the cell finished after its await (${run.elapsedMs} ms)`);
     assert.equal(await valueOf(kernel, 'awaited'), '21');
@@ -65,7 +71,13 @@ describe('the value of the last expression', () => {
   });
 
   test('there is no output for undefined: declarations, console.log, void calls', async () => {
-    for (const code of ['let nothing;', 'console.log("x")', 'undefined', '[1].forEach(() => 0)', 'function noop() {}']) {
+    for (const code of [
+      'let nothing;',
+      'console.log("x")',
+      'undefined',
+      '[1].forEach(() => 0)',
+      'function noop() {}',
+    ]) {
       const run = await runOk(kernel, code);
       assert.equal(run.result.value, undefined, code);
     }
@@ -74,13 +86,19 @@ describe('the value of the last expression', () => {
 
 describe('console output', () => {
   test('console.log and console.error arrive in the order they were written', async () => {
-    const run = await runOk(kernel, "console.log('one'); console.error('two'); console.log('three', 3); console.warn('four');");
+    const run = await runOk(
+      kernel,
+      "console.log('one'); console.error('two'); console.log('three', 3); console.warn('four');",
+    );
     const streams = run.events.flatMap((e) => (e.kind === 'stream' ? [`${e.name}:${e.text}`] : []));
     assert.deepEqual(streams, ['stdout:one\n', 'stderr:two\n', 'stdout:three 3\n', 'stderr:four\n']);
   });
 
   test('output streams while the cell is still running', async () => {
-    const run = await runOk(kernel, "console.log('first');\nawait new Promise((r) => setTimeout(r, 500));\nconsole.log('second');\n'done'");
+    const run = await runOk(
+      kernel,
+      "console.log('first');\nawait new Promise((r) => setTimeout(r, 500));\nconsole.log('second');\n'done'",
+    );
     const first = run.events.find((e) => e.kind === 'stream' && e.text.includes('first'));
     assert.ok(first, 'the first line arrived');
     assert.ok(first.at < 250, `first line arrived after ${first.at.toFixed(0)} ms, not while the cell waited`);
@@ -96,14 +114,20 @@ describe('console output', () => {
   });
 
   test('process.stdout.write without a newline and binary writes come through', async () => {
-    const run = await runOk(kernel, "process.stdout.write('no newline'); process.stdout.write(Buffer.from(' bytes ü'));");
+    const run = await runOk(
+      kernel,
+      "process.stdout.write('no newline'); process.stdout.write(Buffer.from(' bytes ü'));",
+    );
     assert.equal(run.stdout, 'no newline bytes ü');
   });
 });
 
 describe('display protocol', () => {
   test('display() shows outputs in place among console output and returns a handle', async () => {
-    const run = await runOk(kernel, "console.log('before');\nconst h1 = display({ step: 1 });\nconsole.log('after');\nh1.id");
+    const run = await runOk(
+      kernel,
+      "console.log('before');\nconst h1 = display({ step: 1 });\nconsole.log('after');\nh1.id",
+    );
     const order = run.events.map((e) => (e.kind === 'stream' ? e.text : `display:${plain(e.bundle)}`));
     assert.deepEqual(order, ['before\n', 'display:{ step: 1 }', 'after\n']);
     assert.equal(plain(run.result.value), run.displays[0].displayId);
@@ -154,28 +178,49 @@ describe('display protocol', () => {
   });
 
   test('display helpers: html, markdown, text, json', async () => {
-    const run = await runOk(kernel, "display.html('<i>x</i>'); display.markdown('**m**'); display.text('t'); display.json({ a: [1] });");
+    const run = await runOk(
+      kernel,
+      "display.html('<i>x</i>'); display.markdown('**m**'); display.text('t'); display.json({ a: [1] });",
+    );
     assert.deepEqual(
       run.displays.map((d) => d.bundle),
-      [{ 'text/html': '<i>x</i>' }, { 'text/markdown': '**m**' }, { 'text/plain': 't' }, { 'application/json': '{"a":[1]}' }],
+      [
+        { 'text/html': '<i>x</i>' },
+        { 'text/markdown': '**m**' },
+        { 'text/plain': 't' },
+        { 'application/json': '{"a":[1]}' },
+      ],
     );
   });
 
   test('a cell that ends in a display call shows the display only, not its handle as a result', async () => {
     // As IPython's display() returns None: one output, no `{ id: 'radnb-display-…' }` below it.
-    for (const call of ["display.markdown('**m**')", "display('x')", "display.html('<i>x</i>');", "display.text('t')", 'display.json({ a: 1 })']) {
+    for (const call of [
+      "display.markdown('**m**')",
+      "display('x')",
+      "display.html('<i>x</i>');",
+      "display.text('t')",
+      'display.json({ a: 1 })',
+    ]) {
       const run = await runOk(kernel, call);
       assert.equal(run.displays.length, 1, call);
       assert.equal(run.result.value, undefined, `${call} added a result: ${plain(run.result.value)}`);
     }
-    const kept = await runOk(kernel, "const shown = display.markdown('first');\ndisplay.update(shown, 'second');\nshown");
+    const kept = await runOk(
+      kernel,
+      "const shown = display.markdown('first');\ndisplay.update(shown, 'second');\nshown",
+    );
     assert.equal(kept.result.value, undefined);
     const later = await runOk(kernel, "display.update(shown, 'third');\nshown.id");
     assert.deepEqual(
       later.displays.map((d) => [d.displayId, plain(d.bundle), d.update]),
       [[kept.displays[0].displayId, 'third', true]],
     );
-    assert.equal(plain(later.result.value), kept.displays[0].displayId, 'the handle is still a value to keep and pass on');
+    assert.equal(
+      plain(later.result.value),
+      kept.displays[0].displayId,
+      'the handle is still a value to keep and pass on',
+    );
   });
 
   test('a tensor shows shape, dtype, statistics and a preview', async () => {
@@ -194,12 +239,17 @@ describe('display protocol', () => {
   });
 
   test('a disposed tensor says so instead of reading freed memory', async () => {
-    const code = "({ shape: [3], dtype: 'float32', size: 3, isDisposed: true, dataSync: () => { throw new Error('disposed'); } })";
+    const code =
+      "({ shape: [3], dtype: 'float32', size: 3, isDisposed: true, dataSync: () => { throw new Error('disposed'); } })";
     assert.equal(await valueOf(kernel, code), 'Tensor float32 [3] (disposed)');
   });
 
   test('PNG bytes show as an image, as the last value and through display.png', async () => {
-    const png = encodePng(Uint8Array.from({ length: 16 }, (_, i) => i * 16), 4, 4);
+    const png = encodePng(
+      Uint8Array.from({ length: 16 }, (_, i) => i * 16),
+      4,
+      4,
+    );
     const literal = `new Uint8Array([${[...png].join(',')}])`;
     const run = await runOk(kernel, `const pngBytes = ${literal};\ndisplay.png(pngBytes);\npngBytes`);
     const image = run.result.value?.['image/png'];
@@ -236,7 +286,11 @@ describe('errors', () => {
   });
 
   test('a function defined in one cell and called from another names both cells and lines', async () => {
-    await runOk(kernel, 'type Id = string;\n\nfunction loadStudy(id: Id): never {\n  throw new Error(`no study ${id}`);\n}', 'Cell 2');
+    await runOk(
+      kernel,
+      'type Id = string;\n\nfunction loadStudy(id: Id): never {\n  throw new Error(`no study ${id}`);\n}',
+      'Cell 2',
+    );
     const run = await runCell(kernel, "const id: string = 'X1';\nloadStudy(id);", 'Cell 3');
     const stack = run.result.error?.stack ?? '';
     assert.match(stack, /at loadStudy \(Cell 2:4:9\)/);
@@ -245,13 +299,13 @@ describe('errors', () => {
   });
 
   test('an error after an await still maps to the cell line', async () => {
-    const run = await runCell(kernel, "await Promise.resolve();\n\nnull!.toString();", 'Cell 6');
+    const run = await runCell(kernel, 'await Promise.resolve();\n\nnull!.toString();', 'Cell 6');
     assert.equal(run.result.error?.name, 'TypeError');
     assert.match(run.result.error?.stack ?? '', /Cell 6:3:/);
   });
 
   test('throwing a non-Error value reports the value', async () => {
-    const run = await runCell(kernel, "throw { code: 42 };");
+    const run = await runCell(kernel, 'throw { code: 42 };');
     assert.equal(run.result.status, 'error');
     assert.match(run.result.error?.message ?? '', /Uncaught \{ code: 42 \}/);
   });
@@ -288,9 +342,15 @@ describe('large outputs', () => {
   });
 
   test('a binary item over the limit is left out with a note naming it and the setting', async () => {
-    const run = await runOk(small, "display({ [Symbol.for('radnb.display')]: () => ({ 'image/png': new Uint8Array(10_000), 'text/plain': 'a picture' }) })");
+    const run = await runOk(
+      small,
+      "display({ [Symbol.for('radnb.display')]: () => ({ 'image/png': new Uint8Array(10_000), 'text/plain': 'a picture' }) })",
+    );
     const bundle = run.displays[0].bundle;
     assert.equal(bundle['image/png'], undefined);
-    assert.match(plain(bundle) ?? '', /^a picture\n\[radnb: output too large — left out image\/png \(9\.8 KiB\); the limit is 4\.0 KiB \(setting radnb\.output\.maxBytes\)\]$/);
+    assert.match(
+      plain(bundle) ?? '',
+      /^a picture\n\[radnb: output too large — left out image\/png \(9\.8 KiB\); the limit is 4\.0 KiB \(setting radnb\.output\.maxBytes\)\]$/,
+    );
   });
 });

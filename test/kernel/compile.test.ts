@@ -18,12 +18,16 @@ interface FakeRuntimeRun {
   checkedAwaits: number;
 }
 
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (
-  runtime: unknown,
-) => Promise<unknown>;
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+  ...args: string[]
+) => (runtime: unknown) => Promise<unknown>;
 
 /** Compiles a cell and runs it as the body of an async function, returning the value of `resultExpr`. */
-async function runCompiled(source: string, modules: Record<string, Namespace>, resultExpr: string): Promise<FakeRuntimeRun> {
+async function runCompiled(
+  source: string,
+  modules: Record<string, Namespace>,
+  resultExpr: string,
+): Promise<FakeRuntimeRun> {
   const { js } = await compileCell(source, 'Cell 1');
   const imported: string[] = [];
   let checkedAwaits = 0;
@@ -66,7 +70,9 @@ describe('compileCell: TypeScript', () => {
     const { js, map } = await compileCell(source, 'Cell 1');
     const jsLines = js.split('\n');
     const line = jsLines.findIndex((l) => l.includes('marker'));
-    const entry = new SourceMap(JSON.parse(map)).findEntry(line, jsLines[line].indexOf('marker')) as { originalLine: number };
+    const entry = new SourceMap(JSON.parse(map)).findEntry(line, jsLines[line].indexOf('marker')) as {
+      originalLine: number;
+    };
     assert.equal(entry.originalLine, 5, 'marker is on TypeScript line 6 (0-based 5)');
   });
 
@@ -91,18 +97,27 @@ describe('compileCell: imports and exports', () => {
       "import * as ns from 'lib';",
       "import c from 'cjs';",
     ].join('\n');
-    const run = await runCompiled(source, { lib, cjs }, "[d, greet('a'), hello('b'), kebab, ns.greet('c'), c.add(1, 2)]");
+    const run = await runCompiled(
+      source,
+      { lib, cjs },
+      "[d, greet('a'), hello('b'), kebab, ns.greet('c'), c.add(1, 2)]",
+    );
     assert.deepEqual(run.result, ['lib-default', 'hi a', 'hi b', 7, 'hi c', 3]);
     assert.deepEqual(run.imported, ['lib', 'lib', 'cjs']);
   });
 
   test('a side-effect import still loads the module, in source order', async () => {
-    const run = await runCompiled("import 'first';\nimport { greet } from 'lib';\nimport 'last';", { first: {}, lib, last: {} }, 'greet("x")');
+    const run = await runCompiled(
+      "import 'first';\nimport { greet } from 'lib';\nimport 'last';",
+      { first: {}, lib, last: {} },
+      'greet("x")',
+    );
     assert.deepEqual(run.imported, ['first', 'lib', 'last']);
   });
 
   test('type-only imports are dropped, never loaded', async () => {
-    const source = "import type { Tensor } from 'types-only';\nimport { type Rank, greet } from 'lib';\nconst t: Tensor | Rank | null = null;";
+    const source =
+      "import type { Tensor } from 'types-only';\nimport { type Rank, greet } from 'lib';\nconst t: Tensor | Rank | null = null;";
     const run = await runCompiled(source, { lib }, 'typeof greet');
     assert.deepEqual(run.imported, ['lib']);
     assert.equal(run.result, 'function');
@@ -114,7 +129,8 @@ describe('compileCell: imports and exports', () => {
   });
 
   test('`export` declarations become plain bindings of the notebook', async () => {
-    const source = 'export const k = 3;\nexport function double(v: number) { return 2 * v; }\nexport class Box { v = 1 }\nexport { k as kay };';
+    const source =
+      'export const k = 3;\nexport function double(v: number) { return 2 * v; }\nexport class Box { v = 1 }\nexport { k as kay };';
     const run = await runCompiled(source, {}, '[k, double(k), new Box().v]');
     assert.deepEqual(run.result, [3, 6, 1]);
   });
@@ -122,13 +138,20 @@ describe('compileCell: imports and exports', () => {
   test('a multi-line import keeps the line numbers of the code after it', async () => {
     const source = ['import {', '  greet,', '  greet as again,', "} from 'lib';", 'const marker = 1;'].join('\n');
     const { js } = await compileCell(source, 'Cell 1');
-    assert.equal(js.split('\n').findIndex((l) => l.includes('marker')), 4);
+    assert.equal(
+      js.split('\n').findIndex((l) => l.includes('marker')),
+      4,
+    );
     const run = await runCompiled(source, { lib }, 'again("x")');
     assert.equal(run.result, 'hi x');
   });
 
   test('dynamic import() goes through the kernel loader', async () => {
-    const run = await runCompiled("const pending = import('lib');\nconst m = await pending;\nconst name = 'cjs';\nconst n = await Promise.resolve().then(() => import(name));", { lib, cjs }, 'm.greet("d") + n.add(1, 1)');
+    const run = await runCompiled(
+      "const pending = import('lib');\nconst m = await pending;\nconst name = 'cjs';\nconst n = await Promise.resolve().then(() => import(name));",
+      { lib, cjs },
+      'm.greet("d") + n.add(1, 1)',
+    );
     assert.equal(run.result, 'hi d2');
     assert.deepEqual(run.imported, ['lib', 'cjs']);
   });

@@ -29,8 +29,18 @@ function makeNotebookFolder(): string {
       'extra.js': "export const extra = 'subpath';\n",
     },
   );
-  writePackage(dir, 'plain-cjs', { main: 'lib.js' }, { 'lib.js': "exports.add = (a, b) => a + b;\nexports.kind = 'cjs';\n" });
-  writePackage(dir, 'side-effect', { main: 'index.js' }, { 'index.js': 'globalThis.sideEffectRan = (globalThis.sideEffectRan ?? 0) + 1;\n' });
+  writePackage(
+    dir,
+    'plain-cjs',
+    { main: 'lib.js' },
+    { 'lib.js': "exports.add = (a, b) => a + b;\nexports.kind = 'cjs';\n" },
+  );
+  writePackage(
+    dir,
+    'side-effect',
+    { main: 'index.js' },
+    { 'index.js': 'globalThis.sideEffectRan = (globalThis.sideEffectRan ?? 0) + 1;\n' },
+  );
   // Shadows radnb's own acorn: the notebook's copy must win.
   writePackage(dir, 'acorn', { main: 'index.js' }, { 'index.js': "exports.version = 'notebook copy';\n" });
   // Installed, but its own dependency is not.
@@ -55,7 +65,10 @@ describe('imports from the notebook folder', () => {
         "import { extra } from 'esm-only/extra';",
       ].join('\n'),
     );
-    assert.equal(await valueOf(kernel, "JSON.stringify([esmDefault, greet('a'), hi('b'), esm.greet('c'), extra])"), '["esm default","hello a","hello b","hello c","subpath"]');
+    assert.equal(
+      await valueOf(kernel, "JSON.stringify([esmDefault, greet('a'), hi('b'), esm.greet('c'), extra])"),
+      '["esm default","hello a","hello b","hello c","subpath"]',
+    );
   });
 
   test('a CommonJS package: default import is module.exports, named exports work too', async () => {
@@ -74,7 +87,10 @@ describe('imports from the notebook folder', () => {
   });
 
   test('dynamic import() loads packages as well', async () => {
-    assert.equal(await valueOf(kernel, "const dyn = import('esm-only');\n(await dyn).greet('dynamic')"), 'hello dynamic');
+    assert.equal(
+      await valueOf(kernel, "const dyn = import('esm-only');\n(await dyn).greet('dynamic')"),
+      'hello dynamic',
+    );
   });
 
   test('a relative import resolves from the notebook folder', async () => {
@@ -111,7 +127,7 @@ describe('missing packages', () => {
     assert.match(run.result.error?.stack ?? '', /Cell 4:1:/);
   });
 
-  test("a package whose own dependency is missing names that dependency, not the package", async () => {
+  test('a package whose own dependency is missing names that dependency, not the package', async () => {
     const run = await runCell(kernel, "import 'broken-dep';");
     assert.equal(run.result.status, 'error');
     assert.match(run.result.error?.message ?? '', /not-installed-anywhere/);
@@ -129,14 +145,23 @@ describe('parameters', () => {
     assert.equal(await valueOf(kernel, "JSON.stringify([param('epochs', 3), Object.keys(params).length])"), '[3,0]');
     // What `radnb run --param epochs=10` injects before the first cell (src/cli/run.ts).
     await runOk(kernel, 'Object.assign(params, {"epochs":10,"fast":true});', 'Parameters');
-    assert.equal(await valueOf(kernel, "const epochs: number = param('epochs', 3);\nJSON.stringify([epochs, param('fast', false), param('other', 'x')])"), '[10,true,"x"]');
+    assert.equal(
+      await valueOf(
+        kernel,
+        "const epochs: number = param('epochs', 3);\nJSON.stringify([epochs, param('fast', false), param('other', 'x')])",
+      ),
+      '[10,true,"x"]',
+    );
   });
 });
 
 describe('TensorFlow.js and the radnb library', () => {
   test('@tensorflow/tfjs imports with no install in the notebook folder, and tensors display', async () => {
     const run = await runOk(kernel, "import * as tf from '@tensorflow/tfjs';\ntf.tensor2d([[1, 2], [3, 4]])");
-    assert.match(run.result.value?.['text/plain'] as string, /^Tensor float32 \[2, 2\]\nmin 1 {2}max 4 {2}mean 2\.5000/);
+    assert.match(
+      run.result.value?.['text/plain'] as string,
+      /^Tensor float32 \[2, 2\]\nmin 1 {2}max 4 {2}mean 2\.5000/,
+    );
     assert.equal(run.result.tensors?.leaked, 1, 'the displayed tensor is still alive after the cell');
   });
 

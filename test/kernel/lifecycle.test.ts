@@ -9,7 +9,11 @@ import { KernelDiedError, KernelStartError, type KernelClient } from '../../src/
 import { runCell, runOk, sleep, startKernel, valueOf, type CellRun } from './harness';
 
 /** Starts a cell, interrupts it after `afterMs`, and returns the run and how long the stop took. */
-async function interruptAfter(kernel: KernelClient, code: string, afterMs: number): Promise<{ run: CellRun; stopMs: number }> {
+async function interruptAfter(
+  kernel: KernelClient,
+  code: string,
+  afterMs: number,
+): Promise<{ run: CellRun; stopMs: number }> {
   let interruptedAt = 0;
   const timer = setTimeout(() => {
     interruptedAt = performance.now();
@@ -29,11 +33,17 @@ describe('interrupt', () => {
   after(() => kernel.shutdown());
 
   test('stops `while (true) {}` within 1 s and keeps every variable defined before', async () => {
-    await runOk(kernel, "const patientCount = 128;\nlet model = { trained: true };\nfunction keep() { return 'kept'; }");
+    await runOk(
+      kernel,
+      "const patientCount = 128;\nlet model = { trained: true };\nfunction keep() { return 'kept'; }",
+    );
     const { run, stopMs } = await interruptAfter(kernel, 'let spins = 0;\nwhile (true) { spins++; }', 200);
     assert.equal(run.result.status, 'interrupted');
     assert.ok(stopMs < 1000, `stopped after ${stopMs.toFixed(0)} ms`);
-    assert.equal(await valueOf(kernel, 'JSON.stringify([patientCount, model, keep()])'), '[128,{"trained":true},"kept"]');
+    assert.equal(
+      await valueOf(kernel, 'JSON.stringify([patientCount, model, keep()])'),
+      '[128,{"trained":true},"kept"]',
+    );
   });
 
   test('stops a synchronous loop inside a function called from a cell', async () => {
@@ -44,7 +54,8 @@ describe('interrupt', () => {
   });
 
   test('cancels an awaiting loop: no more of its output after the interrupt', async () => {
-    const code = 'for (let i = 0; ; i++) {\n  console.log(`tick ${i}`);\n  await new Promise((r) => setTimeout(r, 50));\n}';
+    const code =
+      'for (let i = 0; ; i++) {\n  console.log(`tick ${i}`);\n  await new Promise((r) => setTimeout(r, 50));\n}';
     const { run, stopMs } = await interruptAfter(kernel, code, 300);
     assert.equal(run.result.status, 'interrupted');
     assert.ok(stopMs < 1000, `stopped after ${stopMs.toFixed(0)} ms`);
@@ -61,7 +72,11 @@ describe('interrupt', () => {
   });
 
   test('stops a synchronous loop that starts after an await', async () => {
-    const { run, stopMs } = await interruptAfter(kernel, 'await new Promise((r) => setTimeout(r, 20));\nwhile (true) {}', 200);
+    const { run, stopMs } = await interruptAfter(
+      kernel,
+      'await new Promise((r) => setTimeout(r, 20));\nwhile (true) {}',
+      200,
+    );
     assert.equal(run.result.status, 'interrupted');
     assert.ok(stopMs < 1000, `stopped after ${stopMs.toFixed(0)} ms`);
   });
@@ -76,7 +91,10 @@ describe('interrupt', () => {
   });
 
   test('after interrupts the kernel runs cells as before: state, awaits, output', async () => {
-    const run = await runOk(kernel, "await new Promise((r) => setTimeout(r, 10));\nconsole.log('still here');\npatientCount + 1");
+    const run = await runOk(
+      kernel,
+      "await new Promise((r) => setTimeout(r, 10));\nconsole.log('still here');\npatientCount + 1",
+    );
     assert.equal(run.stdout, 'still here\n');
     assert.equal(run.result.value?.['text/plain'], '129');
   });
@@ -104,8 +122,12 @@ describe('background errors', () => {
   after(() => kernel.shutdown());
 
   test('an exception thrown in a timer is reported and does not kill the kernel', async () => {
-    await runOk(kernel, "const before = 'kept';\nsetTimeout(() => {\n  throw new Error('timer failed');\n}, 100);", 'Cell 1');
-    const run = await runOk(kernel, "await new Promise((r) => setTimeout(r, 400));\nbefore", 'Cell 2');
+    await runOk(
+      kernel,
+      "const before = 'kept';\nsetTimeout(() => {\n  throw new Error('timer failed');\n}, 100);",
+      'Cell 1',
+    );
+    const run = await runOk(kernel, 'await new Promise((r) => setTimeout(r, 400));\nbefore', 'Cell 2');
     assert.match(run.stderr, /Error: timer failed\n\s+at Timeout\._onTimeout \(Cell 1:3:9\)/);
     assert.equal(run.result.value?.['text/plain'], 'kept');
   });
@@ -127,7 +149,10 @@ describe('a kernel that dies', () => {
     await assert.rejects(runCell(kernel, 'process.exit(1);'), (err: unknown) => {
       assert.ok(err instanceof KernelDiedError);
       assert.equal(err.exitCode, 1);
-      assert.match(err.message, /The kernel died while running this cell \(exit code 1\)\. Its variables are lost; the notebook and its outputs are kept/);
+      assert.match(
+        err.message,
+        /The kernel died while running this cell \(exit code 1\)\. Its variables are lost; the notebook and its outputs are kept/,
+      );
       return true;
     });
     assert.equal(await exitReported, 'exit code 1');
@@ -137,12 +162,15 @@ describe('a kernel that dies', () => {
 
   test('SIGKILL (what the system does when memory runs out) is reported with a clear reason', async () => {
     const kernel = await startKernel();
-    await assert.rejects(runCell(kernel, "process.kill(process.pid, 'SIGKILL');\nawait new Promise(() => {});"), (err: unknown) => {
-      assert.ok(err instanceof KernelDiedError);
-      assert.equal(err.signal, 'SIGKILL');
-      assert.match(err.message, /killed by SIGKILL — by the system when memory runs out, or by a user/);
-      return true;
-    });
+    await assert.rejects(
+      runCell(kernel, "process.kill(process.pid, 'SIGKILL');\nawait new Promise(() => {});"),
+      (err: unknown) => {
+        assert.ok(err instanceof KernelDiedError);
+        assert.equal(err.signal, 'SIGKILL');
+        assert.match(err.message, /killed by SIGKILL — by the system when memory runs out, or by a user/);
+        return true;
+      },
+    );
   });
 
   test('a kernel that exits between cells is reported, and the next cell is refused with the reason', async () => {
@@ -182,7 +210,10 @@ describe('a kernel that cannot start', () => {
     const started = performance.now();
     await assert.rejects(startKernel({ nodePath }), (err: unknown) => {
       assert.ok(err instanceof KernelStartError);
-      assert.match(err.message, /Node\.js was not found at '\/nonexistent\/bin\/node'\. Install Node\.js 20 or newer, or set radnb\.kernel\.nodePath\./);
+      assert.match(
+        err.message,
+        /Node\.js was not found at '\/nonexistent\/bin\/node'\. Install Node\.js 20 or newer, or set radnb\.kernel\.nodePath\./,
+      );
       return true;
     });
     assert.ok(performance.now() - started < 5000, 'fails fast, no silent hang');

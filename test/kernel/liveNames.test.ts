@@ -75,7 +75,10 @@ test('inspect describes the value at the cursor: objects with a preview, functio
 test('an inspected value of a loaded DICOM file shows no identifying value', async (t) => {
   const sample = '/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm';
   if (!needFile(t, sample, 'Debian python3-pydicom test files')) return;
-  await runOk(kernel, `import { readDicom } from 'radnb';\nconst img = await readDicom(${JSON.stringify(sample)});\nconst patient = { name: img.tags().find((t) => t.keyword === 'PatientName')!.value };`);
+  await runOk(
+    kernel,
+    `import { readDicom } from 'radnb';\nconst img = await readDicom(${JSON.stringify(sample)});\nconst patient = { name: img.tags().find((t) => t.keyword === 'PatientName')!.value };`,
+  );
   const reply = await kernel.inspect('patient', 7);
   assert.equal(reply.found, true);
   assert.match(reply.text, /PatientName redacted/);

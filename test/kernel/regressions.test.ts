@@ -30,14 +30,20 @@ test('the last expression is shown even when it is a constant esbuild can fold',
 
 test('console output of a busy synchronous cell streams before the cell ends, also when run right after another cell', async () => {
   await runOk(kernel, '1');
-  const run = await runOk(kernel, "console.log('starting');\nconst until = Date.now() + 1000;\nwhile (Date.now() < until) {}");
+  const run = await runOk(
+    kernel,
+    "console.log('starting');\nconst until = Date.now() + 1000;\nwhile (Date.now() < until) {}",
+  );
   const first = run.events.find((e) => e.kind === 'stream');
   assert.ok(first && first.at < 500, `'starting' arrived after ${first?.at.toFixed(0)} ms of a 1,000 ms cell`);
 });
 
 test('console output is capped like any other output: maxOutputBytes per cell, with a note', async () => {
   const run = await runOk(kernel, "console.log('x'.repeat(1_000_000));");
-  assert.ok(run.stdout.length < 4096 + 500, `${run.stdout.length} bytes of stdout reached the editor with a 4 KiB limit`);
+  assert.ok(
+    run.stdout.length < 4096 + 500,
+    `${run.stdout.length} bytes of stdout reached the editor with a 4 KiB limit`,
+  );
   assert.match(run.stdout, /radnb: output truncated/);
 });
 
@@ -56,7 +62,10 @@ test('an interrupt sent while no cell runs does not cancel the next cell', async
 });
 
 test('a promise rejected inside a cell and never awaited is reported, not silently lost', async () => {
-  const cell = await runOk(kernel, "(async () => { throw new Error('forgot to await'); })();\nPromise.reject(new Error('nobody caught this'));\n'done'");
+  const cell = await runOk(
+    kernel,
+    "(async () => { throw new Error('forgot to await'); })();\nPromise.reject(new Error('nobody caught this'));\n'done'",
+  );
   const next = await runOk(kernel, 'await new Promise((r) => setTimeout(r, 100));');
   assert.match(cell.stderr + next.stderr, /Error: forgot to await/);
   assert.match(cell.stderr + next.stderr, /Error: nobody caught this/);

@@ -45,13 +45,25 @@ describe('variables after each cell', () => {
     assert.equal(byName.Scan.type, 'class');
     assert.deepEqual([byName.sizes.type, byName.sizes.length], ['Map', 1]);
     assert.ok(byName.name.members.includes('toUpperCase'), 'members of a string, for completions');
-    assert.ok(variables.every((v) => !v.name.startsWith('__radnb')), 'the compiler\'s own names stay hidden');
+    assert.ok(
+      variables.every((v) => !v.name.startsWith('__radnb')),
+      "the compiler's own names stay hidden",
+    );
   });
 
   test('a tensor has its shape, dtype, range and bytes, and the total tensor memory comes along', async () => {
-    const { variables, tensors } = await variablesAfter(kernel, "import * as tf from '@tensorflow/tfjs';\nconst t = tf.tensor2d([[1, -2, 3], [4, 5, 6]]);");
+    const { variables, tensors } = await variablesAfter(
+      kernel,
+      "import * as tf from '@tensorflow/tfjs';\nconst t = tf.tensor2d([[1, -2, 3], [4, 5, 6]]);",
+    );
     const t = variables.find((v) => v.name === 't');
-    assert.deepEqual(t && [t.type, t.shape, t.bytes, t.summary, t.viewable], ['Tensor', [2, 3], 24, 'float32, min -2, max 6', true]);
+    assert.deepEqual(t && [t.type, t.shape, t.bytes, t.summary, t.viewable], [
+      'Tensor',
+      [2, 3],
+      24,
+      'float32, min -2, max 6',
+      true,
+    ]);
     assert.equal(variables.find((v) => v.name === 'tf')?.type, 'module');
     assert.ok(tensors && tensors.count >= 1 && tensors.bytes >= 24, JSON.stringify(tensors));
   });
@@ -61,21 +73,42 @@ describe('variables after each cell', () => {
     assert.ok(!variables.some((v) => v.name === 'neverSet'));
   });
 
+  test('one value that cannot be described does not hide the others; proxies are not looked into', async () => {
+    const { variables } = await variablesAfter(
+      kernel,
+      "const odd = { dataSync() { return []; }, get shape(): number[] { throw new Error('no shape'); }, dtype: 'float32', size: 1 };\nconst trap = new Proxy({}, { ownKeys() { throw new Error('trap ran'); } });\nconst fine = 1;",
+    );
+    const byName = Object.fromEntries(variables.map((v) => [v.name, v]));
+    assert.equal(byName.fine?.summary, '1');
+    assert.equal(byName.trap?.type, 'Proxy');
+    assert.ok(byName.odd, 'the look-alike is still listed');
+  });
+
   test('DICOM images and models describe themselves; identifying values are redacted', async () => {
-    await runOk(kernel, `const { registerIdentifiers } = require(${JSON.stringify(path.join(repoRoot, 'out', 'lib', 'index.js'))});\nregisterIdentifiers([{ keyword: 'PatientName', value: 'Doe^Jane' }]);`);
+    await runOk(
+      kernel,
+      `const { registerIdentifiers } = require(${JSON.stringify(path.join(repoRoot, 'out', 'lib', 'index.js'))});\nregisterIdentifiers([{ keyword: 'PatientName', value: 'Doe^Jane' }]);`,
+    );
     const { variables } = await variablesAfter(
       kernel,
       [
         "import { readDicom, smallCnn, writePhantomDataset } from 'radnb';",
         "const patient = 'Doe^Jane';",
+        "const note = `${'x'.repeat(115)} Doe^Jane was scanned`;",
+        "const byPatient = { 'Doe^Jane': 1, other: 2 };",
         "const written = await writePhantomDataset('phantom', 1, { slices: 2, size: 32 });",
-        "const slice = await readDicom(`phantom/${written.series[0].slices[0]}`);",
+        'const slice = await readDicom(`phantom/${written.series[0].slices[0]}`);',
         'const model = smallCnn({ inputShape: [28, 28, 1], filters: [4], denseUnits: 4, seed: 1 });',
       ].join('\n'),
     );
     const byName = Object.fromEntries(variables.map((v) => [v.name, v]));
     assert.doesNotMatch(byName.patient.summary, /Doe/);
+    assert.doesNotMatch(byName.note.summary, /Doe|Jan/, 'redacted before it is cut');
+    assert.deepEqual(byName.byPatient.members, ['other'], 'identifying keys are not offered as completions');
     assert.match(byName.model.summary, /^[\d,]+ parameters, \d+ layers$/);
-    assert.deepEqual([byName.slice?.type, byName.slice?.shape, byName.slice?.summary], ['DicomImage', [32, 32], 'CT, 32×32']);
+    assert.deepEqual(
+      [byName.slice?.type, byName.slice?.shape, byName.slice?.summary],
+      ['DicomImage', [32, 32], 'CT, 32×32'],
+    );
   });
 });

@@ -75,7 +75,14 @@ async function emscriptenFrames(loader: string, encoderClass: string): Promise<U
   return Array.from({ length: FRAMES }, (_, k) => {
     const encoder = new codec[encoderClass]();
     try {
-      const frameInfo = { width: COLUMNS, height: ROWS, bitsPerSample: BITS_STORED, componentCount: 1, isSigned: false, isUsingColorTransform: false };
+      const frameInfo = {
+        width: COLUMNS,
+        height: ROWS,
+        bitsPerSample: BITS_STORED,
+        componentCount: 1,
+        isSigned: false,
+        isUsingColorTransform: false,
+      };
       encoder.getDecodedBuffer(frameInfo).set(bytesOf(frameOf(k)));
       encoder.encode();
       return new Uint8Array(encoder.getEncodedBuffer()); // a copy (charls hands out a Uint8ClampedArray)
@@ -127,9 +134,24 @@ const CASES: { syntax: string; file: () => Uint8Array | Promise<Uint8Array> }[] 
   { syntax: 'Explicit VR Little Endian', file: () => nativeFile(TRANSFER_SYNTAX.explicitLittle) },
   { syntax: 'Explicit VR Big Endian', file: () => nativeFile(TRANSFER_SYNTAX.explicitBig) },
   { syntax: 'RLE Lossless', file: compressed('1.2.840.10008.1.2.5', rleFrames) },
-  { syntax: 'JPEG-LS Lossless', file: compressed('1.2.840.10008.1.2.4.80', () => emscriptenFrames('@cornerstonejs/codec-charls/wasmjs', 'JpegLSEncoder')) },
-  { syntax: 'JPEG 2000 Lossless', file: compressed('1.2.840.10008.1.2.4.90', () => emscriptenFrames('@cornerstonejs/codec-openjpeg/wasmjs', 'J2KEncoder')) },
-  { syntax: 'HTJ2K Lossless', file: compressed('1.2.840.10008.1.2.4.201', () => emscriptenFrames('@cornerstonejs/codec-openjph/wasmjs', 'HTJ2KEncoder')) },
+  {
+    syntax: 'JPEG-LS Lossless',
+    file: compressed('1.2.840.10008.1.2.4.80', () =>
+      emscriptenFrames('@cornerstonejs/codec-charls/wasmjs', 'JpegLSEncoder'),
+    ),
+  },
+  {
+    syntax: 'JPEG 2000 Lossless',
+    file: compressed('1.2.840.10008.1.2.4.90', () =>
+      emscriptenFrames('@cornerstonejs/codec-openjpeg/wasmjs', 'J2KEncoder'),
+    ),
+  },
+  {
+    syntax: 'HTJ2K Lossless',
+    file: compressed('1.2.840.10008.1.2.4.201', () =>
+      emscriptenFrames('@cornerstonejs/codec-openjph/wasmjs', 'HTJ2KEncoder'),
+    ),
+  },
 ];
 
 describe('decoding files made with known pixels, without system packages', () => {

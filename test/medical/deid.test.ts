@@ -58,7 +58,11 @@ interface DumpedElement {
   value: string;
 }
 
-function pydicomDump(inDir: string, outDir: string, names: string[]): Record<string, { elements: DumpedElement[]; pixelsUnchanged: boolean; meta: string }> {
+function pydicomDump(
+  inDir: string,
+  outDir: string,
+  names: string[],
+): Record<string, { elements: DumpedElement[]; pixelsUnchanged: boolean; meta: string }> {
   const run = spawnSync(PYTHON, ['-c', DUMP, inDir, outDir, ...names], { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(run.status, 0, run.stderr);
   return JSON.parse(run.stdout);
@@ -73,7 +77,12 @@ function topLevelString(bytes: Uint8Array, tag: string): string | undefined {
 function identifiableCt(): { bytes: Uint8Array; patientName: string } {
   const phantom = generatePhantomCase(0, { slices: 1, seed: 5 });
   const uid = (n: number): string => `1.2.826.0.1.3680043.2.1125.5.${n}`;
-  const bytes = phantomSliceDicom(phantom, 0, { studyInstanceUid: uid(1), seriesInstanceUid: uid(2), sop: uid(3), frameOfReference: uid(4) });
+  const bytes = phantomSliceDicom(phantom, 0, {
+    studyInstanceUid: uid(1),
+    seriesInstanceUid: uid(2),
+    sop: uid(3),
+    frameOfReference: uid(4),
+  });
   return { bytes, patientName: phantom.patient.name };
 }
 
@@ -97,11 +106,25 @@ function writeStudy(dir: string): void {
     d['00091001'] = { vr: 'LO', Value: ['private secret'] };
     d['00400275'] = { vr: 'SQ', Value: [{ '00401001': { vr: 'SH', Value: ['REQ-1'] } }] };
     d['00081111'] = { vr: 'SQ', Value: [{ '00081155': { vr: 'UI', Value: ['1.2.826.0.1.3680043.2.1125.999'] } }] };
-    d['00081110'] = { vr: 'SQ', Value: [{ '00081150': { vr: 'UI', Value: ['1.2.840.10008.3.1.2.3.1'] }, '00081155': { vr: 'UI', Value: ['1.2.826.0.1.3680043.2.1125.777'] } }] };
+    d['00081110'] = {
+      vr: 'SQ',
+      Value: [
+        {
+          '00081150': { vr: 'UI', Value: ['1.2.840.10008.3.1.2.3.1'] },
+          '00081155': { vr: 'UI', Value: ['1.2.826.0.1.3680043.2.1125.777'] },
+        },
+      ],
+    };
     if (i === 2) {
       d['00081140'] = {
         vr: 'SQ',
-        Value: [{ '00081150': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.2'] }, '00081155': { vr: 'UI', Value: ['1.2.826.0.1.3680043.2.1125.1'] }, '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Nested^Name' }] } }],
+        Value: [
+          {
+            '00081150': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.2'] },
+            '00081155': { vr: 'UI', Value: ['1.2.826.0.1.3680043.2.1125.1'] },
+            '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Nested^Name' }] },
+          },
+        ],
       };
     }
     writeFileSync(path.join(dir, `ct${i}.dcm`), writeDicomFile(dicom, `ct${i}.dcm`));
@@ -155,15 +178,21 @@ describe('de-identification (PS3.15 Annex E basic profile)', () => {
         }
         assert.notEqual(action, 'X', `${where} should have been removed`);
         if (action === 'Z') assert.ok(el.empty, `${where} should be empty, is ${el.value}`);
-        if (action === 'D' && was && el.vr !== 'SQ') assert.notEqual(el.value, was.value, `${where} should be replaced`);
+        if (action === 'D' && was && el.vr !== 'SQ')
+          assert.notEqual(el.value, was.value, `${where} should be replaced`);
         if (action === 'U') {
           assert.match(el.value.replace(/[[\]' ]/g, ''), /^2\.25\.\d+(,2\.25\.\d+)*$/, where);
           assert.notEqual(el.value, was?.value, where);
         }
       }
       const paths = new Set(dumped[name].elements.map((e) => e.path));
-      for (const gone of ['00101040', '00101000', '00081050', '00091001', '00400275']) assert.ok(!paths.has(gone), `${name} still has ${gone}`);
-      assert.equal(dumped[name].elements.find((e) => e.path === '00081111')?.empty, true, 'ReferencedPerformedProcedureStepSequence emptied');
+      for (const gone of ['00101040', '00101000', '00081050', '00091001', '00400275'])
+        assert.ok(!paths.has(gone), `${name} still has ${gone}`);
+      assert.equal(
+        dumped[name].elements.find((e) => e.path === '00081111')?.empty,
+        true,
+        'ReferencedPerformedProcedureStepSequence emptied',
+      );
       assert.equal(dumped[name].elements.find((e) => e.path === '00080080')?.empty, true, 'InstitutionName emptied');
       assert.equal(dumped[name].elements.find((e) => e.path === '00120062')?.value, 'YES');
       assert.ok(dumped[name].elements.find((e) => e.path === '00120063')?.value);
@@ -203,7 +232,10 @@ describe('de-identification (PS3.15 Annex E basic profile)', () => {
     assert.equal(change('PatientIdentityRemoved'), 'added');
     assert.deepEqual(report.files.find((f) => f.file === 'ct1.dcm')!.warnings, []); // BurnedInAnnotation NO
     assert.match(report.files.find((f) => f.file === 'ct3.dcm')!.warnings[0], /burned-in annotation.*NOT removed/);
-    assert.deepEqual(report.failed.map((f) => f.file), ['cut.dcm', 'notes.txt']);
+    assert.deepEqual(
+      report.failed.map((f) => f.file),
+      ['cut.dcm', 'notes.txt'],
+    );
     assert.match(report.failed[0].reason, /truncated|not a readable DICOM file/);
     assert.match(report.failed[1].reason, /no 'DICM' marker/);
   });
@@ -213,20 +245,40 @@ describe('de-identification (PS3.15 Annex E basic profile)', () => {
     const uid = (b: Uint8Array): string | undefined => topLevelString(b, '0020000D');
     assert.notEqual(uid(deidentify(bytes).bytes), uid(deidentify(bytes).bytes));
     assert.equal(uid(deidentify(bytes, { secret: 's' }).bytes), uid(deidentify(bytes, { secret: 's' }).bytes));
-    assert.throws(() => deidentify(new Uint8Array(10), { file: 'tiny.dcm' }), (e: unknown) => e instanceof DeidError && e.file === 'tiny.dcm');
+    assert.throws(
+      () => deidentify(new Uint8Array(10), { file: 'tiny.dcm' }),
+      (e: unknown) => e instanceof DeidError && e.file === 'tiny.dcm',
+    );
   });
 
   test('real sample files of several transfer syntaxes come out valid with pixels unchanged', (t) => {
-    const names = ['MR_small_implicit.dcm', 'MR_small_bigendian.dcm', 'image_dfl.dcm', 'MR_small_RLE.dcm', 'JPEG2000.dcm', 'rtplan.dcm', 'test-SR.dcm', 'priv_SQ.dcm'];
+    const names = [
+      'MR_small_implicit.dcm',
+      'MR_small_bigendian.dcm',
+      'image_dfl.dcm',
+      'MR_small_RLE.dcm',
+      'JPEG2000.dcm',
+      'rtplan.dcm',
+      'test-SR.dcm',
+      'priv_SQ.dcm',
+    ];
     const installed = names.every((name) => existsSync(path.join(SAMPLES, name)));
-    if (!need(t, installed, `Debian python3-pydicom's ${names.join(', ')}`) || !need(t, hasPydicom, 'python3-pydicom + numpy')) return;
+    if (
+      !need(t, installed, `Debian python3-pydicom's ${names.join(', ')}`) ||
+      !need(t, hasPydicom, 'python3-pydicom + numpy')
+    )
+      return;
     const dir = path.join(work, 'samples');
     mkdirSync(dir);
-    for (const name of names) writeFileSync(path.join(dir, name), deidentify(readFileSync(path.join(SAMPLES, name)), { file: name }).bytes);
+    for (const name of names)
+      writeFileSync(path.join(dir, name), deidentify(readFileSync(path.join(SAMPLES, name)), { file: name }).bytes);
     const dumped = pydicomDump(SAMPLES, dir, names);
     for (const name of names) {
       assert.equal(dumped[name].pixelsUnchanged, true, `${name} pixels changed`);
-      assert.ok(!dumped[name].elements.some((e) => basicProfileAction(e.tag) === 'X'), `${name} keeps a removable attribute`);
+      assert.ok(
+        !dumped[name].elements.some((e) => basicProfileAction(e.tag) === 'X'),
+        `${name} keeps a removable attribute`,
+      );
     }
   });
 });
@@ -236,7 +288,10 @@ describe('de-identification of damaged files', () => {
     const bytes = Uint8Array.from(identifiableCt().bytes);
     const at = Buffer.from(bytes).indexOf(Buffer.from([0x08, 0x00, 0x20, 0x00, 0x44, 0x41])); // (0008,0020) DA
     bytes.set(Buffer.from('ZZ'), at + 4); // dcmjs: unknown VR → UN with a 4-byte length, swallowing what follows
-    assert.throws(() => deidentify(bytes, { file: 'odd-vr.dcm' }), (e: unknown) => e instanceof DeidError && /parsers disagree/.test(e.reason));
+    assert.throws(
+      () => deidentify(bytes, { file: 'odd-vr.dcm' }),
+      (e: unknown) => e instanceof DeidError && /parsers disagree/.test(e.reason),
+    );
   });
 
   test('the leftover check finds identifying text anywhere outside the pixels', () => {
@@ -255,16 +310,21 @@ describe('de-identification of damaged files', () => {
     const outcomes = { clean: 0, refused: 0 };
     for (let i = 0; i < 1000; i++) {
       const bytes = Uint8Array.from(base);
-      for (let k = 0, n = 1 + Math.floor(random() * 8); k < n; k++) bytes[132 + Math.floor(random() * 2000)] = Math.floor(random() * 256);
+      for (let k = 0, n = 1 + Math.floor(random() * 8); k < n; k++)
+        bytes[132 + Math.floor(random() * 2000)] = Math.floor(random() * 256);
       const input = random() < 0.3 ? bytes.subarray(0, Math.floor(random() * bytes.length)) : bytes;
       try {
         const out = Buffer.from(deidentify(input, { file: `m${i}.dcm`, secret: 's' }).bytes);
         const pixels = out.lastIndexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00]));
-        for (const secret of secrets) assert.equal(out.subarray(0, pixels).indexOf(secret), -1, `m${i}.dcm leaks ${secret}`);
+        for (const secret of secrets)
+          assert.equal(out.subarray(0, pixels).indexOf(secret), -1, `m${i}.dcm leaks ${secret}`);
         assert.equal(dicomParser.parseDicom(out).string('x00120062'), 'YES');
         outcomes.clean++;
       } catch (error) {
-        assert.ok(error instanceof DeidError || error instanceof DicomWriteError, `m${i}.dcm: untyped ${String(error)}`);
+        assert.ok(
+          error instanceof DeidError || error instanceof DicomWriteError,
+          `m${i}.dcm: untyped ${String(error)}`,
+        );
         assert.match((error as Error).message, new RegExp(`^m${i}\\.dcm: `));
         outcomes.refused++;
       }

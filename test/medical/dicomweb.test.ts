@@ -53,7 +53,11 @@ function storedFrame(dataSet: dicomParser.DataSet, frame: number): Buffer {
     return Buffer.from(dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, pixels, first, count));
   }
   const frameBytes = pixels.length / (dataSet.intString('x00280008') ?? 1);
-  return Buffer.from(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset + pixels.dataOffset + frame * frameBytes, frameBytes);
+  return Buffer.from(
+    dataSet.byteArray.buffer,
+    dataSet.byteArray.byteOffset + pixels.dataOffset + frame * frameBytes,
+    frameBytes,
+  );
 }
 
 function pixelData(bytes: Uint8Array): Buffer {
@@ -70,7 +74,10 @@ describe('DICOMweb client against a real Orthanc', () => {
   before(async () => {
     if (!orthancInstalled) return;
     orthanc = await startOrthanc();
-    client = new DicomWebClient({ baseUrl: orthanc.dicomWebUrl, auth: { type: 'basic', username: orthanc.username, password: orthanc.password } });
+    client = new DicomWebClient({
+      baseUrl: orthanc.dicomWebUrl,
+      auth: { type: 'basic', username: orthanc.username, password: orthanc.password },
+    });
     samples = samplesInstalled ? FILES.map(readSample) : [];
     for (const s of samples) assert.equal((await orthanc.upload(s.bytes)).Status, 'Success');
   });
@@ -86,9 +93,15 @@ describe('DICOMweb client against a real Orthanc', () => {
     const all = await client.searchStudies({ limit: 100, includefield: ['PatientName', 'StudyDescription'] });
     assert.equal(all.length, new Set(samples.map((s) => s.study)).size);
     const series = await client.searchSeries(ct.study, { Modality: 'CT' });
-    assert.deepEqual(series.map((s) => dicomJsonString(s, '0020000E')), [ct.series]);
+    assert.deepEqual(
+      series.map((s) => dicomJsonString(s, '0020000E')),
+      [ct.series],
+    );
     const instances = await client.searchInstances(ct.study, ct.series);
-    assert.deepEqual(instances.map((i) => dicomJsonString(i, '00080018')), [ct.sop]);
+    assert.deepEqual(
+      instances.map((i) => dicomJsonString(i, '00080018')),
+      [ct.sop],
+    );
     assert.deepEqual(await client.searchStudies({ PatientID: 'nobody-has-this-id' }), []);
   });
 
@@ -98,10 +111,17 @@ describe('DICOMweb client against a real Orthanc', () => {
     for (const s of samples) {
       const progress: RetrieveProgress[] = [];
       const files: Uint8Array[] = [];
-      for await (const file of client.retrieveInstances({ study: s.study, series: s.series }, { onProgress: (p) => progress.push(p) })) files.push(file);
+      for await (const file of client.retrieveInstances(
+        { study: s.study, series: s.series },
+        { onProgress: (p) => progress.push(p) },
+      ))
+        files.push(file);
       assert.equal(files.length, 1, s.name);
       assert.ok(pixelData(files[0]).equals(pixelData(s.bytes)), `${s.name}: pixel data differ`);
-      const [remote, local] = await Promise.all([decodeDicom(files[0], `remote ${s.name}`), decodeDicom(s.bytes, s.name)]);
+      const [remote, local] = await Promise.all([
+        decodeDicom(files[0], `remote ${s.name}`),
+        decodeDicom(s.bytes, s.name),
+      ]);
       assert.deepEqual(remote.pixelArray, local.pixelArray, `${s.name}: decoded pixels differ`);
       assert.equal(dicomParser.parseDicom(Buffer.from(files[0])).string('x00080018'), s.sop);
       assert.equal(progress.at(-1)!.parts, 1);
@@ -116,19 +136,27 @@ describe('DICOMweb client against a real Orthanc', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'radnb-dicomweb-phantom-'));
     try {
       const written = await writePhantomDataset(dir, 1, { size: 32, slices: 5, seed: 21 });
-      const local = new Map(written.series[0].slices.map((f) => {
-        const bytes = readFileSync(path.join(dir, f));
-        return [dicomParser.parseDicom(bytes).string('x00080018')!, bytes] as const;
-      }));
+      const local = new Map(
+        written.series[0].slices.map((f) => {
+          const bytes = readFileSync(path.join(dir, f));
+          return [dicomParser.parseDicom(bytes).string('x00080018')!, bytes] as const;
+        }),
+      );
       for (const bytes of local.values()) await orthanc!.upload(bytes);
-      const studies = await client.searchStudies({ PatientID: written.cases[0].patient.id, includefield: 'PatientName' });
+      const studies = await client.searchStudies({
+        PatientID: written.cases[0].patient.id,
+        includefield: 'PatientName',
+      });
       assert.equal(studies.length, 1);
       const [study] = studies;
       assert.equal(dicomJsonString(study, '00100010'), written.cases[0].patient.name);
       assert.equal(dicomJsonString(study, '0020000D'), written.series[0].studyInstanceUid);
       const partsSeen: number[] = [];
       let received = 0;
-      for await (const file of client.retrieveInstances({ study: written.series[0].studyInstanceUid }, { onProgress: (p) => partsSeen.push(p.parts) })) {
+      for await (const file of client.retrieveInstances(
+        { study: written.series[0].studyInstanceUid },
+        { onProgress: (p) => partsSeen.push(p.parts) },
+      )) {
         received++;
         assert.equal(partsSeen.at(-1), received, 'each instance is yielded as soon as its part completes');
         const sop = dicomParser.parseDicom(Buffer.from(file)).string('x00080018')!;
@@ -157,8 +185,13 @@ describe('DICOMweb client against a real Orthanc', () => {
       const count = s.dataSet.intString('x00280008') ?? 1;
       const frames = Array.from({ length: count }, (_, i) => i + 1);
       const got = await client.retrieveFrames(s.study, s.series, s.sop, frames);
-      assert.deepEqual(got.map((f) => f.frame), frames);
-      got.forEach((f, i) => assert.ok(Buffer.from(f.data).equals(storedFrame(s.dataSet, i)), `${s.name} frame ${f.frame}`));
+      assert.deepEqual(
+        got.map((f) => f.frame),
+        frames,
+      );
+      got.forEach((f, i) =>
+        assert.ok(Buffer.from(f.data).equals(storedFrame(s.dataSet, i)), `${s.name} frame ${f.frame}`),
+      );
     }
   });
 
@@ -171,19 +204,34 @@ describe('DICOMweb client against a real Orthanc', () => {
     await assert.rejects(bad.searchStudies(), (e: unknown) => {
       assert.ok(e instanceof DicomWebError);
       assert.equal(e.status, 401);
-      assert.match(e.message, /^HTTP 401 .* from http:\/\/127\.0\.0\.1:\d+\/dicom-web\/studies — check the username\/password or token/);
+      assert.match(
+        e.message,
+        /^HTTP 401 .* from http:\/\/127\.0\.0\.1:\d+\/dicom-web\/studies — check the username\/password or token/,
+      );
       assert.ok(!e.message.includes('wrong-password') && !e.url.includes('wrong-password'));
       return true;
     });
-    const bearer = new DicomWebClient({ baseUrl: orthanc!.dicomWebUrl, auth: { type: 'bearer', token: 'not-a-token' } });
-    await assert.rejects(bearer.searchStudies(), (e: unknown) => e instanceof DicomWebError && e.status === 401 && !e.message.includes('not-a-token'));
+    const bearer = new DicomWebClient({
+      baseUrl: orthanc!.dicomWebUrl,
+      auth: { type: 'bearer', token: 'not-a-token' },
+    });
+    await assert.rejects(
+      bearer.searchStudies(),
+      (e: unknown) => e instanceof DicomWebError && e.status === 401 && !e.message.includes('not-a-token'),
+    );
   });
 
   test('unknown study: HTTP 404; nothing listening: a clear connection error', async (t) => {
     if (!need(t, orthancInstalled, 'Debian orthanc + orthanc-dicomweb')) return;
-    await assert.rejects(client.retrieveMetadata({ study: '1.2.3.4.5.6.7.8.9' }), (e: unknown) => e instanceof DicomWebError && e.status === 404);
+    await assert.rejects(
+      client.retrieveMetadata({ study: '1.2.3.4.5.6.7.8.9' }),
+      (e: unknown) => e instanceof DicomWebError && e.status === 404,
+    );
     const port = await freePort();
     const nowhere = new DicomWebClient({ baseUrl: `http://127.0.0.1:${port}/dicom-web` });
-    await assert.rejects(nowhere.searchStudies(), new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port}/dicom-web/studies \\(ECONNREFUSED\\)`));
+    await assert.rejects(
+      nowhere.searchStudies(),
+      new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port}/dicom-web/studies \\(ECONNREFUSED\\)`),
+    );
   });
 });

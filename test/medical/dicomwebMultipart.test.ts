@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { seededRandom } from '../../src/common/random';
-import { MultipartError, MultipartParser, multipartBoundary, parseMultipartStream, type MultipartPart } from '../../src/medical/dicomwebMultipart';
+import {
+  MultipartError,
+  MultipartParser,
+  multipartBoundary,
+  parseMultipartStream,
+  type MultipartPart,
+} from '../../src/medical/dicomwebMultipart';
 
 const BOUNDARY = 'b0und4ry-42';
 
@@ -26,7 +32,7 @@ const WHOLE = body(PARTS);
 function parseInChunks(sizes: () => number): MultipartPart[] {
   const parser = new MultipartParser(BOUNDARY);
   const out: MultipartPart[] = [];
-  for (let at = 0; at < WHOLE.length; ) {
+  for (let at = 0; at < WHOLE.length;) {
     const n = Math.max(1, sizes());
     out.push(...parser.push(WHOLE.subarray(at, at + n)));
     at += n;

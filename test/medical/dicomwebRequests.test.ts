@@ -20,9 +20,15 @@ function recordingFetch(answer: () => Response, log: Recorded[]): typeof fetch {
 describe('DICOMweb client requests', () => {
   test('credentials in the base URL become basic auth and are stripped from every URL', async () => {
     const log: Recorded[] = [];
-    const client = new DicomWebClient({ baseUrl: 'http://alice:p%40ss@pacs.example/dicom-web/', fetchImpl: recordingFetch(() => Response.json([]), log) });
+    const client = new DicomWebClient({
+      baseUrl: 'http://alice:p%40ss@pacs.example/dicom-web/',
+      fetchImpl: recordingFetch(() => Response.json([]), log),
+    });
     await client.searchSeries('1.2.3', { Modality: 'CT', includefield: ['SeriesDescription', '00081030'] });
-    assert.equal(log[0].url, 'http://pacs.example/dicom-web/studies/1.2.3/series?Modality=CT&includefield=SeriesDescription&includefield=00081030');
+    assert.equal(
+      log[0].url,
+      'http://pacs.example/dicom-web/studies/1.2.3/series?Modality=CT&includefield=SeriesDescription&includefield=00081030',
+    );
     assert.equal(log[0].headers.Authorization, `Basic ${Buffer.from('alice:p@ss').toString('base64')}`);
     assert.match(log[0].headers.Accept, /application\/dicom\+json/);
   });
@@ -32,7 +38,10 @@ describe('DICOMweb client requests', () => {
     const client = new DicomWebClient({
       baseUrl: 'http://pacs.example/dicom-web',
       auth: { type: 'bearer', token: 'tok' },
-      fetchImpl: recordingFetch(() => new Response(new Uint8Array([1, 2, 3]), { headers: { 'content-type': 'application/octet-stream' } }), log),
+      fetchImpl: recordingFetch(
+        () => new Response(new Uint8Array([1, 2, 3]), { headers: { 'content-type': 'application/octet-stream' } }),
+        log,
+      ),
     });
     const frames = await client.retrieveFrames('1', '2', '3', [1]);
     assert.equal(log[0].url, 'http://pacs.example/dicom-web/studies/1/series/2/instances/3/frames/1');
@@ -47,13 +56,22 @@ describe('DICOMweb client requests', () => {
     const body = '--xyz\r\nContent-Type: application/dicom\r\n\r\nDICM-partial';
     const client = new DicomWebClient({
       baseUrl: 'http://pacs.example/dicom-web',
-      fetchImpl: recordingFetch(() => new Response(body, { headers: { 'content-type': 'multipart/related; type="application/dicom"; boundary=xyz' } }), []),
+      fetchImpl: recordingFetch(
+        () =>
+          new Response(body, {
+            headers: { 'content-type': 'multipart/related; type="application/dicom"; boundary=xyz' },
+          }),
+        [],
+      ),
     });
     await assert.rejects(
       async () => {
         for await (const _ of client.retrieveInstances({ study: '9' })) void _;
       },
-      (e: unknown) => e instanceof DicomWebError && /ended early/.test(e.message) && e.url === 'http://pacs.example/dicom-web/studies/9',
+      (e: unknown) =>
+        e instanceof DicomWebError &&
+        /ended early/.test(e.message) &&
+        e.url === 'http://pacs.example/dicom-web/studies/9',
     );
   });
 });

@@ -34,7 +34,10 @@ const CT = pydicomFile('CT_small.dcm');
 
 describe('bad input gives a DicomError with the file and the reason', () => {
   test('a missing file', async () => {
-    await assert.rejects(readDicom('/nonexistent/x.dcm'), (e: unknown) => e instanceof DicomError && e.file === '/nonexistent/x.dcm' && /ENOENT/.test(e.reason));
+    await assert.rejects(
+      readDicom('/nonexistent/x.dcm'),
+      (e: unknown) => e instanceof DicomError && e.file === '/nonexistent/x.dcm' && /ENOENT/.test(e.reason),
+    );
   });
 
   test('a file that is not DICOM', async () => {
@@ -51,7 +54,10 @@ describe('bad input gives a DicomError with the file and the reason', () => {
       assert.match(reason, /truncated|pixel data has \d+ bytes/, `cut at ${length}: ${reason}`);
     }
     const mrTruncated = pydicomFile('MR_truncated.dcm');
-    await assert.rejects(readDicom(mrTruncated), (e: unknown) => e instanceof DicomError && /truncated|pixel data has/.test(e.reason));
+    await assert.rejects(
+      readDicom(mrTruncated),
+      (e: unknown) => e instanceof DicomError && /truncated|pixel data has/.test(e.reason),
+    );
   });
 
   test('a file without pixel data', async (t) => {
@@ -66,7 +72,10 @@ describe('bad input gives a DicomError with the file and the reason', () => {
     if (!needFile(t, CT)) return;
     const reason = (await failure(withUint16(readFileSync(CT), 'x00280010', 256))).reason;
     assert.match(reason, /pixel data has 32768 bytes, but 1 frame\(s\) of 256×128×1 at 16 bits need 65536/);
-    assert.match((await failure(withUint16(readFileSync(CT), 'x00280100', 12))).reason, /unsupported Bits Allocated 12/);
+    assert.match(
+      (await failure(withUint16(readFileSync(CT), 'x00280100', 12))).reason,
+      /unsupported Bits Allocated 12/,
+    );
     assert.match((await failure(withUint16(readFileSync(CT), 'x00280011', 0))).reason, /Columns is 0/);
   });
 
@@ -101,7 +110,10 @@ describe('bad input gives a DicomError with the file and the reason', () => {
   test('a transfer syntax without a decoder says so instead of returning pixels', async (t) => {
     const file = pydicomFile('JPGExtended.dcm');
     if (!needFile(t, file)) return;
-    await assert.rejects(readDicom(file), (e: unknown) => e instanceof DicomError && /JPEG Extended.*12-bit samples: no decoder/.test(e.reason));
+    await assert.rejects(
+      readDicom(file),
+      (e: unknown) => e instanceof DicomError && /JPEG Extended.*12-bit samples: no decoder/.test(e.reason),
+    );
     // metadata still load
     assert.equal((await readDicom(file, { pixels: false })).syntax.uid, '1.2.840.10008.1.2.4.51');
   });

@@ -77,7 +77,9 @@ const MUTATIONS: Mutation[] = [
     } catch {
       return { bytes: out, what: 'unparsable original' };
     }
-    const tags = ['x00280010', 'x00280011', 'x00280100', 'x00280101', 'x00280002', 'x00280103', 'x00280006'].filter((tag) => elements[tag]?.length === 2);
+    const tags = ['x00280010', 'x00280011', 'x00280100', 'x00280101', 'x00280002', 'x00280103', 'x00280006'].filter(
+      (tag) => elements[tag]?.length === 2,
+    );
     if (tags.length === 0) return { bytes: out, what: 'no image pixel attributes' };
     const tag = tags[int(next, tags.length)];
     const values = [0, 1, 2, 3, 7, 8, 12, 16, 17, 32, 64, 255, 4096, 65535];
@@ -112,7 +114,10 @@ describe('fuzz: mutated and truncated DICOM files', () => {
         exercise(await decodeDicom(bytes, 'fuzzed.dcm'));
         outcomes.ok++;
       } catch (error) {
-        if (!(error instanceof DicomError)) assert.fail(`${label}: ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error)}`);
+        if (!(error instanceof DicomError))
+          assert.fail(
+            `${label}: ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack}` : String(error)}`,
+          );
         assert.equal(error.file, 'fuzzed.dcm');
         outcomes.dicomError++;
       }

@@ -51,14 +51,16 @@ print(json.dumps(out))`;
         assert.ok(got, `${want.tag} ${want.keyword} missing from the dump`);
         if (want.keyword) assert.equal(got.keyword, want.keyword, want.tag);
         if (!want.vr.includes(' or ')) assert.equal(got.vr, want.vr, `${want.tag} VR`);
-        if (want.text !== null && want.vr !== 'DS' && want.vr !== 'IS') assert.equal(got.value.trim(), want.text.trim(), `${want.tag} value`);
+        if (want.text !== null && want.vr !== 'DS' && want.vr !== 'IS')
+          assert.equal(got.value.trim(), want.text.trim(), `${want.tag} value`);
       }
     });
   }
 
   test('PHI flags follow the PS3.15 Basic Profile', async (t) => {
     if (!needFile(t, CT)) return;
-    for (const tag of ['00100010', '(0010,0020)', 'x00100030', '0020000D', '00080080', '00091001']) assert.ok(isPhiTag(tag), tag);
+    for (const tag of ['00100010', '(0010,0020)', 'x00100030', '0020000D', '00080080', '00091001'])
+      assert.ok(isPhiTag(tag), tag);
     for (const tag of ['00280010', '00080060', '00281050', '7FE00010']) assert.ok(!isPhiTag(tag), tag);
     const tags = (await readDicom(CT, { pixels: false })).tags();
     assert.equal(tags.find((e) => e.keyword === 'PatientName')?.phi, true);
@@ -68,7 +70,9 @@ print(json.dumps(out))`;
   test('identifying values of every file read are registered for redaction', async (t) => {
     if (!needFile(t, CT)) return;
     await readDicom(CT, { pixels: false });
-    const { text, count } = phiRegistry().redact('patient CompressedSamples^CT1, id 1CT1, study 1.3.6.1.4.1.5962.1.2.1.20040119072730.12322');
+    const { text, count } = phiRegistry().redact(
+      'patient CompressedSamples^CT1, id 1CT1, study 1.3.6.1.4.1.5962.1.2.1.20040119072730.12322',
+    );
     assert.equal(count, 3);
     assert.doesNotMatch(text, /CompressedSamples|1CT1|12322/);
   });

@@ -43,7 +43,9 @@ describe('.npz reader', () => {
   for (const kind of ['stored', 'deflated']) {
     test(`reads every array NumPy wrote (${kind}) with the right shape and values`, async (t) => {
       if (!need(t, hasNumpy, 'python3-numpy')) return;
-      const expected: Record<string, { shape: number[]; values: number[] }> = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8'));
+      const expected: Record<string, { shape: number[]; values: number[] }> = JSON.parse(
+        readFileSync(path.join(dir, 'expected.json'), 'utf8'),
+      );
       const arrays = await loadNpz(path.join(dir, `${kind}.npz`));
       assert.deepEqual(Object.keys(arrays).sort(), Object.keys(expected).sort());
       for (const [name, want] of Object.entries(expected)) {
@@ -62,8 +64,14 @@ describe('.npz reader', () => {
     const good = readFileSync(path.join(dir, 'deflated.npz'));
     const corrupt = Uint8Array.from(good);
     corrupt[listZip(good, 'deflated.npz')[1].localHeaderOffset - 5] ^= 0xff; // inside the first member's data
-    assert.throws(() => parseNpz(corrupt, 'corrupt.npz'), (e: unknown) => e instanceof NpzError && e.file === 'corrupt.npz' && /CRC-32|inflate/.test(e.reason));
-    assert.throws(() => parseNpz(good.subarray(0, good.length - 300), 'cut.npz'), (e: unknown) => e instanceof NpzError && e.file === 'cut.npz');
+    assert.throws(
+      () => parseNpz(corrupt, 'corrupt.npz'),
+      (e: unknown) => e instanceof NpzError && e.file === 'corrupt.npz' && /CRC-32|inflate/.test(e.reason),
+    );
+    assert.throws(
+      () => parseNpz(good.subarray(0, good.length - 300), 'cut.npz'),
+      (e: unknown) => e instanceof NpzError && e.file === 'cut.npz',
+    );
     assert.throws(() => parseNpz(Buffer.from('hello world, not a zip at all'), 'x.npz'), /x\.npz: not a zip/);
   });
 

@@ -31,7 +31,8 @@ describe('synthetic CT phantom', () => {
   test('tissues have realistic Hounsfield units and nodules sit inside the lungs', () => {
     const c = generatePhantomCase(0, { seed: 3, size: 64, slices: 8, noiseHU: 0, nodulePrevalence: 1 });
     const values = new Set(c.hu);
-    for (const tissue of [HU.air, HU.lung, HU.fat, HU.softTissue, HU.bone]) assert.ok(values.has(tissue), `no ${tissue} HU`);
+    for (const tissue of [HU.air, HU.lung, HU.fat, HU.softTissue, HU.bone])
+      assert.ok(values.has(tissue), `no ${tissue} HU`);
     assert.equal(c.hu[0], HU.air, 'corner is air');
     const centre = (c.slices >> 1) * 64 * 64 + 32 * 64 + 32;
     assert.ok(c.hu[centre] >= 0 && c.hu[centre] <= 100, 'mediastinum is soft tissue');
@@ -40,14 +41,19 @@ describe('synthetic CT phantom', () => {
       assert.ok(n.hu >= -300 && n.hu <= 100 && n.radiusMm >= 2);
       assert.equal(c.mask[(n.center[0] * 64 + n.center[1]) * 64 + n.center[2]], 1, 'mask marks the nodule centre');
     }
-    for (let i = 0; i < c.hu.length; i++) if (c.mask[i]) assert.ok(c.hu[i] > HU.lung, 'masked voxels are denser than lung');
+    for (let i = 0; i < c.hu.length; i++)
+      if (c.mask[i]) assert.ok(c.hu[i] > HU.lung, 'masked voxels are denser than lung');
   });
 
   test('cases with and without nodules both occur, and labels follow the masks', () => {
     const cases = Array.from({ length: 12 }, (_, i) => generatePhantomCase(i, { size: 64, slices: 4 }));
     const positives = cases.filter((c) => c.hasNodule).length;
     assert.ok(positives > 0 && positives < 12, `${positives}/12 with nodules`);
-    for (const c of cases) assert.equal(c.hasNodule, c.mask.some((v) => v === 1));
+    for (const c of cases)
+      assert.equal(
+        c.hasNodule,
+        c.mask.some((v) => v === 1),
+      );
     const sizes = new Set(cases.flatMap((c) => c.nodules.map((n) => Math.round(n.radiusMm))));
     assert.ok(sizes.size >= 3, 'nodule sizes vary');
   });
@@ -92,8 +98,12 @@ describe('synthetic CT phantom', () => {
     const splits = splitPhantomTensors(all, { val: 0.2, test: 0.2 }, 4);
     try {
       const cases = Object.values(splits).map((s) => new Set(s.caseOfExample));
-      for (let a = 0; a < 3; a++) for (let b = a + 1; b < 3; b++) assert.ok([...cases[a]].every((c) => !cases[b].has(c)));
-      assert.equal(Object.values(splits).reduce((n, s) => n + s.labels.shape[0], 0), 30);
+      for (let a = 0; a < 3; a++)
+        for (let b = a + 1; b < 3; b++) assert.ok([...cases[a]].every((c) => !cases[b].has(c)));
+      assert.equal(
+        Object.values(splits).reduce((n, s) => n + s.labels.shape[0], 0),
+        30,
+      );
       assert.ok(splits.val.labels.shape[0] > 0 && splits.test.labels.shape[0] > 0);
       const labels = all.labels.dataSync();
       const first = splits.test.caseOfExample[0] * 3;
@@ -128,7 +138,10 @@ describe('synthetic CT phantom', () => {
       }
       assert.equal(new Set(written.series.map((s) => s.seriesInstanceUid)).size, 3);
       const cases = readFileSync(path.join(dir, 'cases.csv'), 'utf8').trim().split('\n').slice(1);
-      assert.deepEqual(cases.map((r) => r.split(',')[4]), written.cases.map((c) => (c.hasNodule ? '1' : '0')));
+      assert.deepEqual(
+        cases.map((r) => r.split(',')[4]),
+        written.cases.map((c) => (c.hasNodule ? '1' : '0')),
+      );
     });
 
     test('masks are .npy arrays shaped [slices, rows, columns]', () => {
@@ -153,7 +166,18 @@ print(json.dumps(out))`;
       const files = written.series[1].slices;
       const run = spawnSync(PYTHON, ['-c', script, dir, ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
       assert.equal(run.status, 0, run.stderr);
-      const slices = JSON.parse(run.stdout) as { dtype: string; hu: number[]; ipp: number[]; spacing: number[]; thickness: number; study: string; series: string; modality: string; intercept: number; name: string }[];
+      const slices = JSON.parse(run.stdout) as {
+        dtype: string;
+        hu: number[];
+        ipp: number[];
+        spacing: number[];
+        thickness: number;
+        study: string;
+        series: string;
+        modality: string;
+        intercept: number;
+        name: string;
+      }[];
       const phantom = written.cases[1];
       slices.forEach((s, z) => {
         assert.equal(s.dtype, 'int16');
@@ -172,7 +196,10 @@ print(json.dumps(out))`;
       const phantom = written.cases[2];
       for (const [z, file] of written.series[2].slices.entries()) {
         const image = await readDicom(path.join(dir, file));
-        assert.deepEqual(Array.from(image.modalityValues(0)), Array.from(phantom.hu.subarray(z * 1024, (z + 1) * 1024)));
+        assert.deepEqual(
+          Array.from(image.modalityValues(0)),
+          Array.from(phantom.hu.subarray(z * 1024, (z + 1) * 1024)),
+        );
         assert.equal(image.metadata.modality, 'CT');
         assert.equal(image.metadata.patientId, phantom.patient.id);
         assert.deepEqual(image.metadata.pixelSpacing, phantom.pixelSpacingMm);

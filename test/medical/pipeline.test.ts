@@ -94,7 +94,10 @@ describe('colour', () => {
     const frameSize = image.rows * image.columns * 3;
     const shift = reference.dtype === 'u2' ? 8 : 0;
     for (const f of [0, 9]) {
-      const expected = Array.from((reference.data as Uint16Array).subarray(f * frameSize, (f + 1) * frameSize), (v) => v >> shift);
+      const expected = Array.from(
+        (reference.data as Uint16Array).subarray(f * frameSize, (f + 1) * frameSize),
+        (v) => v >> shift,
+      );
       assert.deepEqual(Array.from(image.rgb(f)), expected, `frame ${f}`);
     }
   });
@@ -106,19 +109,32 @@ describe('modality LUT fast path', () => {
     for (const length of lengths) {
       const signed = Int16Array.from({ length }, (_, i) => ((i * 7919) % 65536) - 32768);
       const unsigned = Uint16Array.from({ length }, (_, i) => (i * 104729) % 65536);
-      for (const [stored, intercept] of [[signed, -1024], [unsigned, -32768], [unsigned, 0], [signed, 3]] as const) {
+      for (const [stored, intercept] of [
+        [signed, -1024],
+        [unsigned, -32768],
+        [unsigned, 0],
+        [signed, 3],
+      ] as const) {
         const fast = applyModalityLut(stored, { slope: 1, intercept, units: '' });
         const scalar = Float64Array.from(stored, (v) => v + intercept);
         assert.deepEqual(Array.from(fast.subarray(0, 64)), Array.from(scalar.subarray(0, 64)));
-        for (let i = 0; i < length; i++) if (fast[i] !== scalar[i]) assert.fail(`length ${length}, intercept ${intercept}: value ${i} is ${fast[i]}, expected ${scalar[i]}`);
+        for (let i = 0; i < length; i++)
+          if (fast[i] !== scalar[i])
+            assert.fail(`length ${length}, intercept ${intercept}: value ${i} is ${fast[i]}, expected ${scalar[i]}`);
       }
     }
   });
 
   test('slopes and fractional intercepts take the exact scalar path', () => {
     const stored = Int16Array.from([-5, 0, 7, 1000]);
-    assert.deepEqual(Array.from(applyModalityLut(stored, { slope: 2.5, intercept: 0.25, units: '' })), [-12.25, 0.25, 17.75, 2500.25]);
-    assert.deepEqual(Array.from(applyModalityLut(stored, { slope: 1, intercept: 0.5, units: '' })), [-4.5, 0.5, 7.5, 1000.5]);
+    assert.deepEqual(
+      Array.from(applyModalityLut(stored, { slope: 2.5, intercept: 0.25, units: '' })),
+      [-12.25, 0.25, 17.75, 2500.25],
+    );
+    assert.deepEqual(
+      Array.from(applyModalityLut(stored, { slope: 1, intercept: 0.5, units: '' })),
+      [-4.5, 0.5, 7.5, 1000.5],
+    );
   });
 });
 

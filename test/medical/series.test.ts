@@ -32,14 +32,18 @@ describe('series from the synthetic CT phantom', () => {
       const i = written.series.findIndex((w) => w.seriesInstanceUid === s.seriesInstanceUid);
       assert.ok(i >= 0);
       assert.equal(s.geometry.sortedBy, 'position');
-      assert.deepEqual(s.images.map((im) => path.basename(im.file)), written.series[i].slices.map((f) => path.basename(f)));
+      assert.deepEqual(
+        s.images.map((im) => path.basename(im.file)),
+        written.series[i].slices.map((f) => path.basename(f)),
+      );
       assert.equal(s.geometry.sliceSpacing, 2.5);
       assert.deepEqual(s.geometry.gaps, []);
       assert.deepEqual(s.geometry.orientation, [1, 0, 0, 0, 1, 0]);
     }
   });
 
-  const firstCase = (): DicomSeries => groupSeries(images).find((s) => s.seriesInstanceUid === written.series[0].seriesInstanceUid)!;
+  const firstCase = (): DicomSeries =>
+    groupSeries(images).find((s) => s.seriesInstanceUid === written.series[0].seriesInstanceUid)!;
 
   test('the volume holds the written HU with the written spacing', () => {
     const series = firstCase();
@@ -79,8 +83,15 @@ describe('series from the synthetic CT phantom', () => {
   test('slices of different sizes cannot form a volume', async (t) => {
     const ankle = octaveFile('CT-MONO2-16-ankle.dcm');
     if (!needFile(t, ankle, 'octave-dicom')) return;
-    const mixed = new DicomSeries('mixed', [images[0], await readDicom(ankle)], { sortedBy: 'input-order', gaps: [], duplicates: [] });
-    assert.throws(() => mixed.toVolume(), (e: unknown) => e instanceof DicomError && /inconsistent sizes/.test(e.reason) && e.file === ankle);
+    const mixed = new DicomSeries('mixed', [images[0], await readDicom(ankle)], {
+      sortedBy: 'input-order',
+      gaps: [],
+      duplicates: [],
+    });
+    assert.throws(
+      () => mixed.toVolume(),
+      (e: unknown) => e instanceof DicomError && /inconsistent sizes/.test(e.reason) && e.file === ankle,
+    );
   });
 
   test('reading a folder keeps the good files and lists the bad ones', async () => {

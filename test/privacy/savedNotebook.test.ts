@@ -24,9 +24,18 @@ const CELLS = [
 async function runNotebook(metadata: Record<string, unknown>): Promise<{ saved: string; text: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'radnb-phi-'));
   const file = path.join(dir, 'tags.radnb');
-  const cells = CELLS.map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null }));
+  const cells = CELLS.map((source) => ({
+    cell_type: 'code',
+    metadata: {},
+    source,
+    outputs: [],
+    execution_count: null,
+  }));
   writeFileSync(file, JSON.stringify({ cells, metadata, nbformat: 4, nbformat_minor: 4 }));
-  spawnSync(process.execPath, [path.join(repoRoot, 'out', 'cli', 'radnb.js'), 'run', file, '--trust'], { encoding: 'utf8', timeout: 120_000 });
+  spawnSync(process.execPath, [path.join(repoRoot, 'out', 'cli', 'radnb.js'), 'run', file, '--trust'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const saved = readFileSync(file, 'utf8');
   return { saved, text: await outputText(JSON.parse(saved)) };
 }
@@ -39,7 +48,10 @@ async function outputText(notebook: { cells: { outputs?: Record<string, unknown>
     parts.push(JSON.stringify(rest));
     for (const [mime, value] of Object.entries(data ?? {})) {
       if (mime === 'application/vnd.radnb.dicom') {
-        const payload = await decodeDicomPayload(new Uint8Array(Buffer.from(String(value), 'base64')), async (b) => new Uint8Array(inflateSync(b)));
+        const payload = await decodeDicomPayload(
+          new Uint8Array(Buffer.from(String(value), 'base64')),
+          async (b) => new Uint8Array(inflateSync(b)),
+        );
         parts.push(JSON.stringify(payload.header));
       } else {
         parts.push(JSON.stringify(value));
@@ -51,12 +63,17 @@ async function outputText(notebook: { cells: { outputs?: Record<string, unknown>
 
 test('no identifying value of a loaded DICOM file reaches the saved notebook', async (t) => {
   if (!needFile(t, SAMPLE, 'Debian python3-pydicom test files')) return;
-  const identifiers = (await readDicom(SAMPLE)).tags().filter((tag) => tag.phi && IDENTIFYING_VRS.has(tag.vr) && tag.value.trim().length >= 3);
-  assert.ok(identifiers.some((i) => i.keyword === 'PatientName'), 'the sample has a patient name');
+  const identifiers = (await readDicom(SAMPLE))
+    .tags()
+    .filter((tag) => tag.phi && IDENTIFYING_VRS.has(tag.vr) && tag.value.trim().length >= 3);
+  assert.ok(
+    identifiers.some((i) => i.keyword === 'PatientName'),
+    'the sample has a patient name',
+  );
   const { saved, text } = await runNotebook({});
   assert.match(text, /PatientName redacted/);
   assert.match(text, /identifying values of loaded DICOM files were redacted/);
-  assert.match(text, /"rows":128/, "the viewer payload was saved and decoded");
+  assert.match(text, /"rows":128/, 'the viewer payload was saved and decoded');
   for (const id of identifiers) assert.ok(!text.includes(id.value.trim()), `${id.keyword} "${id.value}" was saved`);
   // The cell sources are the only place the file name appears; outputs hold no identifiers.
   assert.ok(saved.includes('CT_small.dcm'));
@@ -64,7 +81,10 @@ test('no identifying value of a loaded DICOM file reaches the saved notebook', a
 
 test('a notebook that allows identifiers keeps them', async (t) => {
   if (!needFile(t, SAMPLE, 'Debian python3-pydicom test files')) return;
-  const name = (await readDicom(SAMPLE)).tags().find((tag) => tag.keyword === 'PatientName')!.value.trim();
+  const name = (await readDicom(SAMPLE))
+    .tags()
+    .find((tag) => tag.keyword === 'PatientName')!
+    .value.trim();
   const { text } = await runNotebook({ radnb: { allowIdentifiers: true } });
   assert.ok(text.includes(name));
 });

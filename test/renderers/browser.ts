@@ -9,14 +9,35 @@ import { repoRoot } from '../support/env';
 export const CHROMIUM = '/usr/bin/chromium';
 const ORIGIN = 'http://radnb.test';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 // Colours VS Code's webview sets on the output container for its light and dark default themes.
 export const THEMES = {
-  light: { '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-focusBorder': '#005fb8', '--vscode-descriptionForeground': '#717171', '--vscode-button-secondaryBackground': '#e5e5e5', '--vscode-button-secondaryForeground': '#3b3b3b' },
-  dark: { '--vscode-editor-background': '#1f1f1f', '--vscode-foreground': '#cccccc', '--vscode-focusBorder': '#0078d4', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-button-secondaryBackground': '#313131', '--vscode-button-secondaryForeground': '#cccccc' },
+  light: {
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-foreground': '#3b3b3b',
+    '--vscode-focusBorder': '#005fb8',
+    '--vscode-descriptionForeground': '#717171',
+    '--vscode-button-secondaryBackground': '#e5e5e5',
+    '--vscode-button-secondaryForeground': '#3b3b3b',
+  },
+  dark: {
+    '--vscode-editor-background': '#1f1f1f',
+    '--vscode-foreground': '#cccccc',
+    '--vscode-focusBorder': '#0078d4',
+    '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-button-secondaryBackground': '#313131',
+    '--vscode-button-secondaryForeground': '#cccccc',
+  },
 } as const;
 
 const HARNESS = `<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module">
@@ -42,7 +63,10 @@ window.radnbReady = true;
 
 export class RendererPage {
   private readonly payloads = new Map<string, Uint8Array>();
-  private constructor(private readonly browser: Browser, readonly page: Page) {}
+  private constructor(
+    private readonly browser: Browser,
+    readonly page: Page,
+  ) {}
 
   static async open(): Promise<RendererPage> {
     const bundle = path.join(repoRoot, 'out', 'renderers', 'main.js');
@@ -70,7 +94,10 @@ export class RendererPage {
   }
 
   async theme(name: keyof typeof THEMES): Promise<void> {
-    await this.page.evaluate((vars) => (window as unknown as { radnbTheme(v: object): void }).radnbTheme(vars), THEMES[name]);
+    await this.page.evaluate(
+      (vars) => (window as unknown as { radnbTheme(v: object): void }).radnbTheme(vars),
+      THEMES[name],
+    );
   }
 
   /** Serves `bytes` to the page; returns the URL path to fetch them from. */

@@ -9,9 +9,12 @@ import { repoRoot } from '../support/env';
 const RENDERERS = path.join(repoRoot, 'out', 'renderers');
 const PLOTLY_BANNER = /\* plotly\.js v\d/;
 
-test('out/renderers holds plotly\'s dist unchanged and no re-printed plotly or its map', () => {
+test("out/renderers holds plotly's dist unchanged and no re-printed plotly or its map", () => {
   const shipped = readFileSync(path.join(RENDERERS, 'plotly.min.js'));
-  assert.ok(shipped.equals(readFileSync(require.resolve('plotly.js-dist-min'))), 'plotly.min.js is the package\'s file byte for byte');
+  assert.ok(
+    shipped.equals(readFileSync(require.resolve('plotly.js-dist-min'))),
+    "plotly.min.js is the package's file byte for byte",
+  );
   const others = readdirSync(RENDERERS).filter((name) => name !== 'plotly.min.js');
   assert.ok(others.includes('main.js'));
   for (const name of others) {

@@ -39,7 +39,10 @@ async function hoverPixel(page: RendererPage, id: string, x: number, y: number, 
   await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   assert.ok(box);
-  await page.page.mouse.move(box.x + ((x + 0.5) / image.columns) * box.width, box.y + ((y + 0.5) / image.rows) * box.height);
+  await page.page.mouse.move(
+    box.x + ((x + 0.5) / image.columns) * box.width,
+    box.y + ((y + 0.5) / image.rows) * box.height,
+  );
 }
 
 const canvasChecksum = (page: RendererPage, id: string): Promise<number> =>
@@ -52,17 +55,24 @@ const canvasChecksum = (page: RendererPage, id: string): Promise<number> =>
   }, `#${id} .radnb-dicom-canvas`);
 
 const pixelAt = (page: RendererPage, id: string, x: number, y: number): Promise<number[]> =>
-  page.page.evaluate(([sel, px, py]) => {
-    const canvas = document.querySelector(sel as string) as HTMLCanvasElement;
-    return Array.from(canvas.getContext('2d')!.getImageData(px as number, py as number, 1, 1).data);
-  }, [`#${id} .radnb-dicom-canvas`, x, y] as const);
+  page.page.evaluate(
+    ([sel, px, py]) => {
+      const canvas = document.querySelector(sel as string) as HTMLCanvasElement;
+      return Array.from(canvas.getContext('2d')!.getImageData(px as number, py as number, 1, 1).data);
+    },
+    [`#${id} .radnb-dicom-canvas`, x, y] as const,
+  );
 
 test('the value under the cursor is the pixel in Hounsfield units', async (t) => {
   const page = ready(t);
   if (!page) return;
   const image = await readViewerImage(CT_SMALL);
   await show(page, 'ct', image);
-  for (const [x, y] of [[64, 64], [10, 100], [127, 0]]) {
+  for (const [x, y] of [
+    [64, 64],
+    [10, 100],
+    [127, 0],
+  ]) {
     await hoverPixel(page, 'ct', x, y, image);
     const hu = image.pixels[y * image.columns + x] * image.slope + image.intercept;
     assert.equal(await page.page.locator('#ct .radnb-dicom-readout').textContent(), `(${x}, ${y})  ${hu} HU`);
@@ -71,19 +81,32 @@ test('the value under the cursor is the pixel in Hounsfield units', async (t) =>
   assert.match((await page.page.locator('#ct .radnb-dicom-scalebar-label').textContent()) ?? '', /^\d+ (mm|cm)$/);
   await page.page.locator('#ct').screenshot({ path: path.join(SCREENSHOTS, 'dicom-ct-small.png') });
   // The editor narrows: the image shrinks with it and the scale bar is recomputed for the new size.
-  const barWidth = (): Promise<number> => page.page.locator('#ct .radnb-dicom-scalebar').evaluate((el) => el.getBoundingClientRect().width);
-  const wide = { bar: await barWidth(), label: await page.page.locator('#ct .radnb-dicom-scalebar-label').textContent() };
+  const barWidth = (): Promise<number> =>
+    page.page.locator('#ct .radnb-dicom-scalebar').evaluate((el) => el.getBoundingClientRect().width);
+  const wide = {
+    bar: await barWidth(),
+    label: await page.page.locator('#ct .radnb-dicom-scalebar-label').textContent(),
+  };
   await page.page.locator('#ct').evaluate((el) => (el.style.width = '300px'));
   await page.page.waitForFunction((w) => {
     const bar = document.querySelector('#ct .radnb-dicom-scalebar') as HTMLElement;
     return bar.getBoundingClientRect().width !== w;
   }, wide.bar);
-  const canvasWidth = await page.page.locator('#ct .radnb-dicom-canvas').evaluate((el) => el.getBoundingClientRect().width);
+  const canvasWidth = await page.page
+    .locator('#ct .radnb-dicom-canvas')
+    .evaluate((el) => el.getBoundingClientRect().width);
   assert.equal(canvasWidth, 300);
-  const narrow = { bar: await barWidth(), label: await page.page.locator('#ct .radnb-dicom-scalebar-label').textContent() };
+  const narrow = {
+    bar: await barWidth(),
+    label: await page.page.locator('#ct .radnb-dicom-scalebar-label').textContent(),
+  };
   // mm per CSS pixel doubles; the bar shows a round length that still fits a quarter of the width.
-  const mmPerPx = (bar: number, label: string | null): number => parseFloat(label ?? '') * (label?.endsWith('cm') ? 10 : 1) / bar;
-  assert.ok(Math.abs(mmPerPx(narrow.bar, narrow.label) / mmPerPx(wide.bar, wide.label) - 640 / 300) < 0.01, JSON.stringify({ wide, narrow }));
+  const mmPerPx = (bar: number, label: string | null): number =>
+    (parseFloat(label ?? '') * (label?.endsWith('cm') ? 10 : 1)) / bar;
+  assert.ok(
+    Math.abs(mmPerPx(narrow.bar, narrow.label) / mmPerPx(wide.bar, wide.label) - 640 / 300) < 0.01,
+    JSON.stringify({ wide, narrow }),
+  );
   assert.ok(narrow.bar <= 75);
 });
 
@@ -101,7 +124,9 @@ test('dragging changes window/level and the drawn pixels; presets and reset rest
   await page.page.waitForFunction((l) => document.querySelector('#drag .radnb-dicom-window')?.textContent !== l, label);
   assert.notEqual(await canvasChecksum(page, 'drag'), before);
   await page.page.locator('#drag .radnb-dicom-preset').selectOption({ label: 'Lung (C-600 W1500)' });
-  await page.page.waitForFunction(() => document.querySelector('#drag .radnb-dicom-window')?.textContent === 'C -600  W 1500');
+  await page.page.waitForFunction(
+    () => document.querySelector('#drag .radnb-dicom-window')?.textContent === 'C -600  W 1500',
+  );
   await page.page.locator('#drag .radnb-dicom-reset').click();
   await page.page.waitForFunction((l) => document.querySelector('#drag .radnb-dicom-window')?.textContent === l, label);
   assert.equal(await canvasChecksum(page, 'drag'), before);
@@ -113,19 +138,27 @@ test('keyboard: slices with arrows, zoom with +/-, invert with I', async (t) => 
   const base = await readViewerImage(CT_SMALL);
   const frames = 5;
   const pixels = new Int16Array(base.pixels.length * frames);
-  for (let f = 0; f < frames; f++) pixels.set((base.pixels as Int16Array).map((v) => v + f * 100), f * base.pixels.length);
+  for (let f = 0; f < frames; f++)
+    pixels.set(
+      (base.pixels as Int16Array).map((v) => v + f * 100),
+      f * base.pixels.length,
+    );
   const image: ViewerImage = { ...base, frames, pixels, sliceSpacing: 5 };
   await show(page, 'stack', image);
   const slice = page.page.locator('#stack .radnb-dicom-slice');
   assert.equal(await slice.textContent(), 'slice 3 / 5');
   await page.page.locator('#stack .radnb-dicom-viewport').focus();
   await page.page.keyboard.press('ArrowDown');
-  await page.page.waitForFunction(() => document.querySelector('#stack .radnb-dicom-slice')?.textContent === 'slice 4 / 5');
+  await page.page.waitForFunction(
+    () => document.querySelector('#stack .radnb-dicom-slice')?.textContent === 'slice 4 / 5',
+  );
   await hoverPixel(page, 'stack', 64, 64, image);
   const hu = base.pixels[64 * 128 + 64] + base.intercept + 300;
   assert.equal(await page.page.locator('#stack .radnb-dicom-readout').textContent(), `(64, 64)  ${hu} HU`);
   await page.page.mouse.wheel(0, -100);
-  await page.page.waitForFunction(() => document.querySelector('#stack .radnb-dicom-slice')?.textContent === 'slice 3 / 5');
+  await page.page.waitForFunction(
+    () => document.querySelector('#stack .radnb-dicom-slice')?.textContent === 'slice 3 / 5',
+  );
   const stage = page.page.locator('#stack .radnb-dicom-stage');
   await page.page.locator('#stack .radnb-dicom-viewport').focus();
   await page.page.keyboard.press('+');
@@ -134,7 +167,9 @@ test('keyboard: slices with arrows, zoom with +/-, invert with I', async (t) => 
   assert.match((await stage.getAttribute('style')) ?? '', /scale\(1\)/);
   const [r] = await pixelAt(page, 'stack', 64, 64);
   await page.page.keyboard.press('i');
-  await page.page.waitForFunction(() => (document.querySelector('#stack .radnb-dicom-invert') as HTMLInputElement).checked);
+  await page.page.waitForFunction(
+    () => (document.querySelector('#stack .radnb-dicom-invert') as HTMLInputElement).checked,
+  );
   assert.equal((await pixelAt(page, 'stack', 64, 64))[0], 255 - r);
 });
 
@@ -162,7 +197,10 @@ test('a mask overlay tints its pixels; opacity 0 removes the tint', async (t) =>
     const [r2, g2] = c.getContext('2d')!.getImageData(60, 60, 1, 1).data;
     return r2 === g2;
   });
-  assert.deepEqual(await page.page.locator('#overlay .radnb-dicom-overlay label').allTextContents(), ['lesion', 'Grad-CAM']);
+  assert.deepEqual(await page.page.locator('#overlay .radnb-dicom-overlay label').allTextContents(), [
+    'lesion',
+    'Grad-CAM',
+  ]);
   await page.theme('dark');
   await page.page.locator('#overlay input[aria-label="lesion opacity"]').fill('40');
   await page.page.locator('#overlay input[aria-label="Grad-CAM opacity"]').fill('35');
@@ -194,7 +232,10 @@ test('PHI stays hidden until asked for; hostile tag values render as inert text'
   const text = (await root.textContent()) ?? '';
   assert.ok(!text.includes('CompressedSamples^CT1'), 'patient name hidden');
   assert.ok(!text.includes('secret'), 'PHI value not in the DOM');
-  assert.ok(text.includes(hostile) && text.includes('<script>window.pwned=2</script>'), 'hostile strings shown as text');
+  assert.ok(
+    text.includes(hostile) && text.includes('<script>window.pwned=2</script>'),
+    'hostile strings shown as text',
+  );
   assert.equal(await root.locator('img, script, b').count(), 0);
   await root.locator('.radnb-dicom-phi-toggle').click();
   assert.ok(((await root.textContent()) ?? '').includes('CompressedSamples^CT1'));
@@ -216,14 +257,21 @@ test('a real-valued image (a CNN output in 0…1) windowed C 0.5 W 1 shows as a 
   if (!page) return;
   const columns = 64;
   const ramp: ViewerImage = {
-    rows: 8, columns, frames: 1, samplesPerPixel: 1, slope: 1, intercept: 0, units: '',
+    rows: 8,
+    columns,
+    frames: 1,
+    samplesPerPixel: 1,
+    slope: 1,
+    intercept: 0,
+    units: '',
     pixels: Float32Array.from({ length: 8 * columns }, (_, i) => (i % columns) / (columns - 1)),
     window: { center: 0.5, width: 1 },
   };
   await show(page, 'ramp', ramp);
   const grey = async (x: number) => (await pixelAt(page, 'ramp', x, 4))[0];
   // LINEAR_EXACT: level = (value − 0.5 + 0.5) × 255, so the ramp's value × 255 — not a threshold at 0
-  for (const x of [0, 16, 32, 48, 63]) assert.ok(Math.abs((await grey(x)) - (x / 63) * 255) <= 1, `column ${x}: grey ${await grey(x)}`);
+  for (const x of [0, 16, 32, 48, 63])
+    assert.ok(Math.abs((await grey(x)) - (x / 63) * 255) <= 1, `column ${x}: grey ${await grey(x)}`);
   assert.equal(windowFrame(ramp.pixels, 0, columns, 1, 0, ramp.window!, false)[32], Math.round((32 / 63) * 255));
   // the arrow keys can narrow the window below 1 (a tenth of it, here): contrast rises around the centre
   await page.page.locator('#ramp .radnb-dicom-canvas').click();
@@ -236,7 +284,9 @@ test('a real-valued image (a CNN output in 0…1) windowed C 0.5 W 1 shows as a 
     const context = (document.querySelector(sel) as HTMLCanvasElement).getContext('2d')!;
     return context.getImageData(16, 4, 1, 1).data[0] < 40 && context.getImageData(48, 4, 1, 1).data[0] > 215;
   };
-  await page.page.waitForFunction(contrastRose, ['#ramp .radnb-dicom-canvas'], { timeout: 5000 }).catch(() => undefined);
+  await page.page
+    .waitForFunction(contrastRose, ['#ramp .radnb-dicom-canvas'], { timeout: 5000 })
+    .catch(() => undefined);
   const [low, high] = [await grey(16), await grey(48)];
   assert.ok(low < 40 && high > 215, `narrower window: grey ${low} at 0.25, ${high} at 0.75`);
 });

@@ -63,7 +63,11 @@ export async function startOrthanc(): Promise<OrthancServer> {
     username,
     password,
     async upload(bytes) {
-      const response = await fetch(`${url}/instances`, { method: 'POST', body: Buffer.from(bytes), headers: { Authorization: authorization } });
+      const response = await fetch(`${url}/instances`, {
+        method: 'POST',
+        body: Buffer.from(bytes),
+        headers: { Authorization: authorization },
+      });
       if (!response.ok) throw new Error(`Orthanc upload failed: HTTP ${response.status} ${await response.text()}`);
       return (await response.json()) as { ID: string; Status: string };
     },
@@ -90,7 +94,12 @@ export async function withPhantomPacs<T>(body: (pacs: PhantomPacs) => Promise<T>
     const dataset = await writePhantomDataset(dir, 3, { seed: 99 });
     for (const s of dataset.series) for (const f of s.slices) await orthanc.upload(readFileSync(path.join(dir, f)));
     const noduleIndex = dataset.cases.findIndex((c) => c.hasNodule);
-    const params = { server: orthanc.dicomWebUrl, user: orthanc.username, password: orthanc.password, study: dataset.series[noduleIndex].studyInstanceUid };
+    const params = {
+      server: orthanc.dicomWebUrl,
+      user: orthanc.username,
+      password: orthanc.password,
+      study: dataset.series[noduleIndex].studyInstanceUid,
+    };
     return await body({ dataset, noduleIndex, params });
   } finally {
     await orthanc.stop();
@@ -105,16 +114,26 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-async function waitUntilReady(url: string, authorization: string, child: ChildProcess, log: () => string): Promise<void> {
+async function waitUntilReady(
+  url: string,
+  authorization: string,
+  child: ChildProcess,
+  log: () => string,
+): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Orthanc exited with ${child.exitCode}: ${log()}`);
-    const ok = await fetch(url, { headers: { Authorization: authorization } }).then((r) => r.ok, () => false);
+    const ok = await fetch(url, { headers: { Authorization: authorization } }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }

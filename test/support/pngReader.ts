@@ -13,7 +13,7 @@ export function readPng(png: Buffer): DecodedPng {
   const height = png.readUInt32BE(20);
   const channels = { 0: 1, 2: 3, 6: 4 }[png[25]] ?? 0;
   const idat: Buffer[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     if (png.toString('ascii', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + length));
     at += 12 + length;

@@ -58,13 +58,18 @@ export class Explanation {
   /** `image` with this heat-map added to its overlays; the image must have the explained size. */
   overlayOn(image: ViewerImage, options: OverlayOptions = {}): ViewerImage {
     if (image.rows !== this.height || image.columns !== this.width || image.frames !== 1) {
-      throw new ExplainError(this.method, `heat-map is ${this.height}×${this.width}, image is ${image.rows}×${image.columns}×${image.frames} frames`);
+      throw new ExplainError(
+        this.method,
+        `heat-map is ${this.height}×${this.width}, image is ${image.rows}×${image.columns}×${image.frames} frames`,
+      );
     }
     return { ...image, overlays: [...(image.overlays ?? []), this.toOverlay(options)] };
   }
 
   title(): string {
-    const details = Object.entries(this.details).map(([k, v]) => `${k} ${v}`).join(', ');
+    const details = Object.entries(this.details)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     return details === '' ? this.method : `${this.method} (${details})`;
   }
 
@@ -77,7 +82,8 @@ export class Explanation {
       const grey = this.background[i] * 255;
       const colour = lut[Math.round(heat * 255)];
       const alpha = 0.2 + 0.5 * heat;
-      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(grey * (1 - alpha) + ((colour >>> (8 * c)) & 255) * alpha);
+      for (let c = 0; c < 3; c++)
+        rgb[i * 3 + c] = Math.round(grey * (1 - alpha) + ((colour >>> (8 * c)) & 255) * alpha);
     });
     return encodePng(rgb, this.width, this.height, 3);
   }
@@ -88,7 +94,10 @@ export class Explanation {
       if (v > this.values[peak]) peak = i;
     });
     const where = `peak at row ${Math.floor(peak / this.width)}, column ${peak % this.width}`;
-    return { [MIME.png]: this.toPng(), [MIME.text]: `${this.title()}: ${this.height}×${this.width} heat-map, ${where}` };
+    return {
+      [MIME.png]: this.toPng(),
+      [MIME.text]: `${this.title()}: ${this.height}×${this.width} heat-map, ${where}`,
+    };
   }
 }
 

@@ -35,13 +35,24 @@ export class FeatureMapsView {
 /** The activations of `layerNames` (default: every conv layer) for `input`, with the first conv layer's filters. */
 export function featureMapsView(model: tf.LayersModel, input: tf.Tensor, layerNames?: string[]): FeatureMapsView {
   const names = layerNames ?? listConvLayers(model).map((l) => l.name);
-  if (names.length === 0) throw new ExplainError('featureMapsView', `model "${model.name}" has no convolutional layer; name the layers to show`);
+  if (names.length === 0)
+    throw new ExplainError(
+      'featureMapsView',
+      `model "${model.name}" has no convolutional layer; name the layers to show`,
+    );
   const layers = names.map((name): FeatureMapLayer => {
     const maps = featureMaps(model, name, input);
     const [height, width, channels] = maps.rank === 3 ? maps.shape : [1, 1, maps.size];
     const values = maps.dataSync() as Float32Array;
     maps.dispose();
-    return { name, className: findLayer('featureMapsView', model, name).getClassName(), height, width, channels, values };
+    return {
+      name,
+      className: findLayer('featureMapsView', model, name).getClassName(),
+      height,
+      width,
+      channels,
+      values,
+    };
   });
   const filters = listConvLayers(model).length > 0 ? firstLayerFilters(model) : undefined;
   return new FeatureMapsView({ title: `Feature maps of ${model.name}`, layers, filters });

@@ -37,7 +37,10 @@ export function gradCam(model: tf.LayersModel, input: tf.Tensor, options: GradCa
     try {
       classIndex = resolveClass(method, output, options.classIndex);
       if (activation.rank !== 4) {
-        throw new ExplainError(method, `layer "${layer.name}" outputs [${activation.shape.join(', ')}]; Grad-CAM needs a spatial map [1, h, w, channels]`);
+        throw new ExplainError(
+          method,
+          `layer "${layer.name}" outputs [${activation.shape.join(', ')}]; Grad-CAM needs a spatial map [1, h, w, channels]`,
+        );
       }
       const gradient = scoring(model, options, () =>
         tf.grad((a: tf.Tensor) => classScore(runReplacing(method, model, layer, batch, a), classIndex))(activation),

@@ -9,7 +9,10 @@ type Call = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) =
 function withCall<T>(method: string, layer: tf.layers.Layer, replace: (original: Call) => Call, fn: () => T): T {
   // A layer applied at several places of the graph (shared weights) has no single output to explain.
   if (layer.inboundNodes.length > 1) {
-    throw new ExplainError(method, `layer "${layer.name}" is applied ${layer.inboundNodes.length} times in the model; choose a layer used once`);
+    throw new ExplainError(
+      method,
+      `layer "${layer.name}" is applied ${layer.inboundNodes.length} times in the model; choose a layer used once`,
+    );
   }
   const target = layer as unknown as { call: Call };
   const own = Object.prototype.hasOwnProperty.call(target, 'call');
@@ -28,7 +31,12 @@ function single(output: tf.Tensor | tf.Tensor[]): tf.Tensor {
 }
 
 /** The model's output for `batch`, and what `layer` output on the way (the caller disposes both). */
-export function runRecording(method: string, model: tf.LayersModel, layer: tf.layers.Layer, batch: tf.Tensor): { output: tf.Tensor; activation: tf.Tensor } {
+export function runRecording(
+  method: string,
+  model: tf.LayersModel,
+  layer: tf.layers.Layer,
+  batch: tf.Tensor,
+): { output: tf.Tensor; activation: tf.Tensor } {
   let activation: tf.Tensor | undefined;
   const output = withCall(
     method,
@@ -48,7 +56,13 @@ export function runRecording(method: string, model: tf.LayersModel, layer: tf.la
 }
 
 /** The model's output for `batch` when `layer` outputs `activation` instead of what it computes. */
-export function runReplacing(method: string, model: tf.LayersModel, layer: tf.layers.Layer, batch: tf.Tensor, activation: tf.Tensor): tf.Tensor {
+export function runReplacing(
+  method: string,
+  model: tf.LayersModel,
+  layer: tf.layers.Layer,
+  batch: tf.Tensor,
+  activation: tf.Tensor,
+): tf.Tensor {
   return withCall(
     method,
     layer,
@@ -61,9 +75,12 @@ export function runReplacing(method: string, model: tf.LayersModel, layer: tf.la
 /** Runs `fn` with the model's final softmax/sigmoid switched off, so gradients are taken of the class
  *  score (logit) as Grad-CAM and gradient saliency prescribe; saturated probabilities have none. */
 export function withLogits<T>(model: tf.LayersModel, fn: () => T): T {
-  const last = model.outputs[0].sourceLayer as unknown as { activation?: { getClassName(): string; apply(x: tf.Tensor): tf.Tensor } };
+  const last = model.outputs[0].sourceLayer as unknown as {
+    activation?: { getClassName(): string; apply(x: tf.Tensor): tf.Tensor };
+  };
   const activation = last.activation;
-  if (activation === undefined || !['softmax', 'sigmoid'].includes(activation.getClassName().toLowerCase())) return fn();
+  if (activation === undefined || !['softmax', 'sigmoid'].includes(activation.getClassName().toLowerCase()))
+    return fn();
   last.activation = { getClassName: () => 'linear', apply: (x: tf.Tensor) => x };
   try {
     return fn();

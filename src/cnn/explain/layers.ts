@@ -24,7 +24,9 @@ export function allLayers(model: tf.LayersModel): tf.layers.Layer[] {
 export function findLayer(method: string, model: tf.LayersModel, name: string): tf.layers.Layer {
   const layer = allLayers(model).find((l) => l.name === name);
   if (layer === undefined) {
-    const names = allLayers(model).map((l) => l.name).join(', ');
+    const names = allLayers(model)
+      .map((l) => l.name)
+      .join(', ');
     throw new ExplainError(method, `model "${model.name}" has no layer "${name}" (layers: ${names})`);
   }
   return layer;
@@ -54,9 +56,17 @@ export function lastConvLayer(method: string, model: tf.LayersModel): tf.layers.
 /** Kernel of the first conv layer (kernelHeight × kernelWidth × inChannels × outChannels), copied. */
 export function firstLayerFilters(model: tf.LayersModel): ConvFilters {
   const first = allLayers(model).find(isConv);
-  if (first === undefined) throw new ExplainError('firstLayerFilters', `model "${model.name}" has no convolutional layer`);
+  if (first === undefined)
+    throw new ExplainError('firstLayerFilters', `model "${model.name}" has no convolutional layer`);
   // getWeights() hands out the variables' own tensors: read them, never dispose them.
   const kernel = first.getWeights()[0];
   const [kernelHeight, kernelWidth, inChannels, outChannels] = kernel.shape as [number, number, number, number];
-  return { layer: first.name, kernelHeight, kernelWidth, inChannels, outChannels, values: Float32Array.from(kernel.dataSync()) };
+  return {
+    layer: first.name,
+    kernelHeight,
+    kernelWidth,
+    inChannels,
+    outChannels,
+    values: Float32Array.from(kernel.dataSync()),
+  };
 }

@@ -5,13 +5,24 @@ import { ExplainError } from './errors';
 /** Adds the batch axis when missing; the result is a new tensor or `input` itself (caller does not dispose). */
 export function asBatch(method: string, model: tf.LayersModel, input: tf.Tensor): tf.Tensor4D {
   const expected = model.inputs[0].shape;
-  if (expected.length !== 4) throw new ExplainError(method, `model "${model.name}" takes rank-${expected.length} input; explanations need images [H, W, C]`);
+  if (expected.length !== 4)
+    throw new ExplainError(
+      method,
+      `model "${model.name}" takes rank-${expected.length} input; explanations need images [H, W, C]`,
+    );
   const batch = input.rank === 3 ? input.expandDims(0) : input;
   if (batch.rank !== 4 || batch.shape[0] !== 1) {
-    throw new ExplainError(method, `input of shape [${input.shape.join(', ')}] must be one image [H, W, C] or [1, H, W, C]`);
+    throw new ExplainError(
+      method,
+      `input of shape [${input.shape.join(', ')}] must be one image [H, W, C] or [1, H, W, C]`,
+    );
   }
   const mismatch = expected.slice(1).some((d, i) => d !== null && d !== batch.shape[i + 1]);
-  if (mismatch) throw new ExplainError(method, `input [${input.shape.join(', ')}] does not fit the model's input [${expected.join(', ')}]`);
+  if (mismatch)
+    throw new ExplainError(
+      method,
+      `input [${input.shape.join(', ')}] does not fit the model's input [${expected.join(', ')}]`,
+    );
   return batch as tf.Tensor4D;
 }
 

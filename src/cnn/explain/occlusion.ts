@@ -28,7 +28,8 @@ function starts(size: number, patch: number, stride: number): number[] {
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new ExplainError('occlusion', `${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ExplainError('occlusion', `${name} must be a positive integer, got ${value}`);
   return value;
 }
 
@@ -82,5 +83,10 @@ function occlude(model: tf.LayersModel, batch: tf.Tensor4D, options: OcclusionOp
   }
   const meanDrop = sum.map((s, i) => s / count[i]);
   const largest = meanDrop.reduce((m, v) => Math.max(m, v), -Infinity);
-  return new Explanation(method, h, w, normaliseHeat(meanDrop), background, { class: classIndex, patch, stride, 'largest mean drop': largest });
+  return new Explanation(method, h, w, normaliseHeat(meanDrop), background, {
+    class: classIndex,
+    patch,
+    stride,
+    'largest mean drop': largest,
+  });
 }

@@ -20,11 +20,20 @@ export interface SmoothGradOptions extends TargetOptions {
 
 /** Gradient of the class score for each of `images` [n, H, W, C], summed over the n: [1, H, W, C]. */
 function summedGradient(model: tf.LayersModel, images: tf.Tensor4D, classIndex: number): tf.Tensor4D {
-  const grad = tf.grad((x: tf.Tensor) => classScore(model.apply(x, { training: false }) as tf.Tensor, classIndex))(images);
+  const grad = tf.grad((x: tf.Tensor) => classScore(model.apply(x, { training: false }) as tf.Tensor, classIndex))(
+    images,
+  );
   return grad.sum(0, true) as tf.Tensor4D;
 }
 
-function explain(method: string, model: tf.LayersModel, input: tf.Tensor, options: TargetOptions, gradientOf: (batch: tf.Tensor4D, classIndex: number) => tf.Tensor4D, details: Record<string, number> = {}): Explanation {
+function explain(
+  method: string,
+  model: tf.LayersModel,
+  input: tf.Tensor,
+  options: TargetOptions,
+  gradientOf: (batch: tf.Tensor4D, classIndex: number) => tf.Tensor4D,
+  details: Record<string, number> = {},
+): Explanation {
   let classIndex = 0;
   let background: Float32Array = new Float32Array();
   const [h, w] = input.rank === 4 ? input.shape.slice(1, 3) : input.shape.slice(0, 2);
@@ -32,7 +41,10 @@ function explain(method: string, model: tf.LayersModel, input: tf.Tensor, option
     const batch = asBatch(method, model, input);
     background = backgroundOf(batch);
     classIndex = resolveClass(method, model.predict(batch) as tf.Tensor, options.classIndex);
-    return scoring(model, options, () => gradientOf(batch, classIndex)).abs().max(-1).reshape([h * w]);
+    return scoring(model, options, () => gradientOf(batch, classIndex))
+      .abs()
+      .max(-1)
+      .reshape([h * w]);
   });
   const values = normaliseHeat(heat.dataSync() as Float32Array);
   heat.dispose();
@@ -46,8 +58,10 @@ export function vanillaGradient(model: tf.LayersModel, input: tf.Tensor, options
 export function smoothGrad(model: tf.LayersModel, input: tf.Tensor, options: SmoothGradOptions = {}): Explanation {
   const method = 'SmoothGrad';
   const { samples = 25, noise = 0.15, seed = 0, batchSize = 8 } = options;
-  if (!Number.isInteger(samples) || samples < 1) throw new ExplainError(method, `samples must be a positive integer, got ${samples}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ExplainError(method, `batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(samples) || samples < 1)
+    throw new ExplainError(method, `samples must be a positive integer, got ${samples}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ExplainError(method, `batchSize must be a positive integer, got ${batchSize}`);
   if (!(noise >= 0)) throw new ExplainError(method, `noise must be ≥ 0, got ${noise}`);
   return explain(
     method,

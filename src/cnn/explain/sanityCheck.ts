@@ -37,7 +37,9 @@ export class SanityCheck {
       title: `Cascading randomisation — ${this.original.title()}`,
       columns: ['randomised down to', 'Spearman ρ', 'SSIM'],
       rows: [['(none)', 1, 1], ...this.steps.map((s) => [s.layer, s.spearman, s.ssim])],
-      notes: ['Similarity that stays high after randomisation means the explanation does not depend on the learned weights.'],
+      notes: [
+        'Similarity that stays high after randomisation means the explanation does not depend on the learned weights.',
+      ],
     };
   }
 
@@ -52,7 +54,12 @@ export interface SanityCheckOptions {
 }
 
 /** `explain` is called on the model as trained, then after each cumulative randomisation step. */
-export function sanityCheck(model: tf.LayersModel, input: tf.Tensor, explain: ExplainFn, options: SanityCheckOptions = {}): SanityCheck {
+export function sanityCheck(
+  model: tf.LayersModel,
+  input: tf.Tensor,
+  explain: ExplainFn,
+  options: SanityCheckOptions = {},
+): SanityCheck {
   const { seed = 0 } = options;
   const layers = allLayers(model)
     .filter((l) => !Array.isArray((l as Partial<tf.LayersModel>).layers) && l.getWeights().some((w) => w.rank >= 2))

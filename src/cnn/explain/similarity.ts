@@ -4,7 +4,7 @@ import { ssim } from '../metrics/imageQuality';
 function ranks(values: Float32Array): Float64Array {
   const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
   const out = new Float64Array(values.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && values[order[j + 1]] === values[order[i]]) j++;
     for (let k = i; k <= j; k++) out[order[k]] = (i + j) / 2 + 1;

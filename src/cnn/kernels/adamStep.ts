@@ -55,20 +55,37 @@ function allFloat32(gradients: Gradients): boolean {
 
 /** tfjs' AdamOptimizer.applyGradients, with the per-variable arithmetic in one kernel. */
 function fusedApply(adam: AdamState, gradients: Gradients): void {
-  const entries = Array.isArray(gradients) ? gradients.map((g) => [g.name, g.tensor] as const) : Object.entries(gradients);
+  const entries = Array.isArray(gradients)
+    ? gradients.map((g) => [g.name, g.tensor] as const)
+    : Object.entries(gradients);
   tf.tidy(() => {
     // as tfjs: sub(1, accBeta) in float32
     const c1 = Math.fround(1 - adam.accBeta1.dataSync()[0]);
     const c2 = Math.fround(1 - adam.accBeta2.dataSync()[0]);
-    const scalars: AdamScalars = { learningRate: adam.learningRate, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon, c1, c2 };
+    const scalars: AdamScalars = {
+      learningRate: adam.learningRate,
+      beta1: adam.beta1,
+      beta2: adam.beta2,
+      epsilon: adam.epsilon,
+      c1,
+      c2,
+    };
     entries.forEach(([name, gradient], i) => {
       const value = tf.engine().registeredVariables[name];
-      adam.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      adam.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      adam.accumulatedFirstMoment[i] ??= {
+        originalName: `${name}/m`,
+        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+      };
+      adam.accumulatedSecondMoment[i] ??= {
+        originalName: `${name}/v`,
+        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+      };
       if (gradient == null) return;
       const m = adam.accumulatedFirstMoment[i].variable;
       const v = adam.accumulatedSecondMoment[i].variable;
-      const [newValue, newM, newV] = tf.engine().runKernel(ADAM_STEP, { value, m, v, gradient }, scalars as never) as tf.Tensor[];
+      const [newValue, newM, newV] = tf
+        .engine()
+        .runKernel(ADAM_STEP, { value, m, v, gradient }, scalars as never) as tf.Tensor[];
       m.assign(newM);
       v.assign(newV);
       value.assign(newValue);
@@ -80,4 +97,8 @@ function fusedApply(adam: AdamState, gradients: Gradients): void {
 }
 
 export const adamStepKernel: RadnbKernel = { kernelName: ADAM_STEP, backends: ['wasm'], kernelFuncFor: () => adamStep };
-export const fusedAdamPatch: RadnbPatch = { name: 'AdamOptimizer.applyGradients', backends: ['wasm'], install: useFusedAdam };
+export const fusedAdamPatch: RadnbPatch = {
+  name: 'AdamOptimizer.applyGradients',
+  backends: ['wasm'],
+  install: useFusedAdam,
+};

@@ -17,10 +17,18 @@ function batchMatMulFor(backendName: string, shipped: KernelFunc | undefined): (
     if (!transposeA && !transposeB) return plain(args);
     const plainA = transposeA ? swapLastAxes(c, a) : c.retain(a);
     const plainB = transposeB ? swapLastAxes(c, b) : c.retain(b);
-    const out = plain({ inputs: { a: plainA, b: plainB }, backend: args.backend, attrs: { transposeA: false, transposeB: false } });
+    const out = plain({
+      inputs: { a: plainA, b: plainB },
+      backend: args.backend,
+      attrs: { transposeA: false, transposeB: false },
+    });
     c.free(plainA, plainB);
     return out;
   };
 }
 
-export const batchMatMulKernel: RadnbKernel = { kernelName: 'BatchMatMul', backends: ['wasm'], kernelFuncFor: batchMatMulFor };
+export const batchMatMulKernel: RadnbKernel = {
+  kernelName: 'BatchMatMul',
+  backends: ['wasm'],
+  kernelFuncFor: batchMatMulFor,
+};

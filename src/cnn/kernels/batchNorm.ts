@@ -15,8 +15,10 @@ export interface BatchNormInputs {
 export function perChannel({ x, mean, variance, offset, scale }: BatchNormInputs): boolean {
   const ch = x.shape[x.shape.length - 1];
   // absent scale and offset come as undefined from ops, as null from the gradient tape
-  return [x, mean, variance, offset, scale].every((t) => t == null || t.dtype === 'float32')
-    && [mean, variance, offset, scale].every((t) => t == null || (t.shape.length === 1 && t.shape[0] === ch));
+  return (
+    [x, mean, variance, offset, scale].every((t) => t == null || t.dtype === 'float32') &&
+    [mean, variance, offset, scale].every((t) => t == null || (t.shape.length === 1 && t.shape[0] === ch))
+  );
 }
 
 /** A per-channel input's values (`fill` when absent), read from the backend's memory. */
@@ -28,7 +30,12 @@ export function valuesOf(simd: SimdKernels, t: TensorInfo | null | undefined, ch
  * Per channel, r = 1 / √(variance + ε) (in float32 as tfjs' Rsqrt gives it), the scale s (1 when absent), and
  * a = s · r: the factor of the normalisation and of its input gradient.
  */
-export function factorsOf(simd: SimdKernels, variance: TensorInfo, scale: TensorInfo | null | undefined, epsilon: number) {
+export function factorsOf(
+  simd: SimdKernels,
+  variance: TensorInfo,
+  scale: TensorInfo | null | undefined,
+  epsilon: number,
+) {
   const r = simd.readFloats(variance).map((v) => 1 / Math.sqrt(Math.fround(v + epsilon)));
   const s = valuesOf(simd, scale, r.length, 1);
   return { r, s, a: r.map((v, c) => v * s[c]) };

@@ -56,14 +56,27 @@ const useFusedBatchNormGradient = gradientInstaller({
   gradFunc: (dy, saved, attrs) => {
     const epsilon = attrs.varianceEpsilon as number;
     const [x, mean, variance, scale] = saved;
-    if (tapeRecording() || !simdKernelsActive() || !perChannel({ x, mean, variance, scale })) return composedGradients(dy as tf.Tensor, saved, epsilon);
+    if (tapeRecording() || !simdKernelsActive() || !perChannel({ x, mean, variance, scale }))
+      return composedGradients(dy as tf.Tensor, saved, epsilon);
     // one kernel call gives all five, made here: tfjs runs each input's gradient in a tidy of its own, which
     // would dispose the other four if the first of them made the call
-    const grads = tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x, mean, variance, ...(scale ? { scale } : {}) } as tf.NamedTensorMap, { varianceEpsilon: epsilon }) as tf.Tensor[];
+    const grads = tf
+      .engine()
+      .runKernel(BATCH_NORM_GRAD, { dy, x, mean, variance, ...(scale ? { scale } : {}) } as tf.NamedTensorMap, {
+        varianceEpsilon: epsilon,
+      }) as tf.Tensor[];
     const grad = (k: number) => () => grads[k];
     return { x: grad(0), mean: grad(1), variance: grad(2), scale: grad(3), offset: grad(4) };
   },
 });
 
-export const batchNormGradKernel: RadnbKernel = { kernelName: BATCH_NORM_GRAD, backends: ['wasm'], kernelFuncFor: () => batchNormGrad };
-export const batchNormGradientPatch: RadnbPatch = { name: 'FusedBatchNorm gradient', backends: ['wasm'], install: useFusedBatchNormGradient };
+export const batchNormGradKernel: RadnbKernel = {
+  kernelName: BATCH_NORM_GRAD,
+  backends: ['wasm'],
+  kernelFuncFor: () => batchNormGrad,
+};
+export const batchNormGradientPatch: RadnbPatch = {
+  name: 'FusedBatchNorm gradient',
+  backends: ['wasm'],
+  install: useFusedBatchNormGradient,
+};

@@ -8,8 +8,16 @@ import { simdKernelsOf } from './simd/simdKernels';
 /** Whether `bias` is a float32 vector (leading 1s allowed) as long as the last axis of float32 `x`, and smaller than it. */
 function isBiasOf(bias: TensorInfo, x: TensorInfo): boolean {
   const ch = x.shape[x.shape.length - 1];
-  return ch > 0 && x.dtype === 'float32' && bias.dtype === 'float32' && x.shape.length >= 2 && bias.shape.length <= x.shape.length
-    && bias.shape.slice(0, -1).every((d) => d === 1) && bias.shape[bias.shape.length - 1] === ch && x.shape.slice(0, -1).some((d) => d > 1);
+  return (
+    ch > 0 &&
+    x.dtype === 'float32' &&
+    bias.dtype === 'float32' &&
+    x.shape.length >= 2 &&
+    bias.shape.length <= x.shape.length &&
+    bias.shape.slice(0, -1).every((d) => d === 1) &&
+    bias.shape[bias.shape.length - 1] === ch &&
+    x.shape.slice(0, -1).some((d) => d > 1)
+  );
 }
 
 function biasAddFor(backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {

@@ -20,17 +20,24 @@ function conv2DBackpropFilter(args: KernelArgs, backendName: string): TensorInfo
   const info = convInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs, false);
   // wasm: one cache-blocked SIMD pass over the tensors in place
   const simd = backendName === 'wasm' && SimdKernels.handlesFilterGrad(x, dy) ? simdKernelsOf(args.backend) : undefined;
-  if (simd !== undefined) return SimdKernels.handlesWinograd(info, x, dy) ? simd.winogradFilterGrad(x, dy, info) : simd.conv2dFilterGrad(x, dy, info);
+  if (simd !== undefined)
+    return SimdKernels.handlesWinograd(info, x, dy)
+      ? simd.winogradFilterGrad(x, dy, info)
+      : simd.conv2dFilterGrad(x, dy, info);
   const c = new KernelCalls(args.backend, backendName);
   const padded = paddedInput(c, x, info);
   const channelsFirst = c.transpose(padded, [3, 1, 2, 0]);
   const dyAsFilter = c.transpose(dy, [1, 2, 0, 3]);
-  const dwChannelsFirst = c.run('Conv2D', { x: channelsFirst, filter: dyAsFilter }, {
-    strides: [info.dilationHeight, info.dilationWidth],
-    pad: 'valid',
-    dataFormat: 'NHWC',
-    dilations: [info.strideHeight, info.strideWidth],
-  });
+  const dwChannelsFirst = c.run(
+    'Conv2D',
+    { x: channelsFirst, filter: dyAsFilter },
+    {
+      strides: [info.dilationHeight, info.dilationWidth],
+      pad: 'valid',
+      dataFormat: 'NHWC',
+      dilations: [info.strideHeight, info.strideWidth],
+    },
+  );
   const dw = c.transpose(dwChannelsFirst, [1, 2, 0, 3]);
   c.free(padded, channelsFirst, dyAsFilter, dwChannelsFirst);
   return dw;

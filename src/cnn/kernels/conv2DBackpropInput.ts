@@ -1,7 +1,13 @@
 // Conv2D's input gradient as one forward convolution on the backend's fast kernel: the wasm backend's own
 // is naive and the cpu backend's a loop over every element.
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { convInfo, outputGradientPadding, rotatedFilter, spreadOnInputGrid, spreadOutputGradient } from './convGeometry';
+import {
+  convInfo,
+  outputGradientPadding,
+  rotatedFilter,
+  spreadOnInputGrid,
+  spreadOutputGradient,
+} from './convGeometry';
 import type { ConvAttrs } from './convGeometry';
 import { KernelCalls } from './kernelCalls';
 import type { KernelArgs, RadnbKernel } from './kernelTypes';
@@ -19,12 +25,16 @@ function conv2DBackpropInput(args: KernelArgs, backendName: string): TensorInfo 
   const padsOnly = [...rows, ...cols].every((amount) => amount >= 0);
   const spread = padsOnly ? spreadOnInputGrid(c, dy, info) : spreadOutputGradient(c, dy, info);
   const swapped = rotatedFilter(args.backend, filter, true);
-  const dx = c.run('Conv2D', { x: spread, filter: swapped }, {
-    strides: [1, 1],
-    pad: padsOnly ? [[0, 0], rows, cols, [0, 0]] : 'valid',
-    dataFormat: 'NHWC',
-    dilations: [info.dilationHeight, info.dilationWidth],
-  });
+  const dx = c.run(
+    'Conv2D',
+    { x: spread, filter: swapped },
+    {
+      strides: [1, 1],
+      pad: padsOnly ? [[0, 0], rows, cols, [0, 0]] : 'valid',
+      dataFormat: 'NHWC',
+      dilations: [info.dilationHeight, info.dilationWidth],
+    },
+  );
   c.free(spread, swapped);
   return dx;
 }

@@ -57,7 +57,12 @@ export function tapSlice(c: KernelCalls, padded: TensorInfo, info: Conv2DInfo, k
   return c.stridedSlice(
     padded,
     [0, row, col, 0],
-    [padded.shape[0], row + (info.outHeight - 1) * info.strideHeight + 1, col + (info.outWidth - 1) * info.strideWidth + 1, padded.shape[3]],
+    [
+      padded.shape[0],
+      row + (info.outHeight - 1) * info.strideHeight + 1,
+      col + (info.outWidth - 1) * info.strideWidth + 1,
+      padded.shape[3],
+    ],
     [1, info.strideHeight, info.strideWidth, 1],
   );
 }
@@ -68,7 +73,10 @@ export function outputGradientPadding(info: Conv2DInfo, outH: number, outW: numb
   const left = info.effectiveFilterWidth - 1 - info.padInfo.left;
   const bottom = info.inHeight + info.effectiveFilterHeight - 1 - top - outH * info.strideHeight;
   const right = info.inWidth + info.effectiveFilterWidth - 1 - left - outW * info.strideWidth;
-  return [[top, bottom], [left, right]];
+  return [
+    [top, bottom],
+    [left, right],
+  ];
 }
 
 /** The output gradient placed on the input grid: zeros between strided positions. */
@@ -79,7 +87,14 @@ export function spreadOnInputGrid(c: KernelCalls, dy: TensorInfo, info: Conv2DIn
   if (sh === 1 && sw === 1) return c.retain(dy);
   // Zero insertion as a reshape + pad: [b, h, 1, w, 1, c] padded to [b, h, sh, w, sw, c]
   const split = c.reshape(dy, [batch, outH, 1, outW, 1, channels]);
-  const gaps = c.padOrCrop(split, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+  const gaps = c.padOrCrop(split, [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
   const spread = c.reshape(gaps, [batch, outH * sh, outW * sw, channels]);
   c.free(split, gaps);
   return spread;

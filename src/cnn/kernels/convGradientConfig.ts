@@ -23,13 +23,21 @@ export function isDilated(dilations: ConvAttrs['dilations']): boolean {
 }
 
 /** The input and filter gradients of a convolution of x by filter (NHWC or NCHW, any dilation), each computed only when called. */
-export function convolutionGradients(dy: tf.Tensor, x: tf.Tensor, filter: tf.Tensor, attrs: ConvAttrs): { x: () => tf.Tensor; filter: () => tf.Tensor } {
+export function convolutionGradients(
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  filter: tf.Tensor,
+  attrs: ConvAttrs,
+): { x: () => tf.Tensor; filter: () => tf.Tensor } {
   const { strides, pad, dataFormat = 'NHWC', dilations = 1, dimRoundingMode } = attrs;
   if (isDilated(dilations) && !hasRadnbConvolutionGradients(tf.getBackend())) {
-    throw new Error(`Error in gradient of conv2D: dilation rates greater than 1 are not yet supported in gradients (backend '${tf.getBackend()}'; radnb computes them on wasm and cpu). Got dilations '${dilations}'`);
+    throw new Error(
+      `Error in gradient of conv2D: dilation rates greater than 1 are not yet supported in gradients (backend '${tf.getBackend()}'; radnb computes them on wasm and cpu). Got dilations '${dilations}'`,
+    );
   }
   const common = { strides, pad, dataFormat, dimRoundingMode, dilations };
-  const run = (kernel: string, inputs: tf.NamedTensorMap, extra: NamedAttrMap) => tf.engine().runKernel(kernel, inputs, { ...common, ...extra } as unknown as NamedAttrMap) as tf.Tensor;
+  const run = (kernel: string, inputs: tf.NamedTensorMap, extra: NamedAttrMap) =>
+    tf.engine().runKernel(kernel, inputs, { ...common, ...extra } as unknown as NamedAttrMap) as tf.Tensor;
   return {
     x: () => run('Conv2DBackpropInput', { dy, filter }, { inputShape: x.shape }),
     filter: () => run('Conv2DBackpropFilter', { x, dy }, { filterShape: filter.shape }),
@@ -45,4 +53,8 @@ const useDilatedConvolutionGradients = gradientInstaller({
   },
 });
 
-export const dilatedConvolutionGradientPatch: RadnbPatch = { name: 'Conv2D gradient', backends: ['wasm', 'cpu'], install: useDilatedConvolutionGradients };
+export const dilatedConvolutionGradientPatch: RadnbPatch = {
+  name: 'Conv2D gradient',
+  backends: ['wasm', 'cpu'],
+  install: useDilatedConvolutionGradients,
+};

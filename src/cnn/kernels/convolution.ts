@@ -35,10 +35,17 @@ function fusedConv2dFor(backendName: string, shipped: KernelFunc | undefined): (
     // a [co] bias (or none) and no activation or ReLU; PReLU, leaky ReLU, ELU… stay with the shipped kernel
     const co = args.inputs.filter.shape[3];
     const plainBias = bias === undefined || (bias.shape.length === 1 && bias.shape[0] === co);
-    const supported = preluActivationWeights === undefined && plainBias && (activation === undefined || activation === 'linear' || activation === 'relu');
+    const supported =
+      preluActivationWeights === undefined &&
+      plainBias &&
+      (activation === undefined || activation === 'linear' || activation === 'relu');
     return (supported ? simdConvolution(args, { bias, relu: activation === 'relu' }) : undefined) ?? fallback(args);
   };
 }
 
 export const conv2DKernel: RadnbKernel = { kernelName: 'Conv2D', backends: ['wasm'], kernelFuncFor: conv2dFor };
-export const fusedConv2DKernel: RadnbKernel = { kernelName: 'FusedConv2D', backends: ['wasm'], kernelFuncFor: fusedConv2dFor };
+export const fusedConv2DKernel: RadnbKernel = {
+  kernelName: 'FusedConv2D',
+  backends: ['wasm'],
+  kernelFuncFor: fusedConv2dFor,
+};

@@ -26,11 +26,15 @@ function depthwiseConv2dNativeBackpropInput(args: KernelArgs, backendName: strin
     const dym = multiplierChannels(c, dy, m, multiplier);
     const spread = spreadOutputGradient(c, dym, info);
     const fm = c.run('Slice', { x: rotated }, { begin: [0, 0, 0, m], size: [fh, fw, inChannels, 1] });
-    const part = c.run('DepthwiseConv2dNative', { x: spread, filter: fm }, {
-      strides: [1, 1],
-      pad: 'valid',
-      dilations: [info.dilationHeight, info.dilationWidth],
-    });
+    const part = c.run(
+      'DepthwiseConv2dNative',
+      { x: spread, filter: fm },
+      {
+        strides: [1, 1],
+        pad: 'valid',
+        dilations: [info.dilationHeight, info.dilationWidth],
+      },
+    );
     c.free(dym, spread, fm);
     sum = c.accumulate(sum, part);
   }

@@ -17,4 +17,8 @@ function batchNormFor(backendName: string, shipped: KernelFunc | undefined): (ar
   };
 }
 
-export const fusedBatchNormKernel: RadnbKernel = { kernelName: 'FusedBatchNorm', backends: ['wasm'], kernelFuncFor: batchNormFor };
+export const fusedBatchNormKernel: RadnbKernel = {
+  kernelName: 'FusedBatchNorm',
+  backends: ['wasm'],
+  kernelFuncFor: batchNormFor,
+};

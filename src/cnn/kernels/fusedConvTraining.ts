@@ -21,12 +21,20 @@ type LayerAttrs = ConvAttrs & { activation: 'relu' | 'linear' };
  */
 function layerTensors(args: FusedConv2dArgs): { x: tf.Tensor4D; filter: tf.Tensor4D; bias?: tf.Tensor1D } | undefined {
   const { x, filter, bias } = args as { x: unknown; filter: unknown; bias?: unknown };
-  if (!(x instanceof tf.Tensor) || !(filter instanceof tf.Tensor) || x.rank !== 4 || filter.rank !== 4 || x.shape[3] !== filter.shape[2]) return undefined;
-  if (bias != null && !(bias instanceof tf.Tensor && bias.rank === 1 && bias.size === filter.shape[3])) return undefined;
+  if (
+    !(x instanceof tf.Tensor) ||
+    !(filter instanceof tf.Tensor) ||
+    x.rank !== 4 ||
+    filter.rank !== 4 ||
+    x.shape[3] !== filter.shape[2]
+  )
+    return undefined;
+  if (bias != null && !(bias instanceof tf.Tensor && bias.rank === 1 && bias.size === filter.shape[3]))
+    return undefined;
   if (isDilated(args.dilations) && [args.strides].flat().some((s) => s !== 1)) return undefined;
   const tensors = [x, filter, ...(bias == null ? [] : [bias as tf.Tensor])];
   if (tensors.some((t) => t.dtype !== 'float32')) return undefined;
-  return { x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, bias: bias == null ? undefined : bias as tf.Tensor1D };
+  return { x: x as tf.Tensor4D, filter: filter as tf.Tensor4D, bias: bias == null ? undefined : (bias as tf.Tensor1D) };
 }
 
 let installed = false;
@@ -46,7 +54,7 @@ function useFusedConvolutionWhileTraining(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x, filter, y] = saved;
       const layer = attrs as unknown as LayerAttrs;
-      const dyLinear = layer.activation === 'relu' ? reluGradient(dy as tf.Tensor, y) : dy as tf.Tensor;
+      const dyLinear = layer.activation === 'relu' ? reluGradient(dy as tf.Tensor, y) : (dy as tf.Tensor);
       return { ...convolutionGradients(dyLinear, x, filter, layer), bias: () => tf.sum(dyLinear, [0, 1, 2]) };
     },
   });
@@ -56,13 +64,35 @@ function useFusedConvolutionWhileTraining(): void {
   fused.conv2d = ((args: FusedConv2dArgs) => {
     const activation = args.activation ?? 'linear';
     if (activation !== 'relu' && activation !== 'linear') return shipped(args);
-    const tensors = tapeRecording() && args.preluActivationWeights == null && (args.dataFormat ?? 'NHWC') === 'NHWC'
-      && hasRadnbConvolutionGradients(tf.getBackend()) ? layerTensors(args) : undefined;
+    const tensors =
+      tapeRecording() &&
+      args.preluActivationWeights == null &&
+      (args.dataFormat ?? 'NHWC') === 'NHWC' &&
+      hasRadnbConvolutionGradients(tf.getBackend())
+        ? layerTensors(args)
+        : undefined;
     if (tensors === undefined) return shipped(args);
     const { x, filter, bias } = tensors;
-    const attrs: LayerAttrs = { strides: args.strides, pad: args.pad, dimRoundingMode: args.dimRoundingMode, dilations: args.dilations ?? 1, dataFormat: 'NHWC', activation };
-    return tf.engine().runKernel('FusedConv2D', bias === undefined ? { x, filter } : { x, filter, bias }, attrs as unknown as NamedAttrMap) as tf.Tensor4D;
+    const attrs: LayerAttrs = {
+      strides: args.strides,
+      pad: args.pad,
+      dimRoundingMode: args.dimRoundingMode,
+      dilations: args.dilations ?? 1,
+      dataFormat: 'NHWC',
+      activation,
+    };
+    return tf
+      .engine()
+      .runKernel(
+        'FusedConv2D',
+        bias === undefined ? { x, filter } : { x, filter, bias },
+        attrs as unknown as NamedAttrMap,
+      ) as tf.Tensor4D;
   }) as FusedConv2d;
 }
 
-export const fusedConvolutionTrainingPatch: RadnbPatch = { name: 'tf.fused.conv2d while training', backends: ['wasm', 'cpu'], install: useFusedConvolutionWhileTraining };
+export const fusedConvolutionTrainingPatch: RadnbPatch = {
+  name: 'tf.fused.conv2d while training',
+  backends: ['wasm', 'cpu'],
+  install: useFusedConvolutionWhileTraining,
+};

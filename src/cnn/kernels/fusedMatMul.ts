@@ -8,7 +8,10 @@ import { SimdKernels, simdKernelsOf } from './simd/simdKernels';
 type Activation = 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'leakyrelu' | 'prelu';
 
 /** Each fused activation as its own kernel. */
-const ACTIVATIONS: Record<Exclude<Activation, 'linear'>, (c: KernelCalls, x: TensorInfo, alpha: number, weights?: TensorInfo) => TensorInfo> = {
+const ACTIVATIONS: Record<
+  Exclude<Activation, 'linear'>,
+  (c: KernelCalls, x: TensorInfo, alpha: number, weights?: TensorInfo) => TensorInfo
+> = {
   relu: (c, x) => c.run('Relu', { x }),
   relu6: (c, x) => c.run('Relu6', { x }),
   elu: (c, x) => c.run('Elu', { x }),
@@ -28,11 +31,16 @@ function fusedMatMul(args: KernelArgs, backendName: string): TensorInfo {
   const attrs = args.attrs as unknown as ProductAttrs & { activation?: Activation; leakyreluAlpha?: number };
   const c = new KernelCalls(args.backend, backendName);
   const simd = SimdKernels.handlesMatMul(a, b) ? simdKernelsOf(args.backend) : undefined;
-  let out = simd !== undefined ? simdProduct(c, simd, a, b, attrs) : c.run('BatchMatMul', { a, b }, { transposeA: attrs.transposeA, transposeB: attrs.transposeB });
+  let out =
+    simd !== undefined
+      ? simdProduct(c, simd, a, b, attrs)
+      : c.run('BatchMatMul', { a, b }, { transposeA: attrs.transposeA, transposeB: attrs.transposeB });
   const activation = attrs.activation ?? 'linear';
   const steps = [
     bias === undefined ? undefined : (x: TensorInfo) => c.add(x, bias),
-    activation === 'linear' ? undefined : (x: TensorInfo) => ACTIVATIONS[activation](c, x, attrs.leakyreluAlpha ?? 0.2, preluActivationWeights),
+    activation === 'linear'
+      ? undefined
+      : (x: TensorInfo) => ACTIVATIONS[activation](c, x, attrs.leakyreluAlpha ?? 0.2, preluActivationWeights),
   ];
   for (const step of steps) {
     if (step === undefined) continue;

@@ -31,11 +31,17 @@ export function loopKernel(
     const out = wasm.makeOutput(outShape, 'float32');
     const values = wasm.typedArrayFromHeap(out);
     values.fill(0);
-    fill(inputs.map((t) => wasm.typedArrayFromHeap(t)), values);
+    fill(
+      inputs.map((t) => wasm.typedArrayFromHeap(t)),
+      values,
+    );
     return out;
   }
   const cpu = backend as unknown as CpuLike;
   const values = new Float32Array(outShape.reduce((a, b) => a * b, 1));
-  fill(inputs.map((t) => cpu.readSync(t.dataId)), values);
+  fill(
+    inputs.map((t) => cpu.readSync(t.dataId)),
+    values,
+  );
   return cpu.makeTensorInfo(outShape, 'float32', values);
 }

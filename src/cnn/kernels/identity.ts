@@ -15,4 +15,8 @@ function sharedIdentityFor(backendName: string, shipped: KernelFunc | undefined)
   };
 }
 
-export const identityKernel: RadnbKernel = { kernelName: 'Identity', backends: ['wasm'], kernelFuncFor: sharedIdentityFor };
+export const identityKernel: RadnbKernel = {
+  kernelName: 'Identity',
+  backends: ['wasm'],
+  kernelFuncFor: sharedIdentityFor,
+};

@@ -79,7 +79,13 @@ function register(kernel: RadnbKernel, backendName: string): void {
   const shipped = shippedKernels.get(key);
   const kernelFunc = kernel.kernelFuncFor(backendName, shipped?.kernelFunc) as unknown as KernelFunc;
   // the shipped kernel's setup (wasm: binding its C function) must still run when the backend starts
-  registerKernel({ kernelName, backendName, kernelFunc, setupFunc: shipped?.setupFunc, disposeFunc: shipped?.disposeFunc });
+  registerKernel({
+    kernelName,
+    backendName,
+    kernelFunc,
+    setupFunc: shipped?.setupFunc,
+    disposeFunc: shipped?.disposeFunc,
+  });
 }
 
 /** Installs radnb's kernels and patches for `backendName`; again, the same (patches install once per process). */

@@ -53,9 +53,20 @@ export class KernelCalls {
   }
 
   stridedSlice(x: TensorInfo, begin: number[], end: number[], strides: number[]): TensorInfo {
-    return this.run('StridedSlice', { x }, {
-      begin, end, strides, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-    });
+    return this.run(
+      'StridedSlice',
+      { x },
+      {
+        begin,
+        end,
+        strides,
+        beginMask: 0,
+        endMask: 0,
+        ellipsisMask: 0,
+        newAxisMask: 0,
+        shrinkAxisMask: 0,
+      },
+    );
   }
 
   concat(tensors: TensorInfo[], axis: number): TensorInfo {
@@ -78,7 +89,12 @@ export class KernelCalls {
 }
 
 /** The backend's own kernel that a radnb kernel leaves other cases to, as a function; throws when the backend has none. */
-export function shippedKernel(kernelName: string, backendName: string, shipped: KernelFunc | undefined): (args: KernelArgs) => TensorInfo {
-  if (shipped === undefined) throw new Error(`radnb ${kernelName}: backend '${backendName}' has no ${kernelName} kernel to fall back on`);
+export function shippedKernel(
+  kernelName: string,
+  backendName: string,
+  shipped: KernelFunc | undefined,
+): (args: KernelArgs) => TensorInfo {
+  if (shipped === undefined)
+    throw new Error(`radnb ${kernelName}: backend '${backendName}' has no ${kernelName} kernel to fall back on`);
   return (args) => shipped(args as typeof args & { attrs: NamedAttrMap }) as TensorInfo;
 }

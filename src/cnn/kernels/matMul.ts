@@ -16,7 +16,13 @@ export interface ProductAttrs {
 }
 
 /** A dense product by the SIMD kernel (see SimdKernels.handlesMatMul). */
-export function simdProduct(c: KernelCalls, simd: SimdKernels, a: TensorInfo, b: TensorInfo, { transposeA, transposeB }: ProductAttrs): TensorInfo {
+export function simdProduct(
+  c: KernelCalls,
+  simd: SimdKernels,
+  a: TensorInfo,
+  b: TensorInfo,
+  { transposeA, transposeB }: ProductAttrs,
+): TensorInfo {
   const leadingOnes = Math.max(a.shape.length, b.shape.length) - 2;
   if (!transposeB) return simd.matMul(a, b, transposeA, leadingOnes);
   // A·Bᵀ = (B·Aᵀ)ᵀ: B's rows are then read in order, and Aᵀ (small in dense layers) is the operand read by rows

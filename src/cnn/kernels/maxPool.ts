@@ -12,7 +12,14 @@ function maxPoolFor(backendName: string, shipped: KernelFunc | undefined): (args
   return (args) => {
     const { x } = args.inputs;
     const attrs = args.attrs as unknown as PoolAttrs;
-    const info = backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    const info = backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number],
+      attrs.filterSize,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+    );
     const simd = SimdKernels.handlesMaxPool(info, x) ? simdKernelsOf(args.backend) : undefined;
     return simd?.maxPool(x, info) ?? fallback(args);
   };

@@ -17,9 +17,19 @@ export interface PoolAttrs {
 function maxPoolGrad(args: KernelArgs, backendName: string): TensorInfo {
   const { dy, input } = args.inputs;
   const attrs = args.attrs as unknown as PoolAttrs;
-  const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const info = backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   // wasm: the same search in SIMD, four channels at a time, on XNNPACK's thread count
-  const simd = backendName === 'wasm' && input.dtype === 'float32' && dy.dtype === 'float32' ? simdKernelsOf(args.backend) : undefined;
+  const simd =
+    backendName === 'wasm' && input.dtype === 'float32' && dy.dtype === 'float32'
+      ? simdKernelsOf(args.backend)
+      : undefined;
   if (simd !== undefined) return simd.maxPoolGrad(input, dy, info);
   const fill = tilesExactly(info) ? tilingMaxPoolGrad(info) : generalMaxPoolGrad(info);
   return loopKernel(args.backend, [input, dy], input.shape, ([xs, dys], dx) => fill(xs, dys, dx));
@@ -30,8 +40,14 @@ type PoolGradFill = (xs: Float32Array, dys: Float32Array, dx: Float32Array) => v
 /** Windows side by side with no gap, overlap or padding (2×2 pooling with stride 2 on even sides). */
 function tilesExactly(info: backend_util.Conv2DInfo): boolean {
   const { filterHeight, filterWidth, strideHeight, strideWidth, outHeight, outWidth, inHeight, inWidth } = info;
-  return filterHeight === strideHeight && filterWidth === strideWidth && outHeight * strideHeight === inHeight
-    && outWidth * strideWidth === inWidth && info.padInfo.top === 0 && info.padInfo.left === 0;
+  return (
+    filterHeight === strideHeight &&
+    filterWidth === strideWidth &&
+    outHeight * strideHeight === inHeight &&
+    outWidth * strideWidth === inWidth &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0
+  );
 }
 
 /**
@@ -48,7 +64,7 @@ function tilingMaxPoolGrad(info: backend_util.Conv2DInfo): PoolGradFill {
     let dyAt = 0;
     for (let b = 0; b < batchSize; b++) {
       for (let oh = 0; oh < outHeight; oh++) {
-        const rowStart = ((b * outHeight + oh) * filterHeight) * rowStride;
+        const rowStart = (b * outHeight + oh) * filterHeight * rowStride;
         for (let ow = 0; ow < outWidth; ow++) {
           const windowStart = rowStart + ow * filterWidth * ch;
           for (let c = 0; c < ch; c++) {
@@ -77,7 +93,18 @@ function tilingMaxPoolGrad(info: backend_util.Conv2DInfo): PoolGradFill {
 
 /** Any window shape, stride and padding: each window's gradient goes to its first maximum. */
 function generalMaxPoolGrad(info: backend_util.Conv2DInfo): PoolGradFill {
-  const { batchSize, inHeight, inWidth, outHeight, outWidth, inChannels: ch, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    outHeight,
+    outWidth,
+    inChannels: ch,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+  } = info;
   const { top, left } = info.padInfo;
   return (xs, dys, dx) => {
     for (let b = 0; b < batchSize; b++) {

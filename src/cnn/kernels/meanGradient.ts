@@ -18,4 +18,8 @@ const useBroadcastMeanGradient = gradientInstaller({
   },
 });
 
-export const meanGradientPatch: RadnbPatch = { name: 'Mean gradient', backends: ['wasm', 'cpu'], install: useBroadcastMeanGradient };
+export const meanGradientPatch: RadnbPatch = {
+  name: 'Mean gradient',
+  backends: ['wasm', 'cpu'],
+  install: useBroadcastMeanGradient,
+};

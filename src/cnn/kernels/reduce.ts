@@ -7,12 +7,16 @@ import { KernelCalls, shippedKernel } from './kernelCalls';
 
 /** The reduced axes when they are exactly 0 … k−1 for some k < rank; otherwise undefined. */
 export function leadingAxes(axis: number | number[], rank: number): number | undefined {
-  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort(
+    (a, b) => a - b,
+  );
   const isPrefix = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
   return isPrefix ? axes.length : undefined;
 }
 
-function leadingAxesReduceFor(kind: 'Sum' | 'Mean'): (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo {
+function leadingAxesReduceFor(
+  kind: 'Sum' | 'Mean',
+): (backendName: string, shipped: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo {
   return (backendName, shipped) => {
     const fallback = shippedKernel(kind, backendName, shipped);
     return (args) => {
@@ -35,5 +39,13 @@ function leadingAxesReduceFor(kind: 'Sum' | 'Mean'): (backendName: string, shipp
   };
 }
 
-export const sumKernel: RadnbKernel = { kernelName: 'Sum', backends: ['wasm'], kernelFuncFor: leadingAxesReduceFor('Sum') };
-export const meanKernel: RadnbKernel = { kernelName: 'Mean', backends: ['wasm'], kernelFuncFor: leadingAxesReduceFor('Mean') };
+export const sumKernel: RadnbKernel = {
+  kernelName: 'Sum',
+  backends: ['wasm'],
+  kernelFuncFor: leadingAxesReduceFor('Sum'),
+};
+export const meanKernel: RadnbKernel = {
+  kernelName: 'Mean',
+  backends: ['wasm'],
+  kernelFuncFor: leadingAxesReduceFor('Mean'),
+};

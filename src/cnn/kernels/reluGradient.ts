@@ -18,7 +18,9 @@ function reluGrad(args: KernelArgs): TensorInfo {
 /** dy · step(x): the gradient through a ReLU whose input (or output: positive at the same places) is x. */
 export function reluGradient(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
   const fused = x.dtype === 'float32' && simdKernelsActive();
-  return fused ? tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor : tf.mul(dy, tf.cast(tf.step(x), 'float32'));
+  return fused
+    ? (tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor)
+    : tf.mul(dy, tf.cast(tf.step(x), 'float32'));
 }
 
 const useFusedReluGradient = gradientInstaller(
@@ -36,10 +38,17 @@ const useFusedReluGradient = gradientInstaller(
     inputsToSave: ['x'],
     gradFunc: (g, saved) => {
       const [x] = saved;
-      return { dy: () => tf.engine().runKernel(RELU_GRAD, { dy: g as tf.Tensor, x }) as tf.Tensor, x: () => tf.zerosLike(x) };
+      return {
+        dy: () => tf.engine().runKernel(RELU_GRAD, { dy: g as tf.Tensor, x }) as tf.Tensor,
+        x: () => tf.zerosLike(x),
+      };
     },
   },
 );
 
 export const reluGradKernel: RadnbKernel = { kernelName: RELU_GRAD, backends: ['wasm'], kernelFuncFor: () => reluGrad };
-export const reluGradientPatch: RadnbPatch = { name: 'Relu gradient', backends: ['wasm'], install: useFusedReluGradient };
+export const reluGradientPatch: RadnbPatch = {
+  name: 'Relu gradient',
+  backends: ['wasm'],
+  install: useFusedReluGradient,
+};

@@ -16,7 +16,8 @@ export function tileInto(x: Float32Array, shape: number[], reps: number[], out: 
   // every index over the leading axes < `axes` within the input's extent, as an offset into `out`
   const corners = (axes: number): number[] => {
     let offsets = [0];
-    for (let a = 0; a < axes; a++) offsets = offsets.flatMap((o) => Array.from({ length: shape[a] }, (_, i) => o + i * outStrides[a]));
+    for (let a = 0; a < axes; a++)
+      offsets = offsets.flatMap((o) => Array.from({ length: shape[a] }, (_, i) => o + i * outStrides[a]));
     return offsets;
   };
   // 1. the input at the start of each of its rows in the output
@@ -28,7 +29,8 @@ export function tileInto(x: Float32Array, shape: number[], reps: number[], out: 
     const block = shape[a] * outStrides[a];
     const total = block * reps[a];
     for (const offset of corners(a)) {
-      for (let filled = block; filled < total; filled *= 2) out.copyWithin(offset + filled, offset, offset + Math.min(filled, total - filled));
+      for (let filled = block; filled < total; filled *= 2)
+        out.copyWithin(offset + filled, offset, offset + Math.min(filled, total - filled));
     }
   }
 }

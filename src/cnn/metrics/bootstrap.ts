@@ -52,7 +52,8 @@ export class AucInterval {
 export function bootstrapAuc(labels: BinaryLabels, scores: NumericInput, options: BootstrapOptions = {}): AucInterval {
   const metric = 'bootstrapAuc';
   const { resamples = 2000, seed = 0, stratified = false, level = 0.95 } = options;
-  if (!Number.isInteger(resamples) || resamples < 1) throw new MetricsError(metric, `resamples must be a positive integer, got ${resamples}`);
+  if (!Number.isInteger(resamples) || resamples < 1)
+    throw new MetricsError(metric, `resamples must be a positive integer, got ${resamples}`);
   if (!(level > 0 && level < 1)) throw new MetricsError(metric, `level must be in (0, 1), got ${level}`);
   const { y, s } = binaryInputs(metric, labels, scores);
   const ranking = rankScores(y, s);
@@ -80,5 +81,12 @@ export function bootstrapAuc(labels: BinaryLabels, scores: NumericInput, options
   if (aucs.length === 0) throw new MetricsError(metric, 'no resample had both classes; use { stratified: true }');
   aucs.sort((a, b) => a - b);
   const tail = (1 - level) / 2;
-  return new AucInterval(weightedAuc(ranking), quantileSorted(aucs, tail), quantileSorted(aucs, 1 - tail), level, aucs.length, resamples - aucs.length);
+  return new AucInterval(
+    weightedAuc(ranking),
+    quantileSorted(aucs, tail),
+    quantileSorted(aucs, 1 - tail),
+    level,
+    aucs.length,
+    resamples - aucs.length,
+  );
 }

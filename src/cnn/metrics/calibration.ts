@@ -26,11 +26,21 @@ export class Calibration {
 
   /** The largest gap over non-empty bins (maximum calibration error). */
   get mce(): number {
-    return this.bins.reduce((m, b) => (b.count === 0 ? m : Math.max(m, Math.abs((b.fractionPositive as number) - (b.meanPredicted as number)))), 0);
+    return this.bins.reduce(
+      (m, b) =>
+        b.count === 0 ? m : Math.max(m, Math.abs((b.fractionPositive as number) - (b.meanPredicted as number))),
+      0,
+    );
   }
 
   toView(): CalibrationView {
-    return { kind: 'calibration', title: `Reliability diagram (${this.mode})`, bins: this.bins, ece: this.ece, brier: this.brier };
+    return {
+      kind: 'calibration',
+      title: `Reliability diagram (${this.mode})`,
+      bins: this.bins,
+      ece: this.ece,
+      brier: this.brier,
+    };
   }
 
   toTable(): TableView {
@@ -55,7 +65,11 @@ function binOf(p: number, bins: number): number {
   return b;
 }
 
-function binned(confidence: Float64Array, event: Float64Array, bins: number): { bins: CalibrationBinView[]; ece: number } {
+function binned(
+  confidence: Float64Array,
+  event: Float64Array,
+  bins: number,
+): { bins: CalibrationBinView[]; ece: number } {
   const count = new Float64Array(bins);
   const sumConfidence = new Float64Array(bins);
   const sumEvent = new Float64Array(bins);
@@ -75,21 +89,28 @@ function binned(confidence: Float64Array, event: Float64Array, bins: number): { 
   return { bins: views, ece };
 }
 
-export function calibration(labels: NumericInput, probabilities: NumericInput, options: CalibrationOptions = {}): Calibration {
+export function calibration(
+  labels: NumericInput,
+  probabilities: NumericInput,
+  options: CalibrationOptions = {},
+): Calibration {
   const metric = 'calibration';
   const bins = options.bins ?? 10;
-  if (!Number.isInteger(bins) || bins < 1) throw new MetricsError(metric, `bins must be a positive integer, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new MetricsError(metric, `bins must be a positive integer, got ${bins}`);
   const y = classLabels(metric, 'labels', labels);
   const p = toValues(metric, 'probabilities', probabilities);
   const bad = p.findIndex((v) => v < 0 || v > 1);
   if (bad >= 0) throw new MetricsError(metric, `probabilities[${bad}] is ${p[bad]}, outside [0, 1]`);
   const shape = shapeOf(probabilities);
   const k = shape.length === 2 ? shape[1] : 1;
-  if (p.length !== y.length * k) throw new MetricsError(metric, `${y.length} labels but probabilities of shape [${shape.join(', ')}]`);
+  if (p.length !== y.length * k)
+    throw new MetricsError(metric, `${y.length} labels but probabilities of shape [${shape.join(', ')}]`);
   if (y.length === 0) throw new MetricsError(metric, 'no samples');
   if (k === 1) {
     const event = Float64Array.from(y, (v, i) => {
-      if (v > 1) throw new MetricsError(metric, `labels[${i}] is ${v}; with one probability per sample labels must be 0 or 1`);
+      if (v > 1)
+        throw new MetricsError(metric, `labels[${i}] is ${v}; with one probability per sample labels must be 0 or 1`);
       return v;
     });
     const brier = p.reduce((sum, v, i) => sum + (v - event[i]) ** 2, 0) / p.length;

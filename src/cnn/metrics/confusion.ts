@@ -42,7 +42,12 @@ export class ConfusionMatrix {
   }
 
   toView(): ConfusionView {
-    return { kind: 'confusion', title: 'Confusion matrix (rows: true class, columns: predicted)', labels: this.labels, matrix: this.matrix };
+    return {
+      kind: 'confusion',
+      title: 'Confusion matrix (rows: true class, columns: predicted)',
+      labels: this.labels,
+      matrix: this.matrix,
+    };
   }
 
   toTable(): TableView {
@@ -74,11 +79,18 @@ function argmaxRows(values: Float64Array, k: number): Int32Array {
 }
 
 /** `predicted` holds class indices, or per-class scores (a rank-2 tensor n × k) whose argmax is taken. */
-export function confusionMatrix(truth: NumericInput, predicted: NumericInput, options: ConfusionOptions = {}): ConfusionMatrix {
+export function confusionMatrix(
+  truth: NumericInput,
+  predicted: NumericInput,
+  options: ConfusionOptions = {},
+): ConfusionMatrix {
   const metric = 'confusionMatrix';
   const t = classLabels(metric, 'truth', truth);
   const shape = shapeOf(predicted);
-  const p = shape.length === 2 ? argmaxRows(toValues(metric, 'predicted', predicted), shape[1]) : classLabels(metric, 'predicted', predicted);
+  const p =
+    shape.length === 2
+      ? argmaxRows(toValues(metric, 'predicted', predicted), shape[1])
+      : classLabels(metric, 'predicted', predicted);
   if (t.length !== p.length) throw new MetricsError(metric, `${t.length} true labels but ${p.length} predictions`);
   // A loop, not Math.max(...t): spreading a large array overflows the call stack.
   const largest = [t, p].reduce((m, xs) => xs.reduce((a, b) => Math.max(a, b), m), 0);

@@ -22,7 +22,12 @@ export function jsonNumber(value: number): number | null {
 export function tableText(table: TableView): string {
   const cells = [table.columns, ...table.rows.map((row) => row.map(formatCell))];
   const widths = table.columns.map((_, c) => Math.max(...cells.map((row) => String(row[c]).length)));
-  const lines = cells.map((row) => row.map((cell, c) => String(cell).padEnd(widths[c])).join('  ').trimEnd());
+  const lines = cells.map((row) =>
+    row
+      .map((cell, c) => String(cell).padEnd(widths[c]))
+      .join('  ')
+      .trimEnd(),
+  );
   return [table.title, ...lines, ...(table.notes ?? [])].filter((l) => l !== undefined).join('\n');
 }
 

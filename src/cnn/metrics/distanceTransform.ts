@@ -4,7 +4,14 @@
 
 /** Squared distance, along one line of `n` samples spaced `spacing` apart, to the nearest sample whose
  *  f is finite (f = current squared distance). Writes the result over f. */
-function transformLine(f: Float64Array, n: number, spacing: number, hull: Int32Array, boundaries: Float64Array, out: Float64Array): void {
+function transformLine(
+  f: Float64Array,
+  n: number,
+  spacing: number,
+  hull: Int32Array,
+  boundaries: Float64Array,
+  out: Float64Array,
+): void {
   let k = -1;
   for (let q = 0; q < n; q++) {
     if (f[q] === Infinity) continue;
@@ -35,7 +42,11 @@ function transformLine(f: Float64Array, n: number, spacing: number, hull: Int32A
 
 /** Euclidean distance from every grid point to the nearest point where `features` is true.
  *  `shape` is row-major (last axis fastest); `spacing` gives the physical step of each axis. */
-export function distanceToFeatures(features: Uint8Array, shape: readonly number[], spacing: readonly number[]): Float64Array {
+export function distanceToFeatures(
+  features: Uint8Array,
+  shape: readonly number[],
+  spacing: readonly number[],
+): Float64Array {
   const dist = Float64Array.from(features, (v) => (v ? 0 : Infinity));
   const longest = Math.max(...shape);
   const line = new Float64Array(longest);

@@ -14,7 +14,10 @@ export function ageInYears(age: string | number | null | undefined): number {
 
 /** Band label of each age with increasing `edges` (default [18, 40, 65] → "<18", "18–39", "40–64", "≥65");
  *  missing ages give "unknown". */
-export function ageBands(ages: ArrayLike<string | number | null | undefined>, edges: readonly number[] = [18, 40, 65]): string[] {
+export function ageBands(
+  ages: ArrayLike<string | number | null | undefined>,
+  edges: readonly number[] = [18, 40, 65],
+): string[] {
   if (edges.length === 0 || edges.some((e, i) => i > 0 && e <= edges[i - 1])) {
     throw new MetricsError('ageBands', `edges must be increasing, got [${edges.join(', ')}]`);
   }

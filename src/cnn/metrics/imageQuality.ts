@@ -24,7 +24,8 @@ const K2 = 0.03;
 function imagePair(metric: string, test: NumericInput, reference: NumericInput, options: ImageQualityOptions) {
   const x = toValues(metric, 'image', test);
   const y = toValues(metric, 'reference', reference);
-  if (x.length !== y.length) throw new MetricsError(metric, `image has ${x.length} values but reference has ${y.length}`);
+  if (x.length !== y.length)
+    throw new MetricsError(metric, `image has ${x.length} values but reference has ${y.length}`);
   let range = options.dataRange;
   if (range === undefined) {
     range = y.reduce((m, v) => Math.max(m, v), -Infinity) - y.reduce((m, v) => Math.min(m, v), Infinity);
@@ -74,11 +75,19 @@ function gaussianFilter(image: Float64Array, h: number, w: number, kernel: Float
   return out;
 }
 
-function imageShape(metric: string, image: NumericInput, length: number, options: ImageQualityOptions): [number, number] {
+function imageShape(
+  metric: string,
+  image: NumericInput,
+  length: number,
+  options: ImageQualityOptions,
+): [number, number] {
   const given = options.shape ?? shapeOf(image);
   const shape = given.length === 3 && given[2] === 1 ? given.slice(0, 2) : [...given];
   if (shape.length !== 2 || shape[0] * shape[1] !== length) {
-    throw new MetricsError(metric, `needs one 2-D greyscale image, got shape [${given.join(', ')}]; pass { shape: [rows, columns] } for flat arrays`);
+    throw new MetricsError(
+      metric,
+      `needs one 2-D greyscale image, got shape [${given.join(', ')}]; pass { shape: [rows, columns] } for flat arrays`,
+    );
   }
   if (shape[0] <= 2 * RADIUS || shape[1] <= 2 * RADIUS) {
     throw new MetricsError(metric, `image ${shape[0]}×${shape[1]} is smaller than the 11×11 window plus one pixel`);
@@ -93,7 +102,11 @@ export interface SsimResult {
   map: Float64Array;
 }
 
-export function ssimWithMap(test: NumericInput, reference: NumericInput, options: ImageQualityOptions = {}): SsimResult {
+export function ssimWithMap(
+  test: NumericInput,
+  reference: NumericInput,
+  options: ImageQualityOptions = {},
+): SsimResult {
   const metric = 'ssim';
   const { x, y, range } = imagePair(metric, test, reference, options);
   const [h, w] = imageShape(metric, reference, y.length, options);
@@ -130,7 +143,12 @@ export class ImageQuality {
   ) {}
 
   toTable(): TableView {
-    return { kind: 'table', title: `Image quality (data range ${this.dataRange})`, columns: ['PSNR (dB)', 'SSIM'], rows: [[this.psnr, this.ssim]] };
+    return {
+      kind: 'table',
+      title: `Image quality (data range ${this.dataRange})`,
+      columns: ['PSNR (dB)', 'SSIM'],
+      rows: [[this.psnr, this.ssim]],
+    };
   }
 
   [DISPLAY](): MimeBundle {
@@ -138,7 +156,11 @@ export class ImageQuality {
   }
 }
 
-export function imageQuality(test: NumericInput, reference: NumericInput, options: ImageQualityOptions = {}): ImageQuality {
+export function imageQuality(
+  test: NumericInput,
+  reference: NumericInput,
+  options: ImageQualityOptions = {},
+): ImageQuality {
   const { range } = imagePair('imageQuality', test, reference, options);
   const resolved = { ...options, dataRange: range };
   return new ImageQuality(psnr(test, reference, resolved), ssim(test, reference, resolved), range);

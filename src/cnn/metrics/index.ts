@@ -14,7 +14,7 @@ export type { ClassScores, ConfusionOptions } from './confusion';
 export { PrecisionRecallCurve, precisionRecallCurve, averagePrecision } from './precisionRecall';
 export { Calibration, calibration } from './calibration';
 export type { CalibrationOptions } from './calibration';
-export { SegmentationMetrics, dice, iou, hausdorff95, segmentationMetrics } from './segmentation';
+export { SegmentationMetrics, dice, diceByCase, iou, hausdorff95, segmentationMetrics } from './segmentation';
 export type { MaskOptions, SurfaceOptions } from './segmentation';
 export { ImageQuality, imageQuality, psnr, ssim, ssimWithMap } from './imageQuality';
 export type { ImageQualityOptions, SsimResult } from './imageQuality';

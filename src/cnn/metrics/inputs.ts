@@ -32,11 +32,16 @@ export function binaryInputs(
   scores: NumericInput,
   { bothClasses = true }: { bothClasses?: boolean } = {},
 ): { y: Uint8Array; s: Float64Array } {
-  const raw = Array.from(isTensorLike(labels as NumericInput) ? (labels as { dataSync(): ArrayLike<number> }).dataSync() : (labels as ArrayLike<number | boolean>));
+  const raw = Array.from(
+    isTensorLike(labels as NumericInput)
+      ? (labels as { dataSync(): ArrayLike<number> }).dataSync()
+      : (labels as ArrayLike<number | boolean>),
+  );
   const y = new Uint8Array(raw.length);
   raw.forEach((v, i) => {
     const n = Number(v);
-    if (n !== 0 && n !== 1) throw new MetricsError(metric, `labels[${i}] is ${String(v)}; binary labels must be 0 or 1`);
+    if (n !== 0 && n !== 1)
+      throw new MetricsError(metric, `labels[${i}] is ${String(v)}; binary labels must be 0 or 1`);
     y[i] = n;
   });
   const s = toValues(metric, 'scores', scores);
@@ -45,7 +50,10 @@ export function binaryInputs(
   if (bothClasses) {
     const positives = y.reduce((n, v) => n + v, 0);
     if (positives === 0 || positives === y.length) {
-      throw new MetricsError(metric, `needs both classes, got only ${positives === 0 ? 'negatives' : 'positives'} (${y.length} samples)`);
+      throw new MetricsError(
+        metric,
+        `needs both classes, got only ${positives === 0 ? 'negatives' : 'positives'} (${y.length} samples)`,
+      );
     }
   }
   return { y, s };
@@ -55,7 +63,8 @@ export function binaryInputs(
 export function classLabels(metric: string, what: string, x: NumericInput): Int32Array {
   const values = toValues(metric, what, x);
   return Int32Array.from(values, (v, i) => {
-    if (!Number.isInteger(v) || v < 0) throw new MetricsError(metric, `${what}[${i}] is ${v}; class labels must be integers ≥ 0`);
+    if (!Number.isInteger(v) || v < 0)
+      throw new MetricsError(metric, `${what}[${i}] is ${v}; class labels must be integers ≥ 0`);
     return v;
   });
 }

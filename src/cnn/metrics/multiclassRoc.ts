@@ -20,7 +20,11 @@ export class MulticlassRoc {
   }
 
   toView(): RocView {
-    return { kind: 'roc', title: `ROC one-vs-rest — macro AUC ${this.macroAuc.toFixed(4)}`, curves: this.curves.flatMap((c, k) => c.toView(this.labels[k]).curves) };
+    return {
+      kind: 'roc',
+      title: `ROC one-vs-rest — macro AUC ${this.macroAuc.toFixed(4)}`,
+      curves: this.curves.flatMap((c, k) => c.toView(this.labels[k]).curves),
+    };
   }
 
   toTable(): TableView {
@@ -28,7 +32,10 @@ export class MulticlassRoc {
       kind: 'table',
       title: 'ROC one-vs-rest',
       columns: ['class', 'AUC', 'positives', 'negatives'],
-      rows: [...this.curves.map((c, k) => [this.labels[k], c.auc, c.positives, c.negatives]), ['macro average', this.macroAuc, null, null]],
+      rows: [
+        ...this.curves.map((c, k) => [this.labels[k], c.auc, c.positives, c.negatives]),
+        ['macro average', this.macroAuc, null, null],
+      ],
     };
   }
 
@@ -46,12 +53,16 @@ export function rocOneVsRest(labels: NumericInput, probabilities: NumericInput, 
     throw new MetricsError(metric, `probabilities must be [${y.length}, classes], got [${shape.join(', ')}]`);
   }
   const k = shape[1];
-  if (classNames !== undefined && classNames.length !== k) throw new MetricsError(metric, `${classNames.length} class names for ${k} classes`);
+  if (classNames !== undefined && classNames.length !== k)
+    throw new MetricsError(metric, `${classNames.length} class names for ${k} classes`);
   const p = toValues(metric, 'probabilities', probabilities);
   const curves = Array.from({ length: k }, (_, c) => {
     const scores = Float64Array.from(y, (_, i) => p[i * k + c]);
     try {
-      return rocCurve(Uint8Array.from(y, (v) => (v === c ? 1 : 0)), scores);
+      return rocCurve(
+        Uint8Array.from(y, (v) => (v === c ? 1 : 0)),
+        scores,
+      );
     } catch (error) {
       if (error instanceof MetricsError) throw new MetricsError(metric, `class ${c}: ${error.message}`);
       throw error;

@@ -45,7 +45,11 @@ export function weightedAuc(ranking: ScoreRanking, weights?: ArrayLike<number>):
 }
 
 /** Cumulative true and false positives at each distinct threshold, highest threshold first. */
-export function cumulativeCounts(ranking: ScoreRanking): { thresholds: Float64Array; tps: Float64Array; fps: Float64Array } {
+export function cumulativeCounts(ranking: ScoreRanking): {
+  thresholds: Float64Array;
+  tps: Float64Array;
+  fps: Float64Array;
+} {
   const { y, s, order, groupStarts } = ranking;
   const points = groupStarts.length - 1;
   const thresholds = new Float64Array(points);

@@ -26,7 +26,10 @@ export class RocCurve {
 
   /** The same curve with `points` marked on it. */
   mark(...points: ThresholdMetrics[]): RocCurve {
-    return new RocCurve(this.fpr, this.tpr, this.thresholds, this.auc, this.positives, this.negatives, this.ci, [...this.marks, ...points]);
+    return new RocCurve(this.fpr, this.tpr, this.thresholds, this.auc, this.positives, this.negatives, this.ci, [
+      ...this.marks,
+      ...points,
+    ]);
   }
 
   toView(label = 'all'): RocView {
@@ -63,8 +66,18 @@ export class RocCurve {
       kind: 'table',
       title: 'ROC curve',
       columns: ['AUC', ...(ci === undefined ? [] : [pct]), 'positives', 'negatives'],
-      rows: [[this.auc, ...(ci === undefined ? [] : [`${ci.lower.toFixed(4)}–${ci.upper.toFixed(4)}`]), this.positives, this.negatives]],
-      notes: this.marks.map((m) => `threshold ${m.threshold}: sensitivity ${m.sensitivity.toFixed(4)}, specificity ${m.specificity.toFixed(4)}`),
+      rows: [
+        [
+          this.auc,
+          ...(ci === undefined ? [] : [`${ci.lower.toFixed(4)}–${ci.upper.toFixed(4)}`]),
+          this.positives,
+          this.negatives,
+        ],
+      ],
+      notes: this.marks.map(
+        (m) =>
+          `threshold ${m.threshold}: sensitivity ${m.sensitivity.toFixed(4)}, specificity ${m.specificity.toFixed(4)}`,
+      ),
     };
   }
 
@@ -94,7 +107,10 @@ export function rocCurve(labels: BinaryLabels, scores: NumericInput, options: Ro
     tpr[i] = tps[i - 1] / positives;
     cut[i] = thresholds[i - 1];
   }
-  const ci = options.ci === undefined || options.ci === false ? undefined : bootstrapAuc(y, s, options.ci === true ? {} : options.ci);
+  const ci =
+    options.ci === undefined || options.ci === false
+      ? undefined
+      : bootstrapAuc(y, s, options.ci === true ? {} : options.ci);
   return new RocCurve(fpr, tpr, cut, weightedAuc(ranking), positives, negatives, ci);
 }
 

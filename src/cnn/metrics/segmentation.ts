@@ -27,13 +27,19 @@ export interface SurfaceOptions extends MaskOptions {
 function foreground(metric: string, what: string, mask: NumericInput, options: MaskOptions): Uint8Array {
   const values = toValues(metric, what, mask);
   const { threshold = 0.5, label } = options;
-  return Uint8Array.from(values, (v) => (label === undefined ? v >= threshold : v === label) ? 1 : 0);
+  return Uint8Array.from(values, (v) => ((label === undefined ? v >= threshold : v === label) ? 1 : 0));
 }
 
-function maskPair(metric: string, prediction: NumericInput, truth: NumericInput, options: MaskOptions): [Uint8Array, Uint8Array] {
+function maskPair(
+  metric: string,
+  prediction: NumericInput,
+  truth: NumericInput,
+  options: MaskOptions,
+): [Uint8Array, Uint8Array] {
   const a = foreground(metric, 'prediction', prediction, options);
   const b = foreground(metric, 'truth', truth, options);
-  if (a.length !== b.length) throw new MetricsError(metric, `prediction has ${a.length} values but truth has ${b.length}`);
+  if (a.length !== b.length)
+    throw new MetricsError(metric, `prediction has ${a.length} values but truth has ${b.length}`);
   return [a, b];
 }
 
@@ -55,6 +61,39 @@ export function dice(prediction: NumericInput, truth: NumericInput, options: Mas
   return sizeA + sizeB === 0 ? 1 : (2 * both) / (sizeA + sizeB);
 }
 
+/**
+ * Dice of each case over all its slices (the unit a radiologist reports): `caseOfExample[i]` is slice i's case,
+ * masks hold the slices one after another. Cases in order of first appearance.
+ */
+export function diceByCase(
+  prediction: NumericInput,
+  truth: NumericInput,
+  caseOfExample: ArrayLike<number>,
+  options: MaskOptions = {},
+): { caseIndex: number; dice: number }[] {
+  const [a, b] = maskPair('diceByCase', prediction, truth, options);
+  const pixels = a.length / Math.max(1, caseOfExample.length);
+  if (!Number.isInteger(pixels))
+    throw new MetricsError('diceByCase', `${a.length} mask values do not split into ${caseOfExample.length} slices`);
+  const counts = new Map<number, { both: number; sizeA: number; sizeB: number }>();
+  Array.from(caseOfExample).forEach((caseIndex, slice) => {
+    const total = counts.get(caseIndex) ?? { both: 0, sizeA: 0, sizeB: 0 };
+    const part = overlap(
+      a.subarray(slice * pixels, (slice + 1) * pixels),
+      b.subarray(slice * pixels, (slice + 1) * pixels),
+    );
+    counts.set(caseIndex, {
+      both: total.both + part.both,
+      sizeA: total.sizeA + part.sizeA,
+      sizeB: total.sizeB + part.sizeB,
+    });
+  });
+  return [...counts].map(([caseIndex, c]) => ({
+    caseIndex,
+    dice: c.sizeA + c.sizeB === 0 ? 1 : (2 * c.both) / (c.sizeA + c.sizeB),
+  }));
+}
+
 /** IoU (Jaccard) = |A∩B| / |A∪B|; two empty masks: 1. */
 export function iou(prediction: NumericInput, truth: NumericInput, options: MaskOptions = {}): number {
   const { both, sizeA, sizeB } = overlap(...maskPair('iou', prediction, truth, options));
@@ -65,11 +104,17 @@ function gridOf(metric: string, mask: NumericInput, options: SurfaceOptions): { 
   let shape = options.shape !== undefined ? [...options.shape] : shapeOf(mask);
   if (options.shape === undefined && shape.length > 2 && shape[shape.length - 1] === 1) shape = shape.slice(0, -1);
   if (shape.length < 2 || shape.length > 3) {
-    throw new MetricsError(metric, `needs a 2-D or 3-D grid, got shape [${shape.join(', ')}]; pass { shape } for flat arrays`);
+    throw new MetricsError(
+      metric,
+      `needs a 2-D or 3-D grid, got shape [${shape.join(', ')}]; pass { shape } for flat arrays`,
+    );
   }
   const spacing = options.spacing !== undefined ? [...options.spacing] : shape.map(() => 1);
   if (spacing.length !== shape.length || spacing.some((s) => !(s > 0))) {
-    throw new MetricsError(metric, `spacing [${spacing.join(', ')}] must give one positive step per axis of [${shape.join(', ')}]`);
+    throw new MetricsError(
+      metric,
+      `spacing [${spacing.join(', ')}] must give one positive step per axis of [${shape.join(', ')}]`,
+    );
   }
   return { shape, spacing };
 }
@@ -99,12 +144,22 @@ function surfaceDistances(from: Uint8Array, to: Uint8Array, shape: number[], spa
 }
 
 /** Directed surface distances both ways; throws for an empty mask (the distance is undefined). */
-function symmetricSurfaceDistances(metric: string, prediction: NumericInput, truth: NumericInput, options: SurfaceOptions): number[] {
+function symmetricSurfaceDistances(
+  metric: string,
+  prediction: NumericInput,
+  truth: NumericInput,
+  options: SurfaceOptions,
+): number[] {
   const [a, b] = maskPair(metric, prediction, truth, options);
   const { shape, spacing } = gridOf(metric, truth, options);
-  if (shape.reduce((x, y) => x * y, 1) !== a.length) throw new MetricsError(metric, `shape [${shape.join(', ')}] does not hold ${a.length} values`);
+  if (shape.reduce((x, y) => x * y, 1) !== a.length)
+    throw new MetricsError(metric, `shape [${shape.join(', ')}] does not hold ${a.length} values`);
   const empty = [a, b].findIndex((m) => !m.some((v) => v === 1));
-  if (empty >= 0) throw new MetricsError(metric, `the ${empty === 0 ? 'prediction' : 'truth'} mask is empty: surface distance is undefined`);
+  if (empty >= 0)
+    throw new MetricsError(
+      metric,
+      `the ${empty === 0 ? 'prediction' : 'truth'} mask is empty: surface distance is undefined`,
+    );
   const sa = surface(a, shape);
   const sb = surface(b, shape);
   return [...surfaceDistances(sa, sb, shape, spacing), ...surfaceDistances(sb, sa, shape, spacing)];
@@ -140,8 +195,18 @@ export class SegmentationMetrics {
 }
 
 /** Dice, IoU and HD95 together (HD95 is NaN, not an error, when a mask is empty). */
-export function segmentationMetrics(prediction: NumericInput, truth: NumericInput, options: SurfaceOptions & { units?: string } = {}): SegmentationMetrics {
-  const anyForeground = (m: NumericInput): boolean => foreground('segmentationMetrics', 'mask', m, options).some((v) => v === 1);
+export function segmentationMetrics(
+  prediction: NumericInput,
+  truth: NumericInput,
+  options: SurfaceOptions & { units?: string } = {},
+): SegmentationMetrics {
+  const anyForeground = (m: NumericInput): boolean =>
+    foreground('segmentationMetrics', 'mask', m, options).some((v) => v === 1);
   const hd = anyForeground(prediction) && anyForeground(truth) ? hausdorff95(prediction, truth, options) : NaN;
-  return new SegmentationMetrics(dice(prediction, truth, options), iou(prediction, truth, options), hd, options.units ?? (options.spacing ? 'mm' : 'px'));
+  return new SegmentationMetrics(
+    dice(prediction, truth, options),
+    iou(prediction, truth, options),
+    hd,
+    options.units ?? (options.spacing ? 'mm' : 'px'),
+  );
 }

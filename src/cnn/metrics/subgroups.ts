@@ -96,7 +96,8 @@ export class SubgroupReport<R> {
 
   toTable(): TableView {
     const notes = this.disparities().map(
-      (d) => `${d.metric}: lowest ${d.lowestGroup} ${d.lowest.toFixed(4)}, highest ${d.highestGroup} ${d.highest.toFixed(4)} — difference ${d.difference.toFixed(4)}, ratio ${d.ratio.toFixed(3)}`,
+      (d) =>
+        `${d.metric}: lowest ${d.lowestGroup} ${d.lowest.toFixed(4)}, highest ${d.highestGroup} ${d.highest.toFixed(4)} — difference ${d.difference.toFixed(4)}, ratio ${d.ratio.toFixed(3)}`,
     );
     const failed = this.rows.filter((r) => r.error !== undefined).map((r) => `${r.group}: ${r.error}`);
     return {
@@ -113,11 +114,15 @@ export class SubgroupReport<R> {
 
   /** One ROC or PR chart with a curve per group, when every group's result is such a curve. */
   toView(): MetricsView | undefined {
-    const views = this.rows.map((r) => (r.result as { toView?: (label: string) => MetricsView } | undefined)?.toView?.(r.group));
-    if (views.length === 0 || views.some((v) => v === undefined || (v.kind !== 'roc' && v.kind !== 'pr'))) return undefined;
+    const views = this.rows.map((r) =>
+      (r.result as { toView?: (label: string) => MetricsView } | undefined)?.toView?.(r.group),
+    );
+    if (views.length === 0 || views.some((v) => v === undefined || (v.kind !== 'roc' && v.kind !== 'pr')))
+      return undefined;
     const charts = views as (RocView | PrView)[];
     if (charts.some((v) => v.kind !== charts[0].kind)) return undefined;
-    if (charts[0].kind === 'roc') return { kind: 'roc', title: 'ROC by subgroup', curves: (charts as RocView[]).flatMap((v) => v.curves) };
+    if (charts[0].kind === 'roc')
+      return { kind: 'roc', title: 'ROC by subgroup', curves: (charts as RocView[]).flatMap((v) => v.curves) };
     return { kind: 'pr', title: 'Precision–recall by subgroup', curves: (charts as PrView[]).flatMap((v) => v.curves) };
   }
 
@@ -138,7 +143,11 @@ export interface SubgroupOptions {
  * "unknown"); groups come out in order of first appearance. Example:
  * `bySubgroup(sex, (s) => rocCurve(s.pick(labels), s.pick(scores)))`.
  */
-export function bySubgroup<R>(groups: ArrayLike<GroupKey>, fn: (subset: Subset) => R, options: SubgroupOptions = {}): SubgroupReport<R> {
+export function bySubgroup<R>(
+  groups: ArrayLike<GroupKey>,
+  fn: (subset: Subset) => R,
+  options: SubgroupOptions = {},
+): SubgroupReport<R> {
   const { minSize = 1 } = options;
   if (groups.length === 0) throw new MetricsError('bySubgroup', 'no samples');
   const members = new Map<string, number[]>();
@@ -158,8 +167,8 @@ export function bySubgroup<R>(groups: ArrayLike<GroupKey>, fn: (subset: Subset) 
       throw error;
     }
   });
-  const metrics =
-    options.metrics ??
-    [...new Set(rows.flatMap((r) => (r.result === undefined ? [] : Object.keys(scalarsOf(r.result)))))];
+  const metrics = options.metrics ?? [
+    ...new Set(rows.flatMap((r) => (r.result === undefined ? [] : Object.keys(scalarsOf(r.result))))),
+  ];
   return new SubgroupReport(rows, metrics);
 }

@@ -85,8 +85,11 @@ export function metricsAtThreshold(labels: BinaryLabels, scores: NumericInput, t
   let fn = 0;
   for (let i = 0; i < y.length; i++) {
     const called = s[i] >= threshold;
-    if (y[i] === 1) called ? tp++ : fn++;
-    else called ? fp++ : tn++;
+    if (y[i] === 1) {
+      if (called) tp++;
+      else fn++;
+    } else if (called) fp++;
+    else tn++;
   }
   return new ThresholdMetrics(threshold, tp, fp, tn, fn);
 }
@@ -97,13 +100,17 @@ function candidates(metric: string, labels: BinaryLabels, scores: NumericInput):
   const { thresholds, tps, fps } = cumulativeCounts(rankScores(y, s));
   const positives = tps[tps.length - 1];
   const negatives = fps[fps.length - 1];
-  return Array.from(thresholds, (t, i) => new ThresholdMetrics(t, tps[i], fps[i], negatives - fps[i], positives - tps[i]));
+  return Array.from(
+    thresholds,
+    (t, i) => new ThresholdMetrics(t, tps[i], fps[i], negatives - fps[i], positives - tps[i]),
+  );
 }
 
 /** The highest threshold whose sensitivity reaches `target` — so the best specificity among them. */
 export function thresholdForSensitivity(labels: BinaryLabels, scores: NumericInput, target: number): ThresholdMetrics {
   const metric = 'thresholdForSensitivity';
-  if (!(target >= 0 && target <= 1)) throw new MetricsError(metric, `target sensitivity must be in [0, 1], got ${target}`);
+  if (!(target >= 0 && target <= 1))
+    throw new MetricsError(metric, `target sensitivity must be in [0, 1], got ${target}`);
   const found = candidates(metric, labels, scores).find((c) => c.sensitivity >= target);
   // The lowest score always reaches sensitivity 1, so a candidate exists for any target in [0, 1].
   return found as ThresholdMetrics;

@@ -18,7 +18,8 @@ export function dncnn(options: DncnnOptions): tf.LayersModel {
   const builder = 'dncnn';
   const inputShape = checkInputShape(builder, options.inputShape);
   const depth = checkPositiveInteger(builder, 'depth', options.depth ?? 17);
-  if (depth < 3) throw new ModelOptionsError(builder, `depth must be at least 3 (first, hidden, last conv), got ${depth}`);
+  if (depth < 3)
+    throw new ModelOptionsError(builder, `depth must be at least 3 (first, hidden, last conv), got ${depth}`);
   const filters = checkPositiveInteger(builder, 'filters', options.filters ?? 64);
   const layers = new SeededLayers(options.seed);
 

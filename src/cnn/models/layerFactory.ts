@@ -36,7 +36,16 @@ export class SeededLayers {
     return tf.initializers.glorotUniform({ seed: this.seed() });
   }
 
-  conv(filters: number, kernelSize: number, options: { strides?: number; activation?: 'relu' | 'sigmoid' | 'softmax' | 'linear'; useBias?: boolean; name?: string } = {}): tf.layers.Layer {
+  conv(
+    filters: number,
+    kernelSize: number,
+    options: {
+      strides?: number;
+      activation?: 'relu' | 'sigmoid' | 'softmax' | 'linear';
+      useBias?: boolean;
+      name?: string;
+    } = {},
+  ): tf.layers.Layer {
     const activation = options.activation ?? 'linear';
     return tf.layers.conv2d({
       filters,
@@ -53,13 +62,17 @@ export class SeededLayers {
 
 export function checkInputShape(builder: string, shape: readonly number[]): InputShape {
   if (shape.length !== 3 || !shape.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new ModelOptionsError(builder, `inputShape must be [height, width, channels] of positive integers, got [${shape.join(', ')}]`);
+    throw new ModelOptionsError(
+      builder,
+      `inputShape must be [height, width, channels] of positive integers, got [${shape.join(', ')}]`,
+    );
   }
   return [shape[0], shape[1], shape[2]];
 }
 
 export function checkPositiveInteger(builder: string, name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new ModelOptionsError(builder, `${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ModelOptionsError(builder, `${name} must be a positive integer, got ${value}`);
   return value;
 }
 

@@ -29,8 +29,17 @@ export function resnet18(options: Resnet18Options): tf.LayersModel {
   const blocks = options.blocks ?? [2, 2, 2, 2];
   const layers = new SeededLayers(options.seed);
 
-  const convBn = (x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number, name: string, relu: boolean) => {
-    const conv = layers.conv(filters, kernelSize, { strides, useBias: false, name: `${name}_conv` }).apply(x) as tf.SymbolicTensor;
+  const convBn = (
+    x: tf.SymbolicTensor,
+    filters: number,
+    kernelSize: number,
+    strides: number,
+    name: string,
+    relu: boolean,
+  ) => {
+    const conv = layers
+      .conv(filters, kernelSize, { strides, useBias: false, name: `${name}_conv` })
+      .apply(x) as tf.SymbolicTensor;
     const bn = tf.layers.batchNormalization({ name: `${name}_bn` }).apply(conv) as tf.SymbolicTensor;
     return relu ? (tf.layers.reLU({ name: `${name}_relu` }).apply(bn) as tf.SymbolicTensor) : bn;
   };
@@ -38,9 +47,9 @@ export function resnet18(options: Resnet18Options): tf.LayersModel {
   const input = tf.input({ shape: inputShape });
   let x =
     stem === 'imagenet'
-      ? (tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same', name: 'stem_pool' }).apply(
-          convBn(input, width, 7, 2, 'stem', true),
-        ) as tf.SymbolicTensor)
+      ? (tf.layers
+          .maxPooling2d({ poolSize: 3, strides: 2, padding: 'same', name: 'stem_pool' })
+          .apply(convBn(input, width, 7, 2, 'stem', true)) as tf.SymbolicTensor)
       : convBn(input, width, 3, 1, 'stem', true);
 
   blocks.forEach((count, stage) => {
@@ -58,7 +67,12 @@ export function resnet18(options: Resnet18Options): tf.LayersModel {
 
   const pooled = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
   const output = tf.layers
-    .dense({ units: classes, activation: outputActivation(classes), kernelInitializer: layers.glorot(), name: 'output' })
+    .dense({
+      units: classes,
+      activation: outputActivation(classes),
+      kernelInitializer: layers.glorot(),
+      name: 'output',
+    })
     .apply(pooled) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: builder });
 }

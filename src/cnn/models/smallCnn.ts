@@ -38,9 +38,19 @@ export function smallCnn(options: SmallCnnOptions): tf.LayersModel {
   });
   model.add(options.head === 'average' ? tf.layers.globalAveragePooling2d({}) : tf.layers.flatten());
   if (denseUnits > 0) {
-    model.add(tf.layers.dense({ units: denseUnits, activation: 'relu', kernelInitializer: layers.he(), name: 'hidden' }));
+    model.add(
+      tf.layers.dense({ units: denseUnits, activation: 'relu', kernelInitializer: layers.he(), name: 'hidden' }),
+    );
   }
-  if ((options.dropout ?? 0.25) > 0) model.add(tf.layers.dropout({ rate: options.dropout ?? 0.25, seed: options.seed }));
-  model.add(tf.layers.dense({ units: classes, activation: outputActivation(classes), kernelInitializer: layers.glorot(), name: 'output' }));
+  if ((options.dropout ?? 0.25) > 0)
+    model.add(tf.layers.dropout({ rate: options.dropout ?? 0.25, seed: options.seed }));
+  model.add(
+    tf.layers.dense({
+      units: classes,
+      activation: outputActivation(classes),
+      kernelInitializer: layers.glorot(),
+      name: 'output',
+    }),
+  );
   return model;
 }

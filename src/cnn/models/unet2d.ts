@@ -2,7 +2,13 @@
 // a decoder of 2×2 transposed convolutions joined to the encoder's features by skip connections, and a
 // 1×1 conv giving a per-pixel probability (sigmoid mask, or softmax over classes).
 import * as tf from '@tensorflow/tfjs';
-import { ModelOptionsError, SeededLayers, checkInputShape, checkPositiveInteger, outputActivation } from './layerFactory';
+import {
+  ModelOptionsError,
+  SeededLayers,
+  checkInputShape,
+  checkPositiveInteger,
+  outputActivation,
+} from './layerFactory';
 
 export interface Unet2dOptions {
   /** [height, width, channels]; height and width must be divisible by 2^depth. */
@@ -27,14 +33,23 @@ export function unet2d(options: Unet2dOptions): tf.LayersModel {
   const batchNorm = options.batchNorm ?? true;
   const factor = 2 ** depth;
   if (inputShape[0] % factor !== 0 || inputShape[1] % factor !== 0) {
-    throw new ModelOptionsError(builder, `input ${inputShape[0]}×${inputShape[1]} is not divisible by ${factor} (2^depth, depth ${depth})`);
+    throw new ModelOptionsError(
+      builder,
+      `input ${inputShape[0]}×${inputShape[1]} is not divisible by ${factor} (2^depth, depth ${depth})`,
+    );
   }
   const layers = new SeededLayers(options.seed);
 
   const convBlock = (x: tf.SymbolicTensor, filters: number, name: string): tf.SymbolicTensor => {
     let y = x;
     for (const part of ['a', 'b']) {
-      y = layers.conv(filters, 3, { activation: batchNorm ? 'linear' : 'relu', useBias: !batchNorm, name: `${name}_conv${part}` }).apply(y) as tf.SymbolicTensor;
+      y = layers
+        .conv(filters, 3, {
+          activation: batchNorm ? 'linear' : 'relu',
+          useBias: !batchNorm,
+          name: `${name}_conv${part}`,
+        })
+        .apply(y) as tf.SymbolicTensor;
       if (batchNorm) {
         y = tf.layers.batchNormalization({ name: `${name}_bn${part}` }).apply(y) as tf.SymbolicTensor;
         y = tf.layers.reLU({ name: `${name}_relu${part}` }).apply(y) as tf.SymbolicTensor;
@@ -55,11 +70,20 @@ export function unet2d(options: Unet2dOptions): tf.LayersModel {
   for (let level = depth - 1; level >= 0; level--) {
     const filters = baseFilters * 2 ** level;
     const up = tf.layers
-      .conv2dTranspose({ filters, kernelSize: 2, strides: 2, padding: 'same', kernelInitializer: layers.he(), name: `up${level + 1}` })
+      .conv2dTranspose({
+        filters,
+        kernelSize: 2,
+        strides: 2,
+        padding: 'same',
+        kernelInitializer: layers.he(),
+        name: `up${level + 1}`,
+      })
       .apply(x) as tf.SymbolicTensor;
     const joined = tf.layers.concatenate({ name: `skip${level + 1}` }).apply([up, skips[level]]) as tf.SymbolicTensor;
     x = convBlock(joined, filters, `up${level + 1}_block`);
   }
-  const output = layers.conv(classes, 1, { activation: outputActivation(classes), name: 'mask' }).apply(x) as tf.SymbolicTensor;
+  const output = layers
+    .conv(classes, 1, { activation: outputActivation(classes), name: 'mask' })
+    .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: builder });
 }

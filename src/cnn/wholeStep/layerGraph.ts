@@ -77,7 +77,8 @@ function activationOf(layer: LayerLike): ActivationLike {
 function checkCommon(layer: LayerLike): void {
   if ((layer.losses as unknown[]).length > 0) throw new Unsupported(`${layer.name}: a loss of its own (regularizer)`);
   const config = layer.getConfig();
-  if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') throw new Unsupported(`${layer.name}: dataFormat ${String(config.dataFormat)}`);
+  if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast')
+    throw new Unsupported(`${layer.name}: dataFormat ${String(config.dataFormat)}`);
   for (const key of Object.keys(config)) {
     if (/(Regularizer|Constraint)$/.test(key) && config[key] != null) throw new Unsupported(`${layer.name}: ${key}`);
   }
@@ -86,7 +87,8 @@ function checkCommon(layer: LayerLike): void {
 /** A hidden activation the ops compute: ReLU or none. */
 function hiddenRelu(layer: LayerLike, activation: ActivationLike): boolean {
   const name = activation.getClassName();
-  if (name !== 'relu' && name !== 'linear') throw new Unsupported(`${layer.name}: activation ${name} inside the network`);
+  if (name !== 'relu' && name !== 'linear')
+    throw new Unsupported(`${layer.name}: activation ${name} inside the network`);
   return name === 'relu';
 }
 
@@ -112,22 +114,39 @@ function opFor(layer: LayerLike, node: NodeLike, last: boolean): { op: LayerOp<u
         padding: layer.padding as 'same' | 'valid',
         dilations: pair(layer.dilationRate),
       };
-      if (config.padding !== 'same' && config.padding !== 'valid') throw new Unsupported(`${layer.name}: padding ${String(config.padding)}`);
+      if (config.padding !== 'same' && config.padding !== 'valid')
+        throw new Unsupported(`${layer.name}: padding ${String(config.padding)}`);
       if (className === 'Conv2D') return withActivation((relu) => new ConvOp({ ...config, relu }));
       if (config.dilations.some((d) => d !== 1)) throw new Unsupported(`${layer.name}: dilated transposed convolution`);
       const [, h, w, c] = node.outputTensors[0].shape as number[];
-      return withActivation((relu) => new ConvTransposeOp({ ...config, relu, outputShape: (batch) => [batch, h, w, c] }));
+      return withActivation(
+        (relu) => new ConvTransposeOp({ ...config, relu, outputShape: (batch) => [batch, h, w, c] }),
+      );
     }
     case 'Dense':
       if (inputRank !== 2) throw new Unsupported(`${layer.name}: input of rank ${inputRank}`);
-      return withActivation((relu) => new DenseOp({ kernel: layer.kernel as WeightRef, bias: (layer.bias ?? null) as WeightRef | null, relu }));
+      return withActivation(
+        (relu) =>
+          new DenseOp({ kernel: layer.kernel as WeightRef, bias: (layer.bias ?? null) as WeightRef | null, relu }),
+      );
     case 'BatchNormalization': {
       const axis = layer.axis as number;
       if (axis !== -1 && axis !== inputRank - 1) throw new Unsupported(`${layer.name}: axis ${axis}`);
       const config = layer as unknown as Omit<BatchNormConfig, 'relu'>;
       // tfjs' own training step needs both (it reads them unconditionally)
-      if (config.gamma == null || config.beta == null) throw new Unsupported(`${layer.name}: batch normalisation without scale or offset`);
-      return { op: new BatchNormOp({ gamma: config.gamma ?? null, beta: config.beta ?? null, movingMean: config.movingMean, movingVariance: config.movingVariance, epsilon: config.epsilon, momentum: config.momentum, relu: false }) };
+      if (config.gamma == null || config.beta == null)
+        throw new Unsupported(`${layer.name}: batch normalisation without scale or offset`);
+      return {
+        op: new BatchNormOp({
+          gamma: config.gamma ?? null,
+          beta: config.beta ?? null,
+          movingMean: config.movingMean,
+          movingVariance: config.movingVariance,
+          epsilon: config.epsilon,
+          momentum: config.momentum,
+          relu: false,
+        }),
+      };
     }
     case 'ReLU':
       if (layer.maxValue != null) throw new Unsupported(`${layer.name}: ReLU with a maximum`);
@@ -136,7 +155,13 @@ function opFor(layer: LayerLike, node: NodeLike, last: boolean): { op: LayerOp<u
       return withActivation((relu) => (relu ? new ReluOp() : new IdentityOp()));
     case 'MaxPooling2D':
       if (inputRank !== 4) throw new Unsupported(`${layer.name}: input of rank ${inputRank}`);
-      return { op: new MaxPoolOp({ poolSize: pair(layer.poolSize), strides: pair(layer.strides), padding: layer.padding as 'same' | 'valid' }) };
+      return {
+        op: new MaxPoolOp({
+          poolSize: pair(layer.poolSize),
+          strides: pair(layer.strides),
+          padding: layer.padding as 'same' | 'valid',
+        }),
+      };
     case 'GlobalAveragePooling2D':
       if (inputRank !== 4) throw new Unsupported(`${layer.name}: input of rank ${inputRank}`);
       return { op: new GlobalAveragePoolOp() };
@@ -149,7 +174,8 @@ function opFor(layer: LayerLike, node: NodeLike, last: boolean): { op: LayerOp<u
       return { op: new AddOp() };
     case 'Concatenate': {
       const axis = layer.axis as number;
-      if (axis !== -1 && axis !== inputRank - 1) throw new Unsupported(`${layer.name}: concatenation along axis ${axis}`);
+      if (axis !== -1 && axis !== inputRank - 1)
+        throw new Unsupported(`${layer.name}: concatenation along axis ${axis}`);
       return { op: new ConcatenateOp() };
     }
     default:
@@ -175,12 +201,19 @@ export function planOf(model: tf.LayersModel): LayerPlan | string {
 
 function readPlan(model: ModelLike): LayerPlan {
   if (model.inputs === undefined || model.outputs === undefined) throw new Unsupported('the model is not built yet');
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new Unsupported(`${model.inputs.length} inputs and ${model.outputs.length} outputs (one of each is supported)`);
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    throw new Unsupported(
+      `${model.inputs.length} inputs and ${model.outputs.length} outputs (one of each is supported)`,
+    );
   const [input] = model.inputs;
   const [output] = model.outputs;
   if (input.dtype !== 'float32') throw new Unsupported(`input of dtype ${input.dtype}`);
-  const depths = Object.keys(model.nodesByDepth).map(Number).sort((a, b) => b - a);
-  const calls = depths.flatMap((d) => model.nodesByDepth[d]).filter((node) => node.outboundLayer.getClassName() !== 'InputLayer');
+  const depths = Object.keys(model.nodesByDepth)
+    .map(Number)
+    .sort((a, b) => b - a);
+  const calls = depths
+    .flatMap((d) => model.nodesByDepth[d])
+    .filter((node) => node.outboundLayer.getClassName() !== 'InputLayer');
   let head: ActivationLike | undefined;
   const seen = new Set<LayerLike>();
   const nodes: PlanNode[] = calls.map((node) => {
@@ -189,13 +222,25 @@ function readPlan(model: ModelLike): LayerPlan {
     if (seen.has(layer)) throw new Unsupported(`${layer.name}: a layer called more than once`);
     seen.add(layer);
     if (node.outputTensors.length !== 1) throw new Unsupported(`${layer.name}: ${node.outputTensors.length} outputs`);
-    if ([...node.inputTensors, ...node.outputTensors].some((t) => t.dtype !== 'float32')) throw new Unsupported(`${layer.name}: a tensor not float32`);
+    if ([...node.inputTensors, ...node.outputTensors].some((t) => t.dtype !== 'float32'))
+      throw new Unsupported(`${layer.name}: a tensor not float32`);
     const made = opFor(layer, node, node.outputTensors[0].id === output.id);
     head = made.head ?? head;
-    return { name: layer.name, op: made.op, inputs: node.inputTensors.map((t) => t.id), output: node.outputTensors[0].id };
+    return {
+      name: layer.name,
+      op: made.op,
+      inputs: node.inputTensors.map((t) => t.id),
+      output: node.outputTensors[0].id,
+    };
   });
   if (nodes.length === 0) throw new Unsupported('no layers');
-  return { nodes: fuseReluAfterBatchNorm(nodes, output.id), input: input.id, inputShape: input.shape.slice(1) as number[], output: output.id, head: head && ((z) => head!.apply(z)) };
+  return {
+    nodes: fuseReluAfterBatchNorm(nodes, output.id),
+    input: input.id,
+    inputShape: input.shape.slice(1) as number[],
+    output: output.id,
+    head: head && ((z) => head!.apply(z)),
+  };
 }
 
 /** A batch normalisation whose only reader is a ReLU becomes one op with it (one pass instead of two each way). */
@@ -206,9 +251,19 @@ function fuseReluAfterBatchNorm(nodes: PlanNode[], modelOutput: number): PlanNod
   for (const node of nodes) {
     if (fused.has(node)) continue;
     const next = readers(node.output);
-    if (node.op instanceof BatchNormOp && node.output !== modelOutput && next.length === 1 && next[0].op instanceof ReluOp) {
+    if (
+      node.op instanceof BatchNormOp &&
+      node.output !== modelOutput &&
+      next.length === 1 &&
+      next[0].op instanceof ReluOp
+    ) {
       fused.add(next[0]);
-      result.push({ name: `${node.name}+${next[0].name}`, op: node.op.withRelu(), inputs: node.inputs, output: next[0].output });
+      result.push({
+        name: `${node.name}+${next[0].name}`,
+        op: node.op.withRelu(),
+        inputs: node.inputs,
+        output: next[0].output,
+      });
     } else {
       result.push(node);
     }

@@ -72,16 +72,28 @@ export class ConvOp implements LayerOp {
     const filter = this.config.kernel.read();
     const bias = read(this.config.bias);
     const inputs: Record<string, TensorInfo> = bias === undefined ? { x, filter } : { x, filter, bias };
-    return { output: run.calls.run('FusedConv2D', inputs, { ...this.attrs(), activation: this.config.relu ? 'relu' : 'linear' }), saved: undefined };
+    return {
+      output: run.calls.run('FusedConv2D', inputs, {
+        ...this.attrs(),
+        activation: this.config.relu ? 'relu' : 'linear',
+      }),
+      saved: undefined,
+    };
   }
 
   backward(run: StepRun, { dy, inputs: [x], output, needs }: BackwardArgs<undefined>) {
     const filter = this.config.kernel.read();
     const bias = read(this.config.bias);
     const dz = linearGradient(run, dy, output, this.config.relu);
-    if (run.wants(filter)) run.setGradient(filter, run.calls.run('Conv2DBackpropFilter', { x, dy: dz }, { ...this.attrs(), filterShape: filter.shape }));
+    if (run.wants(filter))
+      run.setGradient(
+        filter,
+        run.calls.run('Conv2DBackpropFilter', { x, dy: dz }, { ...this.attrs(), filterShape: filter.shape }),
+      );
     if (run.wants(bias)) run.setGradient(bias, biasGradient(run, dz));
-    const dx = needs[0] ? run.calls.run('Conv2DBackpropInput', { dy: dz, filter }, { ...this.attrs(), inputShape: x.shape }) : undefined;
+    const dx = needs[0]
+      ? run.calls.run('Conv2DBackpropInput', { dy: dz, filter }, { ...this.attrs(), inputShape: x.shape })
+      : undefined;
     run.free(dz);
     return [dx];
   }
@@ -102,8 +114,15 @@ export class ConvTransposeOp implements LayerOp {
   forward(run: StepRun, [x]: TensorInfo[]) {
     const filter = this.config.kernel.read();
     const bias = read(this.config.bias);
-    let y = run.calls.run('Conv2DBackpropInput', { dy: x, filter }, { ...this.attrs(), inputShape: this.config.outputShape(x.shape[0]) });
-    for (const next of [bias && ((t: TensorInfo) => run.simd.addBias(t, bias)), this.config.relu && ((t: TensorInfo) => run.simd.relu(t))]) {
+    let y = run.calls.run(
+      'Conv2DBackpropInput',
+      { dy: x, filter },
+      { ...this.attrs(), inputShape: this.config.outputShape(x.shape[0]) },
+    );
+    for (const next of [
+      bias && ((t: TensorInfo) => run.simd.addBias(t, bias)),
+      this.config.relu && ((t: TensorInfo) => run.simd.relu(t)),
+    ]) {
       if (!next) continue;
       const z = next(y);
       run.free(y);
@@ -116,7 +135,11 @@ export class ConvTransposeOp implements LayerOp {
     const filter = this.config.kernel.read();
     const bias = read(this.config.bias);
     const dz = linearGradient(run, dy, output, this.config.relu);
-    if (run.wants(filter)) run.setGradient(filter, run.calls.run('Conv2DBackpropFilter', { x: dz, dy: x }, { ...this.attrs(), filterShape: filter.shape }));
+    if (run.wants(filter))
+      run.setGradient(
+        filter,
+        run.calls.run('Conv2DBackpropFilter', { x: dz, dy: x }, { ...this.attrs(), filterShape: filter.shape }),
+      );
     if (run.wants(bias)) run.setGradient(bias, biasGradient(run, dz));
     const dx = needs[0] ? run.calls.run('Conv2D', { x: dz, filter }, { ...this.attrs(), dilations: 1 }) : undefined;
     run.free(dz);
@@ -135,7 +158,10 @@ export class DenseOp implements LayerOp {
   forward(run: StepRun, [x]: TensorInfo[]) {
     const bias = read(this.config.bias);
     let y = run.simd.matMul(x, this.config.kernel.read(), false, 0);
-    for (const next of [bias && ((t: TensorInfo) => run.simd.addBias(t, bias)), this.config.relu && ((t: TensorInfo) => run.simd.relu(t))]) {
+    for (const next of [
+      bias && ((t: TensorInfo) => run.simd.addBias(t, bias)),
+      this.config.relu && ((t: TensorInfo) => run.simd.relu(t)),
+    ]) {
       if (!next) continue;
       const z = next(y);
       run.free(y);
@@ -150,7 +176,9 @@ export class DenseOp implements LayerOp {
     const dz = linearGradient(run, dy, output, this.config.relu);
     if (run.wants(kernel)) run.setGradient(kernel, run.simd.matMul(x, dz, true, 0));
     if (run.wants(bias)) run.setGradient(bias, biasGradient(run, dz));
-    const dx = needs[0] ? simdProduct(run.calls, run.simd, dz, kernel, { transposeA: false, transposeB: true }) : undefined;
+    const dx = needs[0]
+      ? simdProduct(run.calls, run.simd, dz, kernel, { transposeA: false, transposeB: true })
+      : undefined;
     run.free(dz);
     return [dx];
   }
@@ -219,7 +247,10 @@ export class BatchNormOp implements LayerOp<BatchNormSaved> {
   private moveAverages(mean: Float32Array, variance: Float32Array): void {
     const decay = Math.fround(1 - this.config.momentum);
     tf.tidy(() => {
-      for (const [variable, batch] of [[this.config.movingMean, mean], [this.config.movingVariance, variance]] as const) {
+      for (const [variable, batch] of [
+        [this.config.movingMean, mean],
+        [this.config.movingVariance, variance],
+      ] as const) {
         const moving = variable.read().dataSync() as Float32Array;
         variable.write(tf.tensor1d(moving.map((m, c) => m - Math.fround(Math.fround(m - batch[c]) * decay))));
       }
@@ -267,7 +298,12 @@ export class MaxPoolOp implements LayerOp {
   constructor(private readonly config: { poolSize: Pair; strides: Pair; padding: 'same' | 'valid' }) {}
 
   private attrs() {
-    return { filterSize: this.config.poolSize, strides: this.config.strides, pad: this.config.padding, dimRoundingMode: undefined };
+    return {
+      filterSize: this.config.poolSize,
+      strides: this.config.strides,
+      pad: this.config.padding,
+      dimRoundingMode: undefined,
+    };
   }
 
   forward(run: StepRun, [x]: TensorInfo[]) {
@@ -295,7 +331,10 @@ export class FlattenOp implements LayerOp {
   readonly variables: tf.Variable[] = [];
 
   forward(run: StepRun, [x]: TensorInfo[]) {
-    return { output: run.calls.reshape(x, [x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)]), saved: undefined };
+    return {
+      output: run.calls.reshape(x, [x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)]),
+      saved: undefined,
+    };
   }
 
   backward(run: StepRun, { dy, inputs: [x] }: BackwardArgs<undefined>) {
@@ -314,7 +353,9 @@ export class DropoutOp implements LayerOp<TensorInfo | undefined> {
     if (!run.training || !(rate > 0 && rate < 1)) return { output: run.calls.retain(x), saved: undefined };
     const keep = 1 - rate;
     // tf.dropout's multiplier: ⌊u + keep⌋ / keep for u uniform in [0, 1)
-    const multiplier = run.keepTensor(tf.tidy(() => tf.div(tf.floor(tf.add(tf.randomUniform(x.shape, 0, 1, 'float32', seed), keep)), keep)));
+    const multiplier = run.keepTensor(
+      tf.tidy(() => tf.div(tf.floor(tf.add(tf.randomUniform(x.shape, 0, 1, 'float32', seed), keep)), keep)),
+    );
     return { output: run.calls.run('Multiply', { a: x, b: multiplier }), saved: multiplier as TensorInfo };
   }
 

@@ -23,7 +23,10 @@ interface ForwardState {
 function runForward(run: StepRun, plan: LayerPlan, x: TensorInfo): ForwardState {
   const values = new Map<number, TensorInfo>([[plan.input, x]]);
   const saved = plan.nodes.map((node) => {
-    const step = node.op.forward(run, node.inputs.map((id) => values.get(id)!));
+    const step = node.op.forward(
+      run,
+      node.inputs.map((id) => values.get(id)!),
+    );
     values.set(node.output, run.keep(step.output));
     return step.saved;
   });
@@ -34,7 +37,8 @@ function runForward(run: StepRun, plan: LayerPlan, x: TensorInfo): ForwardState 
 function tensorsNeedingGradients(run: StepRun, plan: LayerPlan): Set<number> {
   const needing = new Set<number>();
   for (const node of plan.nodes) {
-    if (node.op.variables.some((v) => run.wants(v)) || node.inputs.some((id) => needing.has(id))) needing.add(node.output);
+    if (node.op.variables.some((v) => run.wants(v)) || node.inputs.some((id) => needing.has(id)))
+      needing.add(node.output);
   }
   return needing;
 }
@@ -52,7 +56,13 @@ function runBackward(run: StepRun, plan: LayerPlan, state: ForwardState, dOutput
       let dxs: Array<TensorInfo | undefined>;
       try {
         const inputs = node.inputs.map((id) => state.values.get(id)!);
-        dxs = node.op.backward(run, { dy, inputs, output: state.values.get(node.output)!, saved: state.saved[i], needs: node.inputs.map((id) => needing.has(id)) });
+        dxs = node.op.backward(run, {
+          dy,
+          inputs,
+          output: state.values.get(node.output)!,
+          saved: state.saved[i],
+          needs: node.inputs.map((id) => needing.has(id)),
+        });
       } finally {
         run.free(dy);
       }
@@ -84,7 +94,14 @@ export function coversTrainableWeights(model: CompiledModel, plan: LayerPlan): b
  * One training step on a batch, as tfjs-layers' train function: returns the batch's loss and metrics (scalars
  * the caller disposes) after updating the weights. `sampleWeight` weighs each example's loss (class weights).
  */
-export function trainStep(model: CompiledModel, plan: LayerPlan, simd: SimdKernels, x: tf.Tensor, y: tf.Tensor, sampleWeight?: tf.Tensor): tf.Scalar[] {
+export function trainStep(
+  model: CompiledModel,
+  plan: LayerPlan,
+  simd: SimdKernels,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  sampleWeight?: tf.Tensor,
+): tf.Scalar[] {
   const variables = model.collectedTrainableWeights.map((w) => w.read().name);
   const run = new StepRun(simd, tf.engine().backend, true, new Set(variables));
   try {
@@ -99,7 +116,11 @@ export function trainStep(model: CompiledModel, plan: LayerPlan, simd: SimdKerne
       };
       const { value, grad } = tf.valueAndGrad(lossOf)(z);
       const predicted = output(z);
-      return { loss: value, metrics: model.metricsTensors.map(([metric]) => tf.mean(metric(y, predicted)) as tf.Scalar), gradient: grad };
+      return {
+        loss: value,
+        metrics: model.metricsTensors.map(([metric]) => tf.mean(metric(y, predicted)) as tf.Scalar),
+        gradient: grad,
+      };
     });
     try {
       runBackward(run, plan, state, gradient);

@@ -43,12 +43,19 @@ export function wholeStepUnavailable(model: tf.LayersModel): string | undefined 
 }
 
 /** The plan and kernels when the path runs `model` on the input `x` now. */
-function pathFor(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[] | undefined): { plan: LayerPlan; simd: SimdKernels } | undefined {
-  if (!enabled || !simdKernelsActive() || tapeRecording() || wholeStepUnavailable(model) !== undefined) return undefined;
+function pathFor(
+  model: tf.LayersModel,
+  x: tf.Tensor | tf.Tensor[] | undefined,
+): { plan: LayerPlan; simd: SimdKernels } | undefined {
+  if (!enabled || !simdKernelsActive() || tapeRecording() || wholeStepUnavailable(model) !== undefined)
+    return undefined;
   const plan = plans.get(model) as LayerPlan;
   const input = Array.isArray(x) ? (x.length === 1 ? x[0] : undefined) : x;
-  const fits = input instanceof tf.Tensor && input.dtype === 'float32' && input.rank === plan.inputShape.length + 1
-    && plan.inputShape.every((d, i) => d == null || d === input.shape[i + 1]);
+  const fits =
+    input instanceof tf.Tensor &&
+    input.dtype === 'float32' &&
+    input.rank === plan.inputShape.length + 1 &&
+    plan.inputShape.every((d, i) => d == null || d === input.shape[i + 1]);
   return fits ? { plan, simd: simdKernelsOf(tf.engine().backend)! } : undefined;
 }
 
@@ -65,7 +72,8 @@ function useWholeStep(): void {
     return (data) => {
       // data: the input, the target, then (class weights) the examples' weights
       const path = pathFor(model, data[0]);
-      if (path === undefined || this.lossFunctions.length !== 1 || !coversTrainableWeights(this, path.plan)) return shipped(data);
+      if (path === undefined || this.lossFunctions.length !== 1 || !coversTrainableWeights(this, path.plan))
+        return shipped(data);
       return trainStep(this, path.plan, path.simd, data[0], data[1], data[2] ?? undefined);
     };
   };
@@ -73,7 +81,8 @@ function useWholeStep(): void {
   prototype.predictLoop = function (this: ModelInternals, ins, batchSize = 32, verbose = false) {
     const path = pathFor(this as unknown as tf.LayersModel, ins);
     const x = Array.isArray(ins) ? ins[0] : ins;
-    if (path === undefined || verbose || x.shape[0] === 0) return shippedPredictLoop.call(this, ins, batchSize, verbose);
+    if (path === undefined || verbose || x.shape[0] === 0)
+      return shippedPredictLoop.call(this, ins, batchSize, verbose);
     // as tfjs' predictLoop: batch by batch, the outputs concatenated
     return tf.tidy(() => {
       const count = x.shape[0];
@@ -87,4 +96,8 @@ function useWholeStep(): void {
   };
 }
 
-export const wholeStepPatch: RadnbPatch = { name: 'LayersModel training step and predict', backends: ['wasm'], install: useWholeStep };
+export const wholeStepPatch: RadnbPatch = {
+  name: 'LayersModel training step and predict',
+  backends: ['wasm'],
+  install: useWholeStep,
+};

@@ -30,7 +30,13 @@ function toDiagnostic(d: CellDiagnostic): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toRange(d.range), d.message, severities[d.severity]);
   diagnostic.source = DIAGNOSTIC_SOURCE;
   if (d.code) diagnostic.code = `TS${d.code}`;
-  if (d.tags) diagnostic.tags = d.tags.map((t) => (t === 'unnecessary' ? vscode.DiagnosticTag.Unnecessary : vscode.DiagnosticTag.Deprecated));
-  if (d.related) diagnostic.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(toLocation(r.location), r.message));
+  if (d.tags)
+    diagnostic.tags = d.tags.map((t) =>
+      t === 'unnecessary' ? vscode.DiagnosticTag.Unnecessary : vscode.DiagnosticTag.Deprecated,
+    );
+  if (d.related)
+    diagnostic.relatedInformation = d.related.map(
+      (r) => new vscode.DiagnosticRelatedInformation(toLocation(r.location), r.message),
+    );
   return diagnostic;
 }

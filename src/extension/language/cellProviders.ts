@@ -24,7 +24,11 @@ class CellCompletionItem extends vscode.CompletionItem {
   }
 }
 
-export function registerCellProviders(sync: NotebookSync, client: LanguageClient, live: LiveVariables): vscode.Disposable {
+export function registerCellProviders(
+  sync: NotebookSync,
+  client: LanguageClient,
+  live: LiveVariables,
+): vscode.Disposable {
   /** Asks the language service about a position in a cell; undefined for cells of notebooks it does not serve. */
   const ask = async <M extends 'quickInfo' | 'signatureHelp' | 'definition' | 'highlights'>(
     method: M,
@@ -34,7 +38,12 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
   ): Promise<{ notebook: vscode.NotebookDocument; answer: LanguageMethods[M]['result'] | undefined } | undefined> => {
     const cell = sync.cellOf(document);
     if (!cell) return undefined;
-    const params = { ...extra, notebook: cell.key, cellId: cell.cellId, at: toCell(position) } as LanguageMethods[M]['params'];
+    const params = {
+      ...extra,
+      notebook: cell.key,
+      cellId: cell.cellId,
+      at: toCell(position),
+    } as LanguageMethods[M]['params'];
     return { notebook: cell.notebook, answer: await client.request(method, params) };
   };
 
@@ -43,12 +52,18 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
       const cell = sync.cellOf(document);
       if (!cell) return undefined;
       const at = toCell(position);
-      const result = await client.request('completions', { notebook: cell.key, cellId: cell.cellId, at, triggerCharacter: context.triggerCharacter });
+      const result = await client.request('completions', {
+        notebook: cell.key,
+        cellId: cell.cellId,
+        at,
+        triggerCharacter: context.triggerCharacter,
+      });
       if (!result) return undefined;
       const items: vscode.CompletionItem[] = result.entries.map((entry) => {
         const item = new CellCompletionItem(entry, { key: cell.key, cellId: cell.cellId, at });
         item.sortText = entry.sortText;
-        if (entry.insertText !== undefined) item.insertText = entry.isSnippet ? new vscode.SnippetString(entry.insertText) : entry.insertText;
+        if (entry.insertText !== undefined)
+          item.insertText = entry.isSnippet ? new vscode.SnippetString(entry.insertText) : entry.insertText;
         if (entry.replacementRange) item.range = toRange(entry.replacementRange);
         if (entry.kindModifiers?.includes('deprecated')) item.tags = [vscode.CompletionItemTag.Deprecated];
         return item;
@@ -60,7 +75,14 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
     async resolveCompletionItem(item) {
       if (!(item instanceof CellCompletionItem)) return item;
       const { entry, where } = item;
-      const details = await client.request('completionDetails', { notebook: where.key, cellId: where.cellId, at: where.at, name: entry.name, source: entry.source, data: entry.data });
+      const details = await client.request('completionDetails', {
+        notebook: where.key,
+        cellId: where.cellId,
+        at: where.at,
+        name: entry.name,
+        source: entry.source,
+        data: entry.data,
+      });
       if (details) {
         item.detail = details.detail;
         item.documentation = new vscode.MarkdownString(details.documentation);
@@ -84,12 +106,15 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
 
   const signatures: vscode.SignatureHelpProvider = {
     async provideSignatureHelp(document, position, _token, context) {
-      const help = (await ask('signatureHelp', document, position, { triggerCharacter: context.triggerCharacter }))?.answer;
+      const help = (await ask('signatureHelp', document, position, { triggerCharacter: context.triggerCharacter }))
+        ?.answer;
       if (!help) return undefined;
       const result = new vscode.SignatureHelp();
       result.signatures = help.signatures.map((s) => {
         const info = new vscode.SignatureInformation(s.label, new vscode.MarkdownString(s.documentation));
-        info.parameters = s.parameters.map((p) => new vscode.ParameterInformation(p.label, p.documentation || undefined));
+        info.parameters = s.parameters.map(
+          (p) => new vscode.ParameterInformation(p.label, p.documentation || undefined),
+        );
         return info;
       });
       result.activeSignature = help.activeSignature;
@@ -107,7 +132,11 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
   const highlights: vscode.DocumentHighlightProvider = {
     async provideDocumentHighlights(document, position) {
       const found = (await ask('highlights', document, position, {}))?.answer;
-      const kinds = { read: vscode.DocumentHighlightKind.Read, write: vscode.DocumentHighlightKind.Write, text: vscode.DocumentHighlightKind.Text };
+      const kinds = {
+        read: vscode.DocumentHighlightKind.Read,
+        write: vscode.DocumentHighlightKind.Write,
+        text: vscode.DocumentHighlightKind.Text,
+      };
       return found?.map((h) => new vscode.DocumentHighlight(toRange(h.range), kinds[h.kind]));
     },
   };
@@ -115,7 +144,10 @@ export function registerCellProviders(sync: NotebookSync, client: LanguageClient
   return vscode.Disposable.from(
     vscode.languages.registerCompletionItemProvider(CELL_SELECTOR, completions, '.', '"', "'", '`', '/', '@', '<'),
     vscode.languages.registerHoverProvider(CELL_SELECTOR, hover),
-    vscode.languages.registerSignatureHelpProvider(CELL_SELECTOR, signatures, { triggerCharacters: ['(', ',', '<'], retriggerCharacters: [')'] }),
+    vscode.languages.registerSignatureHelpProvider(CELL_SELECTOR, signatures, {
+      triggerCharacters: ['(', ',', '<'],
+      retriggerCharacters: [')'],
+    }),
     vscode.languages.registerDefinitionProvider(CELL_SELECTOR, definitions),
     vscode.languages.registerDocumentHighlightProvider(CELL_SELECTOR, highlights),
   );

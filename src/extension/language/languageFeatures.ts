@@ -21,7 +21,8 @@ export interface LanguageFeatureOptions {
 export function registerLanguageFeatures(context: vscode.ExtensionContext, options: LanguageFeatureOptions): void {
   const installDir = context.extensionUri.fsPath;
   const client = new LanguageClient(path.join(installDir, 'out', 'language', 'worker.js'), installDir, options.log);
-  const checkTypes = (notebook: vscode.NotebookDocument) => vscode.workspace.getConfiguration('radnb', notebook.uri).get<boolean>('typeCheck.enabled', true);
+  const checkTypes = (notebook: vscode.NotebookDocument) =>
+    vscode.workspace.getConfiguration('radnb', notebook.uri).get<boolean>('typeCheck.enabled', true);
   const sync = new NotebookSync(client, checkTypes);
   const serve = (notebook: vscode.NotebookDocument) => {
     void adoptTypeScriptCells(notebook);
@@ -39,7 +40,8 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, optio
     vscode.workspace.onDidCloseNotebookDocument((notebook) => sync.stopServing(notebook)),
     // Cells added as plain TypeScript (pasted, or by another extension) join the notebook's language.
     vscode.workspace.onDidChangeNotebookDocument((e) => {
-      if (sync.isServed(e.notebook) && e.contentChanges.some((c) => c.addedCells.length > 0)) void adoptTypeScriptCells(e.notebook);
+      if (sync.isServed(e.notebook) && e.contentChanges.some((c) => c.addedCells.length > 0))
+        void adoptTypeScriptCells(e.notebook);
     }),
     options.onDidChangeKernelSelection(({ notebook, selected }) => {
       if (notebook.notebookType === 'radnb') return;

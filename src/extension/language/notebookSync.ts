@@ -6,10 +6,13 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from './languageClient';
 import { RADNB_LANGUAGE } from './radnbLanguage';
 
+/** The cells the kernel runs: radnb's TypeScript, and JavaScript (whose names the cells below see). */
+const CELL_LANGUAGES = new Set([RADNB_LANGUAGE, 'javascript']);
+
 interface Served {
   notebook: vscode.NotebookDocument;
-  /** Document version of each cell as last sent. */
-  sentVersions: Map<string, number>;
+  /** Document version and language of each cell as last sent (a language change keeps the URI). */
+  sentVersions: Map<string, string>;
   sentOrder: string[];
 }
 
@@ -82,11 +85,15 @@ export class NotebookSync implements vscode.Disposable {
   }
 
   /** The served notebook a cell document belongs to, with all changes sent. */
-  cellOf(document: vscode.TextDocument): { notebook: vscode.NotebookDocument; key: string; cellId: string } | undefined {
+  cellOf(
+    document: vscode.TextDocument,
+  ): { notebook: vscode.NotebookDocument; key: string; cellId: string } | undefined {
     let owner = this.cellOwners.get(document.uri.toString());
     if (!owner) {
       // A cell added a moment ago: its notebook's change event may still be queued behind this request.
-      owner = [...this.served.values()].find((s) => s.notebook.getCells().some((c) => c.document.uri.toString() === document.uri.toString()));
+      owner = [...this.served.values()].find((s) =>
+        s.notebook.getCells().some((c) => c.document.uri.toString() === document.uri.toString()),
+      );
       if (owner) this.dirty.add(owner);
     }
     if (!owner) return undefined;
@@ -123,18 +130,29 @@ export class NotebookSync implements vscode.Disposable {
     const notebook = served.notebook;
     served.sentVersions.clear();
     served.sentOrder = [];
-    this.client.notify('open', { notebook: notebook.uri.toString(), notebookFile: notebookFile(notebook), checkTypes: this.checkTypes(notebook) });
+    this.client.notify('open', {
+      notebook: notebook.uri.toString(),
+      notebookFile: notebookFile(notebook),
+      checkTypes: this.checkTypes(notebook),
+    });
     this.sendUpdate(served);
   }
 
   private sendUpdate(served: Served): void {
     const cells = served.notebook
       .getCells()
-      .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === RADNB_LANGUAGE && !c.document.isClosed);
+      .filter(
+        (c) =>
+          c.kind === vscode.NotebookCellKind.Code && CELL_LANGUAGES.has(c.document.languageId) && !c.document.isClosed,
+      );
     const order = cells.map((c) => c.document.uri.toString());
     const changed = cells
-      .filter((c) => served.sentVersions.get(c.document.uri.toString()) !== c.document.version)
-      .map((c) => ({ id: c.document.uri.toString(), text: c.document.getText() }));
+      .filter((c) => served.sentVersions.get(c.document.uri.toString()) !== sentVersion(c.document))
+      .map((c) => ({
+        id: c.document.uri.toString(),
+        text: c.document.getText(),
+        ...(c.document.languageId === 'javascript' && { javascript: true }),
+      }));
     if (changed.length === 0 && sameOrder(order, served.sentOrder)) return;
     const removed = served.sentOrder.filter((id) => !order.includes(id));
     for (const id of removed) {
@@ -143,11 +161,12 @@ export class NotebookSync implements vscode.Disposable {
     }
     for (const cell of cells) {
       this.cellOwners.set(cell.document.uri.toString(), served);
-      served.sentVersions.set(cell.document.uri.toString(), cell.document.version);
+      served.sentVersions.set(cell.document.uri.toString(), sentVersion(cell.document));
     }
     served.sentOrder = order;
     this.client.notify('update', { notebook: served.notebook.uri.toString(), order, changed });
-    if (removed.length > 0) for (const listener of this.removedListeners) listener(removed.map((id) => vscode.Uri.parse(id)));
+    if (removed.length > 0)
+      for (const listener of this.removedListeners) listener(removed.map((id) => vscode.Uri.parse(id)));
   }
 }
 
@@ -160,4 +179,8 @@ function notebookFile(notebook: vscode.NotebookDocument): string {
 
 function sameOrder(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
+function sentVersion(document: vscode.TextDocument): string {
+  return `${document.version}/${document.languageId}`;
 }

@@ -5,7 +5,9 @@ import type { KernelVariable } from '../../common/variables';
 
 /** `Tensor [32, 28, 28, 1] · 98.0 KiB`, `string (length 12)`, `Map (size 3)`. */
 export function variableLine(v: KernelVariable): string {
-  const parts = [v.shape ? `${v.type} [${v.shape.join(', ')}]` : v.length !== undefined ? `${v.type} (length ${v.length})` : v.type];
+  const parts = [
+    v.shape ? `${v.type} [${v.shape.join(', ')}]` : v.length !== undefined ? `${v.type} (length ${v.length})` : v.type,
+  ];
   if (v.bytes !== undefined) parts.push(formatBytes(v.bytes));
   return parts.join(' · ');
 }

@@ -37,7 +37,15 @@ class VariablesTree implements vscode.TreeDataProvider<KernelVariable> {
     item.description = `${variableLine(v)} — ${v.summary}`;
     item.tooltip = new vscode.MarkdownString().appendText(`${v.name}: ${variableLine(v)}\n${v.summary}`);
     item.contextValue = v.viewable ? 'viewable' : 'value';
-    item.iconPath = new vscode.ThemeIcon(v.type === 'Tensor' ? 'symbol-array' : v.type.startsWith('Dicom') ? 'file-media' : v.type === 'function' || v.type === 'class' ? 'symbol-method' : 'symbol-variable');
+    item.iconPath = new vscode.ThemeIcon(
+      v.type === 'Tensor'
+        ? 'symbol-array'
+        : v.type.startsWith('Dicom')
+          ? 'file-media'
+          : v.type === 'function' || v.type === 'class'
+            ? 'symbol-method'
+            : 'symbol-variable',
+    );
     if (v.viewable) item.command = { command: SHOW_VARIABLE, title: 'Show in Notebook', arguments: [v] };
     return item;
   }
@@ -50,7 +58,7 @@ export function registerVariablesView(variablesOf: VariablesOf, onDidChange: vsc
     tree.refresh();
     const current = tree.current();
     view.message = !current
-      ? 'Run a cell to see the kernel\'s variables.'
+      ? "Run a cell to see the kernel's variables."
       : current.tensors
         ? `Tensor memory: ${formatBytes(current.tensors.bytes)} in ${current.tensors.count} tensor${current.tensors.count === 1 ? '' : 's'}`
         : undefined;
@@ -70,8 +78,15 @@ async function showInNotebook(name: string): Promise<void> {
   if (!editor) return;
   const index = Math.min(editor.selection.end, editor.notebook.cellCount);
   const edit = new vscode.WorkspaceEdit();
-  edit.set(editor.notebook.uri, [vscode.NotebookEdit.insertCells(index, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, name, RADNB_LANGUAGE)])]);
+  edit.set(editor.notebook.uri, [
+    vscode.NotebookEdit.insertCells(index, [
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, name, RADNB_LANGUAGE),
+    ]),
+  ]);
   if (!(await vscode.workspace.applyEdit(edit))) return;
   editor.selection = new vscode.NotebookRange(index, index + 1);
-  await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: index, end: index + 1 }], document: editor.notebook.uri });
+  await vscode.commands.executeCommand('notebook.cell.execute', {
+    ranges: [{ start: index, end: index + 1 }],
+    document: editor.notebook.uri,
+  });
 }

@@ -44,14 +44,22 @@ function loadModule(codec: EmscriptenCodec): Promise<WasmModule> {
 }
 
 /** Decodes one frame; throws an Error saying what the codec reported when it does not match the header. */
-export async function decodeWithEmscripten(codec: EmscriptenCodec, frame: Uint8Array, info: PixelInfo): Promise<{ pixels: StoredPixels; frameInfo: FrameInfo }> {
+export async function decodeWithEmscripten(
+  codec: EmscriptenCodec,
+  frame: Uint8Array,
+  info: PixelInfo,
+): Promise<{ pixels: StoredPixels; frameInfo: FrameInfo }> {
   const module = await loadModule(codec);
   const decoder = new module[codec.decoderClass]();
   try {
     decoder.getEncodedBuffer(frame.length).set(frame);
     decoder.decode();
     const frameInfo = decoder.getFrameInfo();
-    if (frameInfo.width !== info.columns || frameInfo.height !== info.rows || frameInfo.componentCount !== info.samplesPerPixel) {
+    if (
+      frameInfo.width !== info.columns ||
+      frameInfo.height !== info.rows ||
+      frameInfo.componentCount !== info.samplesPerPixel
+    ) {
       throw new Error(
         `the compressed frame is ${frameInfo.width}×${frameInfo.height}×${frameInfo.componentCount}, the header says ${info.columns}×${info.rows}×${info.samplesPerPixel}`,
       );
@@ -66,7 +74,8 @@ export async function decodeWithEmscripten(codec: EmscriptenCodec, frame: Uint8A
 function storedFromBytes(bytes: Uint8Array, bitsPerSample: number, info: PixelInfo): StoredPixels {
   const count = info.rows * info.columns * info.samplesPerPixel;
   const width = bitsPerSample <= 8 ? 1 : bitsPerSample <= 16 ? 2 : 4;
-  if (bytes.length < count * width) throw new Error(`decoder returned ${bytes.length} bytes, expected ${count * width}`);
+  if (bytes.length < count * width)
+    throw new Error(`decoder returned ${bytes.length} bytes, expected ${count * width}`);
   const out = allocateStored(info, count);
   if (width === info.bitsAllocated / 8) {
     new Uint8Array(out.buffer).set(bytes.subarray(0, count * width));
@@ -74,7 +83,8 @@ function storedFromBytes(bytes: Uint8Array, bitsPerSample: number, info: PixelIn
   }
   // A stream narrower than Bits Allocated (8-bit samples in 16-bit words): widen value by value.
   const aligned = new Uint8Array(bytes.subarray(0, count * width));
-  const source = width === 1 ? aligned : width === 2 ? new Uint16Array(aligned.buffer) : new Uint32Array(aligned.buffer);
+  const source =
+    width === 1 ? aligned : width === 2 ? new Uint16Array(aligned.buffer) : new Uint32Array(aligned.buffer);
   for (let i = 0; i < count; i++) out[i] = source[i];
   return out;
 }

@@ -26,7 +26,8 @@ export function markAsRgb(jpeg: Uint8Array): Uint8Array {
       }
     }
     if (marker === 0xda) {
-      for (let c = 0; c < out[body]; c++) out[body + 1 + 2 * c] = ids.get(out[body + 1 + 2 * c]) ?? out[body + 1 + 2 * c];
+      for (let c = 0; c < out[body]; c++)
+        out[body + 1 + 2 * c] = ids.get(out[body + 1 + 2 * c]) ?? out[body + 1 + 2 * c];
       i = skipEntropyData(out, i + 2 + length);
       continue;
     }
@@ -43,6 +44,10 @@ function isTag(bytes: Uint8Array, at: number, tag: string): boolean {
 /** Position of the next marker after a scan's entropy-coded data (0xFF00 is a stuffed byte, RSTn is inside). */
 function skipEntropyData(bytes: Uint8Array, from: number): number {
   let i = from;
-  while (i + 1 < bytes.length && !(bytes[i] === 0xff && bytes[i + 1] !== 0 && (bytes[i + 1] < 0xd0 || bytes[i + 1] > 0xd7))) i++;
+  while (
+    i + 1 < bytes.length &&
+    !(bytes[i] === 0xff && bytes[i + 1] !== 0 && (bytes[i + 1] < 0xd0 || bytes[i + 1] > 0xd7))
+  )
+    i++;
   return i;
 }

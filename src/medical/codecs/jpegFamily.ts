@@ -5,7 +5,10 @@ import { decodeWithEmscripten, type EmscriptenCodec } from './emscripten';
 import { markAsRgb } from './jpegColorSpace';
 import type { DecodedFrame, FrameDecoder } from './types';
 
-const LIBJPEG_TURBO: EmscriptenCodec = { loader: '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs', decoderClass: 'JPEGDecoder' };
+const LIBJPEG_TURBO: EmscriptenCodec = {
+  loader: '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
+  decoderClass: 'JPEGDecoder',
+};
 const CHARLS: EmscriptenCodec = { loader: '@cornerstonejs/codec-charls/decodewasmjs', decoderClass: 'JpegLSDecoder' };
 const OPENJPEG: EmscriptenCodec = { loader: '@cornerstonejs/codec-openjpeg/decodewasmjs', decoderClass: 'J2KDecoder' };
 const OPENJPH: EmscriptenCodec = { loader: '@cornerstonejs/codec-openjph/wasmjs', decoderClass: 'HTJ2KDecoder' };
@@ -31,7 +34,9 @@ export const decodeHtj2k: FrameDecoder = async (frame, info) => decodeJ2kFamily(
 async function decodeJ2kFamily(codec: EmscriptenCodec, frame: Uint8Array, info: PixelInfo): Promise<DecodedFrame> {
   const { pixels } = await decodeWithEmscripten(codec, frame, info);
   const pixelsOut = signExtend(pixels, info);
-  return info.samplesPerPixel === 3 && /^YBR_(RCT|ICT)$/.test(info.photometric) ? { pixels: pixelsOut, photometric: 'RGB' } : { pixels: pixelsOut };
+  return info.samplesPerPixel === 3 && /^YBR_(RCT|ICT)$/.test(info.photometric)
+    ? { pixels: pixelsOut, photometric: 'RGB' }
+    : { pixels: pixelsOut };
 }
 
 /** Codecs return signed samples of fewer than Bits Allocated bits without their sign bits; like pydicom,

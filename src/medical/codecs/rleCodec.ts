@@ -5,6 +5,12 @@ import type { FrameDecoder } from './types';
 
 export const decodeRle: FrameDecoder = async (frame, info) => {
   const pixels = allocateStored(info, info.rows * info.columns * info.samplesPerPixel);
-  decodeRleFrame(frame, info.rows * info.columns, info.samplesPerPixel, info.bitsAllocated / 8, new Uint8Array(pixels.buffer));
+  decodeRleFrame(
+    frame,
+    info.rows * info.columns,
+    info.samplesPerPixel,
+    info.bitsAllocated / 8,
+    new Uint8Array(pixels.buffer),
+  );
   return { pixels };
 };

@@ -27,7 +27,8 @@ export type DicomImageReader = (bytes: Uint8Array, file: string) => Promise<Deco
 /** The radnb DICOM reader: every transfer syntax it decodes, modality LUT applied, first frame. */
 export const readDicomForDataset: DicomImageReader = async (bytes, file) => {
   const image = await decodeDicom(bytes, file);
-  if (image.samplesPerPixel !== 1) throw new DicomError(file, `a ${image.photometric} colour image; this dataset takes greyscale images`);
+  if (image.samplesPerPixel !== 1)
+    throw new DicomError(file, `a ${image.photometric} colour image; this dataset takes greyscale images`);
   const { patientId = '', sopInstanceUid = '' } = image.metadata;
   return { rows: image.rows, columns: image.columns, values: image.modalityValues(0), patientId, sopInstanceUid };
 };
@@ -81,20 +82,30 @@ const NOT_DICOM = /\.(csv|npy|npz|json|txt|md|png|jpe?g)$/i;
 
 export async function loadDicomFolder(dir: string, options: DicomFolderOptions): Promise<DicomFolderDataset> {
   const labelFile = path.resolve(dir, options.labels);
-  const table = parseCsv(await readFile(labelFile, 'utf8').catch(() => Promise.reject(new CsvError(labelFile, 'label CSV not found'))), labelFile);
+  const table = parseCsv(
+    await readFile(labelFile, 'utf8').catch(() => Promise.reject(new CsvError(labelFile, 'label CSV not found'))),
+    labelFile,
+  );
   const keyColumn = options.keyColumn ?? [...PATH_COLUMNS, ...SOP_COLUMNS].find((c) => table.columns.includes(c));
   const labelColumn = options.labelColumn ?? 'label';
   for (const column of [keyColumn, labelColumn]) {
     if (!column || !table.columns.includes(column)) {
-      throw new CsvError(labelFile, `no column ${column ?? `for the file (${[...PATH_COLUMNS, ...SOP_COLUMNS].join(', ')})`}; columns: ${table.columns.join(', ')}`);
+      throw new CsvError(
+        labelFile,
+        `no column ${column ?? `for the file (${[...PATH_COLUMNS, ...SOP_COLUMNS].join(', ')})`}; columns: ${table.columns.join(', ')}`,
+      );
     }
   }
   const bySop = SOP_COLUMNS.includes(keyColumn!);
   const { values: labelValues, classNames } = labelsOf(table.rows.map((r) => r[labelColumn]));
-  const labelOf = new Map(table.rows.map((r, i) => [bySop ? r[keyColumn!] : path.normalize(r[keyColumn!]), labelValues[i]]));
+  const labelOf = new Map(
+    table.rows.map((r, i) => [bySop ? r[keyColumn!] : path.normalize(r[keyColumn!]), labelValues[i]]),
+  );
 
   const skipped: { file: string; reason: string }[] = [];
-  const candidates = bySop ? (await listFilesRecursive(dir)).filter((f) => !NOT_DICOM.test(f) && path.resolve(dir, f) !== labelFile) : [...labelOf.keys()];
+  const candidates = bySop
+    ? (await listFilesRecursive(dir)).filter((f) => !NOT_DICOM.test(f) && path.resolve(dir, f) !== labelFile)
+    : [...labelOf.keys()];
   const loaded: { file: string; image: DecodedDicomImage; label: number }[] = [];
   const found = new Set<string>();
   for (const file of candidates) {
@@ -103,7 +114,10 @@ export async function loadDicomFolder(dir: string, options: DicomFolderOptions):
       image = await (options.read ?? readDicomForDataset)(await readFile(path.join(dir, file)), file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      skipped.push({ file, reason: code === 'ENOENT' ? `listed in ${path.basename(labelFile)} but not found` : reasonOf(error) });
+      skipped.push({
+        file,
+        reason: code === 'ENOENT' ? `listed in ${path.basename(labelFile)} but not found` : reasonOf(error),
+      });
       continue;
     }
     const label = labelOf.get(bySop ? image.sopInstanceUid : file);
@@ -111,8 +125,15 @@ export async function loadDicomFolder(dir: string, options: DicomFolderOptions):
     found.add(bySop ? image.sopInstanceUid : file);
     loaded.push({ file, image, label });
   }
-  if (bySop) for (const sop of labelOf.keys()) if (!found.has(sop)) skipped.push({ file: sop, reason: `listed in ${path.basename(labelFile)} but no file has this SOP Instance UID` });
-  if (loaded.length === 0) throw new CsvError(labelFile, `no labelled DICOM file could be loaded from ${dir} (${skipped.length} skipped)`);
+  if (bySop)
+    for (const sop of labelOf.keys())
+      if (!found.has(sop))
+        skipped.push({
+          file: sop,
+          reason: `listed in ${path.basename(labelFile)} but no file has this SOP Instance UID`,
+        });
+  if (loaded.length === 0)
+    throw new CsvError(labelFile, `no labelled DICOM file could be loaded from ${dir} (${skipped.length} skipped)`);
 
   const [rows, columns] = options.size ?? [loaded[0].image.rows, loaded[0].image.columns];
   const pixels = loaded.map(({ image }) => normalize(resize(image, rows, columns), options.normalize ?? 'minmax'));

@@ -54,20 +54,38 @@ export const MEDMNIST_ATTRIBUTION =
 const DEFAULT_RECORD = '10519652';
 
 /** Loads one split of a MedMNIST dataset, by name ('pneumoniamnist') or from a local file ({path}). */
-export async function loadMedMNIST(source: string | { path: string }, options: MedMNISTOptions): Promise<MedMNISTSplit> {
+export async function loadMedMNIST(
+  source: string | { path: string },
+  options: MedMNISTOptions,
+): Promise<MedMNISTSplit> {
   const file = typeof source === 'string' ? await ensureDownloaded(source, options) : source.path;
-  if (!existsSync(file)) throw new NpzError(file, 'MedMNIST file not found — pass the path of the downloaded .npz, or a dataset name to download it');
+  if (!existsSync(file))
+    throw new NpzError(
+      file,
+      'MedMNIST file not found — pass the path of the downloaded .npz, or a dataset name to download it',
+    );
   const bytes = await readFile(file);
   if (options.sha256) {
     const actual = createHash('sha256').update(bytes).digest('hex');
-    if (actual !== options.sha256.toLowerCase()) throw new NpzError(file, `SHA-256 mismatch: expected ${options.sha256}, got ${actual} (corrupt or different file)`);
+    if (actual !== options.sha256.toLowerCase())
+      throw new NpzError(
+        file,
+        `SHA-256 mismatch: expected ${options.sha256}, got ${actual} (corrupt or different file)`,
+      );
   }
   const arrays = parseNpz(bytes, file);
   const images = arrays[`${options.split}_images`];
   const labels = arrays[`${options.split}_labels`];
-  if (!images || !labels) throw new NpzError(file, `no ${options.split}_images/${options.split}_labels arrays (has: ${Object.keys(arrays).join(', ')})`);
+  if (!images || !labels)
+    throw new NpzError(
+      file,
+      `no ${options.split}_images/${options.split}_labels arrays (has: ${Object.keys(arrays).join(', ')})`,
+    );
   if (images.shape[0] !== labels.shape[0] || images.shape.length < 3) {
-    throw new NpzError(file, `inconsistent ${options.split} arrays: images (${images.shape}) and labels (${labels.shape})`);
+    throw new NpzError(
+      file,
+      `inconsistent ${options.split} arrays: images (${images.shape}) and labels (${labels.shape})`,
+    );
   }
   return split(file, options.split, images, labels);
 }
@@ -78,7 +96,8 @@ function split(file: string, name: MedMNISTSplitName, images: NpyArray, labels: 
   // 2-D sets are [N, H, W] (grey) or [N, H, W, 3] (RGB); 3-D sets are [N, D, H, W] with D = H = W.
   const volumes = images.shape.length === 4 && images.shape[3] !== 3;
   const scaled = (): tf.Tensor => tf.tensor(Float32Array.from(images.data as Uint8Array), images.shape).div(255);
-  const labelTensor = (): tf.Tensor2D => tf.tensor2d(Int32Array.from(labels.data as ArrayLike<number>, Number), [n, k], 'int32');
+  const labelTensor = (): tf.Tensor2D =>
+    tf.tensor2d(Int32Array.from(labels.data as ArrayLike<number>, Number), [n, k], 'int32');
   return {
     file,
     split: name,
@@ -94,7 +113,8 @@ function split(file: string, name: MedMNISTSplitName, images: NpyArray, labels: 
       return counts;
     },
     toTensors() {
-      if (volumes) throw new NpzError(file, `images are 3-D volumes (${images.shape.join('×')}): use toVolumeTensors()`);
+      if (volumes)
+        throw new NpzError(file, `images are 3-D volumes (${images.shape.join('×')}): use toVolumeTensors()`);
       const [, h, w] = images.shape;
       return { x: tf.tidy(() => scaled().reshape([n, h, w, images.shape[3] ?? 1]) as tf.Tensor4D), y: labelTensor() };
     },
@@ -108,18 +128,24 @@ function split(file: string, name: MedMNISTSplitName, images: NpyArray, labels: 
 
 /** The cached file for a dataset name, downloading it first when absent (unless offline). */
 async function ensureDownloaded(name: string, options: MedMNISTOptions): Promise<string> {
-  if (!/^[a-z0-9]+mnist(3d)?$/.test(name)) throw new NpzError(name, 'not a MedMNIST dataset name (e.g. "pneumoniamnist"); pass {path} for a local file');
+  if (!/^[a-z0-9]+mnist(3d)?$/.test(name))
+    throw new NpzError(name, 'not a MedMNIST dataset name (e.g. "pneumoniamnist"); pass {path} for a local file');
   const fileName = options.size && options.size !== 28 ? `${name}_${options.size}.npz` : `${name}.npz`;
   const cacheDir = options.cacheDir ?? path.join(homedir(), '.cache', 'radnb', 'medmnist');
   const target = path.join(cacheDir, fileName);
   if (existsSync(target)) return target;
   const record = options.zenodoRecord ?? DEFAULT_RECORD;
-  if (options.offline) throw new NpzError(target, `not downloaded yet, and offline: get ${fileName} from https://zenodo.org/records/${record} and pass {path}`);
+  if (options.offline)
+    throw new NpzError(
+      target,
+      `not downloaded yet, and offline: get ${fileName} from https://zenodo.org/records/${record} and pass {path}`,
+    );
   const fetchImpl = options.fetchImpl ?? fetch;
   const entry = await recordEntry(fetchImpl, record, fileName);
   const bytes = await download(fetchImpl, entry.url, fileName, options.onProgress);
   const md5 = createHash('md5').update(bytes).digest('hex');
-  if (md5 !== entry.md5) throw new NpzError(fileName, `download is corrupt: MD5 ${md5}, the Zenodo record says ${entry.md5}`);
+  if (md5 !== entry.md5)
+    throw new NpzError(fileName, `download is corrupt: MD5 ${md5}, the Zenodo record says ${entry.md5}`);
   await mkdir(cacheDir, { recursive: true });
   await writeFile(`${target}.part`, bytes);
   await rename(`${target}.part`, target); // a crash never leaves a half file under the real name
@@ -132,18 +158,28 @@ interface ZenodoFile {
   links: { self?: string; content?: string };
 }
 
-async function recordEntry(fetchImpl: typeof fetch, record: string, fileName: string): Promise<{ url: string; md5: string }> {
+async function recordEntry(
+  fetchImpl: typeof fetch,
+  record: string,
+  fileName: string,
+): Promise<{ url: string; md5: string }> {
   const url = `https://zenodo.org/api/records/${record}`;
   const response = await fetchOrExplain(fetchImpl, url, fileName);
   const body = (await response.json()) as { files?: ZenodoFile[] };
   const file = body.files?.find((f) => f.key === fileName);
   if (!file) throw new NpzError(fileName, `not in Zenodo record ${record}`);
   const [algorithm, md5] = file.checksum.split(':');
-  if (algorithm !== 'md5' || !md5) throw new NpzError(fileName, `unexpected checksum "${file.checksum}" in Zenodo record ${record}`);
+  if (algorithm !== 'md5' || !md5)
+    throw new NpzError(fileName, `unexpected checksum "${file.checksum}" in Zenodo record ${record}`);
   return { url: file.links.content ?? file.links.self ?? `${url}/files/${fileName}/content`, md5 };
 }
 
-async function download(fetchImpl: typeof fetch, url: string, fileName: string, onProgress: MedMNISTOptions['onProgress']): Promise<Uint8Array> {
+async function download(
+  fetchImpl: typeof fetch,
+  url: string,
+  fileName: string,
+  onProgress: MedMNISTOptions['onProgress'],
+): Promise<Uint8Array> {
   const response = await fetchOrExplain(fetchImpl, url, fileName);
   const total = Number(response.headers.get('content-length')) || undefined;
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
@@ -162,7 +198,10 @@ async function fetchOrExplain(fetchImpl: typeof fetch, url: string, fileName: st
   try {
     response = await fetchImpl(url);
   } catch (error) {
-    throw new NpzError(fileName, `cannot download from ${url} (${(error as Error).message}); when offline, pass {path} of a local copy`);
+    throw new NpzError(
+      fileName,
+      `cannot download from ${url} (${(error as Error).message}); when offline, pass {path} of a local copy`,
+    );
   }
   if (!response.ok) throw new NpzError(fileName, `download failed: HTTP ${response.status} from ${url}`);
   return response;

@@ -18,7 +18,8 @@ export type SplitName = 'train' | 'val' | 'test';
 export function splitByPatient(patients: readonly string[], fractions: SplitFractions = {}, seed = 1): SplitName[] {
   const val = fractions.val ?? 0.15;
   const test = fractions.test ?? 0.15;
-  if (val < 0 || test < 0 || val + test >= 1) throw new RangeError(`split fractions val=${val}, test=${test} leave nothing to train on`);
+  if (val < 0 || test < 0 || val + test >= 1)
+    throw new RangeError(`split fractions val=${val}, test=${test} leave nothing to train on`);
   if (fractions.train !== undefined && Math.abs(fractions.train + val + test - 1) > 1e-9) {
     throw new RangeError(`split fractions train=${fractions.train}, val=${val}, test=${test} do not add up to 1`);
   }

@@ -12,10 +12,15 @@ const SHAPES: number[][] = [[3, 3, 1, 5], [7], [200_003]];
 /** Three Adam steps on fixed variables and gradients; returns the variables' values and the optimizer's weights. */
 async function threeSteps(backendName: string): Promise<{ values: Float32Array[]; weights: Float32Array[] }> {
   await tf.setBackend(backendName);
-  const variables = SHAPES.map((shape, i) => tf.variable(tf.randomUniform(shape, -1, 1, 'float32', i), true, `adam-test-${backendName}-${i}`));
+  const variables = SHAPES.map((shape, i) =>
+    tf.variable(tf.randomUniform(shape, -1, 1, 'float32', i), true, `adam-test-${backendName}-${i}`),
+  );
   const adam = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
   for (let step = 0; step < 3; step++) {
-    const gradients = variables.map((v, i) => ({ name: v.name, tensor: tf.randomUniform(v.shape, -2, 2, 'float32', 10 * step + i) }));
+    const gradients = variables.map((v, i) => ({
+      name: v.name,
+      tensor: tf.randomUniform(v.shape, -2, 2, 'float32', 10 * step + i),
+    }));
     adam.applyGradients(gradients);
     tf.dispose(gradients.map((g) => g.tensor));
   }
@@ -35,7 +40,10 @@ describe('Adam as one kernel on wasm', () => {
     const cpu = await threeSteps('cpu');
     const wasm = await threeSteps('wasm');
     assert.ok(tf.getKernel('RadnbAdamStep', 'wasm') !== undefined);
-    for (const [which, a, b] of [['value', wasm.values, cpu.values], ['optimizer weight', wasm.weights, cpu.weights]] as const) {
+    for (const [which, a, b] of [
+      ['value', wasm.values, cpu.values],
+      ['optimizer weight', wasm.weights, cpu.weights],
+    ] as const) {
       a.forEach((array, i) => {
         const mismatch = array.findIndex((x, k) => x !== b[i][k]);
         assert.equal(mismatch, -1, `${which} ${i}[${mismatch}]: ${array[mismatch]} vs ${b[i][mismatch]}`);
@@ -47,19 +55,27 @@ describe('Adam as one kernel on wasm', () => {
     await tf.setBackend('wasm');
     const variables = SHAPES.map((shape, i) => tf.variable(tf.zeros(shape), true, `adam-count-${i}`));
     // as a map of names (the first test passes a list)
-    const gradients = Object.fromEntries(variables.map((v) => [v.name, tf.onesLike(v)])) as unknown as Record<string, tf.Variable>;
+    const gradients = Object.fromEntries(variables.map((v) => [v.name, tf.onesLike(v)])) as unknown as Record<
+      string,
+      tf.Variable
+    >;
     const adam = tf.train.adam(0.01);
     adam.applyGradients(gradients); // the first step also creates the moments
     const { kernels } = await tf.profile(() => adam.applyGradients(gradients));
     // one step per variable, then β1^t and β2^t
-    assert.deepEqual(kernels.map((k) => k.name), [...SHAPES.map(() => 'RadnbAdamStep'), 'Multiply', 'Multiply']);
+    assert.deepEqual(
+      kernels.map((k) => k.name),
+      [...SHAPES.map(() => 'RadnbAdamStep'), 'Multiply', 'Multiply'],
+    );
     adam.dispose();
     tf.dispose([...variables, ...Object.values(gradients)]);
   });
 
   it('trains a model and leaves no tensor behind', async () => {
     await tf.setBackend('wasm');
-    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'relu' }), tf.layers.dense({ units: 1 })] });
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'relu' }), tf.layers.dense({ units: 1 })],
+    });
     model.compile({ optimizer: tf.train.adam(0.05), loss: 'meanSquaredError' });
     const x = tf.randomUniform([64, 4], -1, 1, 'float32', 1);
     const y = x.sum(1, true);

@@ -10,7 +10,8 @@ import { initBackend } from '../../../src/cnn/backend';
 import { SimdKernels } from '../../../src/cnn/kernels/simd/simdKernels';
 import { assertClose, onBackend } from '../support/compare';
 
-const wave = (n: number, k: number, scale = 1, shift = 0) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k + 0.3) * scale + shift);
+const wave = (n: number, k: number, scale = 1, shift = 0) =>
+  Float32Array.from({ length: n }, (_, i) => Math.sin(i * k + 0.3) * scale + shift);
 
 interface Case {
   what: string;
@@ -34,11 +35,18 @@ function normalised(c: Case): Float32Array[] {
     const ch = c.shape[3];
     const x = tf.tensor4d(wave(n, 0.37, 2, 0.5), c.shape);
     const w = tf.tensor4d(wave(n, 1.91), c.shape);
-    const [mean, variance, scale, offset] = [wave(ch, 0.7, 0.5), wave(ch, 1.3, 0.4, 1), wave(ch, 2.1, 0.8, 1), wave(ch, 0.9)].map((v) => tf.tensor1d(v));
+    const [mean, variance, scale, offset] = [
+      wave(ch, 0.7, 0.5),
+      wave(ch, 1.3, 0.4, 1),
+      wave(ch, 2.1, 0.8, 1),
+      wave(ch, 0.9),
+    ].map((v) => tf.tensor1d(v));
     if (!c.affine) return [tf.batchNorm(x, mean, variance, undefined, undefined, 1e-3).dataSync() as Float32Array];
     const f = (...[a, m, v, s, o]: tf.Tensor[]) => tf.batchNorm(a, m, v, o, s, 1e-3).mul(w).sum();
     const inputs = [x, mean, variance, scale, offset];
-    return [tf.batchNorm(x, mean, variance, offset, scale, 1e-3), ...tf.grads(f)(inputs)].map((t) => t.dataSync() as Float32Array);
+    return [tf.batchNorm(x, mean, variance, offset, scale, 1e-3), ...tf.grads(f)(inputs)].map(
+      (t) => t.dataSync() as Float32Array,
+    );
   });
 }
 
@@ -49,7 +57,12 @@ function byHand(c: Case): Float64Array[] {
   const n = c.shape.reduce((a, b) => a * b);
   const ch = c.shape[3];
   const [x, w] = [wave(n, 0.37, 2, 0.5), wave(n, 1.91)];
-  const [mean, variance, scale, offset] = [wave(ch, 0.7, 0.5), wave(ch, 1.3, 0.4, 1), wave(ch, 2.1, 0.8, 1), wave(ch, 0.9)];
+  const [mean, variance, scale, offset] = [
+    wave(ch, 0.7, 0.5),
+    wave(ch, 1.3, 0.4, 1),
+    wave(ch, 2.1, 0.8, 1),
+    wave(ch, 0.9),
+  ];
   const [y, dx] = [new Float64Array(n), new Float64Array(n)];
   const [dmean, dvariance, dscale, doffset] = [0, 1, 2, 3].map(() => new Float64Array(ch));
   for (let i = 0; i < n; i++) {
@@ -72,7 +85,7 @@ describe('batch normalisation kernels on wasm', () => {
   });
   afterEach(() => mock.restoreAll());
 
-  it('tfjs\' formula (the cpu backend) gives the derivatives written out', async () => {
+  it("tfjs' formula (the cpu backend) gives the derivatives written out", async () => {
     const cpu = await onBackend('cpu', () => normalised(CASES[0]));
     byHand(CASES[0]).forEach((expected, k) => assertClose(cpu[k], expected, 1e-5, NAMES[k]));
   });
@@ -91,11 +104,13 @@ describe('batch normalisation kernels on wasm', () => {
     });
   }
 
-  it('a BatchNormalization layer (statistics from the batch) trains to the cpu backend\'s weights', async () => {
+  it("a BatchNormalization layer (statistics from the batch) trains to the cpu backend's weights", async () => {
     const step = async (): Promise<Float32Array[]> => {
       const input = tf.input({ shape: [6, 6, 8] });
       const bn = tf.layers.batchNormalization({ momentum: 0.9 }).apply(input) as tf.SymbolicTensor;
-      const out = tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.constant({ value: 0.05 }) }).apply(tf.layers.flatten().apply(bn)) as tf.SymbolicTensor;
+      const out = tf.layers
+        .dense({ units: 1, kernelInitializer: tf.initializers.constant({ value: 0.05 }) })
+        .apply(tf.layers.flatten().apply(bn)) as tf.SymbolicTensor;
       const model = tf.model({ inputs: input, outputs: out });
       model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
       const x = tf.tensor4d(wave(4 * 6 * 6 * 8, 0.77, 3, 1), [4, 6, 6, 8]);
@@ -109,21 +124,43 @@ describe('batch normalisation kernels on wasm', () => {
     const cpu = await onBackend('cpu', step);
     const sums = mock.method(SimdKernels.prototype, 'batchNormSums');
     const wasm = await onBackend('wasm', step);
-    assert.equal(sums.mock.callCount(), 1, 'the layer\'s gradient ran in radnb\'s kernel');
+    assert.equal(sums.mock.callCount(), 1, "the layer's gradient ran in radnb's kernel");
     // gamma, beta, moving mean, moving variance, dense kernel, dense bias
     wasm.forEach((w, k) => assertClose(w, cpu[k], 1e-4, `weight ${k}`));
-    assert.ok(cpu[0].some((g) => Math.abs(g - 1) > 1e-3), 'the step changed gamma: the comparison covers its gradient');
+    assert.ok(
+      cpu[0].some((g) => Math.abs(g - 1) > 1e-3),
+      'the step changed gamma: the comparison covers its gradient',
+    );
   });
 
-  it('statistics broadcast over another layout, and second-order gradients, run tfjs\' formula with its numbers', async () => {
+  it("statistics broadcast over another layout, and second-order gradients, run tfjs' formula with its numbers", async () => {
     const run = () =>
       tf.tidy(() => {
         const x = tf.tensor4d(wave(2 * 3 * 3 * 4, 0.61, 2), [2, 3, 3, 4]);
         const mean = tf.tensor4d(wave(4, 0.7, 0.3), [1, 1, 1, 4]);
         const variance = tf.tensor4d(wave(4, 1.1, 0.3, 1), [1, 1, 1, 4]);
-        const broadcast = tf.grads((a: tf.Tensor, m: tf.Tensor, v: tf.Tensor) => tf.batchNorm(a, m, v, tf.zeros([1, 1, 1, 4]), tf.fill([1, 1, 1, 4], 1.5), 1e-3).square().sum())([x, mean, variance]);
-        const [meanVector, varianceVector, scale] = [mean.reshape([4]), variance.reshape([4]), tf.tensor1d([1, 2, 0.5, 1])];
-        const secondOrder = tf.grad((a: tf.Tensor) => tf.grad((b: tf.Tensor) => tf.batchNorm(b, meanVector, varianceVector, tf.zeros([4]), scale).square().sum())(a).square().sum())(x);
+        const broadcast = tf.grads((a: tf.Tensor, m: tf.Tensor, v: tf.Tensor) =>
+          tf
+            .batchNorm(a, m, v, tf.zeros([1, 1, 1, 4]), tf.fill([1, 1, 1, 4], 1.5), 1e-3)
+            .square()
+            .sum(),
+        )([x, mean, variance]);
+        const [meanVector, varianceVector, scale] = [
+          mean.reshape([4]),
+          variance.reshape([4]),
+          tf.tensor1d([1, 2, 0.5, 1]),
+        ];
+        const secondOrder = tf.grad((a: tf.Tensor) =>
+          tf
+            .grad((b: tf.Tensor) =>
+              tf
+                .batchNorm(b, meanVector, varianceVector, tf.zeros([4]), scale)
+                .square()
+                .sum(),
+            )(a)
+            .square()
+            .sum(),
+        )(x);
         return [...broadcast, secondOrder].map((t) => t.dataSync());
       });
     const cpu = await onBackend('cpu', run);

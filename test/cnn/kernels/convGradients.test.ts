@@ -25,7 +25,17 @@ const CASES: Case[] = [
   { x: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'same' },
   { x: [3, 10, 7, 2], filter: [3, 2, 2, 5], strides: [2, 3], pad: 'valid' },
   { x: [1, 11, 11, 1], filter: [5, 5, 1, 2], strides: 3, pad: 'valid' },
-  { x: [2, 8, 9, 2], filter: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  {
+    x: [2, 8, 9, 2],
+    filter: [3, 3, 2, 3],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 1],
+      [0, 0],
+    ],
+  },
 ];
 
 const DILATED: Case[] = [
@@ -51,7 +61,17 @@ const WINOGRAD: Case[] = [
   { x: [3, 6, 4, 8], filter: [3, 3, 8, 8], strides: 1, pad: 'valid' },
   { x: [3, 7, 7, 8], filter: [3, 3, 8, 12], strides: 1, pad: 'same' },
   { x: [2, 14, 13, 16], filter: [3, 3, 16, 8], strides: 1, pad: 'valid' },
-  { x: [2, 9, 10, 12], filter: [3, 3, 12, 16], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  {
+    x: [2, 9, 10, 12],
+    filter: [3, 3, 12, 16],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [1, 1],
+      [0, 0],
+    ],
+  },
   { x: [32, 14, 14, 16], filter: [3, 3, 16, 32], strides: 1, pad: 'same' },
 ];
 
@@ -70,7 +90,11 @@ function info(c: Case, depthwise: boolean): backend_util.Conv2DInfo {
 }
 
 /** Visits every filter tap (kh, kw) of every output (b, oh, ow) whose input pixel (h, w) lies inside the image. */
-function forEachTapInside(c: Case, g: backend_util.Conv2DInfo, visit: (b: number, oh: number, ow: number, kh: number, kw: number, h: number, w: number) => void): void {
+function forEachTapInside(
+  c: Case,
+  g: backend_util.Conv2DInfo,
+  visit: (b: number, oh: number, ow: number, kh: number, kw: number, h: number, w: number) => void,
+): void {
   const [, H, W] = c.x;
   const [KH, KW] = c.filter;
   for (let b = 0; b < g.batchSize; b++)
@@ -114,7 +138,9 @@ function referenceConv(c: Case, x: Float32Array, w: Float32Array): Float64Array 
   const y = new Float64Array(g.outShape.reduce((a, b) => a * b, 1));
   forEachTapInside(c, g, (b, oh, ow, kh, kw, h, ww) => {
     for (let ci = 0; ci < C; ci++)
-      for (let m = 0; m < M; m++) y[((b * g.outHeight + oh) * g.outWidth + ow) * M + m] += x[((b * H + h) * W + ww) * C + ci] * w[((kh * KW + kw) * C + ci) * M + m];
+      for (let m = 0; m < M; m++)
+        y[((b * g.outHeight + oh) * g.outWidth + ow) * M + m] +=
+          x[((b * H + h) * W + ww) * C + ci] * w[((kh * KW + kw) * C + ci) * M + m];
   });
   return y;
 }
@@ -127,7 +153,14 @@ function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs: objec
 }
 
 /** Calls the wasm gradient kernels directly; returns [dx, dw]. */
-function wasmKernelGradients(c: Case, x: Float32Array, w: Float32Array, dy: Float32Array, depthwise: boolean, outShape: number[]) {
+function wasmKernelGradients(
+  c: Case,
+  x: Float32Array,
+  w: Float32Array,
+  dy: Float32Array,
+  depthwise: boolean,
+  outShape: number[],
+) {
   const [xt, wt, dyt] = [tf.tensor(x, c.x), tf.tensor(w, c.filter), tf.tensor(dy, outShape)];
   const attrs = { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dataFormat: 'NHWC' };
   const prefix = depthwise ? 'DepthwiseConv2dNative' : 'Conv2D';
@@ -171,14 +204,23 @@ describe('composed convolution gradients on wasm', () => {
       const dy = values(outShape, 3);
       const ref = referenceGradients(c, x, values(c.filter, 2), dy, false);
       const [xt, dyt] = [tf.tensor(x, c.x), tf.tensor(dy, outShape)];
-      const attrs = { strides: c.strides, pad: c.pad, dilations: c.dilations ?? 1, dataFormat: 'NHWC', filterShape: c.filter };
+      const attrs = {
+        strides: c.strides,
+        pad: c.pad,
+        dilations: c.dilations ?? 1,
+        dataFormat: 'NHWC',
+        filterShape: c.filter,
+      };
       assertClose(runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, attrs), ref.dw, 1e-5, 'dw');
       tf.dispose([xt, dyt]);
     });
   }
 
   it('the Winograd cases cover both tile sizes', () => {
-    const sizes = WINOGRAD.map((c) => { const { outHeight, outWidth } = info(c, false); return winogradTileFor(outHeight, outWidth); });
+    const sizes = WINOGRAD.map((c) => {
+      const { outHeight, outWidth } = info(c, false);
+      return winogradTileFor(outHeight, outWidth);
+    });
     assert.deepEqual([...new Set(sizes)].sort(), [2, 4]);
   });
 
@@ -188,7 +230,12 @@ describe('composed convolution gradients on wasm', () => {
       const { outShape } = info(c, false);
       const dy = values(outShape, 3);
       const [xt, wt] = [tf.tensor(x, c.x), tf.tensor(w, c.filter)];
-      assertClose(runKernel('Conv2D', { x: xt, filter: wt }, { strides: 1, pad: c.pad, dilations: 1, dataFormat: 'NHWC' }), referenceConv(c, x, w), 1e-5, 'y');
+      assertClose(
+        runKernel('Conv2D', { x: xt, filter: wt }, { strides: 1, pad: c.pad, dilations: 1, dataFormat: 'NHWC' }),
+        referenceConv(c, x, w),
+        1e-5,
+        'y',
+      );
       tf.dispose([xt, wt]);
       const ref = referenceGradients(c, x, w, dy, false);
       const got = wasmKernelGradients(c, x, w, dy, false, outShape);
@@ -205,7 +252,9 @@ describe('composed convolution gradients on wasm', () => {
         const x = tf.tensor4d(values(c.x, 4), c.x);
         const w = tf.tensor4d(values(filterShape, 5), filterShape as Case['filter']);
         const loss = (...[a, b]: tf.Tensor[]) => {
-          const y = depthwise ? tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad) : tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad);
+          const y = depthwise
+            ? tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad)
+            : tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad);
           return y.square().sum();
         };
         const [dx, dw] = tf.grads(loss)([x, w]);
@@ -231,8 +280,14 @@ describe('composed convolution gradients on wasm', () => {
       const grads = () =>
         tf.tidy(() => {
           const weights = tf.tensor(dy, outShape);
-          const loss = (...[a, b]: tf.Tensor[]) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations).mul(weights).sum();
-          return tf.grads(loss)([tf.tensor4d(x, c.x), tf.tensor4d(w, c.filter)]).map((g) => g.dataSync());
+          const loss = (...[a, b]: tf.Tensor[]) =>
+            tf
+              .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations)
+              .mul(weights)
+              .sum();
+          return tf
+            .grads(loss)([tf.tensor4d(x, c.x), tf.tensor4d(w, c.filter)])
+            .map((g) => g.dataSync());
         });
       const [dx, dw] = grads();
       assertClose(dx, ref.dx, 1e-5, 'dx');
@@ -245,7 +300,12 @@ describe('composed convolution gradients on wasm', () => {
     const c = DILATED[0];
     await onBackend('cpu', () =>
       assert.throws(
-        () => tf.tidy(() => tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, tf.ones(c.filter) as tf.Tensor4D, 1, c.pad, 'NHWC', c.dilations).sum())(tf.ones(c.x))),
+        () =>
+          tf.tidy(() =>
+            tf.grad((a: tf.Tensor) =>
+              tf.conv2d(a as tf.Tensor4D, tf.ones(c.filter) as tf.Tensor4D, 1, c.pad, 'NHWC', c.dilations).sum(),
+            )(tf.ones(c.x)),
+          ),
         /dilation rates greater than 1 are not yet supported in gradients \(backend 'cpu'/,
       ),
     );
@@ -256,16 +316,39 @@ describe('composed convolution gradients on wasm', () => {
     await tf.setBackend('wasm');
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 8, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }),
-        tf.layers.conv2d({ filters: 8, kernelSize: 3, dilationRate: 2, padding: 'same', kernelInitializer: tf.initializers.heNormal({ seed: 4 }) }),
+        tf.layers.conv2d({
+          inputShape: [12, 12, 1],
+          filters: 8,
+          kernelSize: 3,
+          dilationRate: 2,
+          padding: 'same',
+          activation: 'relu',
+          kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
+        }),
+        tf.layers.conv2d({
+          filters: 8,
+          kernelSize: 3,
+          dilationRate: 2,
+          padding: 'same',
+          kernelInitializer: tf.initializers.heNormal({ seed: 4 }),
+        }),
         tf.layers.globalAveragePooling2d({}),
-        tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+        tf.layers.dense({
+          units: 1,
+          activation: 'sigmoid',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        }),
       ],
     });
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy' });
     // bright images (class 1) against dark ones (class 0)
-    const y = tf.tensor2d(Array.from({ length: 16 }, (_, i) => i % 2), [16, 1]);
-    const x = tf.tidy(() => tf.randomUniform([16, 12, 12, 1], 0, 0.5, 'float32', 3).add(y.reshape([16, 1, 1, 1]).mul(0.5)));
+    const y = tf.tensor2d(
+      Array.from({ length: 16 }, (_, i) => i % 2),
+      [16, 1],
+    );
+    const x = tf.tidy(() =>
+      tf.randomUniform([16, 12, 12, 1], 0, 0.5, 'float32', 3).add(y.reshape([16, 1, 1, 1]).mul(0.5)),
+    );
     const losses = (await model.fit(x, y, { epochs: 30, batchSize: 16, verbose: 0 })).history.loss as number[];
     assert.ok(losses[losses.length - 1] < losses[0] * 0.9, `loss ${losses[0]} → ${losses[losses.length - 1]}`);
     tf.dispose([x, y]);
@@ -277,10 +360,19 @@ describe('composed convolution gradients on wasm', () => {
     const c = CASES[1];
     const { outShape } = info(c, false);
     const r = tf.tensor4d(values(outShape, 10), outShape as Case['x']);
-    const loss = (...[a, b]: tf.Tensor[]) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad).mul(r).sum();
-    const inputs: Array<[Float32Array, Case['x']]> = [[values(c.x, 6), c.x], [values(c.filter, 7), c.filter]];
+    const loss = (...[a, b]: tf.Tensor[]) =>
+      tf
+        .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad)
+        .mul(r)
+        .sum();
+    const inputs: Array<[Float32Array, Case['x']]> = [
+      [values(c.x, 6), c.x],
+      [values(c.filter, 7), c.filter],
+    ];
     const tensors = inputs.map(([v, shape]) => tf.tensor4d(v, shape));
-    const analytic = tf.grads(loss)(tensors).map((g) => g.dataSync());
+    const analytic = tf
+      .grads(loss)(tensors)
+      .map((g) => g.dataSync());
     const eps = 0.5;
     inputs.forEach(([base, shape], which) => {
       for (const i of [0, 5, 17, 42, base.length - 1]) {
@@ -294,7 +386,10 @@ describe('composed convolution gradients on wasm', () => {
         };
         const numeric = (at(eps) - at(-eps)) / (2 * eps);
         const got = analytic[which][i];
-        assert.ok(Math.abs(numeric - got) <= 1e-4 * Math.max(1, Math.abs(numeric)), `${which ? 'w' : 'x'}[${i}]: ${got} vs ${numeric}`);
+        assert.ok(
+          Math.abs(numeric - got) <= 1e-4 * Math.max(1, Math.abs(numeric)),
+          `${which ? 'w' : 'x'}[${i}]: ${got} vs ${numeric}`,
+        );
       }
     });
     tf.dispose([r, ...tensors]);
@@ -307,7 +402,9 @@ describe('composed convolution gradients on wasm', () => {
     const w = tf.tensor4d(values(c.filter, 9), c.filter);
     const tensorsBefore = tf.memory().numTensors;
     const buffersBefore = wasmBackend.numDataIds();
-    const [dx, dw] = tf.grads((...[a, b]: tf.Tensor[]) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad).sum())([x, w]);
+    const [dx, dw] = tf.grads((...[a, b]: tf.Tensor[]) =>
+      tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad).sum(),
+    )([x, w]);
     tf.dispose([dx, dw]);
     assert.equal(tf.memory().numTensors, tensorsBefore);
     assert.equal(wasmBackend.numDataIds(), buffersBefore);

@@ -24,30 +24,45 @@ describe('fused element-wise kernels on wasm', () => {
       const x = reluInputs(n);
       const dy = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 78.233) * 2 - (i % 5 === 0 ? 0 : 0.1));
       const gradient = (backend: string) =>
-        onBackend(backend, () => tf.tidy(() => tf.grad((v: tf.Tensor) => tf.relu(v).mul(tf.tensor1d(dy)).sum())(tf.tensor1d(x)).dataSync()));
+        onBackend(backend, () =>
+          tf.tidy(() =>
+            tf
+              .grad((v: tf.Tensor) => tf.relu(v).mul(tf.tensor1d(dy)).sum())(tf.tensor1d(x))
+              .dataSync(),
+          ),
+        );
       const cpu = await gradient('cpu');
       const wasm = await gradient('wasm');
       assert.deepEqual(new Uint32Array(wasm.buffer), new Uint32Array(cpu.buffer));
-      const kernels = (await tf.profile(() => tf.grad((v: tf.Tensor) => tf.relu(v).sum())(tf.tensor1d(x)))).kernels.map((k) => k.name);
+      const kernels = (await tf.profile(() => tf.grad((v: tf.Tensor) => tf.relu(v).sum())(tf.tensor1d(x)))).kernels.map(
+        (k) => k.name,
+      );
       assert.ok(kernels.includes('RadnbReluGrad') && !kernels.includes('Step'), kernels.join(', '));
     });
   }
 
   for (const n of [37, 4096 * 40 + 3]) {
     it(`ReLU gives the cpu backend's numbers, NaN and -0 included (${n} elements)`, async () => {
-      const relu = (backend: string) => onBackend(backend, () => tf.tidy(() => tf.relu(tf.tensor1d(reluInputs(n))).dataSync()));
+      const relu = (backend: string) =>
+        onBackend(backend, () => tf.tidy(() => tf.relu(tf.tensor1d(reluInputs(n))).dataSync()));
       // Object.is per element: NaN is NaN (whatever its bits), and -0 is not +0
       assert.deepEqual(Array.from(await relu('wasm')), Array.from(await relu('cpu')));
     });
   }
 
-  it('second-order gradients pass through the fused ReLU gradient as through tfjs\' formula', async () => {
+  it("second-order gradients pass through the fused ReLU gradient as through tfjs' formula", async () => {
     // d/dv of Σ (d/dv Σ relu(v)² ) = 2 · step(v): the gradient of the ReLU gradient with respect to dy
     const secondOrder = (backend: string) =>
       onBackend(backend, () =>
         tf.tidy(() => {
           const v = tf.tensor1d(reluInputs(40).map((a, i) => (Number.isNaN(a) ? i - 20 : a)));
-          return tf.grad((u: tf.Tensor) => tf.grad((w: tf.Tensor) => tf.relu(w).square().sum())(u).sum())(v).dataSync();
+          return tf
+            .grad((u: tf.Tensor) =>
+              tf
+                .grad((w: tf.Tensor) => tf.relu(w).square().sum())(u)
+                .sum(),
+            )(v)
+            .dataSync();
         }),
       );
     assert.deepEqual(await secondOrder('wasm'), await secondOrder('cpu'));
@@ -77,8 +92,13 @@ describe('fused element-wise kernels on wasm', () => {
 
   it('other additions are left to the shipped kernel: general broadcasts, integers, equal shapes', () => {
     tf.tidy(() => {
-      assert.deepEqual(tf.add(tf.tensor2d([[1], [2]]), tf.tensor2d([[10, 20, 30]])).arraySync(), [[11, 21, 31], [12, 22, 32]]);
-      assert.deepEqual(tf.add(tf.tensor2d([[1, 2]], [1, 2], 'int32'), tf.tensor1d([5, 6], 'int32')).arraySync(), [[6, 8]]);
+      assert.deepEqual(tf.add(tf.tensor2d([[1], [2]]), tf.tensor2d([[10, 20, 30]])).arraySync(), [
+        [11, 21, 31],
+        [12, 22, 32],
+      ]);
+      assert.deepEqual(tf.add(tf.tensor2d([[1, 2]], [1, 2], 'int32'), tf.tensor1d([5, 6], 'int32')).arraySync(), [
+        [6, 8],
+      ]);
       assert.deepEqual(tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).arraySync(), [4, 6]);
       assert.deepEqual(tf.add(tf.scalar(1), tf.tensor1d([3, 4])).arraySync(), [4, 5]);
     });

@@ -13,7 +13,10 @@ describe('Identity kernel on wasm', () => {
   it('a clone shares the buffer, outlives its original, and frees it when both are disposed', () => {
     const backend = tf.engine().backend;
     const buffers = backend.numDataIds();
-    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const copy = tf.clone(x);
     assert.equal(backend.numDataIds(), buffers + 1, 'no second buffer');
     x.dispose();

@@ -46,12 +46,19 @@ describe('pooling and matrix-product gradient kernels on wasm', () => {
 
   for (const c of POOLS) {
     it(`MaxPool matches cpu exactly: ${JSON.stringify(c)}`, async () => {
-      const pooled = (backend: string) => onBackend(backend, () => tf.tidy(() => tf.maxPool(tf.randomNormal(c.shape, 0, 1, 'float32', 3) as tf.Tensor4D, c.size, c.strides, c.pad).dataSync()));
+      const pooled = (backend: string) =>
+        onBackend(backend, () =>
+          tf.tidy(() =>
+            tf
+              .maxPool(tf.randomNormal(c.shape, 0, 1, 'float32', 3) as tf.Tensor4D, c.size, c.strides, c.pad)
+              .dataSync(),
+          ),
+        );
       const simd = mock.method(SimdKernels.prototype, 'maxPool');
       try {
         assert.deepEqual(Array.from(await pooled('wasm')), Array.from(await pooled('cpu')));
         // radnb's kernel takes side-by-side windows inside the image with channels in fours; the shipped one the rest
-        assert.equal(simd.mock.callCount() > 0, SIDE_BY_SIDE.includes(c), 'radnb\'s MaxPool ran');
+        assert.equal(simd.mock.callCount() > 0, SIDE_BY_SIDE.includes(c), "radnb's MaxPool ran");
       } finally {
         simd.mock.restore();
       }
@@ -62,8 +69,21 @@ describe('pooling and matrix-product gradient kernels on wasm', () => {
         onBackend(backend, () =>
           tf.tidy(() => {
             const x = tiedValues(c.shape, 1);
-            const weights = tf.randomUniform(tf.maxPool(x as tf.Tensor4D, c.size, c.strides, c.pad).shape, 0.5, 1.5, 'float32', 2);
-            return tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, c.size, c.strides, c.pad).mul(weights).sum())(x).dataSync();
+            const weights = tf.randomUniform(
+              tf.maxPool(x as tf.Tensor4D, c.size, c.strides, c.pad).shape,
+              0.5,
+              1.5,
+              'float32',
+              2,
+            );
+            return tf
+              .grad((v: tf.Tensor) =>
+                tf
+                  .maxPool(v as tf.Tensor4D, c.size, c.strides, c.pad)
+                  .mul(weights)
+                  .sum(),
+              )(x)
+              .dataSync();
           }),
         );
       const cpu = await grad('cpu');
@@ -74,7 +94,12 @@ describe('pooling and matrix-product gradient kernels on wasm', () => {
     });
   }
 
-  for (const [transposeA, transposeB] of [[true, false], [false, true], [true, true], [false, false]]) {
+  for (const [transposeA, transposeB] of [
+    [true, false],
+    [false, true],
+    [true, true],
+    [false, false],
+  ]) {
     it(`BatchMatMul matches cpu with transposeA=${transposeA}, transposeB=${transposeB} (batched)`, async () => {
       const product = (backend: string) =>
         onBackend(backend, () =>
@@ -94,9 +119,23 @@ describe('pooling and matrix-product gradient kernels on wasm', () => {
   // Dense layers' products (no batch) run on radnb's SIMD kernel: column tails (N = 12: 8 + 4; N = 1, 3, 7:
   // one-unit layers and columns past the last 4), row tails (M = 6), K longer than its 256-step slices, and
   // the large one split between threads; and an empty sum (K = 0: zeros).
-  const DENSE: Array<[number, number, number]> = [[6, 300, 12], [32, 64, 20], [5, 7, 4], [64, 1024, 64], [32, 64, 1], [3, 33, 7], [1, 64, 3], [4, 0, 5]];
+  const DENSE: Array<[number, number, number]> = [
+    [6, 300, 12],
+    [32, 64, 20],
+    [5, 7, 4],
+    [64, 1024, 64],
+    [32, 64, 1],
+    [3, 33, 7],
+    [1, 64, 3],
+    [4, 0, 5],
+  ];
   for (const [M, K, N] of DENSE) {
-    for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [transposeA, transposeB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       it(`MatMul ${M}×${K} · ${K}×${N} matches cpu with transposeA=${transposeA}, transposeB=${transposeB}`, async () => {
         const product = (backend: string) =>
           onBackend(backend, () =>
@@ -139,7 +178,16 @@ describe('pooling and matrix-product gradient kernels on wasm', () => {
             const b = tf.randomUniform([...lead, ...(layer.transposeB ? [N, K] : [K, N])], -1, 1, 'float32', 8);
             const bias = layer.bias ? tf.randomUniform([N], -1, 1, 'float32', 9) : undefined;
             const preluActivationWeights = layer.activation === 'prelu' ? tf.fill([N], 0.1) : undefined;
-            return tf.fused.matMul({ a, b, transposeB: layer.transposeB, bias, activation: layer.activation, preluActivationWeights }).dataSync();
+            return tf.fused
+              .matMul({
+                a,
+                b,
+                transposeB: layer.transposeB,
+                bias,
+                activation: layer.activation,
+                preluActivationWeights,
+              })
+              .dataSync();
           }),
         );
       const cpu = await out('cpu');

@@ -17,7 +17,11 @@ const CASES: Array<{ shape: number[]; axis: number | number[]; keepDims: boolean
   { shape: [4, 3, 2], axis: [0, 1, 2], keepDims: false }, // everything: the backend's own kernel
 ];
 
-async function reduce(backend: 'wasm' | 'cpu', op: 'sum' | 'mean', c: (typeof CASES)[number]): Promise<{ shape: number[]; values: number[] }> {
+async function reduce(
+  backend: 'wasm' | 'cpu',
+  op: 'sum' | 'mean',
+  c: (typeof CASES)[number],
+): Promise<{ shape: number[]; values: number[] }> {
   await initBackend({ prefer: backend });
   return tf.tidy(() => {
     const x = tf.randomUniform(c.shape, -2, 2, 'float32', 7);
@@ -42,14 +46,34 @@ describe('Sum and Mean over leading axes on wasm', () => {
         const cpu = await reduce('cpu', op, c);
         const wasm = await reduce('wasm', op, c);
         assert.deepEqual(wasm.shape, cpu.shape);
-        wasm.values.forEach((v, i) => assert.ok(Math.abs(v - cpu.values[i]) < 1e-4 * Math.max(1, Math.abs(cpu.values[i])), `[${i}]: ${v} vs ${cpu.values[i]}`));
+        wasm.values.forEach((v, i) =>
+          assert.ok(
+            Math.abs(v - cpu.values[i]) < 1e-4 * Math.max(1, Math.abs(cpu.values[i])),
+            `[${i}]: ${v} vs ${cpu.values[i]}`,
+          ),
+        );
       });
     }
   }
 
   it('int32 sums stay exact integers', async () => {
     await initBackend({ prefer: 'wasm' });
-    const out = tf.tidy(() => tf.sum(tf.tensor([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), 0).arraySync());
+    const out = tf.tidy(() =>
+      tf
+        .sum(
+          tf.tensor(
+            [
+              [1, 2],
+              [3, 4],
+              [5, 6],
+            ],
+            [3, 2],
+            'int32',
+          ),
+          0,
+        )
+        .arraySync(),
+    );
     assert.deepEqual(out, [9, 12]);
   });
 
@@ -67,7 +91,9 @@ describe('Sum and Mean over leading axes on wasm', () => {
       });
       assert.deepEqual(new Uint32Array(ours.buffer), new Uint32Array(tfjs.buffer));
       const x = tf.ones(c.shape);
-      const kernels = (await tf.profile(() => tf.grad((v: tf.Tensor) => tf.mean(v, c.axis))(x))).kernels.map((k) => k.name);
+      const kernels = (await tf.profile(() => tf.grad((v: tf.Tensor) => tf.mean(v, c.axis))(x))).kernels.map(
+        (k) => k.name,
+      );
       assert.ok(!kernels.includes('Multiply') && !kernels.includes('Fill'), kernels.join(', '));
       x.dispose();
     });

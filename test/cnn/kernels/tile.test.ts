@@ -28,12 +28,27 @@ function referenceTile(x: number[], shape: number[], reps: number[]): number[] {
 }
 
 const CASES: Array<[number[], number[]]> = [
-  [[1, 1, 1, 5], [4, 3, 2, 1]], // the batch-norm gradient's broadcast
-  [[2, 3, 4], [3, 1, 2]],
+  [
+    [1, 1, 1, 5],
+    [4, 3, 2, 1],
+  ], // the batch-norm gradient's broadcast
+  [
+    [2, 3, 4],
+    [3, 1, 2],
+  ],
   [[3], [4]],
-  [[2, 1, 3], [1, 5, 1]],
-  [[2, 2], [1, 1]],
-  [[0, 2], [2, 3]],
+  [
+    [2, 1, 3],
+    [1, 5, 1],
+  ],
+  [
+    [2, 2],
+    [1, 1],
+  ],
+  [
+    [0, 2],
+    [2, 3],
+  ],
 ];
 
 describe('Tile kernel', () => {
@@ -60,7 +75,11 @@ describe('Tile kernel', () => {
         const x = tf.randomUniform([4, 6, 6, 3], -1, 1, 'float32', 1);
         const mean = tf.tensor1d([0.1, -0.2, 0.3]);
         const variance = tf.tensor1d([1.5, 0.5, 2]);
-        const loss = (v: tf.Tensor) => tf.batchNorm(v as tf.Tensor4D, mean, variance, tf.tensor1d([0.2, 0.1, -0.1]), tf.tensor1d([1, 2, 3]), 1e-3).square().sum();
+        const loss = (v: tf.Tensor) =>
+          tf
+            .batchNorm(v as tf.Tensor4D, mean, variance, tf.tensor1d([0.2, 0.1, -0.1]), tf.tensor1d([1, 2, 3]), 1e-3)
+            .square()
+            .sum();
         return Array.from(tf.grad(loss)(x).dataSync());
       });
     };

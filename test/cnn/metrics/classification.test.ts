@@ -56,7 +56,11 @@ describe('ROC and AUC', () => {
     for (const seed of [1, 2, 3]) {
       const { labels, scores } = randomCase(500, seed);
       close(rocAuc(labels, scores), reference<number>({ task: 'auc', labels, scores }));
-      const expected = reference<{ fpr: number[]; tpr: number[]; thresholds: number[] }>({ task: 'roc', labels, scores });
+      const expected = reference<{ fpr: number[]; tpr: number[]; thresholds: number[] }>({
+        task: 'roc',
+        labels,
+        scores,
+      });
       const curve = rocCurve(labels, scores);
       assert.deepEqual(Array.from(curve.thresholds.slice(1)), expected.thresholds);
       assert.deepEqual(Array.from(curve.fpr), expected.fpr);
@@ -67,8 +71,17 @@ describe('ROC and AUC', () => {
   it('accepts tensors and booleans, and names bad input', () => {
     const auc = tf.tidy(() => rocAuc(tf.tensor1d(LABELS), tf.tensor2d(SCORES, [10, 1])));
     assert.equal(auc, 22 / 25);
-    assert.equal(rocAuc(LABELS.map((y) => y === 1), SCORES), 22 / 25);
-    assert.throws(() => rocAuc([1, 1], [0.2, 0.3]), (e: unknown) => e instanceof MetricsError && /only positives/.test(e.message));
+    assert.equal(
+      rocAuc(
+        LABELS.map((y) => y === 1),
+        SCORES,
+      ),
+      22 / 25,
+    );
+    assert.throws(
+      () => rocAuc([1, 1], [0.2, 0.3]),
+      (e: unknown) => e instanceof MetricsError && /only positives/.test(e.message),
+    );
     assert.throws(() => rocAuc([0, 2], [0.2, 0.3]), /rocAuc: labels\[1\] is 2/);
     assert.throws(() => rocAuc([0, 1], [0.2]), /2 labels but 1 scores/);
     assert.throws(() => rocAuc([0, 1], [0.2, NaN]), /scores\[1\] is NaN/);
@@ -92,9 +105,17 @@ describe('ROC and AUC', () => {
     const interval = bootstrapAuc(labels, scores, { seed: 3, resamples: 500 });
     const view = curve[DISPLAY]()[MIME.metrics] as RocView;
     assert.deepEqual(view.curves[0].ci, [interval.lower, interval.upper]);
-    assert.deepEqual(view.operatingPoints?.[0], { label: `all at ${youden.threshold}`, threshold: youden.threshold, fpr: 1 - youden.specificity, tpr: youden.sensitivity });
+    assert.deepEqual(view.operatingPoints?.[0], {
+      label: `all at ${youden.threshold}`,
+      threshold: youden.threshold,
+      fpr: 1 - youden.specificity,
+      tpr: youden.sensitivity,
+    });
     const point = view.operatingPoints?.[0];
-    assert.ok(view.curves[0].fpr.some((f, i) => f === point?.fpr && view.curves[0].tpr[i] === point?.tpr), 'the mark lies on the curve');
+    assert.ok(
+      view.curves[0].fpr.some((f, i) => f === point?.fpr && view.curves[0].tpr[i] === point?.tpr),
+      'the mark lies on the curve',
+    );
     assert.match(curve[DISPLAY]()[MIME.text] as string, /95 % CI/);
   });
 });
@@ -114,13 +135,19 @@ describe('one-vs-rest ROC for multi-class outputs', () => {
     const roc = rocOneVsRest(labels, tensor, ['normal', 'bacterial', 'viral']);
     tensor.dispose();
     roc.curves.forEach((curve, c) => {
-      const expected = rocAuc(labels.map((y) => (y === c ? 1 : 0)), probs.map((row) => row[c]));
+      const expected = rocAuc(
+        labels.map((y) => (y === c ? 1 : 0)),
+        probs.map((row) => row[c]),
+      );
       close(curve.auc, expected, 1e-7);
     });
     // Class 0: positives .8, .3 against .2 .5 .1 .3 → (4 + 2.5) / 8; class 1: .7, .4 against .1 .6 .2 .3 → (4 + 3) / 8; class 2: 1.
     close(roc.macroAuc, (6.5 / 8 + 7 / 8 + 1) / 3, 1e-7);
     const view = roc[DISPLAY]()[MIME.metrics] as RocView;
-    assert.deepEqual(view.curves.map((c) => c.label), ['normal', 'bacterial', 'viral']);
+    assert.deepEqual(
+      view.curves.map((c) => c.label),
+      ['normal', 'bacterial', 'viral'],
+    );
     assert.throws(() => rocOneVsRest([0, 1], [0.5, 0.5]), /probabilities must be \[2, classes\]/);
   });
 });
@@ -168,7 +195,10 @@ describe('metrics at a threshold and choosing a threshold', () => {
     assert.equal(m.accuracy, 0.7);
     assert.equal(m.f1, 8 / 11);
     const c = m.confusion();
-    assert.deepEqual(c.matrix, [[3, 2], [1, 4]]);
+    assert.deepEqual(c.matrix, [
+      [3, 2],
+      [1, 4],
+    ]);
   });
 
   it('undefined ratios are NaN, not a division error', () => {
@@ -199,7 +229,11 @@ describe('confusion matrix', () => {
     const truth = [0, 0, 1, 1, 2, 2, 2];
     const predicted = [0, 1, 1, 1, 2, 0, 2];
     const c = confusionMatrix(truth, predicted, { labels: ['normal', 'bacterial', 'viral'] });
-    assert.deepEqual(c.matrix, [[1, 1, 0], [0, 2, 0], [1, 0, 2]]);
+    assert.deepEqual(c.matrix, [
+      [1, 1, 0],
+      [0, 2, 0],
+      [1, 0, 2],
+    ]);
     assert.equal(c.accuracy, 5 / 7);
     const viral = c.perClass()[2];
     assert.deepEqual([viral.precision, viral.recall, viral.support], [1, 2 / 3, 3]);
@@ -236,7 +270,10 @@ describe('calibration', () => {
     const c = calibration([0, 0, 1, 1, 1], [0.1, 0.2, 0.3, 0.5, 1], { bins: 2 });
     close(c.ece, (3 / 5) * Math.abs(1 / 3 - 0.2) + (2 / 5) * 0.25);
     close(c.brier, (0.01 + 0.04 + 0.49 + 0.25 + 0) / 5);
-    assert.deepEqual(c.bins.map((b) => b.count), [3, 2]);
+    assert.deepEqual(
+      c.bins.map((b) => b.count),
+      [3, 2],
+    );
   });
 
   it('agrees with the NumPy reference (equal-width bins, edges on bin boundaries)', (t) => {
@@ -245,12 +282,24 @@ describe('calibration', () => {
     // Values on 0.05 steps put many probabilities exactly on the 10-bin edges.
     const probs = Array.from({ length: 600 }, () => Math.round(random() * 20) / 20);
     const labels = probs.map((p) => (random() < p * 0.8 + 0.1 ? 1 : 0));
-    const expected = reference<{ ece: number; brier: number; count: number[]; fractionPositive: (number | null)[] }>({ task: 'calibration', labels, probs, bins: 10 });
+    const expected = reference<{ ece: number; brier: number; count: number[]; fractionPositive: (number | null)[] }>({
+      task: 'calibration',
+      labels,
+      probs,
+      bins: 10,
+    });
     const c = calibration(labels, probs);
-    assert.deepEqual(c.bins.map((b) => b.count), expected.count);
+    assert.deepEqual(
+      c.bins.map((b) => b.count),
+      expected.count,
+    );
     close(c.ece, expected.ece);
     close(c.brier, expected.brier);
-    c.bins.forEach((b, i) => (b.fractionPositive === null ? assert.equal(expected.fractionPositive[i], null) : close(b.fractionPositive, expected.fractionPositive[i] as number)));
+    c.bins.forEach((b, i) =>
+      b.fractionPositive === null
+        ? assert.equal(expected.fractionPositive[i], null)
+        : close(b.fractionPositive, expected.fractionPositive[i] as number),
+    );
     const view = c[DISPLAY]()[MIME.metrics] as CalibrationView;
     assert.equal(view.kind, 'calibration');
     assert.equal(view.bins.length, 10);

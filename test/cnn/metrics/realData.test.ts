@@ -20,7 +20,9 @@ describe('metrics on PneumoniaMNIST', () => {
     const split = await loadMedMNIST({ path: FILE }, { split: 'test', offline: true });
     const { x, y } = split.toTensors();
     // Mean of the central 14×14 pixels, quantised to 1/255 steps so that many cases tie.
-    const scores = Array.from(tf.tidy(() => x.slice([0, 7, 7, 0], [-1, 14, 14, 1]).mean([1, 2, 3]).mul(255).round().dataSync()));
+    const scores = Array.from(
+      tf.tidy(() => x.slice([0, 7, 7, 0], [-1, 14, 14, 1]).mean([1, 2, 3]).mul(255).round().dataSync()),
+    );
     const labels = Array.from(y.dataSync());
     tf.dispose([x, y]);
     assert.equal(labels.length, 624);
@@ -32,6 +34,9 @@ describe('metrics on PneumoniaMNIST', () => {
     const screening = thresholdForSensitivity(labels, scores, 0.95);
     assert.ok(screening.sensitivity >= 0.95);
     const nextHigher = Math.min(...scores.filter((s) => s > screening.threshold));
-    assert.ok(metricsAtThreshold(labels, scores, nextHigher).sensitivity < 0.95, 'it is the highest threshold reaching 95 %');
+    assert.ok(
+      metricsAtThreshold(labels, scores, nextHigher).sensitivity < 0.95,
+      'it is the highest threshold reaching 95 %',
+    );
   });
 });

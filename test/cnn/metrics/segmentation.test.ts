@@ -4,7 +4,18 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { DISPLAY, MIME } from '../../../src/common/display';
-import { MetricsError, dice, hausdorff95, imageQuality, iou, psnr, segmentationMetrics, ssim, ssimWithMap } from '../../../src/cnn/metrics';
+import {
+  MetricsError,
+  dice,
+  diceByCase,
+  hausdorff95,
+  imageQuality,
+  iou,
+  psnr,
+  segmentationMetrics,
+  ssim,
+  ssimWithMap,
+} from '../../../src/cnn/metrics';
 import { seededRandom } from '../../../src/common/random';
 import { needNumpy, reference } from '../reference/python';
 
@@ -23,7 +34,7 @@ function blob(shape: number[], centre: number[], radius: number, seed: number): 
     let rest = i;
     let d2 = 0;
     for (let axis = shape.length - 1; axis >= 0; axis--) {
-      d2 += (rest % shape[axis] - centre[axis]) ** 2;
+      d2 += ((rest % shape[axis]) - centre[axis]) ** 2;
       rest = Math.floor(rest / shape[axis]);
     }
     return Math.sqrt(d2) + random() * 1.5 < radius ? 1 : 0;
@@ -48,7 +59,24 @@ describe('Dice and IoU', () => {
     assert.equal(dice([0.9, 0.6, 0.4, 0], [1, 1, 1, 0]), (2 * 2) / 5);
     assert.equal(dice([0.9, 0.6, 0.4, 0], [1, 1, 1, 0], { threshold: 0.3 }), 1);
     assert.equal(dice([2, 1, 2, 0], [2, 2, 1, 0], { label: 2 }), 0.5);
-    assert.throws(() => dice([1, 0], [1, 0, 0]), (e: unknown) => e instanceof MetricsError && /dice: prediction has 2 values but truth has 3/.test(e.message));
+    assert.throws(
+      () => dice([1, 0], [1, 0, 0]),
+      (e: unknown) => e instanceof MetricsError && /dice: prediction has 2 values but truth has 3/.test(e.message),
+    );
+  });
+
+  it("diceByCase pools each case's slices before dividing, cases in order of appearance", () => {
+    // four 2-pixel slices: case 7 = slices 0 and 2, case 3 = slices 1 and 3 (empty in both masks)
+    const prediction = [1, 0, 0, 0, 1, 1, 0, 0];
+    const truth = [1, 1, 0, 0, 0, 1, 0, 0];
+    assert.deepEqual(diceByCase(prediction, truth, [7, 3, 7, 3]), [
+      { caseIndex: 7, dice: (2 * 2) / 6 },
+      { caseIndex: 3, dice: 1 },
+    ]);
+    assert.throws(
+      () => diceByCase([1, 0, 1], [1, 0, 1], [0, 1]),
+      (e: unknown) => e instanceof MetricsError && /3 mask values do not split into 2 slices/.test(e.message),
+    );
   });
 });
 
@@ -67,7 +95,12 @@ describe('Hausdorff distance 95', () => {
     if (!needNumpy(t)) return;
     const cases = [
       { shape: [40, 36], spacing: [0.7, 1.3], a: blob([40, 36], [18, 17], 10, 1), b: blob([40, 36], [21, 15], 8, 2) },
-      { shape: [14, 18, 16], spacing: [2.5, 0.8, 0.8], a: blob([14, 18, 16], [7, 9, 8], 6, 3), b: blob([14, 18, 16], [6, 10, 7], 5, 4) },
+      {
+        shape: [14, 18, 16],
+        spacing: [2.5, 0.8, 0.8],
+        a: blob([14, 18, 16], [7, 9, 8], 6, 3),
+        b: blob([14, 18, 16], [6, 10, 7], 5, 4),
+      },
     ];
     for (const { shape, spacing, a, b } of cases) {
       const expected = reference<number>({ task: 'hd95', a: Array.from(a), b: Array.from(b), shape, spacing });
@@ -79,23 +112,34 @@ describe('Hausdorff distance 95', () => {
     const [a, b] = [box(12, 12, 2, 6, 2, 6), box(12, 12, 3, 7, 2, 6)].map((m) => tf.tensor3d(m, [12, 12, 1]));
     assert.equal(hausdorff95(a, b), 1);
     tf.dispose([a, b]);
-    assert.throws(() => hausdorff95(new Uint8Array(16), box(4, 4, 0, 2, 0, 2), { shape: [4, 4] }), /prediction mask is empty/);
+    assert.throws(
+      () => hausdorff95(new Uint8Array(16), box(4, 4, 0, 2, 0, 2), { shape: [4, 4] }),
+      /prediction mask is empty/,
+    );
     assert.throws(() => hausdorff95([1, 0, 1], [1, 1, 0]), /needs a 2-D or 3-D grid/);
-    assert.throws(() => hausdorff95(box(4, 4, 0, 2, 0, 2), box(4, 4, 0, 2, 0, 2), { shape: [4, 4], spacing: [1] }), /one positive step per axis/);
+    assert.throws(
+      () => hausdorff95(box(4, 4, 0, 2, 0, 2), box(4, 4, 0, 2, 0, 2), { shape: [4, 4], spacing: [1] }),
+      /one positive step per axis/,
+    );
   });
 
   it('segmentationMetrics reports all three and displays them; HD95 is NaN for an empty prediction', () => {
     const m = segmentationMetrics(box(8, 8, 0, 4, 0, 4), box(8, 8, 0, 4, 0, 4), { shape: [8, 8], spacing: [0.5, 0.5] });
     assert.deepEqual([m.dice, m.iou, m.hausdorff95], [1, 1, 0]);
     assert.match(m[DISPLAY]()[MIME.text] as string, /HD95 \(mm\)/);
-    assert.ok(Number.isNaN(segmentationMetrics(new Uint8Array(64), box(8, 8, 0, 4, 0, 4), { shape: [8, 8] }).hausdorff95));
+    assert.ok(
+      Number.isNaN(segmentationMetrics(new Uint8Array(64), box(8, 8, 0, 4, 0, 4), { shape: [8, 8] }).hausdorff95),
+    );
   });
 });
 
 describe('PSNR and SSIM', () => {
   const random = seededRandom(21);
   const [h, w] = [32, 40];
-  const clean = Float64Array.from({ length: h * w }, (_, i) => 100 + 80 * Math.sin(i / 17) + 40 * Math.cos((i % w) / 5));
+  const clean = Float64Array.from(
+    { length: h * w },
+    (_, i) => 100 + 80 * Math.sin(i / 17) + 40 * Math.cos((i % w) / 5),
+  );
   const noisy = clean.map((v) => v + (random() - 0.5) * 60);
 
   it('PSNR hand case: MSE 1 at range 255 is 48.13 dB; identical images are Infinity', () => {
@@ -113,16 +157,27 @@ describe('PSNR and SSIM', () => {
   it('SSIM is 1 for identical images and falls with noise; the map has the image size', () => {
     assert.equal(ssim(clean, clean, { shape: [h, w], dataRange: 255 }), 1);
     const { ssim: s, map } = ssimWithMap(noisy, clean, { shape: [h, w], dataRange: 255 });
-    const noisier = ssim(noisy.map((v, i) => v + (v - clean[i]) * 3), clean, { shape: [h, w], dataRange: 255 });
+    const noisier = ssim(
+      noisy.map((v, i) => v + (v - clean[i]) * 3),
+      clean,
+      { shape: [h, w], dataRange: 255 },
+    );
     assert.ok(s < 0.97 && noisier < s - 0.1, `ssim ${s}, with 4× the noise ${noisier}`);
     assert.equal(map.length, h * w);
-    assert.throws(() => ssim(new Float64Array(100), new Float64Array(100), { shape: [10, 10], dataRange: 1 }), /smaller than the 11×11 window/);
+    assert.throws(
+      () => ssim(new Float64Array(100), new Float64Array(100), { shape: [10, 10], dataRange: 1 }),
+      /smaller than the 11×11 window/,
+    );
   });
 
   it('agrees with the NumPy references (Wang et al. 2004 SSIM, PSNR)', (t) => {
     if (!needNumpy(t)) return;
     const request = { x: Array.from(noisy), y: Array.from(clean), shape: [h, w], dataRange: 255 };
-    close(ssim(noisy, clean, { shape: [h, w], dataRange: 255 }), reference<number>({ task: 'ssim', ...request }), 1e-12);
+    close(
+      ssim(noisy, clean, { shape: [h, w], dataRange: 255 }),
+      reference<number>({ task: 'ssim', ...request }),
+      1e-12,
+    );
     close(psnr(noisy, clean, { dataRange: 255 }), reference<number>({ task: 'psnr', ...request }), 1e-9);
   });
 

@@ -27,16 +27,31 @@ describe('bySubgroup', () => {
 
   it('runs the metric per group, equal to running it on that group alone', () => {
     const report = bySubgroup(sex, (s) => rocAuc(s.pick(LABELS), s.pick(SCORES)));
-    assert.deepEqual(report.rows.map((r) => [r.group, r.n]), [['female', 4], ['male', 5], ['unknown', 1]]);
+    assert.deepEqual(
+      report.rows.map((r) => [r.group, r.n]),
+      [
+        ['female', 4],
+        ['male', 5],
+        ['unknown', 1],
+      ],
+    );
     assert.equal(report.get('female'), 1);
     const males = [4, 5, 6, 7, 9];
-    assert.equal(report.get('male'), rocAuc(males.map((i) => LABELS[i]), males.map((i) => SCORES[i])));
+    assert.equal(
+      report.get('male'),
+      rocAuc(
+        males.map((i) => LABELS[i]),
+        males.map((i) => SCORES[i]),
+      ),
+    );
     // One sample, one class: the AUC is undefined there, reported with the reason.
     assert.match(report.rows[2].error ?? '', /needs both classes/);
   });
 
   it('summarises the disparity of every numeric quantity and shows it under the table', () => {
-    const report = bySubgroup(sex, (s) => metricsAtThreshold(s.pick(LABELS), s.pick(SCORES), 0.5), { metrics: ['sensitivity', 'specificity'] });
+    const report = bySubgroup(sex, (s) => metricsAtThreshold(s.pick(LABELS), s.pick(SCORES), 0.5), {
+      metrics: ['sensitivity', 'specificity'],
+    });
     const [sens] = report.disparities();
     // Females: sens 2/2; males: positives 0.3, 0.6 → 1/2; unknown: 0.5 ≥ 0.5 → 1/1.
     assert.equal(sens.metric, 'sensitivity');
@@ -55,10 +70,16 @@ describe('bySubgroup', () => {
     const view = report[DISPLAY]()[MIME.metrics] as TableView | RocView;
     // 'unknown' has 1 sample (< minSize): no curve, so the bundle falls back to the table.
     assert.equal(view.kind, 'table');
-    const known = bySubgroup(sex.map((g) => (g === 'unknown' ? 'female' : g)), (s) => rocCurve(s.pick(LABELS), s.pick(SCORES)));
+    const known = bySubgroup(
+      sex.map((g) => (g === 'unknown' ? 'female' : g)),
+      (s) => rocCurve(s.pick(LABELS), s.pick(SCORES)),
+    );
     const roc = known[DISPLAY]()[MIME.metrics] as RocView;
     assert.equal(roc.kind, 'roc');
-    assert.deepEqual(roc.curves.map((c) => c.label), ['female', 'male']);
+    assert.deepEqual(
+      roc.curves.map((c) => c.label),
+      ['female', 'male'],
+    );
   });
 
   it('picks rows of per-sample arrays for multi-class and segmentation metrics', () => {
@@ -69,8 +90,18 @@ describe('bySubgroup', () => {
     const report = bySubgroup(groups, (s) => confusionMatrix(s.pick([0, 1, 0, 1]), s.pickRows(probs)).accuracy);
     assert.equal(report.get('a'), 0.5);
     assert.equal(report.get('b'), 0);
-    const masks = [[1, 1, 0, 0], [1, 0, 0, 0], [1, 1, 0, 0], [0, 0, 0, 0]];
-    const truths = [[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 0]];
+    const masks = [
+      [1, 1, 0, 0],
+      [1, 0, 0, 0],
+      [1, 1, 0, 0],
+      [0, 0, 0, 0],
+    ];
+    const truths = [
+      [1, 1, 0, 0],
+      [1, 1, 0, 0],
+      [0, 0, 1, 1],
+      [0, 0, 0, 0],
+    ];
     const perCase = bySubgroup(groups, (s) => {
       const scores = s.pick(masks).map((m, k) => dice(m, s.pick(truths)[k]));
       return scores.reduce((a, b) => a + b, 0) / scores.length;
@@ -86,7 +117,15 @@ describe('groups from DICOM tags', () => {
     assert.equal(ageInYears('006M'), 0.5);
     assert.ok(Number.isNaN(ageInYears('')));
     assert.throws(() => ageInYears('45 years'), /"45 years" is not a DICOM age string/);
-    assert.deepEqual(ageBands(['010Y', '018Y', '039Y', '064Y', '065Y', null, 80]), ['<18', '18–39', '18–39', '40–64', '≥65', 'unknown', '≥65']);
+    assert.deepEqual(ageBands(['010Y', '018Y', '039Y', '064Y', '065Y', null, 80]), [
+      '<18',
+      '18–39',
+      '18–39',
+      '40–64',
+      '≥65',
+      'unknown',
+      '≥65',
+    ]);
     assert.deepEqual(sexGroups(['M', 'f ', 'O', undefined]), ['male', 'female', 'other', 'unknown']);
   });
 });

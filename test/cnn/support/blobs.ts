@@ -3,7 +3,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../../../src/common/random';
 
-export function blobImages(n: number, size: number, seed: number, contrast = 0.6): { x: tf.Tensor4D; y: tf.Tensor2D; labels: number[] } {
+export function blobImages(
+  n: number,
+  size: number,
+  seed: number,
+  contrast = 0.6,
+): { x: tf.Tensor4D; y: tf.Tensor2D; labels: number[] } {
   const random = seededRandom(seed);
   const pixels = new Float32Array(n * size * size);
   const labels: number[] = [];

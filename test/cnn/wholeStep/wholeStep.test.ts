@@ -16,7 +16,8 @@ import { pneumoniaNet } from '../../../bench/support/cnnWorkloads';
 import { assertClose } from '../support/compare';
 
 type Layers = (x: tf.SymbolicTensor) => tf.SymbolicTensor;
-const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
+const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
+  layer.apply(x) as tf.SymbolicTensor;
 const he = (seed: number) => tf.initializers.heNormal({ seed });
 
 interface Case {
@@ -39,24 +40,46 @@ const CASES: Case[] = [
     name: 'Conv2D (bias + ReLU, no bias, stride 2 valid), MaxPooling2D, Flatten, Dense (ReLU, sigmoid), Dropout',
     inputShape: [12, 12, 1],
     body: (x) => {
-      let h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(1) }), x);
+      let h = apply(
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(1) }),
+        x,
+      );
       h = apply(tf.layers.maxPooling2d({ poolSize: 2 }), h);
-      h = apply(tf.layers.conv2d({ filters: 12, kernelSize: 3, strides: 2, padding: 'valid', useBias: false, kernelInitializer: he(2) }), h);
+      h = apply(
+        tf.layers.conv2d({
+          filters: 12,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'valid',
+          useBias: false,
+          kernelInitializer: he(2),
+        }),
+        h,
+      );
       h = apply(tf.layers.flatten(), h);
       h = apply(tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: he(3) }), h);
       h = apply(tf.layers.dropout({ rate: 0.25, seed: 4 }), h);
       return apply(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: he(5) }), h);
     },
-    loss: 'binaryCrossentropy', target: [1], classes: true, metrics: ['accuracy'],
+    loss: 'binaryCrossentropy',
+    target: [1],
+    classes: true,
+    metrics: ['accuracy'],
   },
   {
     name: 'BatchNormalization (+ ReLU layer, + Activation relu, on its own), GlobalAveragePooling2D, softmax',
     inputShape: [10, 10, 2],
     body: (x) => {
-      let h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: he(1) }), x);
+      let h = apply(
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: he(1) }),
+        x,
+      );
       h = apply(tf.layers.batchNormalization({ momentum: 0.9 }), h);
       h = apply(tf.layers.reLU(), h);
-      h = apply(tf.layers.conv2d({ filters: 12, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: he(2) }), h);
+      h = apply(
+        tf.layers.conv2d({ filters: 12, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: he(2) }),
+        h,
+      );
       h = apply(tf.layers.batchNormalization({ epsilon: 0.01 }), h);
       h = apply(tf.layers.activation({ activation: 'relu' }), h);
       h = apply(tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }), h);
@@ -65,36 +88,55 @@ const CASES: Case[] = [
       h = apply(tf.layers.globalAveragePooling2d({}), h);
       return apply(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: he(3) }), h);
     },
-    loss: 'categoricalCrossentropy', target: [3], metrics: ['accuracy'], batchNorm: true,
+    loss: 'categoricalCrossentropy',
+    target: [3],
+    metrics: ['accuracy'],
+    batchNorm: true,
   },
   {
     name: 'Conv2DTranspose, Concatenate, Add, ReLU on its own, a 1×1 sigmoid convolution',
     inputShape: [8, 8, 1],
     body: (x) => {
-      const skip = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(1) }), x);
+      const skip = apply(
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(1) }),
+        x,
+      );
       let h = apply(tf.layers.maxPooling2d({ poolSize: 2 }), skip);
       h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: he(2) }), h);
       h = apply(tf.layers.reLU(), h);
-      h = apply(tf.layers.conv2dTranspose({ filters: 8, kernelSize: 2, strides: 2, padding: 'same', kernelInitializer: he(3) }), h);
+      h = apply(
+        tf.layers.conv2dTranspose({ filters: 8, kernelSize: 2, strides: 2, padding: 'same', kernelInitializer: he(3) }),
+        h,
+      );
       const joined = apply(tf.layers.concatenate(), [h, skip]);
       h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: he(4) }), joined);
       h = apply(tf.layers.add(), [h, skip]);
       return apply(tf.layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid', kernelInitializer: he(5) }), h);
     },
-    loss: 'binaryCrossentropy', target: [8, 8, 1], classes: true,
+    loss: 'binaryCrossentropy',
+    target: [8, 8, 1],
+    classes: true,
   },
   {
     name: 'a residual denoiser: convolutions, batch norm, an Add as the output, mean squared error',
     inputShape: [16, 16, 1],
     body: (x) => {
-      let h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(1) }), x);
-      h = apply(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: he(2) }), h);
+      let h = apply(
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(1) }),
+        x,
+      );
+      h = apply(
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: he(2) }),
+        h,
+      );
       h = apply(tf.layers.batchNormalization({}), h);
       h = apply(tf.layers.reLU(), h);
       h = apply(tf.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', kernelInitializer: he(3) }), h);
       return apply(tf.layers.add(), [x, h]);
     },
-    loss: 'meanSquaredError', target: [16, 16, 1], batchNorm: true,
+    loss: 'meanSquaredError',
+    target: [16, 16, 1],
+    batchNorm: true,
   },
 ];
 
@@ -107,7 +149,11 @@ function data(c: Case, examples: number): { x: tf.Tensor; y: tf.Tensor } {
   return tf.tidy(() => {
     const x = tf.randomUniform([examples, ...c.inputShape], 0, 1, 'float32', 11);
     const u = tf.randomUniform([examples, ...c.target], 0, 1, 'float32', 12);
-    const y = c.classes ? u.round() : c.loss === 'categoricalCrossentropy' ? tf.oneHot(u.argMax(-1), c.target[0]).toFloat() : u;
+    const y = c.classes
+      ? u.round()
+      : c.loss === 'categoricalCrossentropy'
+        ? tf.oneHot(u.argMax(-1), c.target[0]).toFloat()
+        : u;
     return { x, y };
   });
 }
@@ -124,7 +170,12 @@ interface Run {
  * or on cpu. Plain SGD: Adam's first steps are ±learning rate wherever a gradient is tiny, whatever its
  * rounding, which would hide how close the gradients are (the optimizer is tfjs' own on every path).
  */
-async function train(c: Case, path: 'whole step' | 'wasm' | 'cpu', classWeight?: Record<number, number>, optimizer: () => tf.Optimizer = () => tf.train.sgd(0.1)): Promise<Run> {
+async function train(
+  c: Case,
+  path: 'whole step' | 'wasm' | 'cpu',
+  classWeight?: Record<number, number>,
+  optimizer: () => tf.Optimizer = () => tf.train.sgd(0.1),
+): Promise<Run> {
   useWholeStepPath(path === 'whole step');
   await tf.setBackend(path === 'cpu' ? 'cpu' : 'wasm');
   try {
@@ -163,7 +214,9 @@ describe('whole-step training and inference on wasm', () => {
         const tfjs = await train(c, reference);
         assertClose(whole.losses, tfjs.losses, 1e-5, `loss curve (${reference})`);
         assertClose(whole.metrics, tfjs.metrics, 0, `accuracy (${reference})`);
-        whole.weights.forEach((w, i) => assertClose(w, tfjs.weights[i], 1e-5, `weight ${i} after 6 steps (${reference})`));
+        whole.weights.forEach((w, i) =>
+          assertClose(w, tfjs.weights[i], 1e-5, `weight ${i} after 6 steps (${reference})`),
+        );
         assertClose(whole.predictions, tfjs.predictions, 1e-4, `predictions (${reference})`);
       }
     });
@@ -186,7 +239,9 @@ describe('whole-step training and inference on wasm', () => {
       model.compile({ optimizer: tf.train.sgd(0.1), loss: 'binaryCrossentropy' });
       const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 21);
       const y = tf.randomUniform([16, 1], 0, 1, 'float32', 22).round();
-      losses.push((await model.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false, verbose: 0 })).history.loss as number[]);
+      losses.push(
+        (await model.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false, verbose: 0 })).history.loss as number[],
+      );
       tf.dispose([x, y]);
       model.dispose();
     }
@@ -211,11 +266,24 @@ describe('whole-step training and inference on wasm', () => {
   });
 
   it('leaves other models to tfjs, saying why, and they still train', async () => {
-    const regularized = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, kernelRegularizer: tf.regularizers.l2() }), tf.layers.dense({ units: 1 })] });
+    const regularized = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [4], units: 2, kernelRegularizer: tf.regularizers.l2() }),
+        tf.layers.dense({ units: 1 }),
+      ],
+    });
     assert.match(wholeStepUnavailable(regularized) ?? '', /regularizer/);
-    const depthwise = tf.sequential({ layers: [tf.layers.depthwiseConv2d({ inputShape: [6, 6, 2], kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
+    const depthwise = tf.sequential({
+      layers: [
+        tf.layers.depthwiseConv2d({ inputShape: [6, 6, 2], kernelSize: 3 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 1 }),
+      ],
+    });
     assert.match(wholeStepUnavailable(depthwise) ?? '', /DepthwiseConv2D/);
-    const hidden = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'tanh' }), tf.layers.dense({ units: 1 })] });
+    const hidden = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'tanh' }), tf.layers.dense({ units: 1 })],
+    });
     assert.match(wholeStepUnavailable(hidden) ?? '', /activation tanh inside the network/);
     regularized.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
     const history = await regularized.fit(tf.ones([4, 4]), tf.ones([4, 1]), { epochs: 2, verbose: 0 });

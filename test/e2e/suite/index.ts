@@ -21,7 +21,13 @@ export interface SuiteReport {
 }
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', grep: process.env.RADNB_E2E_GREP });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false,
+    timeout: 60_000,
+    reporter: 'spec',
+    grep: process.env.RADNB_E2E_GREP,
+  });
   // Bundled spec files are registered by calling them, with mocha's globals (describe, it, …) installed first.
   mocha.suite.emit('pre-require', globalThis, 'radnb-e2e', mocha);
   // bench/language.ts runs the suite for its measurements only.
@@ -48,6 +54,8 @@ export async function run(): Promise<void> {
   report.durationMs = Date.now() - started;
   if (process.env.RADNB_E2E_REPORT) writeFileSync(process.env.RADNB_E2E_REPORT, JSON.stringify(report, null, 2));
   if (report.failed.length > 0) {
-    throw new Error(`${report.failed.length} end-to-end test(s) failed:\n${report.failed.map((f) => `- ${f.title}\n${f.error}`).join('\n')}`);
+    throw new Error(
+      `${report.failed.length} end-to-end test(s) failed:\n${report.failed.map((f) => `- ${f.title}\n${f.error}`).join('\n')}`,
+    );
   }
 }

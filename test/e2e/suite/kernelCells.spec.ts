@@ -4,7 +4,16 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { record } from './measurements';
-import { NotebookDriver, describeOnNotebook, errorOutput, finished, outputText, plainValue, describeOutputs, waitFor } from './notebookDriver';
+import {
+  NotebookDriver,
+  describeOnNotebook,
+  errorOutput,
+  finished,
+  outputText,
+  plainValue,
+  describeOutputs,
+  waitFor,
+} from './notebookDriver';
 
 export const KERNEL_FIXTURE = 'kernel.radnb';
 
@@ -12,7 +21,9 @@ export function registerKernelCellTests(): void {
   describeOnNotebook('radnb kernel in VS Code', KERNEL_FIXTURE, (notebook) => {
     it('runs the fixture cell and keeps its state for later cells', async () => {
       // The fixture's own first code cell defines `greeting`.
-      const first = notebook().document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
+      const first = notebook()
+        .document.getCells()
+        .find((c) => c.kind === vscode.NotebookCellKind.Code);
       assert.ok(first, 'the fixture has a code cell');
       record('first cell run (kernel start) → result', (await notebook().runCell(first)).elapsedMs);
       assert.equal(first.executionSummary?.success, true, describeOutputs(first));
@@ -33,14 +44,19 @@ export function registerKernelCellTests(): void {
     });
 
     it('awaits at the top level of a cell', async () => {
-      const { cell } = await notebook().run('const later = await new Promise<number>((resolve) => setTimeout(() => resolve(21), 50));\nlater * 2');
+      const { cell } = await notebook().run(
+        'const later = await new Promise<number>((resolve) => setTimeout(() => resolve(21), 50));\nlater * 2',
+      );
       assert.equal(plainValue(cell), '42');
     });
 
     it('shows the last expression as text/plain', async () => {
       const { cell } = await notebook().run("({ organ: 'lung', slices: [1, 2, 3] })");
       const items = cell.outputs.flatMap((o) => o.items);
-      assert.ok(items.some((i) => i.mime === 'text/plain'), describeOutputs(cell));
+      assert.ok(
+        items.some((i) => i.mime === 'text/plain'),
+        describeOutputs(cell),
+      );
       assert.equal(plainValue(cell), "{ organ: 'lung', slices: [ 1, 2, 3 ] }");
     });
 
@@ -69,7 +85,11 @@ export function registerKernelCellTests(): void {
       );
       const previous = cell.executionSummary;
       const execution = notebook().start(cell);
-      await waitFor(() => outputText(cell).includes('first'), 1200, () => `'first' while the cell still runs: ${describeOutputs(cell)}`);
+      await waitFor(
+        () => outputText(cell).includes('first'),
+        1200,
+        () => `'first' while the cell still runs: ${describeOutputs(cell)}`,
+      );
       assert.equal(cell.executionSummary?.success, undefined, 'the cell is still running when its first line shows');
       await Promise.all([execution, finished(cell, 10_000, previous)]);
       assert.equal(outputText(cell).replace(/\n/g, ' ').trim(), 'first second third');

@@ -49,12 +49,14 @@ export function registerLanguageBenchmark(notebooks: string): void {
       const afterFirst = rssMiB();
       await openAndSettle(second);
       const afterSecond = rssMiB();
-      const marks = (globalThis as { MonacoPerformanceMarks?: PerformanceMarks }).MonacoPerformanceMarks?.getMarks() ?? [];
+      const marks =
+        (globalThis as { MonacoPerformanceMarks?: PerformanceMarks }).MonacoPerformanceMarks?.getMarks() ?? [];
       const at = (what: string) => marks.find((m) => m.name === `code/extHost/${what}/${EXTENSION_ID}`)?.startTime;
       const willLoad = at('willLoadExtensionCode');
       const didLoad = at('didLoadExtensionCode');
       const activated = at('didActivateExtension');
-      if (willLoad === undefined || activated === undefined) throw new Error(`no activation marks for ${EXTENSION_ID} among ${marks.length}`);
+      if (willLoad === undefined || activated === undefined)
+        throw new Error(`no activation marks for ${EXTENSION_ID} among ${marks.length}`);
       record('activation: load + activate()', activated - willLoad);
       if (didLoad !== undefined) record('activation: activate() alone', activated - didLoad);
       record('extension host memory before any notebook', before, 'MiB');

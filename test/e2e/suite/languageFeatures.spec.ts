@@ -12,8 +12,17 @@ const RADNB_LANGUAGE = 'radnb-typescript';
 /** The language service's first answer waits for TypeScript to load tfjs' and Node's declarations. */
 const FIRST_ANSWER_MS = 60_000;
 
-async function completionLabels(cell: vscode.NotebookCell, position: vscode.Position, trigger?: string): Promise<string[]> {
-  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', cell.document.uri, position, trigger);
+async function completionLabels(
+  cell: vscode.NotebookCell,
+  position: vscode.Position,
+  trigger?: string,
+): Promise<string[]> {
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+    'vscode.executeCompletionItemProvider',
+    cell.document.uri,
+    position,
+    trigger,
+  );
   return list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
 }
 
@@ -30,22 +39,34 @@ async function eventually<T>(ask: () => Thenable<T>, done: (value: T) => boolean
 }
 
 function hoverText(hovers: vscode.Hover[]): string {
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+  return hovers
+    .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
+    .join('\n');
 }
 
 export function registerLanguageFeatureTests(): void {
   describeOnNotebook('the editor knows the notebook', EDITOR_FIXTURE, (notebook) => {
     it('gives radnb cells their own language, also cells added as plain TypeScript', async () => {
-      const first = notebook().document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
+      const first = notebook()
+        .document.getCells()
+        .find((c) => c.kind === vscode.NotebookCellKind.Code);
       assert.equal(first?.document.languageId, RADNB_LANGUAGE);
       const added = await notebook().append('spacing;', 'typescript');
-      await waitFor(() => notebook().document.cellAt(added.index).document.languageId === RADNB_LANGUAGE, 10_000, () => `cell language ${added.document.languageId}`);
+      await waitFor(
+        () => notebook().document.cellAt(added.index).document.languageId === RADNB_LANGUAGE,
+        10_000,
+        () => `cell language ${added.document.languageId}`,
+      );
     });
 
     it("completes a value's members in a later cell, through the earlier cell's imports", async () => {
       const cell = await notebook().append('model.');
       const started = Date.now();
-      const labels = await eventually(() => completionLabels(cell, new vscode.Position(0, 6), '.'), (l) => l.includes('predict'), 'model. to offer predict');
+      const labels = await eventually(
+        () => completionLabels(cell, new vscode.Position(0, 6), '.'),
+        (l) => l.includes('predict'),
+        'model. to offer predict',
+      );
       record('first completion across cells (language service start)', Date.now() - started);
       assert.ok(labels.includes('countParams') && labels.includes('layers'), labels.slice(0, 40).join(', '));
       const spacing = await notebook().append('spacing.');
@@ -62,7 +83,16 @@ export function registerLanguageFeatureTests(): void {
       );
       assert.deepEqual(
         errors.map((d) => [d.range.start.line, d.range.start.character, d.severity, d.code, d.source, d.message]),
-        [[0, 6, vscode.DiagnosticSeverity.Error, 'TS2322', 'radnb', "Type 'string' is not assignable to type 'number'."]],
+        [
+          [
+            0,
+            6,
+            vscode.DiagnosticSeverity.Error,
+            'TS2322',
+            'radnb',
+            "Type 'string' is not assignable to type 'number'.",
+          ],
+        ],
       );
       assert.deepEqual(vscode.languages.getDiagnostics(valid.document.uri), [], 'valid code has no squiggle');
     });
@@ -70,19 +100,34 @@ export function registerLanguageFeatureTests(): void {
     it("hover shows a name's type from the cell that declared it, and the kernel globals' documentation", async () => {
       const cell = await notebook().append("spacing.rowMm;\nconst fast = param('fast', false);");
       const hovers = await eventually(
-        () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', cell.document.uri, new vscode.Position(0, 2)),
+        () =>
+          vscode.commands.executeCommand<vscode.Hover[]>(
+            'vscode.executeHoverProvider',
+            cell.document.uri,
+            new vscode.Position(0, 2),
+          ),
         (h) => hoverText(h).includes('spacing'),
         'a hover on spacing',
       );
       assert.match(hoverText(hovers), /const spacing: \{\s*rowMm: number;\s*colMm: number;\s*\}/);
-      const param = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', cell.document.uri, new vscode.Position(1, 15));
+      const param = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        cell.document.uri,
+        new vscode.Position(1, 15),
+      );
       assert.match(hoverText(param), /A parameter of this run/);
     });
 
-    it("signature help for a radnb function shows its parameters and documentation", async () => {
+    it('signature help for a radnb function shows its parameters and documentation', async () => {
       const cell = await notebook().append('readDicom(');
       const help = await eventually(
-        () => vscode.commands.executeCommand<vscode.SignatureHelp>('vscode.executeSignatureHelpProvider', cell.document.uri, new vscode.Position(0, 10), '('),
+        () =>
+          vscode.commands.executeCommand<vscode.SignatureHelp>(
+            'vscode.executeSignatureHelpProvider',
+            cell.document.uri,
+            new vscode.Position(0, 10),
+            '(',
+          ),
         (h) => (h?.signatures.length ?? 0) > 0,
         'signature help for readDicom(',
       );
@@ -92,10 +137,17 @@ export function registerLanguageFeatureTests(): void {
     });
 
     it('go to definition lands in the earlier cell that declared the name', async () => {
-      const first = notebook().document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
+      const first = notebook()
+        .document.getCells()
+        .find((c) => c.kind === vscode.NotebookCellKind.Code);
       const cell = await notebook().append('model.summary();');
       const locations = await eventually(
-        () => vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', cell.document.uri, new vscode.Position(0, 2)),
+        () =>
+          vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+            'vscode.executeDefinitionProvider',
+            cell.document.uri,
+            new vscode.Position(0, 2),
+          ),
         (l) => l.length > 0,
         'a definition of model',
       );
@@ -106,8 +158,33 @@ export function registerLanguageFeatureTests(): void {
       assert.deepEqual([range.start.line, range.start.character], [2, 6]);
     });
 
+    it('a 10,000-line cell and a cell that does not parse leave the others answered', async () => {
+      await notebook().append(Array.from({ length: 10_000 }, (_, i) => `const v${i}: number = ${i};`).join('\n'));
+      const broken = await notebook().append('const half = { ;');
+      const cell = await notebook().append('spacing.');
+      const started = Date.now();
+      const labels = await eventually(
+        () => completionLabels(cell, new vscode.Position(0, 8), '.'),
+        (l) => l.includes('rowMm'),
+        'spacing. after a huge cell',
+      );
+      record('completion with a 10,000-line cell above', Date.now() - started);
+      assert.deepEqual(labels.sort(), ['colMm', 'rowMm']);
+      const errors = await eventually(
+        async () => vscode.languages.getDiagnostics(broken.document.uri),
+        (d) => d.length > 0,
+        'a syntax error on the broken cell',
+      );
+      assert.ok(
+        errors.some((d) => d.code === 'TS1109' || d.code === 'TS1136'),
+        errors.map((d) => `${d.code} ${d.message}`).join('; '),
+      );
+    });
+
     it("after a run, hover shows a variable's live value, and completions of an untyped value come from the kernel", async () => {
-      const first = notebook().document.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
+      const first = notebook()
+        .document.getCells()
+        .find((c) => c.kind === vscode.NotebookCellKind.Code);
       assert.ok(first);
       await notebook().runCell(first, 120_000);
       assert.equal(first.executionSummary?.success, true, describeOutputs(first));
@@ -115,12 +192,21 @@ export function registerLanguageFeatureTests(): void {
       assert.equal(loose.cell.executionSummary?.success, true, describeOutputs(loose.cell));
       const cell = await notebook().append('model;\nloaded.');
       const hovers = await eventually(
-        () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', cell.document.uri, new vscode.Position(0, 2)),
+        () =>
+          vscode.commands.executeCommand<vscode.Hover[]>(
+            'vscode.executeHoverProvider',
+            cell.document.uri,
+            new vscode.Position(0, 2),
+          ),
         (h) => hoverText(h).includes('Live value'),
         'a live value in the hover on model',
       );
       assert.match(hoverText(hovers), /parameters, \d+ layers/);
-      const labels = await eventually(() => completionLabels(cell, new vscode.Position(1, 7), '.'), (l) => l.includes('organ'), 'loaded. to offer organ');
+      const labels = await eventually(
+        () => completionLabels(cell, new vscode.Position(1, 7), '.'),
+        (l) => l.includes('organ'),
+        'loaded. to offer organ',
+      );
       assert.ok(labels.includes('slices'), labels.join(', '));
     });
   });
@@ -134,10 +220,21 @@ export function registerLanguageFeatureTests(): void {
       await vscode.window.showNotebookDocument(document);
       const languages = () => document.getCells().map((c) => c.document.languageId);
       assert.deepEqual(languages(), ['typescript', 'typescript']);
-      await vscode.commands.executeCommand('notebook.selectKernel', { id: 'radnb-kernel-jupyter', extension: 'radnb.radnb' });
-      await waitFor(() => languages().every((l) => l === RADNB_LANGUAGE), 10_000, () => `cell languages ${languages().join(', ')}`);
+      await vscode.commands.executeCommand('notebook.selectKernel', {
+        id: 'radnb-kernel-jupyter',
+        extension: 'radnb.radnb',
+      });
+      await waitFor(
+        () => languages().every((l) => l === RADNB_LANGUAGE),
+        10_000,
+        () => `cell languages ${languages().join(', ')}`,
+      );
       const second = document.cellAt(1);
-      const labels = await eventually(() => completionLabels(second, new vscode.Position(0, 7), '.'), (l) => l.includes('lung'), 'organs. to offer lung');
+      const labels = await eventually(
+        () => completionLabels(second, new vscode.Position(0, 7), '.'),
+        (l) => l.includes('lung'),
+        'organs. to offer lung',
+      );
       assert.deepEqual(labels.sort(), ['heart', 'lung']);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });

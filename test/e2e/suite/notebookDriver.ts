@@ -20,7 +20,10 @@ export interface CellErrorOutput {
 }
 
 export class NotebookDriver {
-  private constructor(readonly document: vscode.NotebookDocument, readonly editor: vscode.NotebookEditor) {}
+  private constructor(
+    readonly document: vscode.NotebookDocument,
+    readonly editor: vscode.NotebookEditor,
+  ) {}
 
   /** Opens `file` from the first workspace folder as a notebook editor with the radnb kernel selected. */
   static async open(file: string): Promise<NotebookDriver> {
@@ -38,7 +41,8 @@ export class NotebookDriver {
     const edit = new vscode.WorkspaceEdit();
     const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, code, language);
     edit.set(this.document.uri, [vscode.NotebookEdit.insertCells(index, [cell])]);
-    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not append a cell to ${this.document.uri.fsPath}`);
+    if (!(await vscode.workspace.applyEdit(edit)))
+      throw new Error(`could not append a cell to ${this.document.uri.fsPath}`);
     return this.document.cellAt(index);
   }
 
@@ -74,7 +78,11 @@ export class NotebookDriver {
 }
 
 /** Resolves once `cell` has a new execution summary (not `previous`) with a success flag: its run is over. */
-export function finished(cell: vscode.NotebookCell, timeoutMs: number, previous?: vscode.NotebookCellExecutionSummary): Promise<void> {
+export function finished(
+  cell: vscode.NotebookCell,
+  timeoutMs: number,
+  previous?: vscode.NotebookCellExecutionSummary,
+): Promise<void> {
   return waitFor(
     () => cell.executionSummary !== previous && cell.executionSummary?.success !== undefined,
     timeoutMs,
@@ -94,7 +102,11 @@ export async function waitFor(condition: () => boolean, timeoutMs: number, what:
 export function outputText(cell: vscode.NotebookCell): string {
   return cell.outputs
     .flatMap((output) => output.items)
-    .filter((item) => item.mime !== ERROR_MIME && (item.mime.startsWith('text/') || item.mime.startsWith('application/vnd.code.notebook.std')))
+    .filter(
+      (item) =>
+        item.mime !== ERROR_MIME &&
+        (item.mime.startsWith('text/') || item.mime.startsWith('application/vnd.code.notebook.std')),
+    )
     .map((item) => TEXT_DECODER.decode(item.data))
     .join('');
 }
@@ -114,12 +126,18 @@ export function errorOutput(cell: vscode.NotebookCell): CellErrorOutput | undefi
 /** A readable account of a cell's outputs for assertion messages. */
 export function describeOutputs(cell: vscode.NotebookCell): string {
   return JSON.stringify(
-    cell.outputs.map((output) => output.items.map((item) => ({ mime: item.mime, text: TEXT_DECODER.decode(item.data).slice(0, 500) }))),
+    cell.outputs.map((output) =>
+      output.items.map((item) => ({ mime: item.mime, text: TEXT_DECODER.decode(item.data).slice(0, 500) })),
+    ),
   );
 }
 
 /** A mocha suite on one fixture notebook, opened before its first test and closed after its last. */
-export function describeOnNotebook(title: string, fixture: string, tests: (notebook: () => NotebookDriver) => void): void {
+export function describeOnNotebook(
+  title: string,
+  fixture: string,
+  tests: (notebook: () => NotebookDriver) => void,
+): void {
   describe(title, function () {
     this.timeout(60_000);
     let notebook: NotebookDriver | undefined;

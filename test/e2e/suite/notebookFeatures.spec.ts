@@ -11,7 +11,9 @@ import { describeOnNotebook, describeOutputs, outputText, plainValue } from './n
 export function registerNotebookFeatureTests(): void {
   describeOnNotebook('radnb notebook features in VS Code', KERNEL_FIXTURE, (notebook) => {
     it('keeps function and class declarations for later cells', async () => {
-      await notebook().run('function double(n: number): number {\n  return 2 * n;\n}\nclass Scan {\n  constructor(readonly slices: number) {}\n}');
+      await notebook().run(
+        'function double(n: number): number {\n  return 2 * n;\n}\nclass Scan {\n  constructor(readonly slices: number) {}\n}',
+      );
       const { cell } = await notebook().run('double(new Scan(21).slices)');
       assert.equal(plainValue(cell), '42');
     });
@@ -19,7 +21,9 @@ export function registerNotebookFeatureTests(): void {
     it("imports CommonJS and ES module packages from the notebook's node_modules", async () => {
       writePackage('e2e-cjs', { main: 'index.js' }, "exports.modality = () => 'CT';\n");
       writePackage('e2e-esm', { type: 'module', exports: './index.js' }, "export const modality = () => 'MR';\n");
-      const { cell } = await notebook().run("import { modality as cjs } from 'e2e-cjs';\nimport { modality as esm } from 'e2e-esm';\n`${cjs()} ${esm()}`");
+      const { cell } = await notebook().run(
+        "import { modality as cjs } from 'e2e-cjs';\nimport { modality as esm } from 'e2e-esm';\n`${cjs()} ${esm()}`",
+      );
       assert.equal(plainValue(cell), 'CT MR', describeOutputs(cell));
     });
 
@@ -35,7 +39,7 @@ export function registerNotebookFeatureTests(): void {
       const { cell } = await notebook().run(
         [
           "const progress = display('step 1');",
-          "await new Promise((resolve) => setTimeout(resolve, 100));",
+          'await new Promise((resolve) => setTimeout(resolve, 100));',
           "display.update(progress, 'step 2 of 2');",
           "display({ [Symbol.for('radnb.display')]: () => ({ 'text/html': '<b>rich</b>', 'text/plain': 'plain fallback' }) });",
         ].join('\n'),
@@ -48,7 +52,9 @@ export function registerNotebookFeatureTests(): void {
     });
 
     it('display.clear removes the outputs so far, at once or with the next output', async () => {
-      const { cell } = await notebook().run("console.log('first');\ndisplay('shown before');\ndisplay.clear();\nfor (let i = 1; i <= 3; i++) { display.clear(true); display(`step ${i}`); }");
+      const { cell } = await notebook().run(
+        "console.log('first');\ndisplay('shown before');\ndisplay.clear();\nfor (let i = 1; i <= 3; i++) { display.clear(true); display(`step ${i}`); }",
+      );
       const texts = outputText(cell);
       assert.doesNotMatch(texts, /first|shown before|step 1|step 2/, describeOutputs(cell));
       assert.match(texts, /step 3/);

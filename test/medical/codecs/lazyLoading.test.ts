@@ -21,7 +21,10 @@ test('codecs load lazily and OpenJPEG prints nothing on stdout', (t) => {
   const plain = pydicomFile('CT_small.dcm');
   const j2k = pydicomFile('JPEG2000.dcm');
   if (!needFile(t, plain) || !needFile(t, j2k)) return;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', SCRIPT, plain, j2k], { cwd: repoRoot, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', SCRIPT, plain, j2k], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   assert.equal(run.status, 0, run.stderr);
   const lines = run.stdout.trim().split('\n');
   assert.deepEqual(

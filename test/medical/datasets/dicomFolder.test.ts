@@ -14,7 +14,9 @@ import { needFile } from '../../support/env';
 
 const SAMPLES = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 
-async function collect(ds: tf.data.Dataset<{ xs: tf.Tensor4D; ys: tf.Tensor2D }>): Promise<{ shapes: number[][]; labels: number[]; first: number[] }> {
+async function collect(
+  ds: tf.data.Dataset<{ xs: tf.Tensor4D; ys: tf.Tensor2D }>,
+): Promise<{ shapes: number[][]; labels: number[]; first: number[] }> {
   const shapes: number[][] = [];
   const labels: number[] = [];
   let first: number[] = [];
@@ -37,7 +39,12 @@ describe('DICOM folder + label CSV dataset', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('by relative path: every labelled slice loads, split by patient, with seeded batches', async () => {
-    const data = await loadDicomFolder(dir, { labels: 'labels.csv', batchSize: 5, split: { val: 0.2, test: 0.2 }, seed: 3 });
+    const data = await loadDicomFolder(dir, {
+      labels: 'labels.csv',
+      batchSize: 5,
+      split: { val: 0.2, test: 0.2 },
+      seed: 3,
+    });
     assert.equal(data.examples.length, 40);
     assert.deepEqual(data.skipped, []);
     assert.deepEqual(data.imageShape, [16, 16, 1]);
@@ -53,10 +60,17 @@ describe('DICOM folder + label CSV dataset', () => {
     assert.deepEqual(train.shapes[0], [5, 16, 16, 1]);
     assert.deepEqual([...train.labels].sort(), expected.map((e) => e.label).sort());
     assert.ok(train.first.every((v) => v >= 0 && v <= 1));
-    const again = await collect((await loadDicomFolder(dir, { labels: 'labels.csv', batchSize: 5, split: { val: 0.2, test: 0.2 }, seed: 3 })).train);
+    const again = await collect(
+      (await loadDicomFolder(dir, { labels: 'labels.csv', batchSize: 5, split: { val: 0.2, test: 0.2 }, seed: 3 }))
+        .train,
+    );
     assert.deepEqual(again.labels, train.labels, 'same seed, same order');
     const val = await collect(data.val);
-    assert.deepEqual(val.labels, data.examples.filter((e) => e.split === 'val').map((e) => e.label), 'val keeps file order');
+    assert.deepEqual(
+      val.labels,
+      data.examples.filter((e) => e.split === 'val').map((e) => e.label),
+      'val keeps file order',
+    );
   });
 
   test('labels follow the slices: the label CSV agrees with the phantom masks', async () => {
@@ -70,9 +84,16 @@ describe('DICOM folder + label CSV dataset', () => {
 
   test('by SOP Instance UID with class names; a window and a resize apply', async () => {
     const rows = ['SOPInstanceUID,finding'];
-    phantom.series.forEach((s, c) => s.slices.forEach((_, z) => rows.push(`${uidOf(c, z)},${phantom.cases[c].hasNodule ? 'nodule' : 'clear'}`)));
+    phantom.series.forEach((s, c) =>
+      s.slices.forEach((_, z) => rows.push(`${uidOf(c, z)},${phantom.cases[c].hasNodule ? 'nodule' : 'clear'}`)),
+    );
     writeFileSync(path.join(dir, 'by-sop.csv'), `${rows.join('\n')}\n`);
-    const data = await loadDicomFolder(dir, { labels: 'by-sop.csv', labelColumn: 'finding', size: [8, 8], normalize: { center: 40, width: 400 } });
+    const data = await loadDicomFolder(dir, {
+      labels: 'by-sop.csv',
+      labelColumn: 'finding',
+      size: [8, 8],
+      normalize: { center: 40, width: 400 },
+    });
     assert.deepEqual(data.classNames, ['clear', 'nodule']);
     assert.equal(data.examples.length, 40);
     assert.deepEqual(data.imageShape, [8, 8, 1]);
@@ -108,28 +129,55 @@ describe('DICOM folder + label CSV dataset', () => {
     if (!needFile(t, path.join(SAMPLES, 'MR_small_RLE.dcm'), 'Debian python3-pydicom test files')) return;
     const real = mkdtempSync(path.join(tmpdir(), 'radnb-folder-real-'));
     try {
-      const names = ['MR_small.dcm', 'MR_small_RLE.dcm', 'MR_small_jpeg_ls_lossless.dcm', 'MR_small_bigendian.dcm', 'SC_rgb_rle.dcm'];
+      const names = [
+        'MR_small.dcm',
+        'MR_small_RLE.dcm',
+        'MR_small_jpeg_ls_lossless.dcm',
+        'MR_small_bigendian.dcm',
+        'SC_rgb_rle.dcm',
+      ];
       for (const name of names) copyFileSync(path.join(SAMPLES, name), path.join(real, name));
       writeFileSync(path.join(real, 'labels.csv'), `file,label\n${names.map((n) => `${n},1`).join('\n')}\n`);
-      const data = await loadDicomFolder(real, { labels: 'labels.csv', normalize: 'none', split: { val: 0, test: 0 }, batchSize: 8 });
-      assert.deepEqual(data.skipped.map((s) => s.file), ['SC_rgb_rle.dcm']);
+      const data = await loadDicomFolder(real, {
+        labels: 'labels.csv',
+        normalize: 'none',
+        split: { val: 0, test: 0 },
+        batchSize: 8,
+      });
+      assert.deepEqual(
+        data.skipped.map((s) => s.file),
+        ['SC_rgb_rle.dcm'],
+      );
       assert.match(data.skipped[0].reason, /colour image/);
       const [batch] = await data.train.toArray();
       const values = batch.xs.dataSync();
       const size = 64 * 64;
-      for (let i = 1; i < 4; i++) assert.deepEqual(values.subarray(i * size, (i + 1) * size), values.subarray(0, size), `file ${i}`);
+      for (let i = 1; i < 4; i++)
+        assert.deepEqual(values.subarray(i * size, (i + 1) * size), values.subarray(0, size), `file ${i}`);
       tf.dispose([batch.xs, batch.ys]);
     } finally {
       rmSync(real, { recursive: true, force: true });
     }
   });
 
-  test('after de-identification the patient split still holds: pseudonyms keep a patient\'s slices together', async () => {
+  test("after de-identification the patient split still holds: pseudonyms keep a patient's slices together", async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'radnb-folder-deid-'));
     try {
       const report = await deidentifyDirectory(dir, out);
       assert.equal(report.files.length, 40);
-      const rows = ['path,label', ...readFileSync(path.join(dir, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',').filter((_, i) => i === 0 || i === 5).join(','))];
+      const rows = [
+        'path,label',
+        ...readFileSync(path.join(dir, 'labels.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((r) =>
+            r
+              .split(',')
+              .filter((_, i) => i === 0 || i === 5)
+              .join(','),
+          ),
+      ];
       writeFileSync(path.join(out, 'labels.csv'), `${rows.join('\n')}\n`);
       const data = await loadDicomFolder(out, { labels: 'labels.csv', split: { val: 0.2, test: 0.2 } });
       const originals = new Set(phantom.cases.map((c) => c.patient.id));
@@ -158,6 +206,9 @@ describe('DICOM folder + label CSV dataset', () => {
   });
 
   function uidOf(c: number, z: number): string {
-    return readFileSync(path.join(dir, 'labels.csv'), 'utf8').split('\n').find((l) => l.startsWith(`${phantom.series[c].slices[z]},`))!.split(',')[1];
+    return readFileSync(path.join(dir, 'labels.csv'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${phantom.series[c].slices[z]},`))!
+      .split(',')[1];
   }
 });

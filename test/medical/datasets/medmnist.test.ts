@@ -24,9 +24,18 @@ function fakeZenodo(bytes: Uint8Array, md5: string, requests: string[]): typeof 
     const url = String(input);
     requests.push(url);
     if (url === 'https://zenodo.org/api/records/10519652') {
-      return Response.json({ files: [{ key: 'pneumoniamnist.npz', checksum: `md5:${md5}`, links: { self: 'https://zenodo.org/files/pneumoniamnist.npz' } }] });
+      return Response.json({
+        files: [
+          {
+            key: 'pneumoniamnist.npz',
+            checksum: `md5:${md5}`,
+            links: { self: 'https://zenodo.org/files/pneumoniamnist.npz' },
+          },
+        ],
+      });
     }
-    if (url === 'https://zenodo.org/files/pneumoniamnist.npz') return new Response(Buffer.from(bytes), { headers: { 'content-length': String(bytes.length) } });
+    if (url === 'https://zenodo.org/files/pneumoniamnist.npz')
+      return new Response(Buffer.from(bytes), { headers: { 'content-length': String(bytes.length) } });
     return new Response('not found', { status: 404 });
   }) as typeof fetch;
 }
@@ -49,7 +58,10 @@ describe('loadMedMNIST', () => {
       assert.deepEqual(data.images.shape, [n, 28, 28]);
       assert.deepEqual(data.labels.shape, [n, 1]);
       assert.equal(data.images.dtype, 'u1');
-      assert.deepEqual([...data.classCounts()].sort(), [[0, normal], [1, pneumonia]]);
+      assert.deepEqual([...data.classCounts()].sort(), [
+        [0, normal],
+        [1, pneumonia],
+      ]);
     }
   });
 
@@ -94,9 +106,18 @@ np.savez_compressed('${dir}/rgb.npz', train_images=r.integers(0, 256, (2, 8, 8, 
 
   test('a checksum mismatch and a missing file are clear errors', async (t) => {
     if (!needFile(t, FILE, '../shared/data/pneumoniamnist.npz')) return;
-    await assert.rejects(loadMedMNIST({ path: FILE }, { split: 'train', sha256: '0'.repeat(64) }), /pneumoniamnist\.npz: SHA-256 mismatch/);
-    await assert.rejects(loadMedMNIST({ path: '/nowhere/pneumoniamnist.npz' }, { split: 'train' }), /\/nowhere\/pneumoniamnist\.npz: MedMNIST file not found/);
-    await assert.rejects(loadMedMNIST('pneumoniamnist', { split: 'train', cacheDir: cacheDir(), offline: true }), /not downloaded yet, and offline.*zenodo\.org\/records\/10519652/);
+    await assert.rejects(
+      loadMedMNIST({ path: FILE }, { split: 'train', sha256: '0'.repeat(64) }),
+      /pneumoniamnist\.npz: SHA-256 mismatch/,
+    );
+    await assert.rejects(
+      loadMedMNIST({ path: '/nowhere/pneumoniamnist.npz' }, { split: 'train' }),
+      /\/nowhere\/pneumoniamnist\.npz: MedMNIST file not found/,
+    );
+    await assert.rejects(
+      loadMedMNIST('pneumoniamnist', { split: 'train', cacheDir: cacheDir(), offline: true }),
+      /not downloaded yet, and offline.*zenodo\.org\/records\/10519652/,
+    );
   });
 
   test('by name, downloads once from the Zenodo record into the cache, MD5-checked, then reuses it', async (t) => {
@@ -106,7 +127,12 @@ np.savez_compressed('${dir}/rgb.npz', train_images=r.integers(0, 256, (2, 8, 8, 
     const requests: string[] = [];
     const progress: number[] = [];
     const dir = cacheDir();
-    const options = { split: 'test' as const, cacheDir: dir, fetchImpl: fakeZenodo(bytes, md5, requests), onProgress: (r: number) => progress.push(r) };
+    const options = {
+      split: 'test' as const,
+      cacheDir: dir,
+      fetchImpl: fakeZenodo(bytes, md5, requests),
+      onProgress: (r: number) => progress.push(r),
+    };
     const first = await loadMedMNIST('pneumoniamnist', options);
     assert.equal(first.file, path.join(dir, 'pneumoniamnist.npz'));
     assert.equal(first.images.shape[0], 624);
@@ -121,7 +147,10 @@ np.savez_compressed('${dir}/rgb.npz', train_images=r.integers(0, 256, (2, 8, 8, 
     const bytes = readFileSync(FILE);
     const dir = cacheDir();
     const fetchImpl = fakeZenodo(bytes.subarray(0, 1000), createHash('md5').update(bytes).digest('hex'), []);
-    await assert.rejects(loadMedMNIST('pneumoniamnist', { split: 'train', cacheDir: dir, fetchImpl }), /download is corrupt: MD5/);
+    await assert.rejects(
+      loadMedMNIST('pneumoniamnist', { split: 'train', cacheDir: dir, fetchImpl }),
+      /download is corrupt: MD5/,
+    );
     assert.deepEqual(readdirSync(dir), []);
     await assert.rejects(
       loadMedMNIST('pneumoniamnist', { split: 'train', cacheDir: dir, fetchImpl, zenodoRecord: '1' }),

@@ -7,7 +7,10 @@ import { splitByPatient } from '../../../src/medical/datasets/split';
 
 describe('label CSV', () => {
   test('header, quoted commas, quotes, line breaks, CRLF and BOM', () => {
-    const table = parseCsv('\uFEFFpath,label,note\r\na/1.dcm,1,"x, y"\r\n"b/2.dcm",0,"say ""hi""\nthere"\n', 'labels.csv');
+    const table = parseCsv(
+      '\uFEFFpath,label,note\r\na/1.dcm,1,"x, y"\r\n"b/2.dcm",0,"say ""hi""\nthere"\n',
+      'labels.csv',
+    );
     assert.deepEqual(table.columns, ['path', 'label', 'note']);
     assert.deepEqual(table.rows, [
       { path: 'a/1.dcm', label: '1', note: 'x, y' },
@@ -16,7 +19,10 @@ describe('label CSV', () => {
   });
 
   test('ragged rows and open quotes name the file and the row', () => {
-    assert.throws(() => parseCsv('a,b\n1,2\n3\n', 'l.csv'), (e: unknown) => e instanceof CsvError && e.message === 'l.csv: row 3 has 1 fields, the header has 2');
+    assert.throws(
+      () => parseCsv('a,b\n1,2\n3\n', 'l.csv'),
+      (e: unknown) => e instanceof CsvError && e.message === 'l.csv: row 3 has 1 fields, the header has 2',
+    );
     assert.throws(() => parseCsv('a\n"open\n', 'l.csv'), /l\.csv: a quoted field is not closed/);
     assert.throws(() => parseCsv('', 'l.csv'), /empty CSV/);
   });
@@ -24,7 +30,9 @@ describe('label CSV', () => {
 
 describe('split by patient', () => {
   // 60 patients with 1–9 examples each
-  const patients = Array.from({ length: 60 }, (_, p) => Array.from({ length: 1 + ((p * 7) % 9) }, () => `P${p}`)).flat();
+  const patients = Array.from({ length: 60 }, (_, p) =>
+    Array.from({ length: 1 + ((p * 7) % 9) }, () => `P${p}`),
+  ).flat();
 
   test('no patient appears in two splits', () => {
     const splits = splitByPatient(patients, { val: 0.2, test: 0.2 }, 3);
@@ -46,7 +54,13 @@ describe('split by patient', () => {
   });
 
   test('a train share may be given too, and must complete val and test to 1', () => {
-    assert.deepEqual(splitByPatient(patients, { train: 0.7, val: 0.2, test: 0.1 }, 3), splitByPatient(patients, { val: 0.2, test: 0.1 }, 3));
-    assert.throws(() => splitByPatient(patients, { train: 0.8, val: 0.2, test: 0.1 }), /train=0.8, val=0.2, test=0.1 do not add up to 1/);
+    assert.deepEqual(
+      splitByPatient(patients, { train: 0.7, val: 0.2, test: 0.1 }, 3),
+      splitByPatient(patients, { val: 0.2, test: 0.1 }, 3),
+    );
+    assert.throws(
+      () => splitByPatient(patients, { train: 0.8, val: 0.2, test: 0.1 }),
+      /train=0.8, val=0.2, test=0.1 do not add up to 1/,
+    );
   });
 });

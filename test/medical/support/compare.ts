@@ -14,11 +14,21 @@ const DTYPE_OF: Record<string, string> = {
   Float64Array: 'f8',
 };
 
-export function assertSamePixels(actual: ArrayLike<number> & { constructor: { name: string } }, reference: NpyArray, what: string, tolerance = 0): void {
+export function assertSamePixels(
+  actual: ArrayLike<number> & { constructor: { name: string } },
+  reference: NpyArray,
+  what: string,
+  tolerance = 0,
+): void {
   const count = reference.shape.reduce((a, b) => a * b, 1);
-  assert.equal(actual.length, count, `${what}: ${actual.length} values, reference has shape (${reference.shape.join(', ')})`);
+  assert.equal(
+    actual.length,
+    count,
+    `${what}: ${actual.length} values, reference has shape (${reference.shape.join(', ')})`,
+  );
   // integer data must have pydicom's dtype too; real values are float32 here, float64 in pydicom
-  if (!reference.dtype.startsWith('f')) assert.equal(DTYPE_OF[actual.constructor.name], reference.dtype, `${what}: dtype`);
+  if (!reference.dtype.startsWith('f'))
+    assert.equal(DTYPE_OF[actual.constructor.name], reference.dtype, `${what}: dtype`);
   const ref = reference.data as ArrayLike<number | bigint>;
   let bad = 0;
   let first = -1;
@@ -28,5 +38,9 @@ export function assertSamePixels(actual: ArrayLike<number> & { constructor: { na
       bad++;
     }
   }
-  assert.equal(bad, 0, `${what}: ${bad} of ${count} values differ; first at ${first}: ${actual[first]} vs ${ref[first]}`);
+  assert.equal(
+    bad,
+    0,
+    `${what}: ${bad} of ${count} values differ; first at ${first}: ${actual[first]} vs ${ref[first]}`,
+  );
 }

@@ -10,7 +10,8 @@ export function encapsulate(source: Uint8Array, transferSyntaxUid: string, frame
   const syntax = dataSet.elements.x00020010;
   const groupLength = dataSet.elements.x00020000;
   const pixels = dataSet.elements.x7fe00010;
-  if (dataSet.string('x00020010') !== '1.2.840.10008.1.2.1') throw new Error('encapsulate needs an explicit VR little endian file');
+  if (dataSet.string('x00020010') !== '1.2.840.10008.1.2.1')
+    throw new Error('encapsulate needs an explicit VR little endian file');
   const uid = Buffer.from(transferSyntaxUid.length % 2 ? `${transferSyntaxUid}\0` : transferSyntaxUid, 'latin1');
   const uidElement = Buffer.alloc(8 + uid.length);
   uidElement.write('\x02\x00\x10\x00UI', 0, 'latin1');

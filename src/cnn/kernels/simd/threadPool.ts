@@ -129,11 +129,15 @@ export class SimdThreadPool {
 
   private runJob(job: PoolJob, parallel: boolean): void {
     const c = this.control;
-    if (job.args.length > MAX_ARGS) throw new Error(`radnb SIMD kernels: ${job.name} takes at most ${MAX_ARGS} arguments`);
+    if (job.args.length > MAX_ARGS)
+      throw new Error(`radnb SIMD kernels: ${job.name} takes at most ${MAX_ARGS} arguments`);
     this.settleAbandonedJob();
     const fn = this.exports[job.name];
     // a wasm export's length is its parameter count: a missing argument would silently be 0
-    if (fn.length !== job.args.length + 2) throw new Error(`radnb SIMD kernels: ${job.name} takes ${fn.length - 2} arguments before its row range, not ${job.args.length}`);
+    if (fn.length !== job.args.length + 2)
+      throw new Error(
+        `radnb SIMD kernels: ${job.name} takes ${fn.length - 2} arguments before its row range, not ${job.args.length}`,
+      );
     const chunkRows = Math.max(1, Math.ceil(job.rows / Math.min(MAX_CHUNKS, job.chunks ?? this.threads * 4)));
     const total = Math.ceil(job.rows / chunkRows);
     const runChunk = (k: number) => {
@@ -189,14 +193,16 @@ export class SimdThreadPool {
     if (!this.running) return;
     const c = this.control;
     Atomics.store(c, NEXT, CLOSED);
-    for (let busy = Atomics.load(c, IN_FLIGHT); busy > 0; busy = Atomics.load(c, IN_FLIGHT)) Atomics.wait(c, IN_FLIGHT, busy, 1);
+    for (let busy = Atomics.load(c, IN_FLIGHT); busy > 0; busy = Atomics.load(c, IN_FLIGHT))
+      Atomics.wait(c, IN_FLIGHT, busy, 1);
     this.running = false;
   }
 
   /** Calls `name` on the calling thread only (work too small to share). */
   call(name: string, ...args: number[]): void {
     const fn = this.exports[name];
-    if (fn.length !== args.length) throw new Error(`radnb SIMD kernels: ${name} takes ${fn.length} arguments, not ${args.length}`);
+    if (fn.length !== args.length)
+      throw new Error(`radnb SIMD kernels: ${name} takes ${fn.length} arguments, not ${args.length}`);
     if (this.timings === undefined) return fn(...args);
     const start = performance.now();
     fn(...args);

@@ -38,7 +38,10 @@ function sectionIds(bytes: Uint8Array): number[] {
 function twoThreadPool(pages: number): { memory: WebAssembly.Memory; pool: SimdThreadPool } {
   const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
   const module = new WebAssembly.Module(Buffer.from(sharedModule, 'base64'));
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Record<
+    string,
+    (...args: number[]) => void
+  >;
   return { memory, pool: new SimdThreadPool(module, memory, exports, 2) };
 }
 
@@ -47,13 +50,28 @@ describe('SIMD kernels', () => {
     assert.equal((await initBackend({ prefer: 'wasm' })).name, 'wasm');
   });
 
-  it('the committed module is what simdKernels.c builds', { skip: !hasClang && !process.env.CI && 'clang-14 is not installed (apt-get install clang-14 lld-14); CI installs it and runs this check' }, () => {
-    const run = spawnSync(process.execPath, ['scripts/buildSimdKernels.mjs', '--check'], { cwd: repoRoot, encoding: 'utf8' });
-    assert.equal(run.status, 0, run.stdout + run.stderr);
-  });
+  it(
+    'the committed module is what simdKernels.c builds',
+    {
+      skip:
+        !hasClang &&
+        !process.env.CI &&
+        'clang-14 is not installed (apt-get install clang-14 lld-14); CI installs it and runs this check',
+    },
+    () => {
+      const run = spawnSync(process.execPath, ['scripts/buildSimdKernels.mjs', '--check'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+    },
+  );
 
   it('imports only the memory and has no data segment: it writes nothing but the outputs it is handed', () => {
-    for (const [name, base64, shared] of [['shared', sharedModule, true], ['plain', plainModule, false]] as const) {
+    for (const [name, base64, shared] of [
+      ['shared', sharedModule, true],
+      ['plain', plainModule, false],
+    ] as const) {
       const bytes = Buffer.from(base64, 'base64');
       const module = new WebAssembly.Module(bytes);
       assert.deepEqual(WebAssembly.Module.imports(module), [{ module: 'env', name: 'memory', kind: 'memory' }], name);
@@ -67,7 +85,8 @@ describe('SIMD kernels', () => {
     // A function with locals left in memory would keep them below the module's stack pointer (64 KiB in),
     // which is tfjs' own data: the module must never use its stack (see the top of simdKernels.c).
     const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
-    const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(sharedModule, 'base64')), { env: { memory } }).exports as unknown as Record<string, (...args: number[]) => void>;
+    const k = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(sharedModule, 'base64')), { env: { memory } })
+      .exports as unknown as Record<string, (...args: number[]) => void>;
     const heap = new Float32Array(memory.buffer);
     const FREE = 1 << 20; // buffers from 1 MiB on; everything below must stay untouched
     heap.fill(1.5, 0, FREE / 4);
@@ -87,12 +106,16 @@ describe('SIMD kernels', () => {
       assert.equal(k[name].length, args.length, `${name}: parameter count`);
       k[name](...args);
     };
-    for (const m of [2, 4]) { // both tile sizes: F(2×2, 3×3) and F(4×4, 3×3)
+    for (const m of [2, 4]) {
+      // both tile sizes: F(2×2, 3×3) and F(4×4, 3×3)
       const tiles = B * Math.ceil(H / m) * Math.ceil(W / m);
       heap.fill(0.25, y / 4, y / 4 + B * H * W * CO);
       call('winograd_filter_transform', w, u, CI, CO, m);
       call('winograd_conv2d', x, u, w, 3, y, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, m, 0, Math.ceil(tiles / 16));
-      assert.ok(Array.from(heap.subarray(y / 4, y / 4 + B * H * W * CO)).some((v) => v !== 0.25), `the F(${m}×${m}, 3×3) convolution ran (its output changed)`);
+      assert.ok(
+        Array.from(heap.subarray(y / 4, y / 4 + B * H * W * CO)).some((v) => v !== 0.25),
+        `the F(${m}×${m}, 3×3) convolution ran (its output changed)`,
+      );
       call('winograd_filter_grad', x, dy, scratch, H, W, CI, H, W, CO, 1, 1, tiles, 16, m, 0, Math.ceil(tiles / 16));
       call('winograd_filter_grad_finish', scratch, w, CI, CO, m);
     }
@@ -144,7 +167,11 @@ describe('SIMD kernels', () => {
       const heap = new Float32Array(memory.buffer);
       for (let i = 0; i < inSize; i++) heap[i] = (i * 7919) % 13;
       for (let i = 0; i < outSize; i++) heap[inSize + i] = 1 + i;
-      const job = (x: number) => ({ name: 'max_pool_grad_tiling', args: [x, inSize * 4, (inSize + outSize) * 4, side, side, side / 2, side / 2, ch, 2, 2], rows: images * (side / 2) });
+      const job = (x: number) => ({
+        name: 'max_pool_grad_tiling',
+        args: [x, inSize * 4, (inSize + outSize) * 4, side, side, side / 2, side / 2, ch, 2, 2],
+        rows: images * (side / 2),
+      });
       pool.run(job(0));
       const dx = heap.subarray(inSize + outSize, 2 * inSize + outSize);
       // every output gradient lands exactly once
@@ -153,7 +180,10 @@ describe('SIMD kernels', () => {
       assert.throws(() => pool.run(job(0xfffffff0)), /max_pool_grad_tiling trapped/);
       dx.fill(0);
       pool.run(job(0)); // still works after a trap
-      assert.equal(dx.reduce((a, b) => a + b, 0), total);
+      assert.equal(
+        dx.reduce((a, b) => a + b, 0),
+        total,
+      );
     } finally {
       pool.close();
     }
@@ -167,7 +197,7 @@ describe('SIMD kernels', () => {
       new Float32Array(memory.buffer).fill(1, 0, 2 * n * n);
       const job = { name: 'matmul', args: [0, n, 1, n * n * 4, 2 * n * n * 4, n, n, n], rows: n / 8, chunks: 64 };
       // the worker thread boots (and compiles the module) in the background: wait until it takes part
-      for (const start = Date.now(); pool.workerChunks === 0 && Date.now() - start < 10_000; ) {
+      for (const start = Date.now(); pool.workerChunks === 0 && Date.now() - start < 10_000;) {
         pool.run(job);
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -196,7 +226,10 @@ describe('SIMD kernels', () => {
       pool.settleAbandonedJob(); // as every SIMD kernel does before it allocates its output
       product.fill(0);
       pool.run(job);
-      assert.ok(product.every((v) => v === n), 'a chunk of the abandoned job wrote into the new result');
+      assert.ok(
+        product.every((v) => v === n),
+        'a chunk of the abandoned job wrote into the new result',
+      );
     } finally {
       pool.close();
     }
