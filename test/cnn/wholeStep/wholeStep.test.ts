@@ -1,11 +1,12 @@
 // The whole-step path (src/cnn/wholeStep) trains and predicts with the numbers of tfjs' own path: for models
-// made of every layer type it plans, the loss curve and the weights after several Adam steps through
-// model.fit (metrics and class weights included) match tfjs' layer-by-layer path — on the cpu backend, tfjs'
-// reference arithmetic, and on wasm itself where that path sums the same way (with batch normalisation it does
-// not: its batch mean is one average-pooling window over every row, whose rounding moves a few steps' loss by
-// ~2e-4 where the whole step stays within 1e-5 of cpu) — and predictions match; it leaves no tensor behind, is
-// bit-identical run to run, and anything it does not plan (or a prediction under a gradient tape) still runs
-// on tfjs' path.
+// made of every layer type it plans, the loss curve and the weights after several SGD or Adam steps through
+// model.fit (metrics and class weights included; with Adam, the weights to float precision where its ε outweighs
+// the rounding of a gradient that is exactly 0, within a step otherwise) match tfjs' layer-by-layer path — on
+// the cpu backend, tfjs' reference arithmetic, and on wasm itself where that path sums the same way (with batch
+// normalisation it does not: its batch mean is one average-pooling window over every row, whose rounding moves a
+// few steps' loss by ~2e-4 where the whole step stays within 1e-5 of cpu) — and predictions match; it leaves no
+// tensor behind, is bit-identical run to run, and anything it does not plan (or a prediction under a gradient
+// tape) still runs on tfjs' path.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -166,9 +167,10 @@ interface Run {
 }
 
 /**
- * Three epochs of two batches through model.fit, then a prediction; on wasm with the whole-step path on or off,
- * or on cpu. Plain SGD: Adam's first steps are ±learning rate wherever a gradient is tiny, whatever its
- * rounding, which would hide how close the gradients are (the optimizer is tfjs' own on every path).
+ * Three epochs of two batches (six steps) through model.fit, then a prediction; on wasm with the whole-step path
+ * on or off, or on cpu. Plain SGD unless told: Adam's first steps are ±learning rate wherever a gradient is
+ * tiny, whatever its rounding, which would hide how close the gradients are (the optimizer is tfjs' own on
+ * every path; the Adam tests below say how they compare).
  */
 async function train(
   c: Case,
@@ -200,6 +202,20 @@ async function train(
   }
 }
 
+/** tfjs' paths a case is compared with: wasm too, unless it normalises batches (see the top of the file). */
+const referencesOf = (c: Case) => (c.batchNorm ? (['cpu'] as const) : (['cpu', 'wasm'] as const));
+
+/** Asserts that the whole step trained and predicts as tfjs' `reference` run did. */
+function assertSameRun(whole: Run, tfjs: Run, reference: string): void {
+  assertClose(whole.losses, tfjs.losses, 1e-5, `loss curve (${reference})`);
+  assertClose(whole.metrics, tfjs.metrics, 0, `accuracy (${reference})`);
+  whole.weights.forEach((w, i) => assertClose(w, tfjs.weights[i], 1e-5, `weight ${i} after 6 steps (${reference})`));
+  assertClose(whole.predictions, tfjs.predictions, 1e-4, `predictions (${reference})`);
+}
+
+/** Adam's learning rate in the tests: tfjs' default, notebook 03's and radnb's trainer's. */
+const ADAM_RATE = 1e-3;
+
 describe('whole-step training and inference on wasm', () => {
   before(async () => {
     assert.equal((await initBackend({ prefer: 'cpu' })).name, 'cpu');
@@ -210,17 +226,66 @@ describe('whole-step training and inference on wasm', () => {
     it(`matches tfjs' own path: ${c.name}`, async () => {
       assert.equal(wholeStepUnavailable(build(c)), undefined, 'the path plans this model');
       const whole = await train(c, 'whole step');
-      for (const reference of c.batchNorm ? (['cpu'] as const) : (['cpu', 'wasm'] as const)) {
-        const tfjs = await train(c, reference);
-        assertClose(whole.losses, tfjs.losses, 1e-5, `loss curve (${reference})`);
-        assertClose(whole.metrics, tfjs.metrics, 0, `accuracy (${reference})`);
-        whole.weights.forEach((w, i) =>
-          assertClose(w, tfjs.weights[i], 1e-5, `weight ${i} after 6 steps (${reference})`),
+      for (const reference of referencesOf(c)) assertSameRun(whole, await train(c, reference), reference);
+    });
+  }
+
+  for (const c of CASES) {
+    it(`trains with Adam as tfjs' own path does: ${c.name}`, async () => {
+      // Float32 rounds each operation to 6e-8 and the paths sum a gradient's terms in other orders: gradients
+      // differ by 1e-6–1e-5 of their size, each Adam step (at most about the rate, 1e-3) by as little, and the
+      // weights after 6 steps by < 1e-6 (seen: ≤ 9e-7); 1e-5, as with SGD, is a tenfold margin. ε: see below.
+      const adam = () => tf.train.adam(ADAM_RATE, 0.9, 0.999, 1e-4);
+      const whole = await train(c, 'whole step', undefined, adam);
+      for (const reference of referencesOf(c)) {
+        assertSameRun(whole, await train(c, reference, undefined, adam), `${reference}, Adam ε 1e-4`);
+      }
+      // The notebooks' Adam (ε = 1e-7) divides a gradient that is float32 noise (~1e-8 where it is 0 exactly: a
+      // batch-norm offset that the next batch norm cancels, a filter tap that reads only padding) by its own size:
+      // a step of up to the rate with the noise's sign, so even tfjs' cpu and wasm differ there by ~0.4 × rate.
+      // ε = 1e-4 damps those steps below 1e-4 × rate and still divides every larger gradient by its root mean
+      // square (the bias corrections and ε's place count). With ε = 1e-7 the loss curve still matches to float
+      // precision, and each weight within one step (the rate; a missing bias correction is 2 × rate off at once).
+      const notebookAdam = () => tf.train.adam(ADAM_RATE);
+      const notebook = await train(c, 'whole step', undefined, notebookAdam);
+      for (const reference of referencesOf(c)) {
+        const tfjs = await train(c, reference, undefined, notebookAdam);
+        assertClose(notebook.losses, tfjs.losses, 1e-5, `loss curve (${reference}, Adam ε 1e-7)`);
+        notebook.weights.forEach((w, i) =>
+          assertClose(w, tfjs.weights[i], ADAM_RATE, `weight ${i} after 6 steps (${reference}, Adam ε 1e-7)`),
         );
-        assertClose(whole.predictions, tfjs.predictions, 1e-4, `predictions (${reference})`);
       }
     });
   }
+
+  it("hands Adam the gradients in tfjs' order: its moments, kept by position, carry over to tfjs' steps", async () => {
+    // four whole steps, then two of tfjs' own on the same optimizer (a model the path stops running midway)
+    const c = CASES[2];
+    const adam = () => tf.train.adam(ADAM_RATE, 0.9, 0.999, 1e-4);
+    const tfjs = await train(c, 'wasm', undefined, adam);
+    assert.equal(tf.getBackend(), 'wasm');
+    const model = build(c);
+    model.compile({ optimizer: adam(), loss: c.loss });
+    const { x, y } = data(c, 16);
+    const losses: number[] = [];
+    try {
+      for (const [epochs, wholeStep] of [
+        [2, true],
+        [1, false],
+      ] as const) {
+        useWholeStepPath(wholeStep);
+        const history = await model.fit(x, y, { epochs, batchSize: 8, shuffle: false, verbose: 0 });
+        losses.push(...(history.history.loss as number[]));
+      }
+    } finally {
+      useWholeStepPath(true);
+    }
+    assertClose(losses, tfjs.losses, 1e-5, 'loss curve');
+    model.getWeights().forEach((w, i) => assertClose(w.dataSync(), tfjs.weights[i], 1e-5, `weight ${i}`));
+    model.optimizer.dispose();
+    model.dispose();
+    tf.dispose([x, y]);
+  });
 
   it('weighs the loss by class weights as tfjs does', async () => {
     const c = CASES[0];
@@ -231,23 +296,35 @@ describe('whole-step training and inference on wasm', () => {
   });
 
   it("trains notebook 02's network (six batch-normalised convolutions, dropout) as tfjs' reference path does", async () => {
-    const losses: number[][] = [];
-    for (const path of ['cpu', 'whole step'] as const) {
-      useWholeStepPath(path === 'whole step');
-      await tf.setBackend(path === 'cpu' ? 'cpu' : 'wasm');
-      const model = pneumoniaNet([8, 16, 32], 1);
-      model.compile({ optimizer: tf.train.sgd(0.1), loss: 'binaryCrossentropy' });
-      const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 21);
-      const y = tf.randomUniform([16, 1], 0, 1, 'float32', 22).round();
-      losses.push(
-        (await model.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false, verbose: 0 })).history.loss as number[],
-      );
-      tf.dispose([x, y]);
-      model.dispose();
+    // with SGD, and with the notebooks' Adam: its weights within one step (see the Adam tests above)
+    for (const [name, optimizer] of [
+      ['SGD', () => tf.train.sgd(0.1)],
+      ['Adam', () => tf.train.adam(ADAM_RATE)],
+    ] as const) {
+      const runs: Array<{ losses: number[]; weights: Float32Array[] }> = [];
+      for (const path of ['cpu', 'whole step'] as const) {
+        useWholeStepPath(path === 'whole step');
+        await tf.setBackend(path === 'cpu' ? 'cpu' : 'wasm');
+        const model = pneumoniaNet([8, 16, 32], 1);
+        model.compile({ optimizer: optimizer(), loss: 'binaryCrossentropy' });
+        const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 21);
+        const y = tf.randomUniform([16, 1], 0, 1, 'float32', 22).round();
+        const history = await model.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false, verbose: 0 });
+        runs.push({
+          losses: history.history.loss as number[],
+          weights: model.getWeights().map((w) => w.dataSync() as Float32Array),
+        });
+        tf.dispose([x, y]);
+        model.optimizer.dispose();
+        model.dispose();
+      }
+      useWholeStepPath(true);
+      await tf.setBackend('wasm');
+      const [tfjs, whole] = runs;
+      assertClose(whole.losses, tfjs.losses, 1e-5, `loss curve (${name})`);
+      if (name === 'Adam')
+        whole.weights.forEach((w, i) => assertClose(w, tfjs.weights[i], ADAM_RATE, `weight ${i} (${name})`));
     }
-    useWholeStepPath(true);
-    await tf.setBackend('wasm');
-    assertClose(losses[1], losses[0], 1e-5, 'loss curve');
   });
 
   it('plans the networks radnb builds and notebooks 02–04 train', () => {
