@@ -8,7 +8,8 @@
 //   node --import tsx bench/cnn.ts --quick         CI-sized run (1 round, fewer steps; slow backends on the small models only)
 //   node --import tsx bench/cnn.ts --only a,b      only the workloads with these ids (results not written)
 //   node --import tsx bench/cnn.ts --profile [--only …]   wasm only: where a step's time goes (per kernel, per
-//                                                        thread), layer by layer through tfjs and as a whole step
+//                                                        thread), layer by layer through tfjs and as a whole step;
+//                                                        without --only written to bench/results/cnn-profile.json
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import type { BackendName } from '../src/cnn/backend';
 import { runnable, throughput } from './support/cnnSteps';
 import { cnnWorkloads } from './support/cnnWorkloads';
 import type { Workload } from './support/cnnWorkloads';
-import { profileSteps } from './support/stepProfile';
+import { profileLines, profileSteps } from './support/stepProfile';
 import { runTorchTwin, type Throughput } from './support/torchTwin';
 
 const args = process.argv.slice(2);
@@ -128,10 +129,11 @@ function keepBest(rows: Row[], row: Row): void {
 async function main(): Promise<void> {
   if (profile) {
     await initBackend({ prefer: 'wasm' });
+    const profiles = [];
     for (const w of WORKLOADS) {
-      for (const [route, wholeStep] of [
-        ['layer by layer (tfjs)', false],
-        ['whole step', true],
+      for (const [route, label, wholeStep] of [
+        ['tfjs', 'layer by layer (tfjs)', false],
+        ['whole step', 'whole step', true],
       ] as const) {
         useWholeStepPath(wholeStep);
         const run = runnable(w);
@@ -139,12 +141,19 @@ async function main(): Promise<void> {
           ['training', run.train],
           ['inference', run.infer],
         ] as const) {
-          console.log(
-            `\n${w.name}, ${mode} on wasm, ${route}\n${(await profileSteps(step, w.batch, WARMUP_SECONDS)).join('\n')}`,
-          );
+          const measured = await profileSteps(step, w.batch, WARMUP_SECONDS);
+          console.log(`\n${w.name}, ${mode} on wasm, ${label}\n${profileLines(measured).join('\n')}`);
+          profiles.push({ workload: w.name, mode, route, ...measured });
         }
         run.dispose();
       }
+    }
+    if (only === undefined) {
+      const target = path.join(__dirname, 'results', 'cnn-profile.json');
+      const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version };
+      const result = { date: new Date().toISOString(), loadAverageAtEnd: os.loadavg(), machine, profiles };
+      writeFileSync(target, JSON.stringify(result, null, 2) + '\n');
+      console.log(`\nwrote ${target}`);
     }
     return;
   }

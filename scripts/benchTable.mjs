@@ -91,6 +91,49 @@ function cnn(c) {
   );
 }
 
+/** Where each workload's wasm step goes (`bench/cnn.ts --profile`): the remaining gap to PyTorch, explained. */
+function cnnProfile(p) {
+  const ratios = load('cnn')?.ratios ?? [];
+  const rows = p.profiles.map((r) => {
+    const ratio = ratios.find((x) => x.workload === r.workload);
+    const vsTorch = r.mode === 'training' ? ratio?.wasmTrainVsTorchTuned : ratio?.wasmInferVsTorchTuned;
+    const simd = r.simdFunctions.reduce((sum, f) => sum + f.percent, 0);
+    const main = r.threads.find((t) => t.thread === 'main')?.percent ?? 0;
+    const others = r.threads.reduce((sum, t) => sum + t.percent, 0) - main;
+    const top = r.kernels
+      .slice(0, 3)
+      .map((k) => `${k.name} ${n(k.percent, 0)} %`)
+      .join(', ');
+    return [
+      r.workload.split(' ')[0],
+      // Profiles since the whole-step path name their route (`tfjs` layer by layer, or `whole step`); older ones ran through tfjs.
+      r.route === undefined ? r.mode : `${r.mode}, ${r.route}`,
+      n(vsTorch, 2),
+      n(r.stepMs, 1),
+      `main ${n(main, 0)} %, others ${n(others, 0)} %`,
+      `${n(simd, 0)} %`,
+      `${n(
+        r.kernels.reduce((sum, k) => sum + k.callsPerStep, 0),
+        0,
+      )}`,
+      top,
+    ];
+  });
+  return table(
+    [
+      'wasm step profile (issue 20)',
+      'mode',
+      'vs tuned PyTorch',
+      'step ms',
+      'threads on a core (of the step)',
+      'in SIMD functions',
+      'kernel calls',
+      'largest tfjs kernels (exclusive)',
+    ],
+    rows,
+  );
+}
+
 function renderers(r) {
   return table(
     ['Renderers, Chromium (issue 4)', 'radnb', 'plain `<img>` PNG, same run', 'goal'],
@@ -255,7 +298,7 @@ function segmentationDesigns(d) {
     n(r.criterion, 4),
     r.runs.map((run) => run.seed).join(', '),
   ]);
-  return `${table(['Notebook 03 recipe, chosen on val (issue 19)', 'changes', 'val Dice mean ± sd', 'mean − sd', 'seeds'], rows)}\n\nCriterion: ${d.criterion}.`;
+  return `${table(['Notebook 03 recipe, chosen on val (issue 19)', 'changes', 'val Dice mean ± sd', 'mean − sd', 'seeds'], rows)}\n\nCriterion: ${d.criterion}.${d.cohort ? ` ${d.cohort.count} phantom patients (train / val / test ${d.cohort.split.train} / ${d.cohort.split.val} / ${d.cohort.split.test}), ${d.epochs} epochs.` : ''}`;
 }
 
 /** How notebook 02's design was chosen on val (bench/torch/pneumonia_designs.py): the best few and the old recipe. */
@@ -282,6 +325,7 @@ const sections = [
   ['kernel', kernel],
   ['medical', medical],
   ['cnn', cnn],
+  ['cnn-profile', cnnProfile],
   ['renderers', renderers],
   ['soak', soak],
   ['jupyter', jupyter],

@@ -72,33 +72,77 @@ async function timedSteps(step: () => Promise<void>, seconds: number): Promise<{
   return { steps, ms: performance.now() - start };
 }
 
-function table(title: string, timings: Map<string, Timing>, steps: number, stepMs: number): string[] {
-  const rows = [...timings].filter(([, t]) => t.ms / steps >= 0.005).sort((a, b) => b[1].ms - a[1].ms);
-  const total = rows.reduce((sum, [, t]) => sum + t.ms, 0) / steps;
+/** One row of a profile: a kernel or SIMD function, per step. */
+export interface ProfileRow {
+  name: string;
+  callsPerStep: number;
+  msPerStep: number;
+  /** Share of the (timed) step, in percent. */
+  percent: number;
+}
+
+export interface StepProfile {
+  stepMs: number;
+  imgPerSec: number;
+  steps: number;
+  /** Share of the step's wall time each thread ran on a core, in percent; the main thread first. */
+  threads: { thread: string; percent: number }[];
+  /** The step with every kernel timed (the timing's own cost shows as the difference to stepMs). */
+  timedStepMs: number;
+  kernels: ProfileRow[];
+  simdFunctions: ProfileRow[];
+}
+
+function rowsOf(timings: Map<string, Timing>, steps: number, stepMs: number): ProfileRow[] {
+  return [...timings]
+    .filter(([, t]) => t.ms / steps >= 0.005)
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .map(([name, t]) => ({
+      name,
+      callsPerStep: +(t.calls / steps).toFixed(1),
+      msPerStep: +(t.ms / steps).toFixed(3),
+      percent: +((100 * t.ms) / steps / stepMs).toFixed(1),
+    }));
+}
+
+function table(title: string, rows: ProfileRow[], stepMs: number): string[] {
+  const total = rows.reduce((sum, r) => sum + r.msPerStep, 0);
   return [
     `  ${title}: ${total.toFixed(2)} ms per step (${((100 * total) / stepMs).toFixed(0)} % of it)`,
     ...rows.map(
-      ([name, t]) =>
-        `    ${name.padEnd(30)} ${(t.calls / steps).toFixed(1).padStart(6)} calls ${(t.ms / steps).toFixed(3).padStart(9)} ms ${((100 * t.ms) / steps / stepMs).toFixed(1).padStart(5)} %`,
+      (r) =>
+        `    ${r.name.padEnd(30)} ${r.callsPerStep.toFixed(1).padStart(6)} calls ${r.msPerStep.toFixed(3).padStart(9)} ms ${r.percent.toFixed(1).padStart(5)} %`,
     ),
   ];
 }
 
-/** Warms `step` up, then profiles it; returns the report's lines. */
-export async function profileSteps(step: () => Promise<void>, batch: number, warmupSeconds: number): Promise<string[]> {
+/** The profile as the text `bench/cnn.ts --profile` prints. */
+export function profileLines(p: StepProfile): string[] {
+  return [
+    `  step ${p.stepMs.toFixed(2)} ms (${p.imgPerSec.toFixed(0)} img/s) over ${p.steps} steps`,
+    `  threads on a core during the steps: ${p.threads.map((t) => `${t.thread} ${t.percent.toFixed(0)} %`).join(', ')}`,
+    `  with timing: ${p.timedStepMs.toFixed(2)} ms per step`,
+    ...table('tfjs kernels (exclusive)', p.kernels, p.timedStepMs),
+    ...(p.simdFunctions.length > 0 ? table('radnb SIMD functions', p.simdFunctions, p.timedStepMs) : []),
+  ];
+}
+
+/** Warms `step` up, then profiles it. */
+export async function profileSteps(
+  step: () => Promise<void>,
+  batch: number,
+  warmupSeconds: number,
+): Promise<StepProfile> {
   await timedSteps(step, warmupSeconds);
   const before = threadRunTimes();
   const plain = await timedSteps(step, STEPS_MEASURED_SECONDS);
   const after = threadRunTimes();
   const stepMs = plain.ms / plain.steps;
-  const busy = [...after]
+  const threads = [...after]
     .map(([tid, ns]) => ({ tid, share: (ns - (before.get(tid) ?? 0)) / 1e6 / plain.ms }))
     .filter((t) => t.share >= 0.01)
-    .sort((a, b) => (a.tid === process.pid ? -1 : b.tid === process.pid ? 1 : b.share - a.share));
-  const lines = [
-    `  step ${stepMs.toFixed(2)} ms (${((batch * 1000) / stepMs).toFixed(0)} img/s) over ${plain.steps} steps`,
-    `  threads on a core during the steps: ${busy.map((t) => `${t.tid === process.pid ? 'main' : `thread ${t.tid}`} ${(100 * t.share).toFixed(0)} %`).join(', ')}`,
-  ];
+    .sort((a, b) => (a.tid === process.pid ? -1 : b.tid === process.pid ? 1 : b.share - a.share))
+    .map((t) => ({ thread: t.tid === process.pid ? 'main' : `thread ${t.tid}`, percent: +(100 * t.share).toFixed(1) }));
 
   const kernels = new Map<string, Timing>();
   const simd = simdKernelsOf(tf.engine().backend);
@@ -106,13 +150,18 @@ export async function profileSteps(step: () => Promise<void>, batch: number, war
   const functions = simd?.startTimings();
   try {
     const timed = await timedSteps(step, STEPS_MEASURED_SECONDS);
-    lines.push(`  with timing: ${(timed.ms / timed.steps).toFixed(2)} ms per step`);
-    lines.push(...table('tfjs kernels (exclusive)', kernels, timed.steps, timed.ms / timed.steps));
-    if (functions !== undefined)
-      lines.push(...table('radnb SIMD functions', functions, timed.steps, timed.ms / timed.steps));
+    const timedStepMs = timed.ms / timed.steps;
+    return {
+      stepMs: +stepMs.toFixed(3),
+      imgPerSec: +((batch * 1000) / stepMs).toFixed(1),
+      steps: plain.steps,
+      threads,
+      timedStepMs: +timedStepMs.toFixed(3),
+      kernels: rowsOf(kernels, timed.steps, timedStepMs),
+      simdFunctions: functions === undefined ? [] : rowsOf(functions, timed.steps, timedStepMs),
+    };
   } finally {
     untime();
     simd?.stopTimings();
   }
-  return lines;
 }
