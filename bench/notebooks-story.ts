@@ -1,6 +1,7 @@
 // Runs the teaching notebooks 01, 03 and 04 in full mode (--param fast=false) with the real radnb CLI, once per
 // seed, and records their key figures (each run's, and their spread) and run time in
-// bench/results/notebooks-story.json. Notebook 03 also runs its first seed on the cpu backend.
+// bench/results/notebooks-story.json. Notebook 03 also runs its first seed on the cpu backend (hours; a
+// run cut short resumes from its checkpoint in bench/.checkpoints/).
 //   node --import tsx bench/notebooks-story.ts [01|03|04[:seeds|:backend] …]
 import { recordFullModeRuns, type FullModeSpec } from './support/notebookRuns';
 
@@ -13,6 +14,7 @@ const FIGURES: Record<string, FullModeSpec> = {
     file: '03-nodule-segmentation.radnb',
     seeds: [1, 2, 3, 4, 5],
     otherBackend: 'cpu',
+    checkpointParam: 'checkpoint',
     figures: {
       mean_dice_test_cases_with_nodules: /mean Dice over \d+ test cases with nodules/,
       training_seconds: /trained \d+ epochs in/,

@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/cnn/backend';
 import { cosineDecay } from '../../src/cnn/learningRate';
+import { diceCrossEntropy } from '../../src/cnn/losses/diceCrossEntropy';
 import { diceByCase } from '../../src/cnn/metrics';
 import { unet2d } from '../../src/cnn/models';
 import { train } from '../../src/cnn/train';
@@ -30,18 +31,6 @@ const weightedBce: Loss = (truth, predicted) =>
       .add(truth.neg().add(1).mul(p.neg().add(1).log()))
       .neg();
     return perPixel.mul(truth.mul(19).add(1)).mean();
-  });
-/** Soft Dice over the batch (smoothed by 1) plus plain binary cross-entropy. */
-const diceBce: Loss = (truth, predicted) =>
-  tf.tidy(() => {
-    const p = predicted.clipByValue(1e-6, 1 - 1e-6);
-    const bce = truth
-      .mul(p.log())
-      .add(truth.neg().add(1).mul(p.neg().add(1).log()))
-      .neg()
-      .mean();
-    const softDice = truth.mul(p).sum().mul(2).add(1).div(truth.sum().add(p.sum()).add(1));
-    return bce.add(tf.scalar(1).sub(softDice));
   });
 
 interface Design {
@@ -68,19 +57,19 @@ const DESIGNS: Record<string, Design> = {
   },
   dice_bce: {
     changes: 'Dice + BCE loss (batch 4, constant 1e-3)',
-    loss: diceBce,
+    loss: diceCrossEntropy,
     batchSize: 4,
     learningRate: 1e-3,
   },
   dice_bce_cosine: {
     changes: 'Dice + BCE loss, cosine 2e-3 → 1e-5 (batch 4)',
-    loss: diceBce,
+    loss: diceCrossEntropy,
     batchSize: 4,
     learningRate: cosineDecay(2e-3, EPOCHS, 1e-5),
   },
   dice_b16_cosine: {
     changes: 'Dice + BCE loss, batch 16, cosine 3e-3 → 1e-5',
-    loss: diceBce,
+    loss: diceCrossEntropy,
     batchSize: 16,
     learningRate: cosineDecay(3e-3, EPOCHS, 1e-5),
   },

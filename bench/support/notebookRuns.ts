@@ -1,7 +1,7 @@
 // Runs a notebook with the real radnb CLI and reads its outputs back: shared by the notebook tests (fast
 // mode) and the full-mode notebook benchmarks, which record key figures in bench/results/.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -95,6 +95,11 @@ export interface FullModeSpec {
   seeds?: number[];
   /** Also runs the first seed on this backend (e.g. 'cpu'), to show what other kernels' rounding does. */
   otherBackend?: string;
+  /**
+   * The notebook's parameter naming a checkpoint folder. The other-backend run (hours on cpu) then trains
+   * into bench/.checkpoints/ and, when a bench run was cut short, the next one resumes it from there.
+   */
+  checkpointParam?: string;
   /** Wraps the run when the notebook needs something around it (a server): calls `run` with extra parameters. */
   around?: (run: (params: Record<string, unknown>) => Promise<NotebookRun>) => Promise<NotebookRun>;
 }
@@ -111,7 +116,10 @@ interface SeedRun {
   seed: number | null;
   backend: string;
   date: string;
+  /** This run's time; a resumed run's excludes what earlier runs trained. */
   seconds: number;
+  /** The epoch (1-based) this run resumed training at, from an earlier run's checkpoint. */
+  resumedAtEpoch?: number;
   figures: Record<string, number>;
 }
 
@@ -169,18 +177,37 @@ export async function recordFullModeRuns(
       console.log(
         `running ${spec.file} in full mode, seed ${seed ?? 'default'}${backend ? `, ${backend} backend` : ''}…`,
       );
+      const checkpoint =
+        backend !== undefined && spec.checkpointParam !== undefined
+          ? path.join(repoRoot, 'bench', '.checkpoints', `${key}-${backend}-seed${seed ?? 'default'}`)
+          : undefined;
+      const stateFile = checkpoint && path.join(checkpoint, 'training-state.json');
+      const resumedAtEpoch =
+        stateFile && existsSync(stateFile)
+          ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { epoch: number }).epoch + 2
+          : undefined;
+      if (resumedAtEpoch !== undefined) console.log(`resuming from ${checkpoint} at epoch ${resumedAtEpoch}`);
+      const checkpointParams = checkpoint ? { [spec.checkpointParam!]: checkpoint } : {};
       const execute = (params: Record<string, unknown>) =>
-        runNotebook(spec.file, { fast: false, ...(seed === null ? {} : { seed }), ...params }, 240 * 60_000, backend);
+        runNotebook(
+          spec.file,
+          { fast: false, ...(seed === null ? {} : { seed }), ...checkpointParams, ...params },
+          240 * 60_000,
+          backend,
+        );
       const run = spec.around ? await spec.around(execute) : await execute({});
       if (run.status !== 0) throw new Error(`${spec.file} failed:\n${run.log}`);
       const figures = Object.fromEntries(
         Object.entries(spec.figures).map(([k, label]) => [k, printed(run.text, label)]),
       );
+      // a finished run's checkpoint would make the next bench run skip training
+      if (checkpoint) rmSync(checkpoint, { recursive: true, force: true });
       const done = {
         seed,
         backend: backend ?? 'wasm',
         date: new Date().toISOString(),
         seconds: +run.seconds.toFixed(1),
+        ...(resumedAtEpoch !== undefined && { resumedAtEpoch }),
         figures,
       };
       console.log(spec.file, done);

@@ -26,7 +26,11 @@ export interface BackendInfo {
 }
 
 export interface InitBackendOptions {
-  /** 'auto' (default) picks the fastest available; a name forces that backend or fails with its reason. */
+  /**
+   * 'auto' picks the fastest available; a name forces that backend or fails with its reason. Absent: keeps
+   * the backend already chosen (in a notebook, the kernel's, which follows radnb.backend and `--backend`),
+   * else 'auto'.
+   */
   prefer?: BackendPreference;
   /** Extra folders holding optional backend packages (tfjs-node, tfjs-node-gpu, webgpu), searched first. */
   packagePaths?: string[];
@@ -87,6 +91,8 @@ export async function selectBackend(
  * the chosen backend. Throws BackendError when a forced backend cannot start, naming the reason.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  // notebooks start with `await initBackend()`: that must not undo the backend the user forced
+  if (options.prefer === undefined && current !== undefined) return current;
   const prefer = options.prefer ?? 'auto';
   // require, not import(): bundled as CommonJS, import() would go through the ESM loader and could load a
   // second copy of tfjs next to the one the library's modules require

@@ -12,6 +12,8 @@ export interface BatchOptions {
   augment?: AugmentOptions;
   /** Move the targets with the images (segmentation masks, denoising targets). */
   augmentTarget?: boolean;
+  /** The epoch of the first pass: a run resumed at epoch k draws the orders the whole run would have. Default 0. */
+  firstPass?: number;
 }
 
 export function batchCount(examples: number, batchSize: number): number {
@@ -26,7 +28,7 @@ export function tensorBatches(
 ): tf.data.Dataset<tf.TensorContainerObject> {
   const n = x.shape[0];
   if (y.shape[0] !== n) throw new Error(`train: x has ${n} examples but y has ${y.shape[0]}`);
-  let pass = 0;
+  let pass = options.firstPass ?? 0;
   return tf.data.generator(function* () {
     const random = seededRandom(options.seed + 7919 * pass++);
     const order = options.shuffle ? shuffledIndices(n, random) : Int32Array.from({ length: n }, (_, i) => i);

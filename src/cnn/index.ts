@@ -16,13 +16,14 @@ export type {
   TrainResult,
 } from './train';
 export { stepDecay, cosineDecay } from './learningRate';
+export { diceCrossEntropy } from './losses/diceCrossEntropy';
 export type { LearningRateSchedule } from './learningRate';
 export { augment } from './augment';
 export type { AugmentOptions, AugmentedBatch } from './augment';
 export { saveModel, loadModel, ModelFileError } from './modelIO';
 export type { SaveModelOptions } from './modelIO';
 export { saveCheckpoint, restoreCheckpoint } from './checkpoint';
-export type { CheckpointState } from './checkpoint';
+export type { CheckpointState, RestoredCheckpoint } from './checkpoint';
 export { memorySnapshot, leakReport } from './memory';
 export { formatBytes } from '../common/formatBytes';
 export type { LeakReport, MemorySnapshot } from './memory';

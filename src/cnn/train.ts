@@ -9,7 +9,7 @@ import type { DisplayHost } from '../common/display';
 import type { AugmentOptions } from './augment';
 import { batchCount, tensorBatches } from './batches';
 import { restoreCheckpoint, saveCheckpoint } from './checkpoint';
-import type { CheckpointState } from './checkpoint';
+import type { RestoredCheckpoint } from './checkpoint';
 import type { LearningRateSchedule } from './learningRate';
 import { freshSeed } from '../common/random';
 import { TrainingCurves } from './trainingCurves';
@@ -170,12 +170,19 @@ class EarlyStopper {
   constructor(
     private readonly options: EarlyStoppingOptions,
     hasValidation: boolean,
-    previous?: { epoch: number; value: number },
+    previous?: { best?: { epoch: number; value: number }; bestWeights?: tf.Tensor[]; waited: number },
   ) {
     this.monitor = options.monitor ?? (hasValidation ? 'val_loss' : 'loss');
     const mode = options.mode ?? (/loss$/.test(this.monitor) ? 'min' : 'max');
     this.sign = mode === 'min' ? 1 : -1;
-    this.best = previous;
+    this.best = previous?.best;
+    this.bestWeights = previous?.bestWeights;
+    this.waited = previous?.waited ?? 0;
+  }
+
+  /** The best epoch's weights while they are kept (for a checkpoint). */
+  get keptWeights(): tf.Tensor[] | undefined {
+    return this.bestWeights;
   }
 
   /** Returns true when training should stop. */
@@ -213,8 +220,17 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
   const initialRate = schedule ? schedule(0) : ((options.learningRate as number | undefined) ?? 1e-3);
   ensureCompiled(model, options, initialRate);
 
+  if (options.earlyStopping && options.keepBest)
+    throw new TrainError('use earlyStopping or keepBest, not both (earlyStopping keeps the best weights too)');
   const batchSize = options.batchSize ?? 32;
-  const seed = options.seed ?? freshSeed();
+  const restored: RestoredCheckpoint | undefined = options.checkpoint?.resume
+    ? await restoreCheckpoint(model, options.checkpoint.dir)
+    : undefined;
+  const resumed = restored?.state;
+  const history: Record<string, number[]> = resumed?.history ?? {};
+  const initialEpoch = resumed === undefined ? 0 : resumed.epoch + 1;
+  // a resumed run goes on with the batch order it started with
+  const seed = options.seed ?? resumed?.seed ?? freshSeed();
   const isTensors = 'x' in data;
   const dataset = isTensors
     ? tensorBatches(data.x, data.y, {
@@ -223,6 +239,7 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
         seed,
         augment: options.augment,
         augmentTarget: options.augmentTarget,
+        firstPass: initialEpoch,
       })
     : data.dataset;
   const batchesPerEpoch = isTensors ? batchCount(data.x.shape[0], batchSize) : undefined;
@@ -238,17 +255,19 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
   const classWeight =
     options.classWeight === 'balanced' ? balancedClassWeights((data as LabelledTensors).y) : options.classWeight;
 
-  const resumed: CheckpointState | undefined = options.checkpoint?.resume
-    ? await restoreCheckpoint(model, options.checkpoint.dir)
-    : undefined;
-  const history: Record<string, number[]> = resumed?.history ?? {};
-  const initialEpoch = resumed === undefined ? 0 : resumed.epoch + 1;
-  if (options.earlyStopping && options.keepBest)
-    throw new TrainError('use earlyStopping or keepBest, not both (earlyStopping keeps the best weights too)');
   const watch = options.keepBest
     ? { ...options.keepBest, patience: Infinity, restoreBestWeights: true }
     : options.earlyStopping;
-  const stopper = watch ? new EarlyStopper(watch, validation !== undefined, resumed?.best) : undefined;
+  // epochs since the best one, as the interrupted run had counted them
+  const waited = resumed?.best === undefined ? 0 : resumed.epoch - resumed.best.epoch;
+  if (watch === undefined) tf.dispose(restored?.bestWeights);
+  const stopper = watch
+    ? new EarlyStopper(watch, validation !== undefined, {
+        best: resumed?.best,
+        bestWeights: restored?.bestWeights,
+        waited,
+      })
+    : undefined;
 
   const host = chooseHost(options.display);
   const signals = [options.signal, host?.signal].filter((s): s is AbortSignal => s !== undefined);
@@ -305,7 +324,12 @@ export async function train(model: tf.LayersModel, data: TrainData, options: Tra
         model.stopTraining = true;
       }
       if (options.checkpoint)
-        await saveCheckpoint(model, options.checkpoint.dir, { epoch, history, best: stopper?.best });
+        await saveCheckpoint(
+          model,
+          options.checkpoint.dir,
+          { epoch, seed, history, best: stopper?.best },
+          stopper?.keptWeights,
+        );
     },
   };
 

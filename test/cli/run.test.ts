@@ -170,3 +170,19 @@ test('display.clear() removes the outputs before it; display.clear(true) waits f
     [['epoch 3']],
   );
 });
+
+test('radnb run --backend cpu holds for a notebook that calls initBackend() itself', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'radnb-run-'));
+  const file = path.join(dir, 'nb.radnb');
+  writeFileSync(
+    file,
+    notebook([
+      "import * as tf from '@tensorflow/tfjs';\nimport { initBackend } from 'radnb';\nawait initBackend();\nconsole.log(tf.getBackend());",
+    ]),
+  );
+  const r = run(file, '--backend', 'cpu');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(out.cells[0].outputs[0].text, ['cpu\n']);
+  assert.equal(out.metadata.radnb.runs[0].environment.backend, 'cpu');
+});

@@ -78,6 +78,15 @@ describe('backend selection', () => {
     assert.equal(tf.getBackend(), 'wasm');
   });
 
+  it("a notebook's initBackend() keeps the backend the kernel was forced to", async () => {
+    await initBackend({ prefer: 'cpu' });
+    const info = await initBackend();
+    assert.equal(info.name, 'cpu');
+    assert.equal(tf.getBackend(), 'cpu');
+    await initBackend({ prefer: 'auto' });
+    assert.notEqual(tf.getBackend(), 'cpu', "'auto' still picks the fastest");
+  });
+
   it('a forced backend that cannot start fails with its reason', async () => {
     const probes: Array<[BackendName, BackendProbe]> = [
       [

@@ -230,12 +230,15 @@ describe('train()', () => {
 
     const restored = tiny(99);
     restored.compile({ optimizer: tf.train.adam(), loss: 'binaryCrossentropy' });
-    const state = await restoreCheckpoint(restored, dir);
-    assert.equal(state?.epoch, 1);
+    const checkpoint = await restoreCheckpoint(restored, dir);
+    assert.equal(checkpoint?.state.epoch, 1);
     assert.deepEqual(weightsOf(restored), weightsOf(first));
     const moments = async (m: tf.LayersModel) =>
       (await m.optimizer.getWeights()).map((w) => Array.from(w.tensor.dataSync()));
     assert.deepEqual(await moments(restored), await moments(first), 'Adam state restored too');
+    const powers = (m: tf.LayersModel) =>
+      ['accBeta1', 'accBeta2'].map((f) => (m.optimizer as unknown as Record<string, tf.Variable>)[f].dataSync()[0]);
+    assert.deepEqual(powers(restored), powers(first), "Adam's running powers of beta as training left them");
 
     const resumed = tiny(98);
     const epochsRun: number[] = [];
@@ -253,6 +256,37 @@ describe('train()', () => {
     assert.deepEqual(epochsRun, [2], 'only the third epoch runs');
     assert.equal(result.epochs, 3);
     assert.equal(result.history.loss.length, 3);
+  });
+
+  it('a run stopped and resumed ends as the uninterrupted run: batch order, best epoch and its weights', async () => {
+    // the per-epoch score peaks at the second epoch, before the interruption, so the kept weights must
+    // come from the checkpoint and not from what the resumed part trained
+    const scores = [0.5, 0.9, 0.1, 0.2];
+    const options = (epochs: number, firstEpoch: number, dir?: string) => {
+      let epoch = firstEpoch;
+      return {
+        epochs,
+        batchSize: 16,
+        display: false,
+        seed: 4,
+        epochMetrics: { score: () => scores[epoch++] },
+        keepBest: { monitor: 'score', mode: 'max' as const },
+        checkpoint: dir === undefined ? undefined : { dir, resume: true },
+      };
+    };
+    const whole = tiny(5);
+    const wholeRun = await train(whole, { x: data.x, y: data.y }, options(4, 0));
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'radnb-ckpt-'));
+    await train(tiny(5), { x: data.x, y: data.y }, options(2, 0, dir));
+    const resumed = tiny(77); // other initial weights: everything must come from the checkpoint
+    const resumedRun = await train(resumed, { x: data.x, y: data.y }, options(4, 2, dir));
+
+    assert.equal(resumedRun.best?.epoch, 1);
+    assert.deepEqual(resumedRun.best, wholeRun.best);
+    // bit for bit: same batches in the same order, same optimizer state (Adam's powers of beta included)
+    assert.deepEqual(resumedRun.history.loss, wholeRun.history.loss);
+    assert.deepEqual(weightsOf(resumed), weightsOf(whole));
   });
 
   it('trains from a tf.data dataset with validation tensors', async () => {
