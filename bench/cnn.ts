@@ -135,7 +135,7 @@ async function main(): Promise<void> {
         ['tfjs', 'layer by layer (tfjs)', false],
         ['whole step', 'whole step', true],
       ] as const) {
-        useWholeStepPath(wholeStep);
+        useWholeStepPath(wholeStep ? 'auto' : 'off');
         const run = runnable(w);
         for (const [mode, step] of [
           ['training', run.train],

@@ -36,6 +36,8 @@ export interface LayerPlan {
   output: number;
   /** The model's final activation (tfjs applies it, with the loss); undefined when it ends linear. */
   head?: (z: tf.Tensor) => tf.Tensor;
+  /** The smallest height or width of an image-shaped (4-D) tensor the model computes; Infinity when none. */
+  smallestMap: number;
 }
 
 /** The parts of tfjs-layers' internals the plan reads (its own names). */
@@ -234,12 +236,17 @@ function readPlan(model: ModelLike): LayerPlan {
     };
   });
   if (nodes.length === 0) throw new Unsupported('no layers');
+  const maps = calls
+    .flatMap((node) => node.outputTensors.map((t) => t.shape))
+    .filter((shape) => shape.length === 4)
+    .flatMap((shape) => [shape[1] as number, shape[2] as number]);
   return {
     nodes: fuseReluAfterBatchNorm(nodes, output.id),
     input: input.id,
     inputShape: input.shape.slice(1) as number[],
     output: output.id,
     head: head && ((z) => head!.apply(z)),
+    smallestMap: Math.min(Infinity, ...maps),
   };
 }
 

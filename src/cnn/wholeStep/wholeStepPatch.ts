@@ -19,14 +19,27 @@ type ModelInternals = CompiledModel & {
   predictLoop(ins: tf.Tensor | tf.Tensor[], batchSize?: number, verbose?: boolean): tf.Tensor | tf.Tensor[];
 };
 
-let enabled = true;
+/**
+ * 'auto' trains every model the path plans and predicts with it where its maps stay at least
+ * PREDICT_MIN_MAP pixels a side; 'always' predicts with it everywhere; 'off' leaves every model to tfjs.
+ */
+export type WholeStepUse = 'auto' | 'always' | 'off';
 
 /**
- * Turns the whole-step path on or off for the process (on by default): off, every model trains and predicts
- * layer by layer through tfjs, as a comparison (benchmark profiles, numerics tests) or to rule the path out.
+ * On maps smaller than this (a ResNet's last stages, a 28² classifier after two poolings) tfjs' layer-by-layer
+ * prediction ran faster than the whole step in the CNN benchmark (bench/HISTORY.md), while training gained.
  */
-export function useWholeStepPath(on: boolean): void {
-  enabled = on;
+export const PREDICT_MIN_MAP = 8;
+
+let use: WholeStepUse = 'auto';
+
+/**
+ * How the process uses the whole-step path ('auto' by default). 'off' trains and predicts every model layer by
+ * layer through tfjs, as a comparison (benchmark profiles, numerics tests) or to rule the path out; 'always'
+ * is for tests of its predictions.
+ */
+export function useWholeStepPath(how: WholeStepUse): void {
+  use = how;
 }
 
 /** Each model's plan, or why it has none; read once (a model's layers do not change once built). */
@@ -47,7 +60,7 @@ function pathFor(
   model: tf.LayersModel,
   x: tf.Tensor | tf.Tensor[] | undefined,
 ): { plan: LayerPlan; simd: SimdKernels } | undefined {
-  if (!enabled || !simdKernelsActive() || tapeRecording() || wholeStepUnavailable(model) !== undefined)
+  if (use === 'off' || !simdKernelsActive() || tapeRecording() || wholeStepUnavailable(model) !== undefined)
     return undefined;
   const plan = plans.get(model) as LayerPlan;
   const input = Array.isArray(x) ? (x.length === 1 ? x[0] : undefined) : x;
@@ -57,6 +70,11 @@ function pathFor(
     input.rank === plan.inputShape.length + 1 &&
     plan.inputShape.every((d, i) => d == null || d === input.shape[i + 1]);
   return fits ? { plan, simd: simdKernelsOf(tf.engine().backend)! } : undefined;
+}
+
+/** Whether `predict` runs the whole step for a model of this plan (training does whenever there is a plan). */
+export function wholeStepPredicts(plan: LayerPlan): boolean {
+  return use === 'always' || (use === 'auto' && plan.smallestMap >= PREDICT_MIN_MAP);
 }
 
 let installed = false;
@@ -81,7 +99,7 @@ function useWholeStep(): void {
   prototype.predictLoop = function (this: ModelInternals, ins, batchSize = 32, verbose = false) {
     const path = pathFor(this as unknown as tf.LayersModel, ins);
     const x = Array.isArray(ins) ? ins[0] : ins;
-    if (path === undefined || verbose || x.shape[0] === 0)
+    if (path === undefined || !wholeStepPredicts(path.plan) || verbose || x.shape[0] === 0)
       return shippedPredictLoop.call(this, ins, batchSize, verbose);
     // as tfjs' predictLoop: batch by batch, the outputs concatenated
     return tf.tidy(() => {

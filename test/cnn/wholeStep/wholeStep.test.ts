@@ -12,7 +12,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../src/cnn/backend';
 import { dncnn, resnet18, smallCnn, unet2d } from '../../../src/cnn/models';
-import { useWholeStepPath, wholeStepUnavailable } from '../../../src/cnn/wholeStep/wholeStepPatch';
+import { useWholeStepPath, wholeStepPredicts, wholeStepUnavailable } from '../../../src/cnn/wholeStep/wholeStepPatch';
+import { planOf } from '../../../src/cnn/wholeStep/layerGraph';
+import type { LayerPlan } from '../../../src/cnn/wholeStep/layerGraph';
 import { pneumoniaNet } from '../../../bench/support/cnnWorkloads';
 import { assertClose } from '../support/compare';
 
@@ -178,7 +180,7 @@ async function train(
   classWeight?: Record<number, number>,
   optimizer: () => tf.Optimizer = () => tf.train.sgd(0.1),
 ): Promise<Run> {
-  useWholeStepPath(path === 'whole step');
+  useWholeStepPath(path === 'whole step' ? 'always' : 'off');
   await tf.setBackend(path === 'cpu' ? 'cpu' : 'wasm');
   try {
     const model = build(c);
@@ -197,7 +199,7 @@ async function train(
     tf.dispose([x, y]);
     return run;
   } finally {
-    useWholeStepPath(true);
+    useWholeStepPath('auto');
     await tf.setBackend('wasm');
   }
 }
@@ -273,12 +275,12 @@ describe('whole-step training and inference on wasm', () => {
         [2, true],
         [1, false],
       ] as const) {
-        useWholeStepPath(wholeStep);
+        useWholeStepPath(wholeStep ? 'always' : 'off');
         const history = await model.fit(x, y, { epochs, batchSize: 8, shuffle: false, verbose: 0 });
         losses.push(...(history.history.loss as number[]));
       }
     } finally {
-      useWholeStepPath(true);
+      useWholeStepPath('auto');
     }
     assertClose(losses, tfjs.losses, 1e-5, 'loss curve');
     model.getWeights().forEach((w, i) => assertClose(w.dataSync(), tfjs.weights[i], 1e-5, `weight ${i}`));
@@ -303,7 +305,7 @@ describe('whole-step training and inference on wasm', () => {
     ] as const) {
       const runs: Array<{ losses: number[]; weights: Float32Array[] }> = [];
       for (const path of ['cpu', 'whole step'] as const) {
-        useWholeStepPath(path === 'whole step');
+        useWholeStepPath(path === 'whole step' ? 'always' : 'off');
         await tf.setBackend(path === 'cpu' ? 'cpu' : 'wasm');
         const model = pneumoniaNet([8, 16, 32], 1);
         model.compile({ optimizer: optimizer(), loss: 'binaryCrossentropy' });
@@ -318,7 +320,7 @@ describe('whole-step training and inference on wasm', () => {
         model.optimizer.dispose();
         model.dispose();
       }
-      useWholeStepPath(true);
+      useWholeStepPath('auto');
       await tf.setBackend('wasm');
       const [tfjs, whole] = runs;
       assertClose(whole.losses, tfjs.losses, 1e-5, `loss curve (${name})`);
@@ -336,10 +338,14 @@ describe('whole-step training and inference on wasm', () => {
       resnet18({ inputShape: [32, 32, 1], width: 8, seed: 1 }),
       resnet18({ inputShape: [112, 112, 1], width: 8, stem: 'imagenet', seed: 1 }),
     ];
+    const predicts: boolean[] = [];
     for (const model of models) {
       assert.equal(wholeStepUnavailable(model), undefined, model.name);
+      predicts.push(wholeStepPredicts(planOf(model) as LayerPlan));
       model.dispose();
     }
+    // prediction stays with tfjs where maps shrink below 8 pixels (28² classifiers, ResNets)
+    assert.deepEqual(predicts, [false, false, true, true, false, false]);
   });
 
   it('leaves other models to tfjs, saying why, and they still train', async () => {
