@@ -47,7 +47,10 @@ export async function saveCheckpoint(
   await saveModel(model, dir, { includeOptimizer: true });
   const bestFile = path.join(dir, BEST_WEIGHTS_FILE);
   if (bestWeights === undefined) await rm(bestFile, { force: true });
-  else await writeFile(bestFile, Buffer.concat(bestWeights.map((w) => Buffer.from(w.dataSync().buffer))));
+  else {
+    const bytes = bestWeights.map((w) => w.dataSync()).map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+    await writeFile(bestFile, Buffer.concat(bytes));
+  }
   // the state last: a checkpoint interrupted while saving is found by its older state, not half of a new one
   await writeFile(path.join(dir, STATE_FILE), JSON.stringify({ ...state, optimizerPowers: optimizerPowers(model) }));
 }
