@@ -36,6 +36,21 @@ export interface WeightRef {
 
 const read = (w: WeightRef | null | undefined): tf.Variable | undefined => w?.read();
 
+/** Adds the bias (when there is one) and applies the fused ReLU (when asked), freeing each intermediate. */
+function biasAndRelu(run: StepRun, y: TensorInfo, bias: tf.Variable | undefined, relu: boolean): TensorInfo {
+  let out = y;
+  for (const next of [
+    bias && ((t: TensorInfo) => run.simd.addBias(t, bias)),
+    relu && ((t: TensorInfo) => run.simd.relu(t)),
+  ]) {
+    if (!next) continue;
+    const z = next(out);
+    run.free(out);
+    out = z;
+  }
+  return out;
+}
+
 /** The ReLU's gradient where the layer fuses it, else dy itself (a new reference either way). */
 function linearGradient(run: StepRun, dy: TensorInfo, output: TensorInfo, relu: boolean): TensorInfo {
   return relu ? run.simd.reluGrad(dy, output) : run.calls.retain(dy);
@@ -114,21 +129,12 @@ export class ConvTransposeOp implements LayerOp {
   forward(run: StepRun, [x]: TensorInfo[]) {
     const filter = this.config.kernel.read();
     const bias = read(this.config.bias);
-    let y = run.calls.run(
+    const y = run.calls.run(
       'Conv2DBackpropInput',
       { dy: x, filter },
       { ...this.attrs(), inputShape: this.config.outputShape(x.shape[0]) },
     );
-    for (const next of [
-      bias && ((t: TensorInfo) => run.simd.addBias(t, bias)),
-      this.config.relu && ((t: TensorInfo) => run.simd.relu(t)),
-    ]) {
-      if (!next) continue;
-      const z = next(y);
-      run.free(y);
-      y = z;
-    }
-    return { output: y, saved: undefined };
+    return { output: biasAndRelu(run, y, bias, this.config.relu), saved: undefined };
   }
 
   backward(run: StepRun, { dy, inputs: [x], output, needs }: BackwardArgs<undefined>) {
@@ -157,17 +163,8 @@ export class DenseOp implements LayerOp {
 
   forward(run: StepRun, [x]: TensorInfo[]) {
     const bias = read(this.config.bias);
-    let y = run.simd.matMul(x, this.config.kernel.read(), false, 0);
-    for (const next of [
-      bias && ((t: TensorInfo) => run.simd.addBias(t, bias)),
-      this.config.relu && ((t: TensorInfo) => run.simd.relu(t)),
-    ]) {
-      if (!next) continue;
-      const z = next(y);
-      run.free(y);
-      y = z;
-    }
-    return { output: y, saved: undefined };
+    const y = run.simd.matMul(x, this.config.kernel.read(), false, 0);
+    return { output: biasAndRelu(run, y, bias, this.config.relu), saved: undefined };
   }
 
   backward(run: StepRun, { dy, inputs: [x], output, needs }: BackwardArgs<undefined>) {
