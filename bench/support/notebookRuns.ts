@@ -4,6 +4,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { STATE_FILE } from '../../src/cnn/checkpoint';
+import type { CheckpointState } from '../../src/cnn/checkpoint';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -181,10 +183,10 @@ export async function recordFullModeRuns(
         backend !== undefined && spec.checkpointParam !== undefined
           ? path.join(repoRoot, 'bench', '.checkpoints', `${key}-${backend}-seed${seed ?? 'default'}`)
           : undefined;
-      const stateFile = checkpoint && path.join(checkpoint, 'training-state.json');
+      const stateFile = checkpoint && path.join(checkpoint, STATE_FILE);
       const resumedAtEpoch =
         stateFile && existsSync(stateFile)
-          ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { epoch: number }).epoch + 2
+          ? (JSON.parse(readFileSync(stateFile, 'utf8')) as CheckpointState).epoch + 2
           : undefined;
       if (resumedAtEpoch !== undefined) console.log(`resuming from ${checkpoint} at epoch ${resumedAtEpoch}`);
       const checkpointParams = checkpoint ? { [spec.checkpointParam!]: checkpoint } : {};

@@ -1,10 +1,10 @@
 // Checkpoints of a training run in a folder: the model with its optimizer state (model.json +
 // weights.bin), the run's progress (training-state.json) and the best epoch's weights when training keeps
 // them (best-weights.bin), so that train() resumes after the last completed epoch as if never stopped.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadModel, saveModel, ModelFileError } from './modelIO';
+import { loadModel, saveModel, writeAtomically, ModelFileError } from './modelIO';
 
 export const STATE_FILE = 'training-state.json';
 export const BEST_WEIGHTS_FILE = 'best-weights.bin';
@@ -49,10 +49,13 @@ export async function saveCheckpoint(
   if (bestWeights === undefined) await rm(bestFile, { force: true });
   else {
     const bytes = bestWeights.map((w) => w.dataSync()).map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength));
-    await writeFile(bestFile, Buffer.concat(bytes));
+    await writeAtomically(bestFile, Buffer.concat(bytes));
   }
-  // the state last: a checkpoint interrupted while saving is found by its older state, not half of a new one
-  await writeFile(path.join(dir, STATE_FILE), JSON.stringify({ ...state, optimizerPowers: optimizerPowers(model) }));
+  // each file whole or not at all; the state last, so that it never names an epoch whose files are not all written
+  await writeAtomically(
+    path.join(dir, STATE_FILE),
+    JSON.stringify({ ...state, optimizerPowers: optimizerPowers(model) }),
+  );
 }
 
 function splitWeights(bytes: Buffer, like: tf.Tensor[], file: string): tf.Tensor[] {

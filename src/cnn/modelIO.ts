@@ -23,7 +23,7 @@ export interface SaveModelOptions {
 }
 
 /** Writes through a temporary name and renames, so that a crash never leaves half a file behind. */
-async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
   const partial = `${file}.partial`;
   await writeFile(partial, data);
   await rename(partial, file);
