@@ -140,8 +140,8 @@ function opFor(layer: LayerLike, node: NodeLike, last: boolean): { op: LayerOp<u
         throw new Unsupported(`${layer.name}: batch normalisation without scale or offset`);
       return {
         op: new BatchNormOp({
-          gamma: config.gamma ?? null,
-          beta: config.beta ?? null,
+          gamma: config.gamma,
+          beta: config.beta,
           movingMean: config.movingMean,
           movingVariance: config.movingVariance,
           epsilon: config.epsilon,
@@ -173,6 +173,9 @@ function opFor(layer: LayerLike, node: NodeLike, last: boolean): { op: LayerOp<u
       if (layer.noiseShape != null) throw new Unsupported(`${layer.name}: dropout with a noise shape`);
       return { op: new DropoutOp({ rate: layer.rate as number, seed: layer.seed as number | undefined }) };
     case 'Add':
+      // tfjs' Add broadcasts inputs of different shapes; the op adds equal shapes element by element
+      if (node.inputTensors.some((t) => t.shape.join() !== node.inputTensors[0].shape.join()))
+        throw new Unsupported(`${layer.name}: inputs of different shapes (broadcast)`);
       return { op: new AddOp() };
     case 'Concatenate': {
       const axis = layer.axis as number;
@@ -213,30 +216,33 @@ function readPlan(model: ModelLike): LayerPlan {
   const depths = Object.keys(model.nodesByDepth)
     .map(Number)
     .sort((a, b) => b - a);
-  const calls = depths
+  const layerCalls = depths
     .flatMap((d) => model.nodesByDepth[d])
     .filter((node) => node.outboundLayer.getClassName() !== 'InputLayer');
   let head: ActivationLike | undefined;
   const seen = new Set<LayerLike>();
-  const nodes: PlanNode[] = calls.map((node) => {
+  const nodes: PlanNode[] = layerCalls.map((node) => {
     const layer = node.outboundLayer;
     // a layer called twice shares its weights between the calls: their gradients would have to be summed
     if (seen.has(layer)) throw new Unsupported(`${layer.name}: a layer called more than once`);
     seen.add(layer);
     if (node.outputTensors.length !== 1) throw new Unsupported(`${layer.name}: ${node.outputTensors.length} outputs`);
-    if ([...node.inputTensors, ...node.outputTensors].some((t) => t.dtype !== 'float32'))
-      throw new Unsupported(`${layer.name}: a tensor not float32`);
-    const made = opFor(layer, node, node.outputTensors[0].id === output.id);
-    head = made.head ?? head;
+    const tensors = [...node.inputTensors, ...node.outputTensors];
+    if (tensors.some((t) => t.dtype !== 'float32')) throw new Unsupported(`${layer.name}: a tensor not float32`);
+    // the ops size their outputs when the plan is read (a transposed convolution's from its layer's shape)
+    if (tensors.some((t) => t.shape.slice(1).some((d) => d == null)))
+      throw new Unsupported(`${layer.name}: a tensor of unknown size (an input shape with null)`);
+    const planned = opFor(layer, node, node.outputTensors[0].id === output.id);
+    head = planned.head ?? head;
     return {
       name: layer.name,
-      op: made.op,
+      op: planned.op,
       inputs: node.inputTensors.map((t) => t.id),
       output: node.outputTensors[0].id,
     };
   });
   if (nodes.length === 0) throw new Unsupported('no layers');
-  const maps = calls
+  const maps = layerCalls
     .flatMap((node) => node.outputTensors.map((t) => t.shape))
     .filter((shape) => shape.length === 4)
     .flatMap((shape) => [shape[1] as number, shape[2] as number]);

@@ -3,6 +3,7 @@
 // radnb's SIMD kernels for the same arithmetic, without tfjs' engine and gradient tape in between.
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { normalisingFactors } from '../kernels/batchNorm';
 import { simdProduct } from '../kernels/matMul';
 import type { StepRun } from './stepRun';
 
@@ -36,6 +37,10 @@ export interface WeightRef {
 
 const read = (w: WeightRef | null | undefined): tf.Variable | undefined => w?.read();
 
+/** The current variables of the weights a layer has (a bias may be absent). */
+const variablesOf = (...weights: Array<WeightRef | null>): tf.Variable[] =>
+  weights.map(read).filter((v): v is tf.Variable => v !== undefined);
+
 /** Adds the bias (when there is one) and applies the fused ReLU (when asked), freeing each intermediate. */
 function biasAndRelu(run: StepRun, y: TensorInfo, bias: tf.Variable | undefined, relu: boolean): TensorInfo {
   let out = y;
@@ -51,8 +56,8 @@ function biasAndRelu(run: StepRun, y: TensorInfo, bias: tf.Variable | undefined,
   return out;
 }
 
-/** The ReLU's gradient where the layer fuses it, else dy itself (a new reference either way). */
-function linearGradient(run: StepRun, dy: TensorInfo, output: TensorInfo, relu: boolean): TensorInfo {
+/** The gradient before the ReLU where the layer fuses one, else dy itself (a new reference either way). */
+function preReluGradient(run: StepRun, dy: TensorInfo, output: TensorInfo, relu: boolean): TensorInfo {
   return relu ? run.simd.reluGrad(dy, output) : run.calls.retain(dy);
 }
 
@@ -75,7 +80,7 @@ export class ConvOp implements LayerOp {
   constructor(private readonly config: ConvConfig) {}
 
   get variables(): tf.Variable[] {
-    return [read(this.config.kernel), read(this.config.bias)].filter((v): v is tf.Variable => v !== undefined);
+    return variablesOf(this.config.kernel, this.config.bias);
   }
 
   private attrs() {
@@ -99,7 +104,7 @@ export class ConvOp implements LayerOp {
   backward(run: StepRun, { dy, inputs: [x], output, needs }: BackwardArgs<undefined>) {
     const filter = this.config.kernel.read();
     const bias = read(this.config.bias);
-    const dz = linearGradient(run, dy, output, this.config.relu);
+    const dz = preReluGradient(run, dy, output, this.config.relu);
     if (run.wants(filter))
       run.setGradient(
         filter,
@@ -119,7 +124,7 @@ export class ConvTransposeOp implements LayerOp {
   constructor(private readonly config: ConvConfig & { outputShape: (batch: number) => number[] }) {}
 
   get variables(): tf.Variable[] {
-    return [read(this.config.kernel), read(this.config.bias)].filter((v): v is tf.Variable => v !== undefined);
+    return variablesOf(this.config.kernel, this.config.bias);
   }
 
   private attrs() {
@@ -140,7 +145,7 @@ export class ConvTransposeOp implements LayerOp {
   backward(run: StepRun, { dy, inputs: [x], output, needs }: BackwardArgs<undefined>) {
     const filter = this.config.kernel.read();
     const bias = read(this.config.bias);
-    const dz = linearGradient(run, dy, output, this.config.relu);
+    const dz = preReluGradient(run, dy, output, this.config.relu);
     if (run.wants(filter))
       run.setGradient(
         filter,
@@ -158,7 +163,7 @@ export class DenseOp implements LayerOp {
   constructor(private readonly config: { kernel: WeightRef; bias: WeightRef | null; relu: boolean }) {}
 
   get variables(): tf.Variable[] {
-    return [read(this.config.kernel), read(this.config.bias)].filter((v): v is tf.Variable => v !== undefined);
+    return variablesOf(this.config.kernel, this.config.bias);
   }
 
   forward(run: StepRun, [x]: TensorInfo[]) {
@@ -170,7 +175,7 @@ export class DenseOp implements LayerOp {
   backward(run: StepRun, { dy, inputs: [x], output, needs }: BackwardArgs<undefined>) {
     const kernel = this.config.kernel.read();
     const bias = read(this.config.bias);
-    const dz = linearGradient(run, dy, output, this.config.relu);
+    const dz = preReluGradient(run, dy, output, this.config.relu);
     if (run.wants(kernel)) run.setGradient(kernel, run.simd.matMul(x, dz, true, 0));
     if (run.wants(bias)) run.setGradient(bias, biasGradient(run, dz));
     const dx = needs[0]
@@ -182,8 +187,8 @@ export class DenseOp implements LayerOp {
 }
 
 export interface BatchNormConfig {
-  gamma: WeightRef | null;
-  beta: WeightRef | null;
+  gamma: WeightRef;
+  beta: WeightRef;
   movingMean: WeightRef & { write(value: tf.Tensor): unknown };
   movingVariance: WeightRef & { write(value: tf.Tensor): unknown };
   epsilon: number;
@@ -213,7 +218,7 @@ export class BatchNormOp implements LayerOp<BatchNormSaved> {
   }
 
   get variables(): tf.Variable[] {
-    return [read(this.config.gamma), read(this.config.beta)].filter((v): v is tf.Variable => v !== undefined);
+    return variablesOf(this.config.gamma, this.config.beta);
   }
 
   forward(run: StepRun, [x]: TensorInfo[]) {
@@ -230,13 +235,8 @@ export class BatchNormOp implements LayerOp<BatchNormSaved> {
       mean = simd.readFloats(this.config.movingMean.read());
       variance = simd.readFloats(this.config.movingVariance.read());
     }
-    const gamma = read(this.config.gamma);
-    const beta = read(this.config.beta);
-    // as tfjs' Rsqrt of (variance + ε) in float32
-    const r = variance.map((v) => 1 / Math.sqrt(Math.fround(v + this.config.epsilon)));
-    const s = gamma === undefined ? new Float32Array(ch).fill(1) : simd.readFloats(gamma);
-    const a = r.map((v, c) => v * s[c]);
-    const offset = beta === undefined ? new Float32Array(ch) : simd.readFloats(beta);
+    const { r, s, a } = normalisingFactors(variance, simd.readFloats(this.config.gamma.read()), this.config.epsilon);
+    const offset = simd.readFloats(this.config.beta.read());
     return { output: simd.channelAffine(x, mean, a, offset, this.config.relu), saved: { mean, r, s, a } };
   }
 
@@ -262,8 +262,8 @@ export class BatchNormOp implements LayerOp<BatchNormSaved> {
     const sums = simd.batchNormSums(dy, x, mean, relu);
     const sumDy = sums.subarray(0, ch);
     const sumDyCentred = sums.subarray(ch);
-    const gamma = read(this.config.gamma);
-    const beta = read(this.config.beta);
+    const gamma = this.config.gamma.read();
+    const beta = this.config.beta.read();
     if (run.wants(gamma)) run.setGradient(gamma, simd.vectorOutput(sumDyCentred.map((d, c) => r[c] * d)));
     if (run.wants(beta)) run.setGradient(beta, simd.vectorOutput(sumDy));
     if (!needs[0]) return [undefined];

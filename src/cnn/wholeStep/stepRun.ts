@@ -9,7 +9,7 @@ import type { SimdKernels } from '../kernels/simd/simdKernels';
 export class StepRun {
   readonly calls: KernelCalls;
   /** Weight gradients by variable name, for the variables in `wanted`. */
-  readonly gradients = new Map<string, TensorInfo>();
+  private readonly gradients = new Map<string, TensorInfo>();
   private readonly owned: TensorInfo[] = [];
   private readonly engineTensors: tf.Tensor[] = [];
 
@@ -58,13 +58,15 @@ export class StepRun {
     return this.keepTensor(tf.engine().makeTensorFromTensorInfo(this.calls.retain(info)));
   }
 
-  /** The weight gradients as engine tensors (the caller disposes them), in `order`. */
-  takeGradients(order: readonly string[]): tf.NamedTensorMap {
-    const named: tf.NamedTensorMap = {};
-    for (const name of order) {
+  /**
+   * The weight gradients as engine tensors (the caller disposes them), one entry per name in `order` and null
+   * where there is none (a frozen variable), as tfjs' minimize hands them to an optimizer.
+   */
+  takeGradients(order: readonly string[]): Array<{ name: string; tensor: tf.Tensor | null }> {
+    const named = order.map((name) => {
       const gradient = this.gradients.get(name);
-      if (gradient !== undefined) named[name] = tf.engine().makeTensorFromTensorInfo(gradient);
-    }
+      return { name, tensor: gradient === undefined ? null : tf.engine().makeTensorFromTensorInfo(gradient) };
+    });
     this.gradients.clear();
     return named;
   }

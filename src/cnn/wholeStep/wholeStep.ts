@@ -84,7 +84,10 @@ function runBackward(run: StepRun, plan: LayerPlan, state: ForwardState, dOutput
   }
 }
 
-/** Whether every trainable weight of the model is one the plan's layers compute a gradient for. */
+/**
+ * Whether every trainable weight of the model is one the plan's layers compute a gradient for: true of every
+ * plan layerGraph.ts reads today, checked so that an op which forgets a weight falls back rather than freezes it.
+ */
 export function coversTrainableWeights(model: CompiledModel, plan: LayerPlan): boolean {
   const covered = new Set(plan.nodes.flatMap((n) => n.op.variables.map((v) => v.name)));
   return model.collectedTrainableWeights.every((w) => covered.has(w.read().name));
@@ -102,8 +105,10 @@ export function trainStep(
   y: tf.Tensor,
   sampleWeight?: tf.Tensor,
 ): tf.Scalar[] {
-  const variables = model.collectedTrainableWeights.map((w) => w.read().name);
-  const run = new StepRun(simd, tf.engine().backend, true, new Set(variables));
+  // as tfjs' train function: a variable set trainable = false after compiling keeps its value and its slot
+  const variables = model.collectedTrainableWeights.map((w) => w.read());
+  const trained = variables.filter((v) => v.trainable).map((v) => v.name);
+  const run = new StepRun(simd, tf.engine().backend, true, new Set(trained));
   try {
     const state = runForward(run, plan, x);
     const z = run.toEngine(state.values.get(plan.output)!);
@@ -127,11 +132,12 @@ export function trainStep(
     } finally {
       gradient.dispose();
     }
-    const gradients = run.takeGradients(variables);
+    const gradients = run.takeGradients(variables.map((v) => v.name));
     try {
-      model.optimizer.applyGradients(gradients);
+      // tfjs' minimize also hands a frozen variable's slot over with a null gradient (which optimizers skip)
+      model.optimizer.applyGradients(gradients as Parameters<tf.Optimizer['applyGradients']>[0]);
     } finally {
-      tf.dispose(Object.values(gradients));
+      tf.dispose(gradients.flatMap((g) => g.tensor ?? []));
     }
     return [loss, ...metrics];
   } finally {

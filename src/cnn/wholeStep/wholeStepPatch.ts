@@ -26,12 +26,13 @@ type ModelInternals = CompiledModel & {
 export type WholeStepUse = 'auto' | 'always' | 'off';
 
 /**
- * On maps smaller than this (a ResNet's last stages, a 28² classifier after two poolings) tfjs' layer-by-layer
- * prediction ran faster than the whole step in the CNN benchmark (bench/HISTORY.md), while training gained.
+ * Prediction has no backward pass to share the path's fixed cost per layer call with, and on small maps each call
+ * does little arithmetic: below this side (a ResNet's last stages, a 28² classifier after two poolings) tfjs'
+ * layer-by-layer prediction is the faster (an empirical cut-off; the figures are in bench/HISTORY.md).
  */
 export const PREDICT_MIN_MAP = 8;
 
-let use: WholeStepUse = 'auto';
+let wholeStepMode: WholeStepUse = 'auto';
 
 /**
  * How the process uses the whole-step path ('auto' by default). 'off' trains and predicts every model layer by
@@ -39,7 +40,7 @@ let use: WholeStepUse = 'auto';
  * is for tests of its predictions.
  */
 export function useWholeStepPath(how: WholeStepUse): void {
-  use = how;
+  wholeStepMode = how;
 }
 
 /** Each model's plan, or why it has none; read once (a model's layers do not change once built). */
@@ -60,7 +61,7 @@ function pathFor(
   model: tf.LayersModel,
   x: tf.Tensor | tf.Tensor[] | undefined,
 ): { plan: LayerPlan; simd: SimdKernels } | undefined {
-  if (use === 'off' || !simdKernelsActive() || tapeRecording() || wholeStepUnavailable(model) !== undefined)
+  if (wholeStepMode === 'off' || !simdKernelsActive() || tapeRecording() || wholeStepUnavailable(model) !== undefined)
     return undefined;
   const plan = plans.get(model) as LayerPlan;
   const input = Array.isArray(x) ? (x.length === 1 ? x[0] : undefined) : x;
@@ -68,18 +69,18 @@ function pathFor(
     input instanceof tf.Tensor &&
     input.dtype === 'float32' &&
     input.rank === plan.inputShape.length + 1 &&
-    plan.inputShape.every((d, i) => d == null || d === input.shape[i + 1]);
+    plan.inputShape.every((d, i) => d === input.shape[i + 1]);
   return fits ? { plan, simd: simdKernelsOf(tf.engine().backend)! } : undefined;
 }
 
 /** Whether `predict` runs the whole step for a model of this plan (training does whenever there is a plan). */
 export function wholeStepPredicts(plan: LayerPlan): boolean {
-  return use === 'always' || (use === 'auto' && plan.smallestMap >= PREDICT_MIN_MAP);
+  return wholeStepMode === 'always' || (wholeStepMode === 'auto' && plan.smallestMap >= PREDICT_MIN_MAP);
 }
 
 let installed = false;
 
-function useWholeStep(): void {
+function installWholeStep(): void {
   if (installed) return;
   installed = true;
   const prototype = tf.LayersModel.prototype as unknown as ModelInternals;
@@ -117,5 +118,5 @@ function useWholeStep(): void {
 export const wholeStepPatch: RadnbPatch = {
   name: 'LayersModel training step and predict',
   backends: ['wasm'],
-  install: useWholeStep,
+  install: installWholeStep,
 };
