@@ -7,13 +7,15 @@
 //   node --import tsx bench/cnn.ts                 full run (3 rounds)
 //   node --import tsx bench/cnn.ts --quick         CI-sized run (1 round, fewer steps; slow backends on the small models only)
 //   node --import tsx bench/cnn.ts --only a,b      only the workloads with these ids (results not written)
-//   node --import tsx bench/cnn.ts --profile [--only …]   wasm only: where a step's time goes (per kernel, per thread;
-//                                                         without --only written to bench/results/cnn-profile.json)
+//   node --import tsx bench/cnn.ts --profile [--only …]   wasm only: where a step's time goes (per kernel, per
+//                                                        thread), layer by layer through tfjs and as a whole step;
+//                                                        without --only written to bench/results/cnn-profile.json
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BackendError, initBackend } from '../src/cnn/backend';
+import { useWholeStepPath } from '../src/cnn/wholeStep/wholeStepPatch';
 import type { BackendName } from '../src/cnn/backend';
 import { runnable, throughput } from './support/cnnSteps';
 import { cnnWorkloads } from './support/cnnWorkloads';
@@ -129,16 +131,22 @@ async function main(): Promise<void> {
     await initBackend({ prefer: 'wasm' });
     const profiles = [];
     for (const w of WORKLOADS) {
-      const run = runnable(w);
-      for (const [mode, step] of [
-        ['training', run.train],
-        ['inference', run.infer],
+      for (const [route, label, wholeStep] of [
+        ['tfjs', 'layer by layer (tfjs)', false],
+        ['whole step', 'whole step', true],
       ] as const) {
-        const measured = await profileSteps(step, w.batch, WARMUP_SECONDS);
-        console.log(`\n${w.name}, ${mode} on wasm\n${profileLines(measured).join('\n')}`);
-        profiles.push({ workload: w.name, mode, ...measured });
+        useWholeStepPath(wholeStep ? 'auto' : 'off');
+        const run = runnable(w);
+        for (const [mode, step] of [
+          ['training', run.train],
+          ['inference', run.infer],
+        ] as const) {
+          const measured = await profileSteps(step, w.batch, WARMUP_SECONDS);
+          console.log(`\n${w.name}, ${mode} on wasm, ${label}\n${profileLines(measured).join('\n')}`);
+          profiles.push({ workload: w.name, mode, route, ...measured });
+        }
+        run.dispose();
       }
-      run.dispose();
     }
     if (only === undefined) {
       const target = path.join(__dirname, 'results', 'cnn-profile.json');

@@ -106,7 +106,8 @@ function cnnProfile(p) {
       .join(', ');
     return [
       r.workload.split(' ')[0],
-      r.mode,
+      // Profiles since the whole-step path name their route (`tfjs` layer by layer, or `whole step`); older ones ran through tfjs.
+      r.route === undefined ? r.mode : `${r.mode}, ${r.route}`,
       n(vsTorch, 2),
       n(r.stepMs, 1),
       `main ${n(main, 0)} %, others ${n(others, 0)} %`,

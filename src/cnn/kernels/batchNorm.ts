@@ -27,16 +27,21 @@ export function valuesOf(simd: SimdKernels, t: TensorInfo | null | undefined, ch
 }
 
 /**
- * Per channel, r = 1 / √(variance + ε) (in float32 as tfjs' Rsqrt gives it), the scale s (1 when absent), and
- * a = s · r: the factor of the normalisation and of its input gradient.
+ * Per channel, r = 1 / √(variance + ε) (in float32 as tfjs' Rsqrt gives it), the scale s, and a = s · r: the
+ * factor of the normalisation and of its input gradient.
  */
+export function normalisingFactors(variance: Float32Array, s: Float32Array, epsilon: number) {
+  const r = variance.map((v) => 1 / Math.sqrt(Math.fround(v + epsilon)));
+  return { r, s, a: r.map((v, c) => v * s[c]) };
+}
+
+/** normalisingFactors of statistics in the backend's memory; a scale of 1 when absent. */
 export function factorsOf(
   simd: SimdKernels,
   variance: TensorInfo,
   scale: TensorInfo | null | undefined,
   epsilon: number,
 ) {
-  const r = simd.readFloats(variance).map((v) => 1 / Math.sqrt(Math.fround(v + epsilon)));
-  const s = valuesOf(simd, scale, r.length, 1);
-  return { r, s, a: r.map((v, c) => v * s[c]) };
+  const v = simd.readFloats(variance);
+  return normalisingFactors(v, valuesOf(simd, scale, v.length, 1), epsilon);
 }

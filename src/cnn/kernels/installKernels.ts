@@ -25,6 +25,7 @@ import { meanKernel, sumKernel } from './reduce';
 import { reluKernel } from './relu';
 import { reluGradientPatch, reluGradKernel } from './reluGradient';
 import { tileKernel } from './tile';
+import { wholeStepPatch } from '../wholeStep/wholeStepPatch';
 
 const KERNELS: readonly RadnbKernel[] = [
   conv2DBackpropFilterKernel,
@@ -56,6 +57,7 @@ const PATCHES: readonly RadnbPatch[] = [
   reluGradientPatch,
   batchNormGradientPatch,
   fusedAdamPatch,
+  wholeStepPatch,
 ];
 
 export interface InstalledKernels {

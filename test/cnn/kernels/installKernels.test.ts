@@ -33,7 +33,12 @@ const WASM_ONLY = [
   'RadnbBatchNormGrad',
 ];
 const PATCHES_ON_BOTH = ['Conv2D gradient', 'Mean gradient', 'tf.fused.conv2d while training'];
-const PATCHES_WASM_ONLY = ['Relu gradient', 'FusedBatchNorm gradient', 'AdamOptimizer.applyGradients'];
+const PATCHES_WASM_ONLY = [
+  'Relu gradient',
+  'FusedBatchNorm gradient',
+  'AdamOptimizer.applyGradients',
+  'LayersModel training step and predict',
+];
 
 /** The kernels a function runs, gradients included. */
 async function kernelsRun(f: () => tf.Tensor | tf.Tensor[]): Promise<string[]> {

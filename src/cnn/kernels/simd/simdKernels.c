@@ -280,43 +280,170 @@ void addBias(const float* x, const float* bias, float* out, int ch, int row0, in
   }
 }
 
+// max(0, v) as tfjs computes it (Math.max): NaN stays NaN, and −0 becomes +0.
+static inline v128_t reluOf(v128_t v) {
+  return wasm_v128_bitselect(v, wasm_f32x4_splat(0.0f), wasm_v128_or(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(v, v)));
+}
+
+// What a kernel does to its results before storing them (a fused layer: bias, then ReLU).
+#define WITH_BIAS 1
+#define WITH_RELU 2
+
 // Batch normalisation over the last axis: out[r][c] = (x[r][c] − mean[c]) · a[c] + offset[c] for rows
-// [row0, row1), with a = scale / √(variance + ε) per channel from the caller. With mean and offset 0 it is
-// also the normalisation's input gradient dy · a. (tfjs' kernel recomputes the square root per element.)
+// [row0, row1), with a = scale / √(variance + ε) per channel from the caller, then ReLU when `flags` has
+// WITH_RELU (a layer followed by its activation). With mean and offset 0 it is also the normalisation's input
+// gradient dy · a. (tfjs' kernel recomputes the square root per element.)
 __attribute__((export_name("channel_affine")))
-void channelAffine(const float* x, const float* mean, const float* a, const float* offset, float* out, int ch, int row0, int row1) {
+void channelAffine(const float* x, const float* mean, const float* a, const float* offset, float* out, int ch, int flags, int row0, int row1) {
   for (int r = row0; r < row1; r++) {
     const float* xr = x + r * ch;
     float* outr = out + r * ch;
     int c = 0;
     for (; c + 4 <= ch; c += 4) {
       const v128_t centred = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
-      wasm_v128_store(outr + c, wasm_f32x4_add(wasm_f32x4_mul(centred, wasm_v128_load(a + c)), wasm_v128_load(offset + c)));
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(centred, wasm_v128_load(a + c)), wasm_v128_load(offset + c));
+      wasm_v128_store(outr + c, flags & WITH_RELU ? reluOf(v) : v);
     }
-    for (; c < ch; c++) outr[c] = (xr[c] - mean[c]) * a[c] + offset[c];
+    for (; c < ch; c++) {
+      const float v = (xr[c] - mean[c]) * a[c] + offset[c];
+      outr[c] = flags & WITH_RELU && !(v > 0.0f || v != v) ? 0.0f : v;
+    }
   }
 }
 
+// dy where a ReLU's output y is positive, 0 elsewhere (no ReLU: y null) — the gradient a layer followed by
+// its ReLU receives.
+static inline v128_t maskedBy(v128_t dy, const float* y) {
+  return y ? wasm_v128_and(dy, wasm_f32x4_gt(wasm_v128_load(y), wasm_f32x4_splat(0.0f))) : dy;
+}
+static inline float maskedScalar(float dy, const float* y) { return y && !(*y > 0.0f) ? 0.0f : dy; }
+
 // Per channel, Σ dy into sums[c] and Σ dy · (x − mean) into sums[ch + c], over rows [row0, row1): everything
 // the gradients of a batch normalisation's offset, scale, mean and variance need, in one pass over the
-// activation (tfjs' formula makes five full-size products and differences, then sums them).
+// activation (tfjs' formula makes five full-size products and differences, then sums them). `relu`: the
+// output of the ReLU that follows the normalisation (its gradient is applied to dy first), or null.
 __attribute__((export_name("batch_norm_sums")))
-void batchNormSums(const float* dy, const float* x, const float* mean, float* sums, int ch, int row0, int row1) {
+void batchNormSums(const float* dy, const float* relu, const float* x, const float* mean, float* sums, int ch, int row0, int row1) {
   float* sumDyCentred = sums + ch;
   for (int r = row0; r < row1; r++) {
     const float* dyr = dy + r * ch;
     const float* xr = x + r * ch;
+    const float* yr = relu ? relu + r * ch : 0;
     int c = 0;
     for (; c + 4 <= ch; c += 4) {
-      const v128_t d = wasm_v128_load(dyr + c);
+      const v128_t d = maskedBy(wasm_v128_load(dyr + c), yr ? yr + c : 0);
       const v128_t centred = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
       wasm_v128_store(sums + c, wasm_f32x4_add(wasm_v128_load(sums + c), d));
       wasm_v128_store(sumDyCentred + c, wasm_f32x4_add(wasm_v128_load(sumDyCentred + c), wasm_f32x4_mul(d, centred)));
     }
     for (; c < ch; c++) {
-      sums[c] += dyr[c];
-      sumDyCentred[c] += dyr[c] * (xr[c] - mean[c]);
+      const float d = maskedScalar(dyr[c], yr ? yr + c : 0);
+      sums[c] += d;
+      sumDyCentred[c] += d * (xr[c] - mean[c]);
     }
+  }
+}
+
+// A training batch normalisation's input gradient for rows [row0, row1): dx = a[c]·dy + k[c]·(x − mean[c]) + b[c],
+// where `coefficients` holds a, k and b (ch each): the direct term and what flows back through the batch's mean
+// and variance (the caller computes k and b from batch_norm_sums). `relu` as in batch_norm_sums.
+__attribute__((export_name("batch_norm_input_grad")))
+void batchNormInputGrad(const float* dy, const float* relu, const float* x, const float* mean, const float* coefficients, float* dx, int ch,
+                        int row0, int row1) {
+  const float *a = coefficients, *k = coefficients + ch, *b = coefficients + 2 * ch;
+  for (int r = row0; r < row1; r++) {
+    const float* dyr = dy + r * ch;
+    const float* xr = x + r * ch;
+    const float* yr = relu ? relu + r * ch : 0;
+    float* dxr = dx + r * ch;
+    int c = 0;
+    for (; c + 4 <= ch; c += 4) {
+      const v128_t d = maskedBy(wasm_v128_load(dyr + c), yr ? yr + c : 0);
+      const v128_t centred = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+      const v128_t v = wasm_f32x4_add(wasm_f32x4_mul(d, wasm_v128_load(a + c)), wasm_f32x4_mul(centred, wasm_v128_load(k + c)));
+      wasm_v128_store(dxr + c, wasm_f32x4_add(v, wasm_v128_load(b + c)));
+    }
+    for (; c < ch; c++) dxr[c] = maskedScalar(dyr[c], yr ? yr + c : 0) * a[c] + (xr[c] - mean[c]) * k[c] + b[c];
+  }
+}
+
+// Per channel, Σ x into sums[c] over rows [row0, row1) (bias gradients, a batch's mean), or with `mean`
+// (not null) Σ (x − mean[c])² (a batch's variance, as a second pass after the mean).
+__attribute__((export_name("channel_sums")))
+void channelSums(const float* x, const float* mean, float* sums, int ch, int row0, int row1) {
+  for (int r = row0; r < row1; r++) {
+    const float* xr = x + r * ch;
+    int c = 0;
+    for (; c + 4 <= ch; c += 4) {
+      v128_t v = wasm_v128_load(xr + c);
+      if (mean) {
+        v = wasm_f32x4_sub(v, wasm_v128_load(mean + c));
+        v = wasm_f32x4_mul(v, v);
+      }
+      wasm_v128_store(sums + c, wasm_f32x4_add(wasm_v128_load(sums + c), v));
+    }
+    for (; c < ch; c++) sums[c] += mean ? (xr[c] - mean[c]) * (xr[c] - mean[c]) : xr[c];
+  }
+}
+
+// Global average pooling of images [image0, image1): out[b][c] = Σ_p x[b][p][c] / positions.
+__attribute__((export_name("global_average_pool")))
+void globalAveragePool(const float* x, float* out, int positions, int ch, int image0, int image1) {
+  const v128_t scale = wasm_f32x4_splat(1.0f / positions);
+  for (int b = image0; b < image1; b++) {
+    const float* xb = x + b * positions * ch;
+    int c = 0;
+    for (; c + 4 <= ch; c += 4) {
+      v128_t sum = wasm_f32x4_splat(0.0f);
+      for (int p = 0; p < positions; p++) sum = wasm_f32x4_add(sum, wasm_v128_load(xb + p * ch + c));
+      wasm_v128_store(out + b * ch + c, wasm_f32x4_mul(sum, scale));
+    }
+    for (; c < ch; c++) {
+      float sum = 0.0f;
+      for (int p = 0; p < positions; p++) sum += xb[p * ch + c];
+      out[b * ch + c] = sum * (1.0f / positions);
+    }
+  }
+}
+
+// Its gradient: dx[b][p][c] = dy[b][c] / positions for images [image0, image1).
+__attribute__((export_name("global_average_pool_grad")))
+void globalAveragePoolGrad(const float* dy, float* dx, int positions, int ch, int image0, int image1) {
+  const v128_t scale = wasm_f32x4_splat(1.0f / positions);
+  for (int b = image0; b < image1; b++) {
+    float* dxb = dx + b * positions * ch;
+    int c = 0;
+    for (; c + 4 <= ch; c += 4) {
+      const v128_t g = wasm_f32x4_mul(wasm_v128_load(dy + b * ch + c), scale);
+      for (int p = 0; p < positions; p++) wasm_v128_store(dxb + p * ch + c, g);
+    }
+    for (; c < ch; c++) {
+      const float g = dy[b * ch + c] * (1.0f / positions);
+      for (int p = 0; p < positions; p++) dxb[p * ch + c] = g;
+    }
+  }
+}
+
+// out = a + b for the elements of chunks [chunk0, chunk1) of ELEMENT_CHUNK (residual connections; gradients of
+// a tensor several layers read).
+__attribute__((export_name("add_elements")))
+void addElements(const float* a, const float* b, float* out, int n, int chunk0, int chunk1) {
+  const int end = chunk1 * ELEMENT_CHUNK < n ? chunk1 * ELEMENT_CHUNK : n;
+  int i = chunk0 * ELEMENT_CHUNK;
+  for (; i + 4 <= end; i += 4) wasm_v128_store(out + i, wasm_f32x4_add(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+  for (; i < end; i++) out[i] = a[i] + b[i];
+}
+
+// dst[r][dstFirst + c] = src[r][srcFirst + c] for c < width and rows [row0, row1), rows of srcCh and dstCh
+// channels: one input's part of a concatenation along the channels, or (backward) its part of the gradient.
+__attribute__((export_name("copy_channels")))
+void copyChannels(const float* src, int srcCh, int srcFirst, float* dst, int dstCh, int dstFirst, int width, int row0, int row1) {
+  for (int r = row0; r < row1; r++) {
+    const float* from = src + r * srcCh + srcFirst;
+    float* to = dst + r * dstCh + dstFirst;
+    int c = 0;
+    for (; c + 4 <= width; c += 4) wasm_v128_store(to + c, wasm_v128_load(from + c));
+    for (; c < width; c++) to[c] = from[c];
   }
 }
 
@@ -507,15 +634,6 @@ static void productsPerPosition(const float* v, const float* u, float* mm, int t
       for (int s = 0; s < rows; s += 4) gemmBlock(vp + s * ci, ci, 1, up + n, co, ci, mp + s * co + n, co, 4, co - n < 8 ? co - n : 8, 0);
     }
   }
-}
-
-// What a convolution does to its sums before storing them (a fused layer: bias, then ReLU).
-#define WITH_BIAS 1
-#define WITH_RELU 2
-
-// max(0, v) as tfjs computes it (Math.max): NaN stays NaN, and −0 becomes +0.
-static inline v128_t reluOf(v128_t v) {
-  return wasm_v128_bitselect(v, wasm_f32x4_splat(0.0f), wasm_v128_or(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(v, v)));
 }
 
 static inline v128_t finish(v128_t sum, const float* bias, int flags) {

@@ -21,6 +21,9 @@ const WINOGRAD_MIN_CHANNELS = 8;
 const DIRECT_MAX_CHANNELS = 4;
 /** Elements per row of the element-wise kernels (ELEMENT_CHUNK in simdKernels.c). */
 const ELEMENT_CHUNK = 4096;
+/** What a kernel applies to its results (WITH_BIAS, WITH_RELU in simdKernels.c). */
+const WITH_BIAS = 1;
+const WITH_RELU = 2;
 
 /** Adam's scalars for one step: c1 = 1 − β1^t and c2 = 1 − β2^t as tfjs computes them (float32). */
 export interface AdamScalars {
@@ -54,6 +57,7 @@ export interface FusedOutput {
 export class SimdKernels {
   private constructor(
     private readonly backend: WasmBackendLike,
+    private readonly memory: WebAssembly.Memory,
     private readonly pool: SimdThreadPool,
   ) {}
 
@@ -69,7 +73,11 @@ export class SimdKernels {
       (...args: number[]) => void
     >;
     const threads = shared ? Math.max(1, wasm.tfjs.getThreadsCount()) : 1;
-    return new SimdKernels(backend as unknown as WasmBackendLike, new SimdThreadPool(module, memory, exports, threads));
+    return new SimdKernels(
+      backend as unknown as WasmBackendLike,
+      memory,
+      new SimdThreadPool(module, memory, exports, threads),
+    );
   }
 
   /** Starts timing every call by function (bench/cnn.ts --profile); returns the timings as they fill. */
@@ -492,18 +500,16 @@ export class SimdKernels {
   }
 
   /**
-   * (x − mean) · a + offset per channel of x's last axis (see channel_affine in simdKernels.c): batch
-   * normalisation with a = scale / √(variance + ε), or its input gradient with mean and offset 0.
+   * (x − mean) · a + offset per channel of x's last axis (see channel_affine in simdKernels.c), then ReLU when
+   * `relu`: batch normalisation with a = scale / √(variance + ε), or its input gradient with mean and offset 0.
    */
-  channelAffine(x: TensorInfo, mean: Float32Array, a: Float32Array, offset: Float32Array): TensorInfo {
+  channelAffine(x: TensorInfo, mean: Float32Array, a: Float32Array, offset: Float32Array, relu = false): TensorInfo {
     const out = this.newOutput(x.shape);
     const n = sizeOf(x.shape);
     const ch = x.shape[x.shape.length - 1];
     if (n === 0) return out;
-    this.withScratch([3 * ch * 4], ([at]) => {
-      const heap = this.heapOf(out);
-      [mean, a, offset].forEach((vector, k) => heap.set(vector, at / 4 + k * ch));
-      const args = [this.offsetOf(x), at, at + ch * 4, at + 2 * ch * 4, this.offsetOf(out), ch];
+    this.withVectors([mean, a, offset], ([meanAt, aAt, offsetAt]) => {
+      const args = [this.offsetOf(x), meanAt, aAt, offsetAt, this.offsetOf(out), ch, relu ? WITH_RELU : 0];
       this.pool.run({ name: 'channel_affine', args, rows: n / ch }, n >= PARALLEL_ELEMENTS);
     });
     return out;
@@ -511,32 +517,151 @@ export class SimdKernels {
 
   /**
    * Per channel of the last axis, Σ dy and Σ dy · (x − mean) over all other axes (see batch_norm_sums in
-   * simdKernels.c), as [Σ dy…, Σ dy · (x − mean)…]. Each chunk of rows sums into its own buffer and the buffers
-   * are added in order: the same numbers whichever thread took a chunk.
+   * simdKernels.c), as [Σ dy…, Σ dy · (x − mean)…]; `relu`: the output of a ReLU after the normalisation, whose
+   * gradient then applies to dy first.
    */
-  batchNormSums(dy: TensorInfo, x: TensorInfo, mean: Float32Array): Float32Array {
+  batchNormSums(dy: TensorInfo, x: TensorInfo, mean: Float32Array, relu?: TensorInfo): Float32Array {
+    const ch = x.shape[x.shape.length - 1];
+    return this.withVectors([mean], ([meanAt]) =>
+      this.sumOverRows(
+        'batch_norm_sums',
+        [this.offsetOf(dy), relu === undefined ? 0 : this.offsetOf(relu), this.offsetOf(x), meanAt, 0, ch],
+        4,
+        x,
+        2 * ch,
+      ),
+    );
+  }
+
+  /**
+   * A training batch normalisation's input gradient a·dy + k·(x − mean) + b per channel (see batch_norm_input_grad
+   * in simdKernels.c); `relu` as in batchNormSums.
+   */
+  batchNormInputGrad(
+    dy: TensorInfo,
+    x: TensorInfo,
+    mean: Float32Array,
+    coefficients: { a: Float32Array; k: Float32Array; b: Float32Array },
+    relu?: TensorInfo,
+  ): TensorInfo {
+    const dx = this.newOutput(x.shape);
     const n = sizeOf(x.shape);
     const ch = x.shape[x.shape.length - 1];
-    const rows = n / ch;
-    const sums = new Float32Array(2 * ch);
+    if (n === 0) return dx;
+    const { a, k, b } = coefficients;
+    this.withVectors([mean, Float32Array.of(...a, ...k, ...b)], ([meanAt, coefficientsAt]) => {
+      const args = [
+        this.offsetOf(dy),
+        relu === undefined ? 0 : this.offsetOf(relu),
+        this.offsetOf(x),
+        meanAt,
+        coefficientsAt,
+        this.offsetOf(dx),
+        ch,
+      ];
+      this.pool.run({ name: 'batch_norm_input_grad', args, rows: n / ch }, n >= PARALLEL_ELEMENTS);
+    });
+    return dx;
+  }
+
+  /** Per channel of the last axis, Σ x over all other axes, or with `mean` Σ (x − mean)² (see channel_sums in simdKernels.c). */
+  channelSums(x: TensorInfo, mean?: Float32Array): Float32Array {
+    const ch = x.shape[x.shape.length - 1];
+    if (mean === undefined) return this.sumOverRows('channel_sums', [this.offsetOf(x), 0, 0, ch], 2, x, ch);
+    return this.withVectors([mean], ([meanAt]) =>
+      this.sumOverRows('channel_sums', [this.offsetOf(x), meanAt, 0, ch], 2, x, ch),
+    );
+  }
+
+  /** The mean of each image's channels over its positions: [b, h, w, c] → [b, c]. */
+  globalAveragePool(x: TensorInfo): TensorInfo {
+    const [batch, h, w, ch] = x.shape;
+    const out = this.newOutput([batch, ch]);
+    this.pool.run(
+      { name: 'global_average_pool', args: [this.offsetOf(x), this.offsetOf(out), h * w, ch], rows: batch },
+      sizeOf(x.shape) >= PARALLEL_ELEMENTS,
+    );
+    return out;
+  }
+
+  /** The gradient of globalAveragePool for an input of `shape` from dy [b, c]. */
+  globalAveragePoolGrad(dy: TensorInfo, shape: number[]): TensorInfo {
+    const [batch, h, w, ch] = shape;
+    const dx = this.newOutput(shape);
+    this.pool.run(
+      { name: 'global_average_pool_grad', args: [this.offsetOf(dy), this.offsetOf(dx), h * w, ch], rows: batch },
+      sizeOf(shape) >= PARALLEL_ELEMENTS,
+    );
+    return dx;
+  }
+
+  /** a + b, element by element (same shapes). */
+  addElements(a: TensorInfo, b: TensorInfo): TensorInfo {
+    const out = this.newOutput(a.shape);
+    const n = sizeOf(a.shape);
+    this.elementwise('add_elements', [this.offsetOf(a), this.offsetOf(b), this.offsetOf(out), n], n);
+    return out;
+  }
+
+  /** The tensors joined along their last axis (equal leading axes). */
+  concatChannels(inputs: TensorInfo[]): TensorInfo {
+    const widths = inputs.map((t) => t.shape[t.shape.length - 1]);
+    const total = widths.reduce((a, b) => a + b, 0);
+    const out = this.newOutput([...inputs[0].shape.slice(0, -1), total]);
+    let first = 0;
+    inputs.forEach((t, i) => {
+      this.copyChannels(t, 0, out, first, widths[i]);
+      first += widths[i];
+    });
+    return out;
+  }
+
+  /** Channels [first, first + width) of x's last axis. */
+  sliceChannels(x: TensorInfo, first: number, width: number): TensorInfo {
+    const out = this.newOutput([...x.shape.slice(0, -1), width]);
+    this.copyChannels(x, first, out, 0, width);
+    return out;
+  }
+
+  private copyChannels(src: TensorInfo, srcFirst: number, dst: TensorInfo, dstFirst: number, width: number): void {
+    const srcCh = src.shape[src.shape.length - 1];
+    const dstCh = dst.shape[dst.shape.length - 1];
+    const rows = sizeOf(src.shape) / srcCh;
+    const args = [this.offsetOf(src), srcCh, srcFirst, this.offsetOf(dst), dstCh, dstFirst, width];
+    this.pool.run({ name: 'copy_channels', args, rows }, rows * width >= PARALLEL_ELEMENTS);
+  }
+
+  /**
+   * Runs a kernel that sums over the rows of x (all axes but the last) into `width` floats: each chunk of rows
+   * sums into its own zeroed buffer (argument `slot`) and the buffers are added in order, so that the numbers
+   * do not depend on which thread took a chunk.
+   */
+  private sumOverRows(name: string, args: number[], slot: number, x: TensorInfo, width: number): Float32Array {
+    const n = sizeOf(x.shape);
+    const rows = n / x.shape[x.shape.length - 1];
+    const sums = new Float32Array(width);
     if (n === 0) return sums;
     const chunks = Math.min(rows, FILTER_GRAD_CHUNKS);
-    this.withScratch([ch * 4, ...Array<number>(chunks).fill(2 * ch * 4)], ([meanAt, ...partials]) => {
+    this.withScratch(Array<number>(chunks).fill(width * 4), (partials) => {
       let heap = this.heapOf(x);
-      heap.set(mean, meanAt / 4);
-      for (const at of partials) heap.fill(0, at / 4, at / 4 + 2 * ch);
-      const job = {
-        name: 'batch_norm_sums',
-        args: [this.offsetOf(dy), this.offsetOf(x), meanAt, 0, ch],
-        rows,
-        chunks,
-        perChunk: { index: 3, values: partials },
-      };
-      this.pool.run(job, n >= PARALLEL_ELEMENTS);
+      for (const at of partials) heap.fill(0, at / 4, at / 4 + width);
+      this.pool.run({ name, args, rows, chunks, perChunk: { index: slot, values: partials } }, n >= PARALLEL_ELEMENTS);
       heap = this.heapOf(x);
-      for (const at of partials) for (let i = 0; i < 2 * ch; i++) sums[i] += heap[at / 4 + i];
+      for (const at of partials) for (let i = 0; i < width; i++) sums[i] += heap[at / 4 + i];
     });
     return sums;
+  }
+
+  /** Runs `use` with copies of `vectors` in the backend's memory (their addresses). */
+  private withVectors<T>(vectors: Float32Array[], use: (pointers: number[]) => T): T {
+    return this.withScratch(
+      vectors.map((v) => Math.max(1, v.length) * 4),
+      (pointers) => {
+        const heap = new Float32Array(this.memory.buffer);
+        vectors.forEach((v, i) => heap.set(v, pointers[i] / 4));
+        return use(pointers);
+      },
+    );
   }
 
   /** A small float32 tensor's values (a copy), read from the backend's memory. */
@@ -587,9 +712,12 @@ export class SimdKernels {
     return this.backend.makeOutput(shape, 'float32');
   }
 
-  /** The bias pointer and flags (WITH_BIAS, WITH_RELU in simdKernels.c) of a fused convolution. */
+  /** The bias pointer and flags of a fused convolution. */
   private fusedArgs({ bias, relu }: FusedOutput): [number, number] {
-    return [bias === undefined ? 0 : this.offsetOf(bias), (bias === undefined ? 0 : 1) | (relu ? 2 : 0)];
+    return [
+      bias === undefined ? 0 : this.offsetOf(bias),
+      (bias === undefined ? 0 : WITH_BIAS) | (relu ? WITH_RELU : 0),
+    ];
   }
 
   private offsetOf(t: TensorInfo): number {

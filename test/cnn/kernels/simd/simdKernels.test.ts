@@ -132,8 +132,16 @@ describe('SIMD kernels', () => {
     const y16 = buffer(B * H * W * 16);
     call('direct_conv2d', x, w, w, 3, y16, H, W, 1, H, W, 16, 3, 3, 1, 1, 1, 1, 0, B * H);
     call('max_pool', x, y, H, W, 2, 3, CI, 2, 2, 0, B * 2);
-    call('channel_affine', x, w, w, w, y, 6, 0, 10); // 6 channels: the SIMD loop and its tail
-    call('batch_norm_sums', dy, x, w, u, 6, 0, 10);
+    for (const relu of [0, 2]) call('channel_affine', x, w, w, w, y, 6, relu, 0, 10); // 6 channels: the SIMD loop and its tail
+    for (const relu of [0, y]) {
+      call('batch_norm_sums', dy, relu, x, w, u, 6, 0, 10);
+      call('batch_norm_input_grad', dy, relu, x, w, u, y16, 6, 0, 10);
+    }
+    for (const mean of [0, w]) call('channel_sums', x, mean, u, 6, 0, 10);
+    call('global_average_pool', x, y, H * W, 6, 0, B);
+    call('global_average_pool_grad', y, dy, H * W, 6, 0, B);
+    call('add_elements', x, dy, y, 100, 0, 1);
+    call('copy_channels', x, CI, 2, y, CO, 1, 6, 0, B * H * W);
     const changed = heap.subarray(0, FREE / 4).findIndex((v) => v !== 1.5);
     assert.equal(changed, -1, `a kernel wrote at byte ${changed * 4}, outside its buffers`);
   });
