@@ -251,7 +251,7 @@ function notebooks(files) {
       );
     const seeds = r.seeds
       ? r.seeds[0] === null
-        ? '1 (no seed parameter)'
+        ? '1 (its default seed)'
         : `${r.seeds.length} (${r.seeds.join(', ')})`
       : '1';
     return Object.entries(figures).map(([k, f], i) => [
@@ -271,9 +271,11 @@ function notebooks(files) {
       const compared = Object.keys(r.otherBackend.figures).filter((k) => !/seconds/.test(k));
       return `\`${name}\`, seed ${r.otherBackend.seed}, wasm vs ${r.otherBackend.backend} backend: ${compared
         .map((k) => `${label(k)} ${n(same?.figures[k], 3)} vs ${n(r.otherBackend.figures[k], 3)}`)
-        .join(
-          '; ',
-        )} (${n(r.otherBackend.seconds, 0)} s on ${r.otherBackend.backend}, ${r.otherBackend.date.slice(0, 10)}).`;
+        .join('; ')} (${n(r.otherBackend.seconds, 0)} s on ${r.otherBackend.backend}${
+        r.otherBackend.resumedAtEpoch
+          ? ` from epoch ${r.otherBackend.resumedAtEpoch} on, where it resumed from its checkpoint`
+          : ''
+      }, ${r.otherBackend.date.slice(0, 10)}).`;
     });
   const reference = files.map((f) => f.reference).find(Boolean);
   const refLine = reference
