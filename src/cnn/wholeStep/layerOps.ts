@@ -66,6 +66,18 @@ function biasGradient(run: StepRun, dz: TensorInfo): TensorInfo {
   return run.simd.vectorOutput(run.simd.channelSums(dz));
 }
 
+/** A convolution's weight gradients from dz (the gradient before its bias), for those the run wants. */
+function setKernelAndBiasGradients(
+  run: StepRun,
+  kernel: tf.Variable,
+  bias: tf.Variable | undefined,
+  dz: TensorInfo,
+  kernelGradient: () => TensorInfo,
+): void {
+  if (run.wants(kernel)) run.setGradient(kernel, kernelGradient());
+  if (run.wants(bias)) run.setGradient(bias, biasGradient(run, dz));
+}
+
 export interface ConvConfig {
   kernel: WeightRef;
   bias: WeightRef | null;
@@ -105,12 +117,9 @@ export class ConvOp implements LayerOp {
     const filter = this.config.kernel.read();
     const bias = read(this.config.bias);
     const dz = preReluGradient(run, dy, output, this.config.relu);
-    if (run.wants(filter))
-      run.setGradient(
-        filter,
-        run.calls.run('Conv2DBackpropFilter', { x, dy: dz }, { ...this.attrs(), filterShape: filter.shape }),
-      );
-    if (run.wants(bias)) run.setGradient(bias, biasGradient(run, dz));
+    setKernelAndBiasGradients(run, filter, bias, dz, () =>
+      run.calls.run('Conv2DBackpropFilter', { x, dy: dz }, { ...this.attrs(), filterShape: filter.shape }),
+    );
     const dx = needs[0]
       ? run.calls.run('Conv2DBackpropInput', { dy: dz, filter }, { ...this.attrs(), inputShape: x.shape })
       : undefined;
@@ -146,12 +155,9 @@ export class ConvTransposeOp implements LayerOp {
     const filter = this.config.kernel.read();
     const bias = read(this.config.bias);
     const dz = preReluGradient(run, dy, output, this.config.relu);
-    if (run.wants(filter))
-      run.setGradient(
-        filter,
-        run.calls.run('Conv2DBackpropFilter', { x: dz, dy: x }, { ...this.attrs(), filterShape: filter.shape }),
-      );
-    if (run.wants(bias)) run.setGradient(bias, biasGradient(run, dz));
+    setKernelAndBiasGradients(run, filter, bias, dz, () =>
+      run.calls.run('Conv2DBackpropFilter', { x: dz, dy: x }, { ...this.attrs(), filterShape: filter.shape }),
+    );
     const dx = needs[0] ? run.calls.run('Conv2D', { x: dz, filter }, { ...this.attrs(), dilations: 1 }) : undefined;
     run.free(dz);
     return [dx];
