@@ -66,7 +66,7 @@ function biasGradient(run: StepRun, dz: TensorInfo): TensorInfo {
   return run.simd.vectorOutput(run.simd.channelSums(dz));
 }
 
-/** A convolution's weight gradients from dz (the gradient before its bias), for those the run wants. */
+/** A layer's kernel and bias gradients from dz (the gradient before its bias), for those the run wants. */
 function setKernelAndBiasGradients(
   run: StepRun,
   kernel: tf.Variable,
@@ -182,8 +182,7 @@ export class DenseOp implements LayerOp {
     const kernel = this.config.kernel.read();
     const bias = read(this.config.bias);
     const dz = preReluGradient(run, dy, output, this.config.relu);
-    if (run.wants(kernel)) run.setGradient(kernel, run.simd.matMul(x, dz, true, 0));
-    if (run.wants(bias)) run.setGradient(bias, biasGradient(run, dz));
+    setKernelAndBiasGradients(run, kernel, bias, dz, () => run.simd.matMul(x, dz, true, 0));
     const dx = needs[0]
       ? simdProduct(run.calls, run.simd, dz, kernel, { transposeA: false, transposeB: true })
       : undefined;
