@@ -141,6 +141,43 @@ const CASES: Case[] = [
     target: [16, 16, 1],
     batchNorm: true,
   },
+  {
+    name: 'dilated Conv2D, Conv2DTranspose (valid, stride 1), Add of three, Dense without bias, batch norm after Dense',
+    inputShape: [9, 9, 2],
+    body: (x) => {
+      let h = apply(
+        tf.layers.conv2d({
+          filters: 8,
+          kernelSize: 3,
+          dilationRate: 2,
+          padding: 'same',
+          activation: 'relu',
+          kernelInitializer: he(1),
+        }),
+        x,
+      );
+      h = apply(
+        tf.layers.conv2dTranspose({ filters: 8, kernelSize: 3, padding: 'valid', kernelInitializer: he(2) }),
+        h,
+      );
+      const pointwise = apply(tf.layers.conv2d({ filters: 8, kernelSize: 1, kernelInitializer: he(3) }), h);
+      const spatial = apply(
+        tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: he(4) }),
+        h,
+      );
+      // the ReLU keeps the biases before it from a gradient of exactly 0 (the batch norm would cancel them)
+      h = apply(tf.layers.reLU(), apply(tf.layers.add(), [h, pointwise, spatial]));
+      h = apply(tf.layers.flatten(), h);
+      h = apply(tf.layers.dense({ units: 12, useBias: false, kernelInitializer: he(5) }), h);
+      h = apply(tf.layers.batchNormalization({}), h);
+      h = apply(tf.layers.reLU(), h);
+      return apply(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: he(6) }), h);
+    },
+    loss: 'categoricalCrossentropy',
+    target: [3],
+    metrics: ['accuracy'],
+    batchNorm: true,
+  },
 ];
 
 function build(c: Case): tf.LayersModel {
